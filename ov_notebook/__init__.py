@@ -1,0 +1,64 @@
+"""ov_notebook: convert PyTorch models to the OpenVINO operation set, save and read OpenVINO IR,
+run them on a numpy CPU runtime, and inspect all of it in Jupyter.
+
+    import ov_notebook as ov
+    ov_model = ov.convert_model(model, example_input=torch.rand(1, 3, 224, 224))
+    compiled = ov.compile_model(ov_model)
+    ov.save_model(ov_model, "model.xml")
+
+The API follows OpenVINO's (``import openvino as ov`` -> ``import ov_notebook as ov``).
+torch is imported only when a PyTorch model is converted.
+"""
+from __future__ import annotations
+
+import importlib
+
+from . import opset
+from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
+                 Type, clone_model, save_model)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
+    "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
+    "IRError", "IRReadError", "OpValidationError", "clone_model", "__version__",
+]
+
+# Names resolved on first use, so `import ov_notebook` stays light (numpy only).
+_LAZY = {
+    "Core": "ov_notebook.runtime",
+    "compile_model": "ov_notebook.runtime",
+    "CompiledModel": "ov_notebook.runtime",
+    "InferRequest": "ov_notebook.runtime",
+    "Tensor": "ov_notebook.runtime",
+    "convert_model": "ov_notebook.frontend",
+    "read_model": "ov_notebook.frontend",
+    "ConversionError": "ov_notebook.frontend",
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ov_notebook' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext ov_notebook``: registers the %convert and %infer magics."""
+    from .notebook import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython):
+    from .notebook import unload_ipython_extension as unload
+
+    unload(ipython)

@@ -1,0 +1,319 @@
+"""The Model: a graph from Parameters to Results, with OpenVINO's Python API."""
+from __future__ import annotations
+
+import itertools
+
+from .errors import OpValidationError
+from .node import Node, Output, as_output
+from .shape import PartialShape, Shape
+
+__all__ = ["Model"]
+
+_model_ids = itertools.count()
+
+
+def _topological_order(results, extra_roots=()):
+    """Nodes reachable from ``results`` in dependency order (inputs before consumers).
+
+    Iterative depth-first post-order, visiting inputs in port order, so the order is deterministic
+    and deep graphs do not hit Python's recursion limit.
+    """
+    order, state = [], {}
+    for root in list(extra_roots) + list(results):
+        if id(root) in state:
+            continue
+        stack = [(root, iter(root._inputs))]
+        state[id(root)] = 1
+        while stack:
+            node, pending = stack[-1]
+            advanced = False
+            for source in pending:
+                producer = source._node
+                mark = state.get(id(producer))
+                if mark is None:
+                    state[id(producer)] = 1
+                    stack.append((producer, iter(producer._inputs)))
+                    advanced = True
+                    break
+                if mark == 1:
+                    raise OpValidationError(None, f"the graph has a cycle through "
+                                            f"{producer.get_type_name()} "
+                                            f"'{producer.get_friendly_name()}'")
+            if not advanced:
+                stack.pop()
+                state[id(node)] = 2
+                order.append(node)
+    return order
+
+
+class Model:
+    """A graph of operations from Parameters to Results.
+
+    ``Model(results, parameters, name)``: ``results`` are Result nodes, nodes (their output 0 becomes
+    a Result) or outputs; ``parameters`` lists the model's Parameters in input order (when omitted,
+    the Parameters the results depend on, in creation order)::
+
+        >>> x = ops.parameter([1, 3], Type.f32, name="x")
+        >>> model = Model([ops.relu(x)], [x], "tiny")
+        >>> model.input("x").get_partial_shape()
+        <PartialShape: [1,3]>
+    """
+
+    def __init__(self, results, parameters=None, name=""):
+        from .ops.core import Parameter, Result  # the core ops register on import
+
+        if isinstance(results, (Node, Output)):
+            results = [results]
+        if isinstance(parameters, str) and name == "":
+            parameters, name = None, parameters
+        made = []
+        for item in results:
+            if isinstance(item, Result):
+                made.append(item)
+            else:
+                made.append(Result(as_output(item)))
+        self._results = made
+        reachable = _topological_order(self._results)
+        found = [n for n in reachable if isinstance(n, Parameter)]
+        if parameters is None:
+            parameters = sorted(found, key=lambda n: n._id)
+        parameters = list(parameters)
+        for param in parameters:
+            if not isinstance(param, Parameter):
+                raise TypeError(f"model parameters must be Parameter nodes, got "
+                                f"{type(param).__name__} {getattr(param, 'get_friendly_name', lambda: '')()}")
+        declared = {id(p) for p in parameters}
+        missing = [p for p in found if id(p) not in declared]
+        if missing:
+            raise ValueError("the results depend on Parameters not listed in the model's parameters: "
+                             + ", ".join(p.get_friendly_name() for p in missing))
+        self._parameters = parameters
+        self._id = next(_model_ids)
+        self._friendly_name = name or ""
+        self.rt_info = {}
+
+    # --- identity -------------------------------------------------------------------------
+    def get_name(self) -> str:
+        return f"Model{self._id}"
+
+    def get_friendly_name(self) -> str:
+        return self._friendly_name or self.get_name()
+
+    def set_friendly_name(self, name: str) -> None:
+        self._friendly_name = name
+
+    @property
+    def friendly_name(self) -> str:
+        return self.get_friendly_name()
+
+    @friendly_name.setter
+    def friendly_name(self, name):
+        self.set_friendly_name(name)
+
+    @property
+    def name(self) -> str:
+        return self.get_friendly_name()
+
+    # --- structure ------------------------------------------------------------------------
+    def get_parameters(self) -> list:
+        return list(self._parameters)
+
+    def get_results(self) -> list:
+        return list(self._results)
+
+    @property
+    def parameters(self) -> list:
+        return self.get_parameters()
+
+    @property
+    def results(self) -> list:
+        return self.get_results()
+
+    def get_ordered_ops(self) -> list:
+        """Every node in topological order: Parameters first, Results last."""
+        body = _topological_order(self._results, self._parameters)
+        params = {id(p) for p in self._parameters}
+        results = {id(r) for r in self._results}
+        middle = [n for n in body if id(n) not in params and id(n) not in results]
+        return list(self._parameters) + middle + list(self._results)
+
+    def get_ops(self) -> list:
+        return self.get_ordered_ops()
+
+    @property
+    def inputs(self) -> list:
+        return [p.output(0) for p in self._parameters]
+
+    @property
+    def outputs(self) -> list:
+        return [r.output(0) for r in self._results]
+
+    def _find_port(self, ports, key, what):
+        if key is None:
+            if len(ports) != 1:
+                raise ValueError(f"the model has {len(ports)} {what}s; pass an index or a name")
+            return ports[0]
+        if isinstance(key, bool):
+            raise TypeError(f"{what} key must be an index, a tensor name or a port, got {key!r}")
+        if isinstance(key, int):
+            if not -len(ports) <= key < len(ports):
+                raise IndexError(f"the model has {len(ports)} {what}s; index {key} is out of range")
+            return ports[key]
+        if isinstance(key, str):
+            for port in ports:
+                if key in port.get_names():
+                    return port
+            for port in ports:
+                if port.get_node().get_friendly_name() == key:
+                    return port
+            known = [sorted(p.get_names()) for p in ports]
+            raise KeyError(f"the model has no {what} named '{key}'; {what} names: {known}")
+        if isinstance(key, Output):
+            for port in ports:
+                if port == key:
+                    return port
+            raise KeyError(f"{key} is not an {what} of this model")
+        raise TypeError(f"{what} key must be an index, a tensor name or a port, got {key!r}")
+
+    def input(self, key=None) -> Output:
+        return self._find_port(self.inputs, key, "input")
+
+    def output(self, key=None) -> Output:
+        return self._find_port(self.outputs, key, "output")
+
+    def get_parameter_index(self, parameter) -> int:
+        for index, param in enumerate(self._parameters):
+            if param is parameter:
+                return index
+        return -1
+
+    def get_result_index(self, value) -> int:
+        for index, result in enumerate(self._results):
+            if result is value or result.output(0) == value or result.input_value(0) == value:
+                return index
+        return -1
+
+    def get_output_size(self) -> int:
+        return len(self._results)
+
+    def get_output_element_type(self, index):
+        return self._results[index].get_output_element_type(0)
+
+    def get_output_partial_shape(self, index) -> PartialShape:
+        return self._results[index].get_output_partial_shape(0)
+
+    def get_output_shape(self, index) -> Shape:
+        return self._results[index].get_output_shape(0)
+
+    def is_dynamic(self) -> bool:
+        return any(op.get_output_partial_shape(i).is_dynamic
+                   for op in self.get_ordered_ops() for i in range(op.get_output_size()))
+
+    def add_outputs(self, outputs) -> list:
+        """Add Results for ``outputs`` (ports or tensor names); returns the new output ports."""
+        from .ops.core import Result
+
+        if not isinstance(outputs, (list, tuple)):
+            outputs = [outputs]
+        added = []
+        for item in outputs:
+            if isinstance(item, str):
+                item = self._find_tensor(item)
+            result = Result(as_output(item))
+            self._results.append(result)
+            added.append(result.output(0))
+        return added
+
+    def _find_tensor(self, name):
+        for op in self.get_ordered_ops():
+            for out in op.outputs():
+                if name in out.get_names():
+                    return out
+        raise KeyError(f"the model has no tensor named '{name}'")
+
+    # --- rt_info --------------------------------------------------------------------------
+    def get_rt_info(self, path=None):
+        if path is None:
+            return self.rt_info
+        node = self.rt_info
+        for key in ([path] if isinstance(path, str) else path):
+            if not isinstance(node, dict) or key not in node:
+                raise KeyError(f"the model's rt_info has no entry {path!r}")
+            node = node[key]
+        return node
+
+    def set_rt_info(self, value, path) -> None:
+        keys = [path] if isinstance(path, str) else list(path)
+        node = self.rt_info
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+
+    def has_rt_info(self, path) -> bool:
+        try:
+            self.get_rt_info(path)
+            return True
+        except KeyError:
+            return False
+
+    # --- shape inference --------------------------------------------------------------------
+    def validate_nodes_and_infer_types(self) -> None:
+        """Re-run type and shape inference on every node, in topological order."""
+        for op in self.get_ordered_ops():
+            op.validate_and_infer_types()
+
+    def reshape(self, shapes, variables_shapes=None) -> None:
+        """Give inputs new shapes and re-run shape inference.
+
+        ``shapes``: one shape (for a single-input model), or a dict / list keyed by input index,
+        tensor name or input port. A shape is a list (``-1`` dynamic), a PartialShape, or a string
+        ``"[1,3,?,?]"``. On failure the model keeps its previous shapes.
+        """
+        if isinstance(shapes, dict):
+            items = list(shapes.items())
+        elif isinstance(shapes, (list, tuple)) and shapes and all(
+                isinstance(s, (list, tuple, PartialShape, str)) for s in shapes) and \
+                len(self._parameters) > 1:
+            items = list(enumerate(shapes))
+        else:
+            items = [(None, shapes)]
+        targets = []
+        for key, shape in items:
+            port = self.input(key)
+            try:
+                new_shape = PartialShape(shape)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"invalid shape {shape!r} for input {key!r}: {exc}") from None
+            targets.append((port.get_node(), new_shape))
+        previous = [(p, p.attr("shape")) for p in self._parameters]
+        try:
+            for param, new_shape in targets:
+                param.set_attribute("shape", new_shape)
+            self.validate_nodes_and_infer_types()
+        except Exception:
+            for param, shape in previous:
+                param.set_attribute("shape", shape)
+            self.validate_nodes_and_infer_types()
+            raise
+
+    # --- copies & printing ----------------------------------------------------------------
+    def clone(self) -> "Model":
+        """A deep copy: new nodes with the same attributes, names, rt_info and weights (shared)."""
+        from .graph import clone_model
+
+        return clone_model(self)
+
+    def __copy__(self):
+        return self.clone()
+
+    def __deepcopy__(self, memo):
+        return self.clone()
+
+    def __repr__(self):
+        def port(o):
+            return (f"<ConstOutput: names[{', '.join(sorted(o.get_names()))}] "
+                    f"shape{o.get_partial_shape()} type: {o.get_element_type()}>")
+        inputs = ",\n".join(port(o) for o in self.inputs)
+        outputs = ",\n".join(port(o) for o in self.outputs)
+        return f"<Model: '{self.get_friendly_name()}'\ninputs[\n{inputs}\n]\noutputs[\n{outputs}\n]>"
+

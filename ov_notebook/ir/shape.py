@@ -1,0 +1,424 @@
+"""Dimensions and shapes, static, bounded or dynamic, printed the way OpenVINO prints them."""
+from __future__ import annotations
+
+import numbers
+
+__all__ = ["Dimension", "PartialShape", "Shape"]
+
+_INF = -1  # an unbounded upper limit, as OpenVINO writes it
+
+
+def _as_int(value, what):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be an integer, got {value!r}")
+    return int(value)
+
+
+class Dimension:
+    """One dimension: static (``Dimension(3)``), dynamic (``Dimension()`` or ``Dimension(-1)``)
+    or an interval (``Dimension(1, 10)``; ``Dimension(5, -1)`` has no upper bound)."""
+
+    __slots__ = ("_min", "_max")
+
+    def __init__(self, min_or_value=None, max_value=None):
+        if isinstance(min_or_value, Dimension) and max_value is None:
+            self._min, self._max = min_or_value._min, min_or_value._max
+            return
+        if isinstance(min_or_value, str) and max_value is None:
+            parsed = Dimension.parse(min_or_value)
+            self._min, self._max = parsed._min, parsed._max
+            return
+        if min_or_value is None:
+            self._min, self._max = 0, _INF
+        elif max_value is None:
+            value = _as_int(min_or_value, "dimension")
+            if value < -1:
+                raise ValueError(f"dimension must be >= 0 or -1 (dynamic), got {value}")
+            self._min, self._max = (0, _INF) if value == -1 else (value, value)
+        else:
+            low = _as_int(min_or_value, "dimension lower bound")
+            high = _as_int(max_value, "dimension upper bound")
+            low = max(low, 0)
+            if high != _INF and (high < 0 or high < low):
+                raise ValueError(f"invalid dimension interval [{min_or_value}, {max_value}]")
+            self._min, self._max = low, high
+
+    @staticmethod
+    def dynamic() -> "Dimension":
+        return Dimension()
+
+    @staticmethod
+    def parse(text: str) -> "Dimension":
+        """Parse ``3``, ``?``, ``-1``, ``1..10``, ``..10``, ``5..`` into a Dimension."""
+        text = text.strip()
+        try:
+            if text in ("?", "-1", ""):
+                return Dimension()
+            if ".." in text:
+                low, high = text.split("..", 1)
+                return Dimension(int(low) if low else 0, int(high) if high else _INF)
+            return Dimension(int(text))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"cannot parse dimension {text!r}: expected N, ?, -1, A..B") from exc
+
+    # --- queries ----------------------------------------------------------------------
+    @property
+    def is_static(self) -> bool:
+        return self._min == self._max
+
+    @property
+    def is_dynamic(self) -> bool:
+        return self._min != self._max
+
+    @property
+    def min_length(self) -> int:
+        return self._min
+
+    @property
+    def max_length(self) -> int:
+        return self._max
+
+    def get_min_length(self) -> int:
+        return self._min
+
+    def get_max_length(self) -> int:
+        return self._max
+
+    def get_length(self) -> int:
+        if not self.is_static:
+            raise ValueError(f"dimension {self} is not static")
+        return self._min
+
+    def get_interval(self):
+        return (self._min, self._max)
+
+    def _contains(self, value: int) -> bool:
+        return value >= self._min and (self._max == _INF or value <= self._max)
+
+    def compatible(self, other) -> bool:
+        other = Dimension._coerce(other)
+        return self._intersect(other) is not None
+
+    def same_scheme(self, other) -> bool:
+        other = Dimension._coerce(other)
+        return (self._min, self._max) == (other._min, other._max)
+
+    def refines(self, other) -> bool:
+        """True when every value this dimension allows is allowed by ``other``."""
+        other = Dimension._coerce(other)
+        return self._min >= other._min and (other._max == _INF or
+                                             (self._max != _INF and self._max <= other._max))
+
+    def relaxes(self, other) -> bool:
+        return Dimension._coerce(other).refines(self)
+
+    def _intersect(self, other):
+        low = max(self._min, other._min)
+        if self._max == _INF:
+            high = other._max
+        elif other._max == _INF:
+            high = self._max
+        else:
+            high = min(self._max, other._max)
+        if high != _INF and high < low:
+            return None
+        return Dimension(low, high)
+
+    def merge(self, other) -> "Dimension | None":
+        """The intersection of two dimensions, or None where they cannot be equal."""
+        return self._intersect(Dimension._coerce(other))
+
+    def broadcast_merge(self, other) -> "Dimension | None":
+        """The result of numpy-broadcasting two dimensions, or None where they cannot broadcast."""
+        other = Dimension._coerce(other)
+        if self.is_static and self._min == 1:
+            return Dimension(other)
+        if other.is_static and other._min == 1:
+            return Dimension(self)
+        if self.is_static and other.is_static:
+            return Dimension(self) if self._min == other._min else None
+        merged = self._intersect(other)
+        if merged is not None:
+            return merged
+        # one of them may still be 1 at run time
+        if self._contains(1):
+            return Dimension(other)
+        if other._contains(1):
+            return Dimension(self)
+        return None
+
+    @staticmethod
+    def _coerce(value) -> "Dimension":
+        return value if isinstance(value, Dimension) else Dimension(value)
+
+    # --- arithmetic on bounds (used by shape inference) -------------------------------
+    def __add__(self, other):
+        other = Dimension._coerce(other)
+        high = _INF if _INF in (self._max, other._max) else self._max + other._max
+        return Dimension(self._min + other._min, high)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        other = Dimension._coerce(other)
+        low = max(self._min - (other._max if other._max != _INF else self._min), 0)
+        high = _INF if self._max == _INF else max(self._max - other._min, 0)
+        if self.is_static and other.is_static:
+            return Dimension(max(self._min - other._min, 0))
+        return Dimension(low, high)
+
+    def __mul__(self, other):
+        other = Dimension._coerce(other)
+        if self.is_static and other.is_static:
+            return Dimension(self._min * other._min)
+        high = _INF if _INF in (self._max, other._max) else self._max * other._max
+        return Dimension(self._min * other._min, high)
+
+    __rmul__ = __mul__
+
+    def __floordiv__(self, other):
+        divisor = _as_int(other if not isinstance(other, Dimension) else other.get_length(), "divisor")
+        high = _INF if self._max == _INF else self._max // divisor
+        return Dimension(self._min // divisor, high)
+
+    # --- comparison & printing ----------------------------------------------------------
+    def __eq__(self, other):
+        if isinstance(other, Dimension):
+            return (self._min, self._max) == (other._min, other._max)
+        if isinstance(other, numbers.Integral) and not isinstance(other, bool):
+            return self.is_static and self._min == int(other)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self._min, self._max))
+
+    def __str__(self):
+        if self.is_static:
+            return str(self._min)
+        if self._min == 0 and self._max == _INF:
+            return "?"
+        low = str(self._min) if self._min else ""
+        high = "" if self._max == _INF else str(self._max)
+        return f"{low}..{high}"
+
+    def __repr__(self):
+        return f"<Dimension: {self}>"
+
+    def to_string(self) -> str:
+        return str(self)
+
+    def __int__(self):
+        return self.get_length()
+
+    def __index__(self):
+        return self.get_length()
+
+
+class PartialShape:
+    """A shape whose rank and dimensions may be dynamic.
+
+    ``PartialShape([1, 3, -1, -1])`` prints ``[1,3,?,?]``; ``PartialShape.dynamic()`` has a dynamic rank
+    and prints ``[...]``; strings like ``"[1,3,?,224]"`` or ``"1..10,3"`` are parsed.
+    """
+
+    __slots__ = ("_dims",)
+
+    def __init__(self, dims=None):
+        if isinstance(dims, PartialShape):
+            self._dims = None if dims._dims is None else list(dims._dims)
+        elif isinstance(dims, str):
+            self._dims = PartialShape.parse(dims)._dims
+        elif dims is None:
+            self._dims = None
+        else:
+            try:
+                items = list(dims)
+            except TypeError:
+                raise TypeError(f"a shape must be a list of dimensions, got {dims!r}") from None
+            self._dims = [Dimension._coerce(d) if not isinstance(d, str) else Dimension.parse(d)
+                          for d in items]
+
+    @staticmethod
+    def dynamic(rank=None) -> "PartialShape":
+        if rank is None:
+            return PartialShape(None)
+        rank = int(rank) if not isinstance(rank, Dimension) else (
+            rank.get_length() if rank.is_static else None)
+        if rank is None:
+            return PartialShape(None)
+        return PartialShape([Dimension() for _ in range(rank)])
+
+    @staticmethod
+    def parse(text: str) -> "PartialShape":
+        text = text.strip()
+        if text in ("...", "[...]", "?"):
+            return PartialShape(None)
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        text = text.strip()
+        if not text:
+            return PartialShape([])
+        return PartialShape([Dimension.parse(part) for part in text.split(",")])
+
+    # --- queries ----------------------------------------------------------------------
+    @property
+    def rank(self) -> Dimension:
+        return Dimension() if self._dims is None else Dimension(len(self._dims))
+
+    def get_rank(self) -> Dimension:
+        return self.rank
+
+    @property
+    def is_static(self) -> bool:
+        return self._dims is not None and all(d.is_static for d in self._dims)
+
+    @property
+    def is_dynamic(self) -> bool:
+        return not self.is_static
+
+    @property
+    def rank_is_static(self) -> bool:
+        return self._dims is not None
+
+    @property
+    def all_non_negative(self) -> bool:
+        return True
+
+    def to_shape(self) -> "Shape":
+        if not self.is_static:
+            raise ValueError(f"shape {self} is not static and cannot be converted to a Shape")
+        return Shape([d.get_length() for d in self._dims])
+
+    def get_shape(self) -> "Shape":
+        return self.to_shape()
+
+    def get_min_shape(self) -> "Shape":
+        if self._dims is None:
+            raise ValueError("the rank is dynamic")
+        return Shape([d.min_length for d in self._dims])
+
+    def get_max_shape(self) -> "Shape":
+        if self._dims is None:
+            raise ValueError("the rank is dynamic")
+        return Shape([d.max_length if d.max_length != _INF else 2**63 - 1 for d in self._dims])
+
+    def compatible(self, other) -> bool:
+        other = PartialShape._coerce(other)
+        if self._dims is None or other._dims is None:
+            return True
+        return len(self._dims) == len(other._dims) and all(
+            a.compatible(b) for a, b in zip(self._dims, other._dims))
+
+    def same_scheme(self, other) -> bool:
+        other = PartialShape._coerce(other)
+        if self._dims is None or other._dims is None:
+            return self._dims is None and other._dims is None
+        return len(self._dims) == len(other._dims) and all(
+            a.same_scheme(b) for a, b in zip(self._dims, other._dims))
+
+    def refines(self, other) -> bool:
+        other = PartialShape._coerce(other)
+        if other._dims is None:
+            return True
+        if self._dims is None or len(self._dims) != len(other._dims):
+            return False
+        return all(a.refines(b) for a, b in zip(self._dims, other._dims))
+
+    def relaxes(self, other) -> bool:
+        return PartialShape._coerce(other).refines(self)
+
+    def merge(self, other) -> "PartialShape | None":
+        """The most specific shape compatible with both, or None where they conflict."""
+        other = PartialShape._coerce(other)
+        if self._dims is None:
+            return PartialShape(other)
+        if other._dims is None:
+            return PartialShape(self)
+        if len(self._dims) != len(other._dims):
+            return None
+        dims = [a.merge(b) for a, b in zip(self._dims, other._dims)]
+        return None if any(d is None for d in dims) else PartialShape(dims)
+
+    def merge_rank(self, rank) -> bool:
+        rank = rank.get_length() if isinstance(rank, Dimension) else int(rank)
+        if self._dims is None:
+            self._dims = [Dimension() for _ in range(rank)]
+            return True
+        return len(self._dims) == rank
+
+    @staticmethod
+    def _coerce(value) -> "PartialShape":
+        return value if isinstance(value, PartialShape) else PartialShape(value)
+
+    def to_list(self):
+        """Dimensions as ints, with -1 for each dynamic dimension (rank must be static)."""
+        if self._dims is None:
+            raise ValueError("the rank is dynamic")
+        return [d.get_length() if d.is_static else -1 for d in self._dims]
+
+    # --- sequence protocol --------------------------------------------------------------
+    def _require_rank(self):
+        if self._dims is None:
+            raise ValueError("the rank of this shape is dynamic: its dimensions cannot be indexed")
+        return self._dims
+
+    def __len__(self):
+        return len(self._require_rank())
+
+    def __iter__(self):
+        return iter(self._require_rank())
+
+    def __getitem__(self, index):
+        dims = self._require_rank()
+        if isinstance(index, slice):
+            return PartialShape(dims[index])
+        return dims[index]
+
+    def __setitem__(self, index, value):
+        self._require_rank()[index] = Dimension._coerce(value)
+
+    def __eq__(self, other):
+        if isinstance(other, (PartialShape, Shape, list, tuple)):
+            other = PartialShape._coerce(other)
+            return self._dims == other._dims
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(None if self._dims is None else tuple(self._dims))
+
+    def __str__(self):
+        if self._dims is None:
+            return "[...]"
+        return "[" + ",".join(str(d) for d in self._dims) + "]"
+
+    def __repr__(self):
+        return f"<PartialShape: {self}>"
+
+    def to_string(self) -> str:
+        return str(self)
+
+
+class Shape(tuple):
+    """A static shape: a tuple of non-negative ints, printed ``[1,3,224,224]``."""
+
+    def __new__(cls, dims=()):
+        if isinstance(dims, PartialShape):
+            dims = dims.to_shape()
+        values = []
+        for d in dims:
+            if isinstance(d, Dimension):
+                d = d.get_length()
+            d = _as_int(d, "shape dimension")
+            if d < 0:
+                raise ValueError(f"a static shape cannot have negative dimension {d}")
+            values.append(d)
+        return super().__new__(cls, values)
+
+    def __str__(self):
+        return "[" + ",".join(str(d) for d in self) + "]"
+
+    def __repr__(self):
+        return f"<Shape: {self}>"
+
+    def to_string(self) -> str:
+        return str(self)

@@ -1,0 +1,7 @@
+"""The CPU runtime: numpy kernels behind OpenVINO's inference API. Imports numpy and the IR only."""
+from .core import (CompiledModel, Core, InferRequest, InferResults, InputError, compile_model)
+from .plan import KernelError
+from .tensor import Tensor
+
+__all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "Tensor",
+           "InputError", "KernelError"]
