@@ -1,0 +1,1 @@
+"""Translators, one module per op family; registry.py imports every module here."""
