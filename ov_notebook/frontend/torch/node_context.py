@@ -121,6 +121,14 @@ class NodeContext:
     def is_none(self, index, name=None) -> bool:
         return self._raw(index, name, None) is None
 
+    def is_tensor(self, index, name=None) -> bool:
+        """Whether argument ``index``/``name`` is a tensor (a graph value) rather than a Python
+        value written into the graph: torch promotes ``x + 1.0`` and ``x + tensor`` differently."""
+        value = self._raw(index, name, None)
+        if isinstance(value, TensorRef):
+            value = self.value_of(value)
+        return isinstance(value, Output)
+
     def arg(self, index, name=None, default=REQUIRED):
         """The Python value of a non-tensor argument (positional ``index`` or keyword ``name``).
 

@@ -39,6 +39,12 @@ def _candidates(op_name: str):
     if op_name.startswith("aten.") and op_name.count(".") >= 2:
         base = op_name.rsplit(".", 1)[0]  # aten.add.Tensor -> aten.add
         yield base
+        if base.endswith("_") and not base.endswith("__"):
+            # in-place overloads in pre-dispatch graphs (aten.add_.Tensor) translate like the
+            # functional op; the graph uses their result
+            functional = base[:-1]
+            yield functional + op_name[len(base):]
+            yield functional
     if op_name.startswith("aten::"):
         yield op_name
         if op_name.endswith("_") and not op_name.endswith("__"):
