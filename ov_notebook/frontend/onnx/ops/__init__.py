@@ -1,0 +1,1 @@
+"""ONNX translators, one module per op family; the registry imports every module here."""
