@@ -4,8 +4,14 @@ Every node output gets a slot. Constants fill their slots once, at compile time;
 the slot list (not the arrays), so concurrent runs share weights and nothing else. After the step
 that reads a slot for the last time the slot is released, so intermediates are freed as soon as
 they are dead; kernels registered ``inplace`` receive such a dead buffer as ``out=``.
+
+A dead buffer is only handed out when this run produced it, it owns its memory and no live slot
+can alias it: a kernel that returns a view of (or the very array of) one of its inputs marks those
+slots as shared for the rest of the run, so writing into one can never change another.
 """
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -21,6 +27,7 @@ class KernelError(RuntimeError):
 
     def __init__(self, node, inputs, cause):
         self.node = node
+        self.cause = cause
         shapes = ", ".join(f"{a.dtype}{list(a.shape)}" if isinstance(a, np.ndarray) else repr(a)
                            for a in inputs)
         super().__init__(f"While executing {node.get_type_name()} '{node.get_friendly_name()}' "
@@ -38,6 +45,22 @@ class Step:
         self.node = node
         self.inplace_slot = None
         self.release = ()
+
+    def __repr__(self):
+        return (f"<Step {self.node.get_type_name()} '{self.node.get_friendly_name()}' "
+                f"{self.inputs}->{self.outputs} inplace={self.inplace_slot} release={self.release}>")
+
+
+def _owner(array):
+    """The array that owns the memory of ``array`` (numpy collapses view chains to the owner)."""
+    base = getattr(array, "base", None)
+    return array if base is None else base
+
+
+def _aliases(value, args) -> bool:
+    """Whether ``value`` may share memory with one of ``args`` (is one, or a view of one's owner)."""
+    owner = _owner(value)
+    return any(owner is _owner(arg) for arg in args)
 
 
 class Plan:
@@ -59,70 +82,94 @@ class Plan:
         for node in model.get_ordered_ops():
             if isinstance(node, Parameter):
                 self.parameter_slots.append(new_slot((id(node), 0)))
-                continue
-            if isinstance(node, Constant):
+            elif isinstance(node, Constant):
                 self.constant_slots.add(new_slot((id(node), 0), node.get_value()))
-                continue
-            if isinstance(node, Result):
-                continue
-            spec = get_kernel(node.get_type_name())
-            attrs = node.get_attributes()
-            if spec.needs_node:
-                attrs["node"] = node
-            inputs = tuple(slot_of[(id(src.get_node()), src.get_index())] for src in node.input_values())
-            outputs = tuple(new_slot((id(node), i)) for i in range(node.get_output_size()))
-            step = Step(spec.function, inputs, outputs, attrs, node)
-            step.inplace_slot = -1 if spec.inplace else None
-            steps.append(step)
+            elif not isinstance(node, Result):
+                steps.append(self._make_step(node, slot_of, new_slot))
         self.result_slots = [slot_of[(id(r.input_value(0).get_node()), r.input_value(0).get_index())]
                              for r in model.get_results()]
         self.initial = initial
         self.steps = steps
         self._plan_memory()
 
+    @staticmethod
+    def _make_step(node, slot_of, new_slot):
+        spec = get_kernel(node.get_type_name())
+        attrs = node.get_attributes()
+        if spec.needs_node:
+            attrs["node"] = node
+        if spec.prepare is not None:  # compile-time work on constant inputs (weight prepacking)
+            attrs = spec.prepare(node, attrs)
+        inputs = tuple(slot_of[(id(src.get_node()), src.get_index())] for src in node.input_values())
+        outputs = tuple(new_slot((id(node), i)) for i in range(node.get_output_size()))
+        step = Step(spec.function, inputs, outputs, attrs, node)
+        step.inplace_slot = -1 if spec.inplace else None
+        return step
+
     def _plan_memory(self):
-        keep = set(self.result_slots) | self.constant_slots | set(self.parameter_slots)
+        self.borrowed = frozenset(self.constant_slots | set(self.parameter_slots))
+        keep = set(self.result_slots) | self.borrowed
         last_use = {}
         for index, step in enumerate(self.steps):
             for slot in step.inputs:
                 last_use[slot] = index
         for index, step in enumerate(self.steps):
-            dead = tuple(sorted({s for s in step.inputs if last_use.get(s) == index and s not in keep}))
-            step.release = dead
+            dead = {s for s in step.inputs if last_use.get(s) == index and s not in keep}
+            # outputs nobody reads are released right after they are produced
+            dead.update(s for s in step.outputs if s not in last_use and s not in keep)
+            step.release = tuple(sorted(dead))
             if step.inplace_slot is not None:
                 first = step.inputs[0] if step.inputs else None
                 # only a buffer this plan produced and nobody reads later may be overwritten
                 step.inplace_slot = first if first in dead and step.inputs.count(first) == 1 else None
-        # outputs nobody reads are released right after they are produced
-        for index, step in enumerate(self.steps):
-            unused = tuple(s for s in step.outputs if s not in last_use and s not in keep)
-            if unused:
-                step.release = step.release + unused
 
-    def run(self, feeds):
+    def run(self, feeds, timings=None):
+        """Execute every step; ``timings`` (a list) receives ``(node, seconds)`` per step."""
         values = list(self.initial)
         for slot, value in zip(self.parameter_slots, feeds):
             values[slot] = value
+        shared = set()  # slots that may alias another slot's memory in this run
+        clock = time.perf_counter if timings is not None else None
         for step in self.steps:
             args = [values[s] for s in step.inputs]
+            out = None
+            if step.inplace_slot is not None and step.inplace_slot not in shared:
+                out = args[0]
+                if not (isinstance(out, np.ndarray) and out.flags.owndata and out.flags.writeable):
+                    out = None
+            started = clock() if clock else 0.0
             try:
-                if step.inplace_slot is not None:
-                    produced = step.function(*args, out=values[step.inplace_slot], **step.attrs)
+                if out is not None:
+                    produced = step.function(*args, out=out, **step.attrs)
                 else:
                     produced = step.function(*args, **step.attrs)
             except Exception as exc:
                 raise KernelError(step.node, args, exc) from exc
-            if len(step.outputs) == 1:
-                values[step.outputs[0]] = produced
-            else:
-                for slot, value in zip(step.outputs, produced):
-                    values[slot] = value
-            for slot in step.release:
-                values[slot] = None
-        results = []
-        for slot in self.result_slots:
-            value = values[slot]
-            if slot in self.constant_slots or slot in self.parameter_slots:
-                value = np.array(value, copy=True)
-            results.append(np.asarray(value))
-        return results
+            if clock:
+                timings.append((step.node, clock() - started))
+            # the dead buffer given as out= may be returned: aliasing it is harmless
+            self._store(step, produced, args if out is None else args[1:], values, shared)
+        return [self._result(slot, values[slot], shared) for slot in self.result_slots]
+
+    @staticmethod
+    def _store(step, produced, args, values, shared):
+        outputs = step.outputs
+        if len(outputs) == 1:
+            if args and _aliases(produced, args):
+                shared.update(step.inputs)
+                shared.add(outputs[0])
+            values[outputs[0]] = produced
+        else:
+            for slot, value in zip(outputs, produced):
+                if args and _aliases(value, args):
+                    shared.update(step.inputs)
+                    shared.add(slot)
+                values[slot] = value
+        for slot in step.release:
+            values[slot] = None
+
+    def _result(self, slot, value, shared):
+        # results must not alias weights, the caller's inputs or each other's views
+        if slot in self.borrowed or slot in shared:
+            return np.array(value, copy=True)
+        return np.asarray(value)
