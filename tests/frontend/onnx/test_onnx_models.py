@@ -1,0 +1,151 @@
+"""Whole models exported with torch.onnx.export at several opsets, converted and compared with
+onnxruntime and torch; and the ONNX frontend's errors."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+torch = pytest.importorskip("torch")
+torchvision = pytest.importorskip("torchvision")
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+import ov_notebook as ov  # noqa: E402
+from ov_notebook.frontend.errors import ConversionError, UnsupportedOpsError  # noqa: E402
+
+
+def _export(model, args, path, opset):
+    kwargs = {"opset_version": opset, "dynamo": False} if opset in (11, 17) else {}
+    with torch.no_grad():
+        torch.onnx.export(model, args, path, **kwargs)
+    return path
+
+
+def _compare(path, feeds, torch_out=None, tolerance=1e-3):
+    ours = ov.compile_model(ov.convert_model(path))(list(feeds.values()))
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    reference = session.run(None, feeds)
+    for index, expected in enumerate(reference):
+        got = ours[index]
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        scale = max(float(np.abs(expected).max()), 1e-6)
+        assert float(np.abs(got - expected).max()) <= tolerance * scale, f"output {index}"
+    if torch_out is not None:
+        scale = max(float(np.abs(torch_out).max()), 1e-6)
+        assert float(np.abs(ours[0] - torch_out).max()) <= tolerance * scale
+        assert ours[0].argmax() == torch_out.argmax()
+
+
+@pytest.mark.parametrize("opset", [11, 17, "default"])
+@pytest.mark.parametrize("name", ["resnet18", "mobilenet_v3_small"])
+def test_torchvision_classifiers(tmp_path, name, opset):
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)(weights=None).eval()
+    x = torch.rand(1, 3, 96, 96)
+    path = _export(model, (x,), str(tmp_path / f"{name}.onnx"), opset)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    _compare(path, {onnx.load(path).graph.input[0].name: x.numpy()}, expected)
+
+
+@pytest.mark.parametrize("opset", [11, 17])
+def test_bert_encoder(tmp_path, opset):
+    transformers = pytest.importorskip("transformers")
+    config = transformers.BertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
+                                     intermediate_size=128, vocab_size=500)
+    torch.manual_seed(0)
+    model = transformers.BertModel(config).eval()
+    ids = torch.randint(0, 500, (1, 16))
+    mask = torch.ones(1, 16, dtype=torch.int64)
+    path = str(tmp_path / "bert.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, mask), path, opset_version=opset, dynamo=False,
+                          input_names=["input_ids", "attention_mask"])
+    converted = ov.convert_model(path)
+    assert [p.get_any_name() for p in converted.inputs] == ["input_ids", "attention_mask"]
+    _compare(path, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
+
+
+def test_document_two_step_example(tmp_path, monkeypatch):
+    """The reference document's ONNX example, with the import swapped (weights=None offline)."""
+    monkeypatch.chdir(tmp_path)
+    model = torchvision.models.resnet18(weights=None).eval()
+    torch.onnx.export(model, (torch.rand(1, 3, 224, 224), ), 'model.onnx')
+    ov_model = ov.convert_model('model.onnx')
+    x = torch.rand(1, 3, 224, 224)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    direct = ov.compile_model(ov.convert_model(model, example_input=x))(x)[0]
+    via_onnx = ov.compile_model(ov_model)(x.numpy())[0]
+    scale = float(np.abs(expected).max())
+    assert np.abs(via_onnx - expected).max() <= 1e-3 * scale
+    assert np.abs(via_onnx - direct).max() <= 1e-3 * scale
+
+
+def test_module_paths_from_exporter_metadata(tmp_path):
+    model = torchvision.models.resnet18(weights=None).eval()
+    path = _export(model, (torch.rand(1, 3, 64, 64),), str(tmp_path / "r.onnx"), "default")
+    paths = {op.rt_info.get("module_path") for op in ov.convert_model(path).get_ordered_ops()}
+    assert "layer1.0.conv1" in paths
+
+
+def test_external_data(tmp_path):
+    weights = np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32)
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 64])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 64])],
+                              [numpy_helper.from_array(weights, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = str(tmp_path / "ext.onnx")
+    onnx.save_model(model, path, save_as_external_data=True, location="ext.data",
+                    size_threshold=0)
+    x = np.ones((2, 64), np.float32)
+    np.testing.assert_allclose(ov.compile_model(ov.convert_model(path))(x)[0], x @ weights,
+                               rtol=1e-5, atol=1e-4)
+    os.remove(tmp_path / "ext.data")
+    with pytest.raises(ConversionError, match="external data file 'ext.data'"):
+        ov.convert_model(path)
+
+
+def test_truncated_and_malformed_files(tmp_path):
+    model = torchvision.models.resnet18(weights=None).eval()
+    path = _export(model, (torch.rand(1, 3, 32, 32),), str(tmp_path / "r.onnx"), 17)
+    data = open(path, "rb").read()
+    truncated = tmp_path / "truncated.onnx"
+    truncated.write_bytes(data[: len(data) // 3])
+    with pytest.raises(ConversionError, match="not a valid ONNX model"):
+        ov.convert_model(str(truncated))
+    garbage = tmp_path / "garbage.onnx"
+    garbage.write_bytes(b"\x00\x01not an onnx file at all" * 10)
+    with pytest.raises(ConversionError):
+        ov.convert_model(str(garbage))
+    with pytest.raises(ConversionError, match="does not exist"):
+        ov.convert_model(str(tmp_path / "missing.onnx"))
+
+
+def test_unsupported_ops_are_reported_together():
+    nodes = [helper.make_node("Foo", ["x"], ["a"], name="foo1"),
+             helper.make_node("Foo", ["a"], ["b"], name="foo2"),
+             helper.make_node("Bar", ["b"], ["y"], name="bar1", domain="custom")]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("custom", 1)])
+    with pytest.raises(UnsupportedOpsError) as info:
+        ov.convert_model(model)
+    assert info.value.unsupported["Foo"][0] == 2
+    assert info.value.unsupported["custom:Bar"][0] == 1
+    assert "foo1" in str(info.value) and "custom:Bar" in str(info.value)
+
+
+def test_input_override_makes_batch_dynamic(tmp_path):
+    model = torchvision.models.resnet18(weights=None).eval()
+    path = _export(model, (torch.rand(1, 3, 64, 64),), str(tmp_path / "r.onnx"), 17)
+    name = onnx.load(path).graph.input[0].name
+    converted = ov.convert_model(path, input={name: [-1, 3, 64, 64]})
+    assert str(converted.input(0).get_partial_shape()) == "[?,3,64,64]"
+    compiled = ov.compile_model(converted)
+    assert compiled(np.random.rand(3, 3, 64, 64).astype(np.float32))[0].shape == (3, 1000)
