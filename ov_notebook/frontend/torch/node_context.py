@@ -99,6 +99,8 @@ class NodeContext:
     # --- arguments ----------------------------------------------------------------------
     def _raw(self, index, name=None, default=REQUIRED):
         node = self.node
+        if index is None and name in node.schema_names:
+            index = node.schema_names.index(name)  # a name alone also finds positional arguments
         if index is not None and index < len(node.args):
             return node.args[index]
         if name is None and index is not None and index < len(node.schema_names):
