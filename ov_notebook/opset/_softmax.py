@@ -1,0 +1,15 @@
+"""Builders for Softmax-8 and LogSoftmax-5."""
+from __future__ import annotations
+
+from ..ir.ops import softmax as spec
+from ._base import as_node
+
+
+def softmax(data, axis, name=None) -> spec.Softmax:
+    """Softmax-8 along ``axis`` (negative counts from the end)."""
+    return spec.Softmax(as_node(data), axis=axis, name=name)
+
+
+def log_softmax(data, axis, name=None) -> spec.LogSoftmax:
+    """LogSoftmax-5 along ``axis`` (negative counts from the end)."""
+    return spec.LogSoftmax(as_node(data), axis=axis, name=name)
