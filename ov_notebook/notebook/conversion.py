@@ -1,0 +1,200 @@
+"""What ``%convert`` does and shows: run ``convert_model``, time it, and report on the result.
+
+    >>> report = convert(model, example_input=torch.rand(1, 3, 224, 224), label="model")
+    >>> report.route, report.op_count, report.parameter_count
+    ('export', 176, 25557032)
+    >>> report            # summary, then Signature / Graph / Ops tabs
+
+A conversion that meets unsupported operations raises :class:`ConversionFailed` (a ``UsageError``,
+so IPython prints one line) after showing :class:`UnsupportedOpsReport`, a table of each op with
+its count and the module paths where it occurs.
+"""
+from __future__ import annotations
+
+import os
+import time
+import warnings
+
+from IPython.core.error import UsageError
+
+from .views.graph import GraphView
+from .views.html import escape, number, table, tabs, text_table, wrap
+from .views.ops import OpsView, op_counts, weight_stats
+from .views.signature import SignatureView
+
+__all__ = ["convert", "ConversionReport", "UnsupportedOpsReport", "ConversionFailed"]
+
+ROUTES = {
+    "export": "torch.export → FX graph",
+    "torchscript": "TorchScript (torch.jit.trace/script)",
+    "onnx": "ONNX",
+    "ir": "OpenVINO IR (read_model)",
+}
+
+
+class ConversionFailed(UsageError):
+    """Conversion stopped on unsupported operations; ``report`` holds the table."""
+
+    def __init__(self, message, report=None):
+        super().__init__(message)
+        self.report = report
+
+
+class UnsupportedOpsReport:
+    """The ops without a translator: ``unsupported`` maps op -> (count, [module paths])."""
+
+    def __init__(self, error):
+        self.message = str(error)
+        self.unsupported = dict(getattr(error, "unsupported", {}) or {})
+
+    def _rows(self):
+        rows = []
+        for op, (count, paths) in sorted(self.unsupported.items(), key=lambda kv: -kv[1][0]):
+            shown = ", ".join(p or "(root)" for p in list(paths)[:5])
+            more = len(paths) - 5
+            rows.append([op, count, shown + (f" and {more} more" if more > 0 else "")])
+        return rows
+
+    def _repr_html_(self):
+        head = (f"<div style='color:#cf222e;font-weight:600'>Conversion failed: "
+                f"{len(self.unsupported)} unsupported operation types</div>")
+        return wrap(head + table(["operation", "count", "module paths"], self._rows(),
+                                 css_class="ovn-unsupported") +
+                    f"<details><summary>full message</summary><pre>{escape(self.message)}</pre>"
+                    "</details>")
+
+    def __repr__(self):
+        return (f"Conversion failed: {len(self.unsupported)} unsupported operation types\n" +
+                text_table(["operation", "count", "module paths"], self._rows()))
+
+
+def _route(model, source) -> str:
+    info = model.get_rt_info().get("ov_notebook", {}) if hasattr(model, "get_rt_info") else {}
+    if isinstance(info, dict) and info.get("route"):
+        return str(info["route"])
+    if isinstance(source, (str, os.PathLike)):
+        suffix = os.fspath(source).lower().rsplit(".", 1)[-1]
+        return {"xml": "ir", "onnx": "onnx", "pt2": "export", "pt": "torchscript"}.get(suffix,
+                                                                                      suffix)
+    return "unknown"
+
+
+def _input_argument(specs):
+    """``--input`` items as convert_model's ``input=``: a tuple per item, bare when it has one part."""
+    if not specs:
+        return None
+    parts = [spec.as_tuple() for spec in specs]
+    return [p[0] if len(p) == 1 else p for p in parts]
+
+
+def convert(source, example_input=None, input_specs=None, label="model", save=None,
+            compress_to_fp16=True, graph_options=None, progress_bar=None):
+    """Convert ``source`` (a model object or a path) and return a :class:`ConversionReport`."""
+    from ..frontend import convert_model
+    from ..frontend.errors import ConversionError, UnsupportedOpsError
+
+    kwargs = {"example_input": example_input} if example_input is not None else {}
+    if input_specs:
+        kwargs["input"] = _input_argument(input_specs)
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = convert_model(source, **kwargs)
+        except UnsupportedOpsError as error:
+            report = UnsupportedOpsReport(error)
+            raise ConversionFailed(f"%convert {label}: {len(report.unsupported)} unsupported "
+                                   "operation types (table above)", report) from error
+        except ConversionError as error:
+            raise UsageError(f"%convert {label}: {error}") from error
+    seconds = time.perf_counter() - started
+    if progress_bar is not None:
+        progress_bar.step("converted")
+    if save:
+        from ..ir import save_model
+
+        save_model(model, os.fspath(save), compress_to_fp16=compress_to_fp16)
+    return ConversionReport(model, label, _route(model, source), seconds, caught, save,
+                            graph_options or {})
+
+
+def _unique_warnings(caught) -> list:
+    seen = []
+    for item in caught:
+        text = f"{item.category.__name__}: {item.message}"
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
+class ConversionReport:
+    """The result of ``%convert``: the Model and what the conversion did to it.
+
+    Numbers: ``seconds``, ``op_count``, ``op_counts`` (by type), ``parameter_count``,
+    ``weight_bytes``; ``warnings`` (strings); views: ``signature``, ``graph``, ``ops``.
+    """
+
+    def __init__(self, model, name, route, seconds, caught=(), saved=None, graph_options=None):
+        self.model, self.name, self.route, self.seconds = model, name, route, seconds
+        self.warnings = _unique_warnings(caught)
+        self.saved = os.fspath(saved) if saved else None
+        self.op_counts = op_counts(model)
+        self.op_count = sum(self.op_counts.values())
+        self.parameter_count, self.weight_bytes = weight_stats(model)
+        self.signature = SignatureView(model)
+        self.ops = OpsView(model)
+        self._graph_options = graph_options or {}
+        self._graph = None
+        self._selected_tab = 0
+        self.config = None  # the magics' OVNotebook options, for show()
+
+    @property
+    def graph(self) -> GraphView:
+        if self._graph is None:  # layout is cheap, but only reports someone looks at need it
+            self._graph = GraphView(self.model, **self._graph_options)
+        return self._graph
+
+    def _facts(self) -> list:
+        facts = [("model", f"{self.name} → {self.model.get_friendly_name()}"),
+                 ("route", ROUTES.get(self.route, self.route)),
+                 ("time", f"{self.seconds:.2f} s"),
+                 ("operations", f"{self.op_count} ({len(self.op_counts)} types)"),
+                 ("parameters", f"{self.parameter_count:,} in weights of "
+                                f"{self.weight_bytes / 2**20:.1f} MiB"),
+                 ("inputs / outputs", f"{len(self.model.inputs)} / {len(self.model.outputs)}")]
+        if self.saved:
+            facts.append(("saved", self.saved))
+        return facts
+
+    def _repr_html_(self) -> str:
+        facts = "".join(f"<tr><td style='color:#666;padding-right:12px'>{escape(k)}</td>"
+                        f"<td>{escape(v)}</td></tr>" for k, v in self._facts())
+        warned = ""
+        if self.warnings:
+            items = "".join(f"<li>{escape(w)}</li>" for w in self.warnings[:20])
+            warned = (f"<details><summary style='color:#9a6700'>⚠ {len(self.warnings)} warnings"
+                      f"</summary><ul>{items}</ul></details>")
+        panels = [("Signature", self.signature.html()), ("Graph", self.graph.html()),
+                  ("Ops", self.ops.html())]
+        return wrap(f"<div style='font-weight:600'>✔ converted in {number(self.seconds)} s</div>"
+                    f"<table class='ovn-facts'>{facts}</table>{warned}"
+                    f"{tabs(panels, self._selected_tab)}")
+
+    def controls(self, refresh):
+        """Depth slider and search box for the Graph tab; they redraw the static output."""
+        from .widgets import graph_controls
+
+        def on_change():
+            self._selected_tab = 1  # the person is looking at the graph: keep that tab open
+            refresh()
+        return graph_controls(self.graph, on_change)
+
+    def _ipython_display_(self):
+        from .session import show
+
+        show(self, self.config)
+
+    def __repr__(self) -> str:
+        lines = [f"{k:17} {v}" for k, v in self._facts()]
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(["ConversionReport"] + lines + ["", repr(self.signature)])
