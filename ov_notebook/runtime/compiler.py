@@ -1,35 +1,80 @@
-"""From a Model to an executable Plan: clone, run the graph passes, plan memory."""
+"""From a Model to an executable Plan: clone, run the graph passes, plan memory, limit threads."""
 from __future__ import annotations
 
 import contextlib
+import threading
 
 from ..ir.graph import clone_model
 from ..ir.model import Model
 from .passes import run_passes
 from .plan import Plan
 
-__all__ = ["compile_plan", "thread_limit"]
+__all__ = ["compile_plan", "thread_limit", "ThreadedPlan"]
 
 
-def compile_plan(model: Model, properties: dict) -> "ThreadedPlan":
+def compile_plan(model: Model, properties: dict, disabled_passes=()) -> "ThreadedPlan":
     graph = clone_model(model)
-    run_passes(graph, properties)
-    return ThreadedPlan(Plan(graph), int(properties.get("INFERENCE_NUM_THREADS", 0) or 0))
+    applied = run_passes(graph, properties, disabled=disabled_passes)
+    plan = ThreadedPlan(Plan(graph), int(properties.get("INFERENCE_NUM_THREADS", 0) or 0))
+    plan.applied_passes = applied
+    return plan
+
+
+class _BlasThreads:
+    """Process-wide BLAS thread count, set while at least one run needs it.
+
+    BLAS pools are global to the process, so concurrent runs share one setting: the first run in
+    sets it, the last one out restores the previous value. threadpoolctl's controller is built once
+    (scanning the loaded libraries costs ~0.3 ms, too much to repeat per inference).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._users = 0
+        self._libraries = None
+        self._saved = []
+
+    def _blas(self):
+        if self._libraries is None:
+            try:
+                from threadpoolctl import ThreadpoolController
+            except ImportError:  # without threadpoolctl the BLAS keeps its own setting
+                self._libraries = []
+            else:
+                self._libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+        return self._libraries
+
+    def enter(self, threads: int) -> None:
+        with self._lock:
+            self._users += 1
+            if self._users == 1:
+                self._saved = [(lib, lib.get_num_threads()) for lib in self._blas()]
+            for lib in self._blas():
+                if lib.get_num_threads() != threads:
+                    lib.set_num_threads(threads)
+
+    def leave(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                for lib, threads in self._saved:
+                    lib.set_num_threads(threads)
+
+
+_BLAS_THREADS = _BlasThreads()
 
 
 @contextlib.contextmanager
 def thread_limit(threads: int):
-    """Limit BLAS/OpenMP thread pools to ``threads`` (0: leave them alone)."""
+    """Limit the BLAS thread pools to ``threads`` while inside (0: leave them alone)."""
     if threads <= 0:
         yield
         return
+    _BLAS_THREADS.enter(threads)
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # without threadpoolctl the BLAS keeps its own setting
         yield
-        return
-    with threadpool_limits(limits=threads):
-        yield
+    finally:
+        _BLAS_THREADS.leave()
 
 
 class ThreadedPlan:
@@ -39,9 +84,13 @@ class ThreadedPlan:
         self.plan = plan
         self.threads = threads
         self.model = plan.model
+        self.applied_passes = []
 
-    def run(self, feeds):
+    def run(self, feeds, timings=None):
         if self.threads <= 0:
-            return self.plan.run(feeds)
-        with thread_limit(self.threads):
-            return self.plan.run(feeds)
+            return self.plan.run(feeds, timings)
+        _BLAS_THREADS.enter(self.threads)
+        try:
+            return self.plan.run(feeds, timings)
+        finally:
+            _BLAS_THREADS.leave()

@@ -5,13 +5,13 @@ import os
 import threading
 from collections.abc import Mapping
 
-import numpy as np
-
 from ..ir.deserialize import read_model as _read_ir
 from ..ir.model import Model
 from ..ir.node import Output
 from ..ir.types import Type
 from .compiler import compile_plan
+from .inputs import InputError, prepare_inputs
+from .results import InferResults
 from .tensor import Tensor
 
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "InputError"]
@@ -22,17 +22,16 @@ _PROPERTIES = {
     "PERFORMANCE_HINT": "LATENCY",
     "INFERENCE_PRECISION_HINT": "f32",
     "NUM_STREAMS": 1,
+    # names of compile passes to skip (ov_notebook only; for debugging numerics of a fusion)
+    "DISABLED_PASSES": (),
 }
 _READ_ONLY = {
     "AVAILABLE_DEVICES": ["CPU"],
     "FULL_DEVICE_NAME": "ov_notebook numpy CPU runtime",
-    "SUPPORTED_PROPERTIES": sorted(list(_PROPERTIES) + ["AVAILABLE_DEVICES", "FULL_DEVICE_NAME"]),
+    "SUPPORTED_PROPERTIES": sorted(list(_PROPERTIES) + ["AVAILABLE_DEVICES", "FULL_DEVICE_NAME",
+                                                        "OPTIMAL_NUMBER_OF_INFER_REQUESTS"]),
     "OPTIMIZATION_CAPABILITIES": ["FP32"],
 }
-
-
-class InputError(ValueError):
-    """Inputs given to a compiled model that do not match its inputs; the message names the input."""
 
 
 def _normalize_config(config) -> dict:
@@ -58,8 +57,21 @@ def _normalize_config(config) -> dict:
                 raise ValueError(f"INFERENCE_PRECISION_HINT: only f32 is supported, got {value!r}")
         elif name == "NUM_STREAMS":
             value = int(value)
+        elif name == "DISABLED_PASSES":
+            value = _pass_names(value)
         result[name] = value
     return result
+
+
+def _pass_names(value) -> tuple:
+    from .passes import PASS_NAMES
+
+    names = tuple(n.strip() for n in value.split(",") if n.strip()) if isinstance(value, str) \
+        else tuple(value)
+    unknown = [n for n in names if n not in PASS_NAMES]
+    if unknown:
+        raise ValueError(f"DISABLED_PASSES: unknown pass(es) {unknown}; passes: {list(PASS_NAMES)}")
+    return names
 
 
 class Core:
@@ -133,133 +145,6 @@ def compile_model(model, device_name="CPU", config=None) -> "CompiledModel":
 
 
 # ------------------------------------------------------------------------------------------
-# inputs
-# ------------------------------------------------------------------------------------------
-def _lossless(source: np.dtype, target: np.dtype) -> bool:
-    return np.can_cast(source, target, casting="safe")
-
-
-def _to_array(value, port: Output, label: str) -> np.ndarray:
-    element_type = port.get_element_type()
-    target = element_type.to_dtype() if element_type.is_static else None
-    python_value = isinstance(value, (int, float, bool, list, tuple))
-    if isinstance(value, Tensor):
-        array = value.data
-    elif hasattr(value, "detach") and hasattr(value, "numpy"):  # torch.Tensor without importing torch
-        array = value.detach().cpu()
-        array = array.numpy() if not getattr(array, "is_conj", lambda: False)() else array.resolve_conj().numpy()
-    else:
-        try:
-            array = np.asarray(value)
-        except Exception as exc:  # noqa: BLE001  any failure to make an array is the user's input
-            raise InputError(f"input {label}: cannot make an array from {type(value).__name__}: {exc}")
-    if array.dtype == object:
-        raise InputError(f"input {label}: expected a numeric array, got {type(value).__name__} "
-                         "holding objects")
-    if target is not None and array.dtype != target:
-        if python_value:
-            converted = array.astype(target)
-            if array.dtype.kind in "fc" and target.kind in "iub" and not np.array_equal(converted, array):
-                raise InputError(f"input {label} expects {element_type}, got non-integer values")
-            array = converted
-        elif _lossless(array.dtype, target):
-            array = array.astype(target)
-        else:
-            raise InputError(f"input {label} expects element type {element_type}, got a {array.dtype} "
-                             f"array, which cannot be converted without loss; convert it first "
-                             f"(e.g. .astype(np.{target.name}))")
-    shape = port.get_partial_shape()
-    if shape.rank_is_static:
-        if array.ndim != len(shape):
-            raise InputError(f"input {label} expects rank {len(shape)} (shape {shape}), got an array "
-                             f"of shape {list(array.shape)}")
-        for axis, (dim, size) in enumerate(zip(shape, array.shape)):
-            low, high = dim.get_min_length(), dim.get_max_length()
-            if size < low or (high != -1 and size > high):
-                raise InputError(f"input {label} expects shape {shape}, got {list(array.shape)} "
-                                 f"(dimension {axis} is {size}, allowed {dim})")
-    if not array.flags.c_contiguous:
-        array = np.ascontiguousarray(array)
-    return array
-
-
-def _port_label(port: Output, index: int) -> str:
-    names = sorted(port.get_names())
-    return f"{index} ('{names[0]}')" if names else f"{index}"
-
-
-# ------------------------------------------------------------------------------------------
-# results
-# ------------------------------------------------------------------------------------------
-class InferResults(Mapping):
-    """Outputs of one inference, indexable by output index, tensor name or output port.
-
-    Iterating yields the output ports (as ``openvino``'s OVDict); ``values()``/``to_tuple()`` give
-    the arrays in output order, ``to_dict()`` maps ports to arrays.
-    """
-
-    def __init__(self, ports, arrays):
-        self._ports = list(ports)
-        self._arrays = list(arrays)
-
-    def _index(self, key):
-        if isinstance(key, bool):
-            raise KeyError(key)
-        if isinstance(key, (int, np.integer)):
-            if not -len(self._arrays) <= key < len(self._arrays):
-                raise IndexError(f"the model has {len(self._arrays)} outputs; index {key} is out of range")
-            return int(key)
-        if isinstance(key, str):
-            for index, port in enumerate(self._ports):
-                if key in port.get_names():
-                    return index
-            names = [sorted(p.get_names()) for p in self._ports]
-            raise KeyError(f"no output named '{key}'; output names: {names}")
-        if isinstance(key, Output):
-            for index, port in enumerate(self._ports):
-                if port == key:
-                    return index
-            names = key.get_names()
-            for index, port in enumerate(self._ports):
-                if names and names & port.get_names():
-                    return index
-            raise KeyError(f"{key} is not an output of this model")
-        raise KeyError(f"outputs are indexed by int, tensor name or output port, not {key!r}")
-
-    def __getitem__(self, key):
-        return self._arrays[self._index(key)]
-
-    def __iter__(self):
-        return iter(self._ports)
-
-    def __len__(self):
-        return len(self._arrays)
-
-    def keys(self):
-        return list(self._ports)
-
-    def values(self):
-        return list(self._arrays)
-
-    def items(self):
-        return list(zip(self._ports, self._arrays))
-
-    def to_dict(self) -> dict:
-        return dict(zip(self._ports, self._arrays))
-
-    def to_tuple(self) -> tuple:
-        return tuple(self._arrays)
-
-    def names(self):
-        return [p.get_names() for p in self._ports]
-
-    def __repr__(self):
-        parts = ", ".join(f"{sorted(p.get_names()) or i}: {a.dtype}{list(a.shape)}"
-                          for i, (p, a) in enumerate(zip(self._ports, self._arrays)))
-        return f"<InferResults {{{parts}}}>"
-
-
-# ------------------------------------------------------------------------------------------
 # compiled model
 # ------------------------------------------------------------------------------------------
 class CompiledModel:
@@ -272,9 +157,8 @@ class CompiledModel:
     def __init__(self, model: Model, properties=None):
         self._model = model
         self._properties = dict(properties or _PROPERTIES)
-        self._plan = compile_plan(model, self._properties)
-        self._default_request = None
-        self._lock = threading.Lock()
+        self._plan = compile_plan(model, self._properties,
+                                  self._properties.get("DISABLED_PASSES", ()))
 
     @property
     def inputs(self) -> list:
@@ -300,6 +184,8 @@ class CompiledModel:
 
     def get_property(self, name):
         key = str(getattr(name, "name", name)).upper()
+        if key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS":
+            return (os.cpu_count() or 1) if self._properties["PERFORMANCE_HINT"] != "LATENCY" else 1
         if key in self._properties:
             return self._properties[key]
         if key in _READ_ONLY:
@@ -309,38 +195,8 @@ class CompiledModel:
     def create_infer_request(self) -> "InferRequest":
         return InferRequest(self)
 
-    def _prepare(self, inputs) -> list:
-        ports = self._model.inputs
-        if inputs is None:
-            inputs = []
-        if isinstance(inputs, Mapping):
-            arrays = [None] * len(ports)
-            for key, value in inputs.items():
-                try:
-                    port = self._model.input(key)
-                except (KeyError, IndexError, TypeError) as exc:
-                    raise InputError(f"unknown input {key!r}: {exc}") from None
-                index = ports.index(port)
-                if arrays[index] is not None:
-                    raise InputError(f"input {_port_label(port, index)} is given twice")
-                arrays[index] = value
-            missing = [_port_label(ports[i], i) for i, a in enumerate(arrays) if a is None]
-            if missing:
-                raise InputError(f"missing inputs: {', '.join(missing)}; the model takes "
-                                 f"{len(ports)} inputs")
-        elif isinstance(inputs, (list, tuple)):
-            arrays = list(inputs)
-        else:
-            arrays = [inputs]
-        if len(arrays) != len(ports):
-            raise InputError(f"the model takes {len(ports)} inputs "
-                             f"({', '.join(_port_label(p, i) for i, p in enumerate(ports))}), "
-                             f"got {len(arrays)}")
-        return [_to_array(value, port, _port_label(port, index))
-                for index, (port, value) in enumerate(zip(ports, arrays))]
-
     def _infer(self, inputs) -> InferResults:
-        arrays = self._prepare(inputs)
+        arrays = prepare_inputs(self._model, inputs)
         results = self._plan.run(arrays)
         return InferResults(self._model.outputs, results)
 
@@ -369,8 +225,10 @@ class InferRequest:
         self._compiled = compiled
         self._inputs = [None] * len(compiled.inputs)
         self._results = None
-        self._pending = None
+        self._error = None
+        self._worker = None
         self._callback = None
+        self._callback_userdata = None
 
     @property
     def model_inputs(self):
@@ -381,6 +239,12 @@ class InferRequest:
         return self._compiled.outputs
 
     def infer(self, inputs=None, share_inputs=False, share_outputs=False) -> InferResults:
+        """Run to completion; ``inputs`` as for ``CompiledModel.__call__`` (default: the tensors
+        set with ``set_tensor``/``set_input_tensor``)."""
+        self.wait()
+        return self._run(inputs)
+
+    def _run(self, inputs):
         if inputs is None:
             if any(v is None for v in self._inputs):
                 raise InputError("set every input with set_input_tensor/set_tensor, or pass inputs")
@@ -389,29 +253,51 @@ class InferRequest:
         return self._results
 
     def start_async(self, inputs=None, userdata=None, share_inputs=False) -> None:
-        """Runs synchronously (the numpy runtime has no device queue); ``wait()`` returns at once."""
+        """Start inference in a background thread and return at once; ``wait()`` joins it and
+        re-raises its error. numpy and BLAS release the GIL, so requests overlap in time."""
+        self.wait()
+        self._error = None
+        if userdata is None:
+            userdata = self._callback_userdata
+        self._worker = threading.Thread(target=self._run_async, args=(inputs, userdata),
+                                        name="ov_notebook-infer", daemon=True)
+        self._worker.start()
+
+    def _run_async(self, inputs, userdata):
         try:
-            self.infer(inputs)
-            self._pending = None
-        except Exception as exc:  # re-raised by wait(), as an async runtime would
-            self._pending = exc
+            self._run(inputs)
+        except Exception as exc:  # noqa: BLE001  re-raised by wait(), as an async runtime would
+            self._error = exc
         if self._callback is not None:
             self._callback(userdata)
 
     def wait(self) -> None:
-        if self._pending is not None:
-            error, self._pending = self._pending, None
+        """Block until a started inference finishes; re-raise its error."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.join()
+        if self._error is not None:
+            error, self._error = self._error, None
             raise error
 
     def wait_for(self, timeout) -> bool:
+        """Wait at most ``timeout`` milliseconds (negative: no limit); whether it finished."""
+        worker = self._worker
+        if worker is not None and timeout >= 0:
+            worker.join(timeout / 1000)
+            if worker.is_alive():
+                return False
         self.wait()
         return True
 
     def set_callback(self, callback, userdata=None) -> None:
+        """``callback(userdata)`` is called in the worker thread when an async inference ends."""
         self._callback = callback
+        self._callback_userdata = userdata
 
     @property
     def results(self) -> InferResults:
+        self.wait()
         if self._results is None:
             raise RuntimeError("no results yet: call infer() first")
         return self._results

@@ -1,0 +1,78 @@
+"""InferResults: the outputs of one inference, as ``openvino``'s OVDict."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..ir.node import Output
+
+__all__ = ["InferResults"]
+
+
+class InferResults(Mapping):
+    """Outputs of one inference, indexable by output index, tensor name or output port.
+
+    Iterating yields the output ports (as ``openvino``'s OVDict); ``values()``/``to_tuple()`` give
+    the arrays in output order, ``to_dict()`` maps ports to arrays.
+    """
+
+    def __init__(self, ports, arrays):
+        self._ports = list(ports)
+        self._arrays = list(arrays)
+
+    def _index(self, key):
+        if isinstance(key, bool):
+            raise KeyError(key)
+        if isinstance(key, (int, np.integer)):
+            if not -len(self._arrays) <= key < len(self._arrays):
+                raise IndexError(f"the model has {len(self._arrays)} outputs; index {key} is out of range")
+            return int(key)
+        if isinstance(key, str):
+            for index, port in enumerate(self._ports):
+                if key in port.get_names():
+                    return index
+            names = [sorted(p.get_names()) for p in self._ports]
+            raise KeyError(f"no output named '{key}'; output names: {names}")
+        if isinstance(key, Output):
+            for index, port in enumerate(self._ports):
+                if port == key:
+                    return index
+            names = key.get_names()
+            for index, port in enumerate(self._ports):
+                if names and names & port.get_names():
+                    return index
+            raise KeyError(f"{key} is not an output of this model")
+        raise KeyError(f"outputs are indexed by int, tensor name or output port, not {key!r}")
+
+    def __getitem__(self, key):
+        return self._arrays[self._index(key)]
+
+    def __iter__(self):
+        return iter(self._ports)
+
+    def __len__(self):
+        return len(self._arrays)
+
+    def keys(self):
+        return list(self._ports)
+
+    def values(self):
+        return list(self._arrays)
+
+    def items(self):
+        return list(zip(self._ports, self._arrays))
+
+    def to_dict(self) -> dict:
+        return dict(zip(self._ports, self._arrays))
+
+    def to_tuple(self) -> tuple:
+        return tuple(self._arrays)
+
+    def names(self):
+        return [p.get_names() for p in self._ports]
+
+    def __repr__(self):
+        parts = ", ".join(f"{sorted(p.get_names()) or i}: {a.dtype}{list(a.shape)}"
+                          for i, (p, a) in enumerate(zip(self._ports, self._arrays)))
+        return f"<InferResults {{{parts}}}>"
