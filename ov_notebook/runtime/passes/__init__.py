@@ -1,18 +1,37 @@
 """Compile-time graph passes of the CPU runtime, run in order by :func:`run_passes`.
 
-Each pass takes the (cloned) Model and returns whether it changed anything.
+Each pass takes the (cloned) Model, changes it only through the graph API and returns whether it
+changed anything. Order matters: folding constants first turns weight decompression and shape
+subgraphs into Constants, which the weight-folding and fusion passes then match; dead-code
+elimination prunes consumer links of replaced nodes so "has exactly one consumer" tests are right.
 """
 from __future__ import annotations
 
+from .affine_folding import fold_affine_into_weights
 from .constant_folding import fold_constants
+from .dead_code import eliminate_dead_code
+from .fusion import fuse_epilogues
 
-PIPELINE = [fold_constants]
+# (name, pass); a name may appear twice when a pass is worth repeating after another one
+PIPELINE = [
+    ("constant_folding", fold_constants),
+    ("dead_code", eliminate_dead_code),
+    ("affine_folding", fold_affine_into_weights),
+    ("epilogue_fusion", fuse_epilogues),
+    ("dead_code", eliminate_dead_code),
+]
+PASS_NAMES = tuple(dict.fromkeys(name for name, _ in PIPELINE))
 
 
-def run_passes(model, properties=None) -> list:
-    """Run every pass once in order; returns the names of the passes that changed the graph."""
+def run_passes(model, properties=None, disabled=()) -> list:
+    """Run the pipeline once in order, skipping ``disabled`` pass names; returns the names of the
+    passes that changed the graph (in order, without repeats)."""
+    unknown = set(disabled) - set(PASS_NAMES)
+    if unknown:
+        raise ValueError(f"unknown pass(es) {', '.join(sorted(unknown))}; passes: "
+                         f"{', '.join(PASS_NAMES)}")
     changed = []
-    for graph_pass in PIPELINE:
-        if graph_pass(model):
-            changed.append(graph_pass.__name__)
+    for name, graph_pass in PIPELINE:
+        if name not in disabled and graph_pass(model) and name not in changed:
+            changed.append(name)
     return changed
