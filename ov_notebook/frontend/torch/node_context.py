@@ -189,6 +189,15 @@ class NodeContext:
             self.fail(f"argument {index if name is None else name!r} must be a list of tensors")
         return [self._to_output(v) for v in value]
 
+    def optional_input_list(self, index, name=None) -> list:
+        """A ``Tensor?[]`` argument (the indices of ``x[:, idx]``) as Outputs and Nones."""
+        value = self._raw(index, name)
+        if isinstance(value, TensorRef):
+            value = self.value_of(value)
+        if not isinstance(value, (list, tuple)):
+            self.fail(f"argument {index if name is None else name!r} must be a list of tensors")
+        return [None if v is None else self._to_output(v) for v in value]
+
     def optional_input(self, index, name=None):
         """An Output, or None when the argument is absent or None."""
         value = self._raw(index, name, None)
