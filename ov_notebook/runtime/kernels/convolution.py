@@ -1,0 +1,251 @@
+"""Convolution kernels: Convolution, GroupConvolution and the two transposed (backprop) forms.
+
+Every path is one BLAS matmul (or, for depthwise, a multiply-accumulate per kernel tap) over
+numpy stride-trick views; no Python loop runs over batch, channels or spatial positions.
+
+* pointwise (1x1, one group): ``W[O, C] @ x[N, C, H*W]`` -- no im2col at all;
+* dense: im2col view ``[N, C, k..., out...]`` copied once to ``[N, C*K, P]``, then ``W[O, C*K] @``;
+* grouped: the same with a group axis, ``W[G, O/G, C/G*K] @ cols[N, G, C/G*K, P]``;
+* depthwise (one input channel per group): sum over taps of ``x_tap * w_tap``;
+* transposed: ``W^T @ x`` gives every tap's contribution, added into the output (col2im).
+
+The result comes out in NCHW directly. For a compile pass:
+
+* prepack once: ``packed = prepare_convolution_weights(filters, grouped=...)`` (or
+  ``prepare_backprop_weights``) and call ``convolve(x, packed, ...)`` /
+  ``convolve_transposed(...)`` at run time;
+* epilogues: ``convolve(..., bias=b, epilogue=f)`` adds ``b`` (shape [C_out]) per channel and then
+  calls ``f(y)`` which must update ``y`` in place (e.g. ``lambda y: np.maximum(y, 0, out=y)``);
+  ``out=`` names a C-contiguous destination of the output's shape and dtype to write into.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ...ir.ops.convolution import backprop_geometry, dilated, resolve_pads
+from . import kernel
+
+__all__ = ["PackedWeights", "prepare_convolution_weights", "prepare_backprop_weights",
+           "convolve", "convolve_transposed"]
+
+
+def _compute_dtype(dtype):
+    """f16 runs in f32: numpy has no f16 BLAS and OpenVINO accumulates f16 in f32."""
+    return np.dtype(np.float32) if dtype == np.float16 else np.dtype(dtype)
+
+
+class PackedWeights:
+    """Filters rearranged for a kernel path. ``kind``: pointwise, dense, grouped or depthwise
+    (forward) or transposed; ``matrix`` is the array that path multiplies with."""
+
+    __slots__ = ("kind", "matrix", "groups", "out_channels", "in_channels", "kernel_shape")
+
+    def __init__(self, kind, matrix, groups, out_channels, in_channels, kernel_shape):
+        self.kind = kind
+        self.matrix = matrix
+        self.groups = groups
+        self.out_channels = out_channels
+        self.in_channels = in_channels
+        self.kernel_shape = tuple(kernel_shape)
+
+
+def prepare_convolution_weights(filters, grouped=False) -> PackedWeights:
+    """Pack Convolution filters [O, C, k...] or, ``grouped``, GroupConvolution filters
+    [G, O/G, C/G, k...] for :func:`convolve`. Cheap views for contiguous f32 filters."""
+    filters = filters.astype(_compute_dtype(filters.dtype), copy=False)
+    if not grouped:
+        filters = filters[np.newaxis]
+    groups, per_out, per_in = filters.shape[:3]
+    kernel_shape = filters.shape[3:]
+    taps = math.prod(kernel_shape)
+    if groups == 1:
+        kind = "pointwise" if taps == 1 else "dense"
+        matrix = filters.reshape(per_out, per_in * taps)
+    elif per_in == 1:
+        kind = "depthwise"  # [taps, G, O/G] so that each tap broadcasts over [N, G, O/G, out...]
+        matrix = np.ascontiguousarray(filters.reshape(groups, per_out, taps).transpose(2, 0, 1))
+    else:
+        kind = "grouped"
+        matrix = filters.reshape(groups, per_out, per_in * taps)
+    return PackedWeights(kind, matrix, groups, groups * per_out, groups * per_in, kernel_shape)
+
+
+def prepare_backprop_weights(filters, grouped=False) -> PackedWeights:
+    """Pack ConvolutionBackpropData filters [C, O, k...] (grouped: [G, C/G, O/G, k...]) as
+    ``[G, O/G * K, C/G]`` for :func:`convolve_transposed`."""
+    filters = filters.astype(_compute_dtype(filters.dtype), copy=False)
+    if not grouped:
+        filters = filters[np.newaxis]
+    groups, per_in, per_out = filters.shape[:3]
+    kernel_shape = filters.shape[3:]
+    matrix = filters.reshape(groups, per_in, per_out * math.prod(kernel_shape)).transpose(0, 2, 1)
+    return PackedWeights("transposed", matrix, groups, groups * per_out, groups * per_in,
+                         kernel_shape)
+
+
+# --- forward ------------------------------------------------------------------------------------
+def _pad(x, begin, end):
+    """Zero padding, done once and only where needed (negative pads crop)."""
+    if not any(begin) and not any(end):
+        return x
+    crop = tuple(slice(max(-b, 0), n - max(-e, 0)) for b, e, n in zip(begin, end, x.shape[2:]))
+    x = x[(Ellipsis,) + crop]
+    if all(b <= 0 and e <= 0 for b, e in zip(begin, end)):
+        return x
+    begin, end = [max(b, 0) for b in begin], [max(e, 0) for e in end]
+    shape = x.shape[:2] + tuple(n + b + e for n, b, e in zip(x.shape[2:], begin, end))
+    padded = np.zeros(shape, x.dtype)  # zeros + one slice assignment beats np.pad's overhead
+    padded[(Ellipsis,) + tuple(slice(b, b + n) for b, n in zip(begin, x.shape[2:]))] = x
+    return padded
+
+
+def _windows(xp, kernel_shape, strides, dilations, out_sizes):
+    """A no-copy view [N, C, k..., out...] of every window of the padded input."""
+    spatial_strides = xp.strides[2:]
+    return as_strided(xp, xp.shape[:2] + tuple(kernel_shape) + tuple(out_sizes),
+                      xp.strides[:2] + tuple(s * d for s, d in zip(spatial_strides, dilations))
+                      + tuple(s * st for s, st in zip(spatial_strides, strides)), writeable=False)
+
+
+def _tap_view(xp, tap, strides, dilations, out_sizes):
+    """The strided view [N, C, out...] of the input elements that kernel tap ``tap`` reads."""
+    return xp[(Ellipsis,) + tuple(slice(t * d, t * d + s * (o - 1) + 1, s) for t, d, s, o
+                                  in zip(tap, dilations, strides, out_sizes))]
+
+
+def convolve(x, packed: PackedWeights, strides, dilations, pads_begin, pads_end, bias=None,
+             epilogue=None, out=None):
+    """Convolution of ``x`` [N, C, spatial...] with prepacked weights; see the module docstring."""
+    dtype = x.dtype
+    work = x.astype(packed.matrix.dtype, copy=False)
+    xp = _pad(work, pads_begin, pads_end)
+    out_sizes = [(size - dilated(k, d)) // s + 1 for size, k, d, s
+                 in zip(xp.shape[2:], packed.kernel_shape, dilations, strides)]
+    batch = x.shape[0]
+    target = out if out is not None and out.dtype == packed.matrix.dtype else None
+    if packed.kind == "depthwise":
+        result = _depthwise(xp, packed, strides, dilations, out_sizes)
+    else:
+        result = _gemm_convolution(xp, packed, strides, dilations, out_sizes, target)
+    result = result.reshape((batch, packed.out_channels) + tuple(out_sizes))
+    if bias is not None:
+        result += bias.reshape((-1,) + (1,) * len(out_sizes)).astype(result.dtype, copy=False)
+    if epilogue is not None:
+        epilogue(result)
+    if out is not None and not np.shares_memory(result, out):
+        np.copyto(out, result.reshape(out.shape))
+        return out
+    return result.astype(dtype, copy=False)
+
+
+def _gemm_convolution(xp, packed, strides, dilations, out_sizes, out):
+    batch, positions = xp.shape[0], math.prod(out_sizes)
+    destination = None if out is None else out.reshape(batch, packed.out_channels, positions)
+    if packed.kind == "pointwise":
+        picked = xp[(Ellipsis,) + tuple(slice(0, s * (o - 1) + 1, s)
+                                        for s, o in zip(strides, out_sizes))]
+        columns = picked.reshape(batch, packed.in_channels, positions)
+        return np.matmul(packed.matrix, columns, out=destination)
+    windows = _windows(xp, packed.kernel_shape, strides, dilations, out_sizes)
+    if packed.kind == "dense":  # reshape copies the strided view once: this is the im2col
+        columns = windows.reshape(batch, -1, positions)
+        return np.matmul(packed.matrix, columns, out=destination)
+    columns = windows.reshape(batch, packed.groups, -1, positions)
+    return np.matmul(packed.matrix, columns)  # [N, G, O/G, P]; convolve copies it into out=
+
+
+def _depthwise(xp, packed, strides, dilations, out_sizes):
+    """Multiply-accumulate over kernel taps: y[n, g, m] += x_tap[n, g] * w[tap, g, m]."""
+    groups, per_out = packed.matrix.shape[1:]
+    batch = xp.shape[0]
+    spatial_ones = (1,) * len(out_sizes)
+    acc = np.empty((batch, groups, per_out) + tuple(out_sizes), packed.matrix.dtype)
+    scratch = np.empty_like(acc)
+    for index, tap in enumerate(np.ndindex(*packed.kernel_shape)):
+        view = _tap_view(xp, tap, strides, dilations, out_sizes)[:, :, np.newaxis]
+        weight = packed.matrix[index].reshape((groups, per_out) + spatial_ones)
+        if index == 0:
+            np.multiply(view, weight, out=acc)
+        else:
+            np.multiply(view, weight, out=scratch)
+            acc += scratch
+    return acc
+
+
+# --- transposed ---------------------------------------------------------------------------------
+def convolve_transposed(x, packed: PackedWeights, strides, dilations, begin, out_sizes):
+    """Transposed convolution: the output window [begin, begin + out_sizes) of the full result."""
+    dtype = x.dtype
+    batch, spatial = x.shape[0], x.shape[2:]
+    work = x.astype(packed.matrix.dtype, copy=False)
+    inputs = work.reshape(batch, packed.groups, packed.in_channels // packed.groups, -1)
+    columns = np.matmul(packed.matrix, inputs)  # [N, G, O/G * K, P]
+    columns = columns.reshape((batch, packed.out_channels) + packed.kernel_shape + spatial)
+    full = [(n - 1) * s + dilated(k, d) for n, s, k, d
+            in zip(spatial, strides, packed.kernel_shape, dilations)]
+    low = [min(0, b) for b in begin]
+    high = [max(f, b + o) for f, b, o in zip(full, begin, out_sizes)]
+    result = np.zeros((batch, packed.out_channels) + tuple(h - l for h, l in zip(high, low)),
+                      columns.dtype)
+    geometry = list(zip(dilations, low, strides, spatial))
+    for tap in np.ndindex(*packed.kernel_shape):  # col2im: each tap adds a strided block
+        target = tuple(slice(t * d - l, t * d - l + s * (n - 1) + 1, s)
+                       for t, (d, l, s, n) in zip(tap, geometry))
+        result[(Ellipsis,) + target] += columns[(slice(None), slice(None)) + tap]
+    window = (Ellipsis,) + tuple(slice(b - l, b - l + o) for b, l, o in zip(begin, low, out_sizes))
+    return np.ascontiguousarray(result[window]).astype(dtype, copy=False)
+
+
+# --- registered kernels -------------------------------------------------------------------------
+def _filled(values, count, default):
+    return list(values) if values else [default] * count
+
+
+@kernel("Convolution")
+def convolution(x, filters, *, strides, dilations, pads_begin, pads_end, auto_pad="explicit"):
+    packed = prepare_convolution_weights(filters)
+    return _forward(x, packed, strides, dilations, pads_begin, pads_end, auto_pad)
+
+
+@kernel("GroupConvolution")
+def group_convolution(x, filters, *, strides, dilations, pads_begin, pads_end,
+                      auto_pad="explicit"):
+    packed = prepare_convolution_weights(filters, grouped=True)
+    return _forward(x, packed, strides, dilations, pads_begin, pads_end, auto_pad)
+
+
+def _forward(x, packed, strides, dilations, pads_begin, pads_end, auto_pad):
+    count = x.ndim - 2
+    dilations = _filled(dilations, count, 1)
+    begin, end = resolve_pads(auto_pad, x.shape[2:], packed.kernel_shape, strides, dilations,
+                              pads_begin, pads_end)
+    return convolve(x, packed, strides, dilations, begin, end)
+
+
+@kernel("ConvolutionBackpropData")
+def convolution_backprop_data(x, filters, output_shape=None, *, strides, dilations, pads_begin,
+                              pads_end, auto_pad="explicit", output_padding=()):
+    packed = prepare_backprop_weights(filters)
+    return _backward(x, packed, output_shape, strides, dilations, pads_begin, pads_end, auto_pad,
+                     output_padding)
+
+
+@kernel("GroupConvolutionBackpropData")
+def group_convolution_backprop_data(x, filters, output_shape=None, *, strides, dilations,
+                                    pads_begin, pads_end, auto_pad="explicit", output_padding=()):
+    packed = prepare_backprop_weights(filters, grouped=True)
+    return _backward(x, packed, output_shape, strides, dilations, pads_begin, pads_end, auto_pad,
+                     output_padding)
+
+
+def _backward(x, packed, output_shape, strides, dilations, pads_begin, pads_end, auto_pad,
+              output_padding):
+    count = x.ndim - 2
+    dilations = _filled(dilations, count, 1)
+    begin, out_sizes = backprop_geometry(
+        auto_pad, x.shape[2:], packed.kernel_shape, strides, dilations, pads_begin, pads_end,
+        output_padding, None if output_shape is None else output_shape.reshape(-1).tolist())
+    return convolve_transposed(x, packed, strides, dilations, begin, out_sizes)

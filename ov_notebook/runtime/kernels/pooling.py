@@ -1,0 +1,205 @@
+"""Pooling kernels: MaxPool (1/8/14), AvgPool (1/14/16), AdaptiveAvgPool-8, AdaptiveMaxPool-8.
+
+Windows are strided views of the padded input, one per kernel tap; the loops run over kernel
+taps (or, for separable reductions, over the taps of one axis at a time), never over positions.
+Box sums and maxima are separable, so without indices each axis is reduced on its own:
+sum(k_i) passes instead of prod(k_i).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...ir.ops.convolution import dilated, resolve_pads
+from ...ir.ops.pooling import pool_output_size
+from . import kernel
+
+
+def _geometry(x, kernel_shape, strides, dilations, pads_begin, pads_end, auto_pad, rounding):
+    """(dilations, pads_begin, padded end, output sizes); the end pad grows to hold ceil windows."""
+    count = len(kernel_shape)
+    dilations = list(dilations) if dilations else [1] * count
+    begin, end = resolve_pads(auto_pad, x.shape[2:], kernel_shape, strides, dilations,
+                              pads_begin, pads_end)
+    out_sizes = [pool_output_size(n, k, s, d, b, e, rounding) for n, k, s, d, b, e
+                 in zip(x.shape[2:], kernel_shape, strides, dilations, begin, end)]
+    reach = [max(e, (o - 1) * s + dilated(k, d) - n - b) for n, k, s, d, b, e, o
+             in zip(x.shape[2:], kernel_shape, strides, dilations, begin, end, out_sizes)]
+    return dilations, begin, reach, out_sizes
+
+
+def _padded(x, begin, end, fill):
+    if not any(begin) and not any(end):
+        return x
+    shape = x.shape[:2] + tuple(n + b + e for n, b, e in zip(x.shape[2:], begin, end))
+    padded = np.full(shape, fill, x.dtype)
+    padded[(Ellipsis,) + tuple(slice(b, b + n) for b, n in zip(begin, x.shape[2:]))] = x
+    return padded
+
+
+def _lowest(dtype):
+    # OpenVINO pads with the lowest finite value, so a window of padding only yields it, not -inf
+    return np.finfo(dtype).min if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _axis_taps(array, axis, taps, stride, dilation, size):
+    """Views of ``array`` along spatial ``axis`` (2 + i) read by each of ``taps`` kernel taps."""
+    lead = (slice(None),) * axis
+    return [array[lead + (slice(t * dilation, t * dilation + stride * (size - 1) + 1, stride),)]
+            for t in range(taps)]
+
+
+def _separable(array, kernel_shape, strides, dilations, out_sizes, combine):
+    """Reduce one spatial axis at a time with ``combine`` (np.add or np.maximum)."""
+    for index, (k, s, d, o) in enumerate(zip(kernel_shape, strides, dilations, out_sizes)):
+        views = _axis_taps(array, 2 + index, k, s, d, o)
+        result = views[0].copy()
+        for view in views[1:]:
+            combine(result, view, out=result)
+        array = result
+    return array
+
+
+# --- MaxPool ------------------------------------------------------------------------------------
+@kernel("MaxPool", needs_node=True)
+def max_pool(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
+             auto_pad="explicit", dilations=(), index_element_type=None, axis=0, node=None):
+    dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
+                                                 pads_end, auto_pad, rounding_type)
+    padded = _padded(x, begin, end, _lowest(x.dtype))
+    if index_element_type is None:  # MaxPool-1: values only
+        return _separable(padded, kernel, strides, dilations, out_sizes, np.maximum)
+    index_dtype = np.dtype(index_element_type.to_dtype())
+    if node is not None and not node.output(1).get_target_inputs():
+        # nobody reads the indices: skip the per-tap bookkeeping (the buffer is never observed)
+        values = _separable(padded, kernel, strides, dilations, out_sizes, np.maximum)
+        return values, np.zeros(values.shape, index_dtype)
+    values, best = _max_with_taps(padded, kernel, strides, dilations, out_sizes)
+    # OpenVINO reports spatial position 0 for a window of padding only
+    empty = _window_counts(x.shape[2:], kernel, strides, dilations, begin, out_sizes) == 0
+    indices = _flat_indices(x.shape, best, kernel, strides, dilations, begin, out_sizes, axis,
+                            empty if empty.any() else None)
+    return values, indices.astype(index_dtype, copy=False)
+
+
+def _max_with_taps(padded, kernel_shape, strides, dilations, out_sizes):
+    """Maxima over every tap and the first tap reaching each maximum."""
+    values = best = None
+    for index, tap in enumerate(np.ndindex(*kernel_shape)):
+        view = padded[(Ellipsis,) + tuple(slice(t * d, t * d + s * (o - 1) + 1, s) for t, d, s, o
+                                          in zip(tap, dilations, strides, out_sizes))]
+        if index == 0:
+            values = view.copy()
+            best = np.zeros(values.shape, np.int32)
+            continue
+        larger = view > values
+        best[larger] = index
+        np.maximum(values, view, out=values)
+    return values, best
+
+
+def _flat_indices(shape, best, kernel_shape, strides, dilations, begin, out_sizes, axis, empty):
+    """Row-major index of each maximum within the input dims from ``axis`` on; spatial
+    coordinates count as 0 in ``empty`` windows."""
+    rank = len(shape)
+    axis = axis + rank if axis < 0 else axis
+    tap_coords = np.unravel_index(best, kernel_shape)
+    index = np.zeros(best.shape, np.int64)
+    for dim in range(max(axis, 0), rank):
+        if dim < 2:
+            coordinate = np.arange(shape[dim]).reshape((-1,) + (1,) * (rank - 1 - dim))
+        else:
+            i = dim - 2
+            start = (np.arange(out_sizes[i]) * strides[i] - begin[i]).reshape(
+                (-1,) + (1,) * (rank - 1 - dim))
+            coordinate = start + tap_coords[i] * dilations[i]
+            if empty is not None:
+                coordinate = np.where(empty, 0, coordinate)
+        index = index * shape[dim] + coordinate
+    return index
+
+
+# --- AvgPool ------------------------------------------------------------------------------------
+@kernel("AvgPool")
+def avg_pool(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
+             auto_pad="explicit", dilations=(), **hyphenated):
+    # the IR attribute is spelled "exclude-pad", which no Python parameter can be
+    exclude_pad = hyphenated.get("exclude-pad", False)
+    dtype = x.dtype
+    work = x.astype(np.float32) if dtype.kind != "f" or dtype == np.float16 else x
+    dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
+                                                 pads_end, auto_pad, rounding_type)
+    padded = _padded(work, begin, end, 0)
+    sums = _separable(padded, kernel, strides, dilations, out_sizes, np.add)
+    counts = _divisors(x.shape[2:], kernel, strides, dilations, begin, out_sizes, exclude_pad,
+                       any(begin) or any(resolve_pads(auto_pad, x.shape[2:], kernel, strides,
+                                                      dilations, pads_begin, pads_end)[1]))
+    with np.errstate(invalid="ignore", divide="ignore"):  # an all-padding window is 0/0 = NaN
+        result = sums / counts.astype(sums.dtype)
+    return result.astype(dtype) if dtype.kind in "iu" else result.astype(dtype, copy=False)
+
+
+def _divisors(sizes, kernel_shape, strides, dilations, begin, out_sizes, exclude_pad, padded):
+    """What each window's sum is divided by, as OpenVINO's CPU plugin does: the whole kernel
+    (ceil overhang included) when padding counts and there is padding; else the data elements."""
+    if padded and not exclude_pad:
+        return np.full(out_sizes, math.prod(kernel_shape), np.int64)
+    return _window_counts(sizes, kernel_shape, strides, dilations, begin, out_sizes)
+
+
+def _window_counts(sizes, kernel_shape, strides, dilations, begin, out_sizes):
+    """How many input (non-padding) elements each window covers."""
+    counts = np.ones((), np.int64)
+    for n, k, s, d, b, o in zip(sizes, kernel_shape, strides, dilations, begin, out_sizes):
+        positions = (np.arange(o) * s - b)[:, None] + np.arange(k) * d
+        counts = np.multiply.outer(counts, ((positions >= 0) & (positions < n)).sum(axis=1))
+    return counts
+
+
+# --- adaptive pooling ---------------------------------------------------------------------------
+def _bins(size, count):
+    """Start and end of each adaptive bin: [floor(i*L/n), ceil((i+1)*L/n))."""
+    index = np.arange(count)
+    return (index * size) // count, -((-(index + 1) * size) // count)
+
+
+@kernel("AdaptiveAvgPool")
+def adaptive_avg_pool(x, output_shape):  # AdaptiveAvgPool-8
+    dtype = x.dtype
+    result = x.astype(np.float32) if dtype == np.float16 else x
+    for axis, count in enumerate(int(v) for v in output_shape.reshape(-1)):
+        size = x.shape[2 + axis]
+        start, end = _bins(size, count)
+        positions = np.arange(size)
+        inside = (positions >= start[:, None]) & (positions < end[:, None])
+        averaging = (inside / (end - start)[:, None]).astype(result.dtype)  # [count, size]
+        result = np.moveaxis(np.matmul(averaging, np.moveaxis(result, 2 + axis, -2)), -2, 2 + axis)
+    return np.ascontiguousarray(result).astype(dtype, copy=False)
+
+
+@kernel("AdaptiveMaxPool")
+def adaptive_max_pool(x, output_shape, *, index_element_type):  # AdaptiveMaxPool-8
+    counts = [int(v) for v in output_shape.reshape(-1)]
+    spatial = x.shape[2:]
+    rank = len(spatial)
+    gathers = []
+    for axis, (size, count) in enumerate(zip(spatial, counts)):
+        start, end = _bins(size, count)
+        width = int((end - start).max()) if count else 1
+        # windows narrower than the widest repeat their last element, which leaves max unchanged
+        index = np.minimum(start[:, None] + np.arange(width), (end - 1)[:, None])
+        shape = [1] * (2 * rank)
+        shape[axis], shape[rank + axis] = count, width
+        gathers.append(index.reshape(shape))
+    windows = x[(Ellipsis,) + tuple(gathers)]  # [N, C, out..., window...]
+    flat = windows.reshape(x.shape[:2] + tuple(counts) + (-1,))
+    best = np.argmax(flat, axis=-1)
+    values = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
+    coordinates = np.unravel_index(best, [g.shape[rank + i] for i, g in enumerate(gathers)])
+    flat_index = np.zeros(best.shape, np.int64)
+    for axis, gather in enumerate(gathers):
+        per_axis = gather.reshape(counts[axis], -1)
+        offset = np.arange(counts[axis]).reshape((-1,) + (1,) * (rank - 1 - axis))
+        flat_index = flat_index * spatial[axis] + per_axis[offset, coordinates[axis]]
+    return values, flat_index.astype(np.dtype(index_element_type.to_dtype()), copy=False)
