@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numbers
 
+from ._flags import flag
+
 __all__ = ["Dimension", "PartialShape", "Shape"]
 
 _INF = -1  # an unbounded upper limit, as OpenVINO writes it
@@ -62,13 +64,14 @@ class Dimension:
             raise ValueError(f"cannot parse dimension {text!r}: expected N, ?, -1, A..B") from exc
 
     # --- queries ----------------------------------------------------------------------
+    # Flags: true/false as properties (OpenVINO's spelling) and when called.
     @property
-    def is_static(self) -> bool:
-        return self._min == self._max
+    def is_static(self):
+        return flag(self._min == self._max)
 
     @property
-    def is_dynamic(self) -> bool:
-        return self._min != self._max
+    def is_dynamic(self):
+        return flag(self._min != self._max)
 
     @property
     def min_length(self) -> int:
@@ -149,7 +152,13 @@ class Dimension:
 
     @staticmethod
     def _coerce(value) -> "Dimension":
-        return value if isinstance(value, Dimension) else Dimension(value)
+        if isinstance(value, Dimension):
+            return value
+        if isinstance(value, (tuple, list)):  # (low, high), as OpenVINO accepts in shapes
+            if len(value) != 2:
+                raise ValueError(f"an interval dimension is (low, high), got {value!r}")
+            return Dimension(value[0], value[1])
+        return Dimension(value)
 
     # --- arithmetic on bounds (used by shape inference) -------------------------------
     def __add__(self, other):
@@ -251,7 +260,7 @@ class PartialShape:
     @staticmethod
     def parse(text: str) -> "PartialShape":
         text = text.strip()
-        if text in ("...", "[...]", "?"):
+        if text in ("...", "[...]"):  # "?" is one dynamic dimension, as in OpenVINO
             return PartialShape(None)
         if text.startswith("[") and text.endswith("]"):
             text = text[1:-1]
@@ -269,20 +278,23 @@ class PartialShape:
         return self.rank
 
     @property
-    def is_static(self) -> bool:
-        return self._dims is not None and all(d.is_static for d in self._dims)
+    def is_static(self):
+        return flag(self._dims is not None and all(d.is_static for d in self._dims))
 
     @property
-    def is_dynamic(self) -> bool:
-        return not self.is_static
+    def is_dynamic(self):
+        return flag(not self.is_static)
 
     @property
-    def rank_is_static(self) -> bool:
-        return self._dims is not None
+    def rank_is_static(self):
+        return flag(self._dims is not None)
 
     @property
-    def all_non_negative(self) -> bool:
-        return True
+    def all_non_negative(self):
+        return flag(True)  # dimensions cannot be negative here
+
+    def get_dimension(self, index) -> Dimension:
+        return self[index]
 
     def to_shape(self) -> "Shape":
         if not self.is_static:
@@ -413,6 +425,17 @@ class Shape(tuple):
                 raise ValueError(f"a static shape cannot have negative dimension {d}")
             values.append(d)
         return super().__new__(cls, values)
+
+    def __eq__(self, other):
+        if isinstance(other, list):  # OpenVINO's Shape equals the list of its dims
+            other = tuple(other)
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    __hash__ = tuple.__hash__
 
     def __str__(self):
         return "[" + ",".join(str(d) for d in self) + "]"

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._flags import flag
+
 __all__ = ["Type"]
 
 
 class _TypeSpec:
-    __slots__ = ("name", "precision", "bitwidth", "is_real", "is_signed", "dtype", "cpp_name")
+    __slots__ = ("name", "precision", "bitwidth", "is_real", "is_signed", "dtype", "cpp_name",
+                 "is_quantized")
 
     def __init__(self, name, precision, bitwidth, is_real, is_signed, dtype, cpp_name):
         self.name = name
@@ -17,6 +20,8 @@ class _TypeSpec:
         self.is_signed = is_signed
         self.dtype = None if dtype is None else np.dtype(dtype)
         self.cpp_name = cpp_name
+        # OpenVINO's table: the types low-precision (quantized) kernels take
+        self.is_quantized = name in ("i8", "u8", "i32")
 
 
 # name, IR port precision, bits, real, signed, numpy storage dtype, OpenVINO's C++ name
@@ -89,6 +94,8 @@ class Type(metaclass=_TypeMeta):
             if lower in _ALIASES:
                 return cls._by_name[_ALIASES[lower]]
             return cls._by_precision.get(key.upper())
+        if value is None:  # np.dtype(None) would silently mean float64
+            return None
         try:
             dtype = np.dtype(value)
         except TypeError:
@@ -102,6 +109,8 @@ class Type(metaclass=_TypeMeta):
         return self
 
     # --- OpenVINO-compatible accessors -------------------------------------------------
+    # The is_* predicates return Flags: OpenVINO calls them (``t.is_real()``), but code that
+    # reads them as properties (``t.is_static``) must not get an always-true bound method.
     def get_type_name(self) -> str:
         return self._spec.name
 
@@ -132,34 +141,51 @@ class Type(metaclass=_TypeMeta):
         return self._spec.bitwidth
 
     @property
-    def is_real(self) -> bool:
-        return self._spec.is_real
+    def is_real(self):
+        return flag(self._spec.is_real)
 
-    def is_integral(self) -> bool:
-        return not self._spec.is_real and self._spec.name != "dynamic"
+    @property
+    def is_integral(self):
+        """Not a floating-point type (boolean included, as in OpenVINO)."""
+        return flag(not self._spec.is_real and self._spec.name != "dynamic")
 
-    def is_integral_number(self) -> bool:
-        return self.is_integral() and self._spec.name != "boolean"
+    @property
+    def is_integral_number(self):
+        """An integer type (boolean excluded)."""
+        return flag(self.is_integral and self._spec.name != "boolean")
 
-    def is_signed(self) -> bool:
-        return self._spec.is_signed
+    @property
+    def is_signed(self):
+        return flag(self._spec.is_signed)
 
-    def is_dynamic(self) -> bool:
-        return self._spec.name == "dynamic"
+    @property
+    def is_quantized(self):
+        return flag(self._spec.is_quantized)
 
-    def is_static(self) -> bool:
-        return not self.is_dynamic()
+    @property
+    def is_dynamic(self):
+        return flag(self._spec.name == "dynamic")
+
+    @property
+    def is_static(self):
+        return flag(self._spec.name != "dynamic")
+
+    real = is_real
+    integral = is_integral
+    integral_number = is_integral_number
+    signed = is_signed
+    quantized = is_quantized
 
     def compatible(self, other) -> bool:
         other = Type(other)
-        return self.is_dynamic() or other.is_dynamic() or self is other
+        return self.is_dynamic or other.is_dynamic or self is other
 
     def merge(self, other) -> "Type | None":
         """The more specific of two compatible types, or None when they conflict."""
         other = Type(other)
-        if self.is_dynamic():
+        if self.is_dynamic:
             return other
-        if other.is_dynamic() or other is self:
+        if other.is_dynamic or other is self:
             return self
         return None
 
