@@ -1,20 +1,14 @@
-"""Nodes, their input/output ports, typed attributes and the registry of operation specifications.
+"""Nodes and their input/output ports.
 
-Every operation is a subclass of :class:`Op` registered with :func:`register_op`: it declares its
-inputs, its attributes (name, kind, default) and implements ``infer()`` (type and shape inference).
-Ops whose value can be computed cheaply on small constant inputs implement ``evaluate()`` so that
-shape subgraphs (``ShapeOf -> Gather -> Concat -> Reshape``) infer static shapes.
+Operations (:class:`Op`, ``register_op``) live in ``op.py`` and typed attributes (:class:`Attr`)
+in ``attributes.py``; both are re-exported here, where op modules have always imported them.
 """
 from __future__ import annotations
 
 import itertools
-import numbers
 import weakref
 
-import numpy as np
-
-from .errors import OpValidationError, UnknownOpError
-from .shape import Dimension, PartialShape, Shape
+from .shape import PartialShape, Shape
 from .types import Type
 
 __all__ = ["Node", "Output", "Input", "Op", "Attr", "register_op", "get_op_class",
@@ -25,13 +19,6 @@ _ids = itertools.count()
 # Largest number of elements an op's value is computed for during shape inference.
 EVALUATE_LIMIT = 4096
 
-
-class _Required:
-    def __repr__(self):
-        return "REQUIRED"
-
-
-REQUIRED = _Required()
 
 
 class OutputDesc:
@@ -47,7 +34,9 @@ class OutputDesc:
         self.rt_info = {}
         self.consumers = []  # [(weakref to node, input index)]
         self.value = None  # numpy array when the value is known during shape inference
-        self.dims_value = None  # list[Dimension] for 1-D shape-like tensors with partly known values
+        # list[Dimension] for 1-D (or 0-D: one element) shape-like tensors with partly known
+        # values; known negative elements (-1 in a Reshape pattern) may stay ints
+        self.dims_value = None
 
 
 def _names_str(names):
@@ -131,6 +120,11 @@ class Output:
         self._desc.names |= _validated_names(names)
 
     def get_tensor(self):
+        """The tensor this port produces; here the port itself carries names, type and shape."""
+        return self
+
+    @property
+    def tensor(self):
         return self
 
     def get_rt_info(self) -> dict:
@@ -139,6 +133,13 @@ class Output:
     @property
     def rt_info(self) -> dict:
         return self._desc.rt_info
+
+    def set_rt_info(self, value, key) -> None:
+        self._desc.rt_info[key] = value
+
+    @property
+    def target_inputs(self) -> set:
+        return self.get_target_inputs()
 
     def get_target_inputs(self) -> set:
         found = set()
@@ -213,6 +214,16 @@ class Input:
     def get_rt_info(self) -> dict:
         return self._node._input_rt_info.setdefault(self._index, {})
 
+    @property
+    def rt_info(self) -> dict:
+        return self.get_rt_info()
+
+    def set_rt_info(self, value, key) -> None:
+        self.get_rt_info()[key] = value
+
+    def get_tensor(self):
+        return self.get_source_output().get_tensor()
+
     def replace_source_output(self, output) -> None:
         self._node.set_argument(self._index, output)
 
@@ -224,6 +235,26 @@ class Input:
 
     def __repr__(self):
         return f"<Input: {self._node.get_friendly_name()}[{self._index}]>"
+
+
+class TypeInfo:
+    """What ``node.get_type_info()`` returns: the op type name and the opset it appeared in."""
+
+    __slots__ = ("name", "version_id")
+
+    def __init__(self, name, version_id):
+        self.name = name
+        self.version_id = version_id
+
+    def __eq__(self, other):
+        return isinstance(other, TypeInfo) and (self.name, self.version_id) == (
+            other.name, other.version_id)
+
+    def __hash__(self):
+        return hash((self.name, self.version_id))
+
+    def __repr__(self):
+        return f"<DiscreteTypeInfo: {self.name} {self.version_id}>"
 
 
 def as_output(value) -> Output:
@@ -314,8 +345,23 @@ class Node:
     def friendly_name(self, name):
         self.set_friendly_name(name)
 
+    @property
+    def name(self) -> str:
+        return self.get_name()
+
+    def get_type_info(self) -> "TypeInfo":
+        return TypeInfo(self.get_type_name(), self.get_version())
+
+    @property
+    def type_info(self) -> "TypeInfo":
+        return self.get_type_info()
+
     def get_rt_info(self) -> dict:
         return self.rt_info
+
+    def set_rt_info(self, value, key) -> None:
+        """OpenVINO's argument order: value first, then key."""
+        self.rt_info[key] = value
 
     def get_attributes(self) -> dict:
         return {}
@@ -357,6 +403,27 @@ class Node:
     def get_input_shape(self, index) -> Shape:
         return self._inputs[index].get_shape()
 
+    def _single_output(self, what):
+        if len(self._outputs) != 1:
+            raise RuntimeError(f"{what} of {self.get_type_name()} '{self.get_friendly_name()}' is "
+                               f"ambiguous: it has {len(self._outputs)} outputs; use output(i)")
+        return self.output(0)
+
+    def get_element_type(self) -> Type:
+        """The element type of the only output."""
+        return self._single_output("get_element_type()").get_element_type()
+
+    @property
+    def shape(self) -> Shape:
+        """The static shape of the only output."""
+        return self._single_output("shape").get_shape()
+
+    def get_output_tensor(self, index):
+        return self.output(index).get_tensor()
+
+    def get_input_tensor(self, index):
+        return self.input(index).get_tensor()
+
     def get_output_element_type(self, index) -> Type:
         return self._output_desc(index).element_type
 
@@ -379,336 +446,7 @@ class Node:
         return f"<{self.get_type_name()}: '{self.get_friendly_name()}' ({shapes})>"
 
 
-# ---------------------------------------------------------------------------------------
-# attributes
-# ---------------------------------------------------------------------------------------
-def _to_int(value, attr):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
-            return int(value)
-        raise TypeError(f"attribute '{attr}' must be an integer, got {value!r}")
-    return int(value)
-
-
-def _to_ints(value, attr):
-    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
-        return [int(value)]
-    if isinstance(value, np.ndarray):
-        value = value.reshape(-1).tolist()
-    try:
-        return [_to_int(v, attr) for v in value]
-    except TypeError:
-        raise TypeError(f"attribute '{attr}' must be a list of integers, got {value!r}") from None
-
-
-def _to_float(value, attr):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
-        raise TypeError(f"attribute '{attr}' must be a number, got {value!r}")
-    return float(value)
-
-
-def _to_bool(value, attr):
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    if isinstance(value, (int, np.integer)) and value in (0, 1):
-        return bool(value)
-    raise TypeError(f"attribute '{attr}' must be a boolean, got {value!r}")
-
-
-def _format_float(value):
-    text = "%.17g" % value
-    return text
-
-
-class Attr:
-    """An attribute of an operation: name, kind, default and, for enums, the accepted values.
-
-    Kinds: ``int``, ``float``, ``bool``, ``str``, ``ints``, ``floats``, ``type`` (element type),
-    ``pshape`` (a PartialShape) and ``shape`` (a list of non-negative ints).
-    """
-
-    __slots__ = ("name", "kind", "default", "choices")
-
-    def __init__(self, name, kind, default=REQUIRED, choices=None):
-        self.name = name
-        self.kind = kind
-        self.default = default
-        self.choices = tuple(choices) if choices else None
-
-    def coerce(self, value):
-        name, kind = self.name, self.kind
-        if kind == "int":
-            return _to_int(value, name)
-        if kind == "float":
-            return _to_float(value, name)
-        if kind == "bool":
-            return _to_bool(value, name)
-        if kind == "str":
-            if isinstance(value, Type):
-                value = value.get_type_name()
-            if not isinstance(value, str):
-                raise TypeError(f"attribute '{name}' must be a string, got {value!r}")
-            if self.choices:
-                for choice in self.choices:
-                    if choice.lower() == value.lower():
-                        return choice
-                raise ValueError(f"attribute '{name}' must be one of {', '.join(self.choices)}, "
-                                 f"got {value!r}")
-            return value
-        if kind in ("ints", "shape"):
-            values = _to_ints(value, name)
-            if kind == "shape" and any(v < 0 for v in values):
-                raise ValueError(f"attribute '{name}' must not be negative, got {values}")
-            return values
-        if kind == "floats":
-            if isinstance(value, np.ndarray):
-                value = value.reshape(-1).tolist()
-            if isinstance(value, (numbers.Real, np.number)):
-                value = [value]
-            return [_to_float(v, name) for v in value]
-        if kind == "type":
-            return Type(value)
-        if kind == "pshape":
-            return PartialShape(value)
-        raise AssertionError(f"unknown attribute kind {kind}")
-
-    def to_xml(self, value) -> str:
-        kind = self.kind
-        if kind == "bool":
-            return "true" if value else "false"
-        if kind == "float":
-            return _format_float(value)
-        if kind in ("ints", "shape"):
-            return ", ".join(str(v) for v in value)
-        if kind == "floats":
-            return ", ".join(_format_float(v) for v in value)
-        if kind == "type":
-            return value.get_type_name()
-        if kind == "pshape":
-            return str(value)[1:-1] if value.rank.is_static else "..."
-        return str(value)
-
-    def from_xml(self, text: str):
-        kind = self.kind
-        if kind == "int":
-            return int(text)
-        if kind == "float":
-            return float(text)
-        if kind == "bool":
-            return _to_bool(text, self.name)
-        if kind in ("ints", "shape"):
-            text = text.strip()
-            return self.coerce([int(p) for p in text.split(",")] if text else [])
-        if kind == "floats":
-            text = text.strip()
-            return [float(p) for p in text.split(",")] if text else []
-        if kind == "pshape":
-            return PartialShape.parse(text)
-        return self.coerce(text)
-
-
-# ---------------------------------------------------------------------------------------
-# operations
-# ---------------------------------------------------------------------------------------
-_REGISTRY: dict = {}  # type_name -> {version: class}
-_XML_NAMES: dict = {}  # IR type name -> type_name
-
-
-class Op(Node):
-    """Base class of operation specifications.
-
-    Subclasses set ``type_name``, ``version``, ``inputs_spec`` (input names; a trailing ``?`` marks an
-    optional input, ``*`` a variadic one), ``attrs`` and implement ``infer()``. ``num_outputs`` is
-    the default output count.
-    """
-
-    type_name = "Op"
-    version = "opset1"
-    xml_type = None  # the IR spelling of type_name where it differs (Relu -> ReLU)
-    inputs_spec: tuple = ()
-    attrs: tuple = ()
-    num_outputs = 1
-
-    def __init__(self, *inputs, name=None, **attributes):
-        inputs = [as_output(v) for v in inputs]
-        self._check_input_count(len(inputs))
-        super().__init__(inputs, self.num_outputs, name)
-        self._attrs = {}
-        known = {a.name: a for a in self.attrs}
-        unknown = set(attributes) - set(known)
-        if unknown:
-            raise OpValidationError(None, f"{self.type_name} has no attribute(s) "
-                                    f"{', '.join(sorted(unknown))}; it has "
-                                    f"{', '.join(known) or 'none'}")
-        for attr in self.attrs:
-            value = attributes.get(attr.name, attr.default)
-            if value is REQUIRED:
-                raise OpValidationError(None, f"{self.type_name} requires attribute '{attr.name}'")
-            try:
-                self._attrs[attr.name] = None if value is None else attr.coerce(value)
-            except (TypeError, ValueError) as exc:
-                raise OpValidationError(None, f"{self.type_name}: {exc}") from None
-        self.validate_and_infer_types()
-
-    @classmethod
-    def _input_bounds(cls):
-        low = high = 0
-        for spec in cls.inputs_spec:
-            if spec.endswith("*"):
-                high = None
-            elif spec.endswith("?"):
-                high = None if high is None else high + 1
-            else:
-                low += 1
-                high = None if high is None else high + 1
-        return low, high
-
-    @classmethod
-    def _check_input_count(cls, count):
-        low, high = cls._input_bounds()
-        if count < low or (high is not None and count > high):
-            expected = f"{low}" if low == high else (f"at least {low}" if high is None
-                                                     else f"{low} to {high}")
-            names = ", ".join(cls.inputs_spec)
-            raise OpValidationError(None, f"{cls.type_name} takes {expected} inputs ({names}), "
-                                    f"got {count}")
-
-    @classmethod
-    def from_ir(cls, inputs, attributes, name):
-        """Build the op from its inputs and attributes as read from IR."""
-        return cls(*inputs, name=name, **attributes)
-
-    def clone_with_new_inputs(self, inputs) -> "Op":
-        """A copy of this op (attributes, friendly name, rt_info, tensor names) reading ``inputs``."""
-        clone = type(self).from_ir(list(inputs), dict(self._attrs), self._friendly_name)
-        clone.rt_info = dict(self.rt_info)
-        for mine, theirs in zip(self._outputs, clone._outputs):
-            theirs.names = set(mine.names)
-            theirs.rt_info = dict(mine.rt_info)
-        return clone
-
-    # --- attributes -----------------------------------------------------------------------
-    def get_attributes(self) -> dict:
-        return {k: (list(v) if isinstance(v, list) else v) for k, v in self._attrs.items()}
-
-    def attr(self, name):
-        try:
-            return self._attrs[name]
-        except KeyError:
-            raise KeyError(f"{self.type_name} has no attribute '{name}'") from None
-
-    def set_attribute(self, name, value) -> None:
-        spec = next((a for a in self.attrs if a.name == name), None)
-        if spec is None:
-            raise KeyError(f"{self.type_name} has no attribute '{name}'")
-        self._attrs[name] = None if value is None else spec.coerce(value)
-
-    # --- inference ------------------------------------------------------------------------
-    def validate_and_infer_types(self) -> None:
-        for index, source in enumerate(self._inputs):
-            if source is None:
-                raise OpValidationError(self, f"input {index} is not connected")
-        try:
-            self.infer()
-        except OpValidationError:
-            raise
-        except (ValueError, TypeError, IndexError) as exc:
-            raise OpValidationError(self, str(exc)) from None
-        self._propagate_values()
-
-    def infer(self) -> None:
-        raise NotImplementedError(f"{self.type_name} has no shape inference")
-
-    def fail(self, message):
-        """Raise a validation error naming this node."""
-        raise OpValidationError(self, message)
-
-    def check(self, condition, message):
-        if not condition:
-            raise OpValidationError(self, message)
-
-    # --- value propagation for shape subgraphs -----------------------------------------------
-    def evaluate(self, values):
-        """Output values from input values (numpy arrays); None where the op cannot be evaluated."""
-        return None
-
-    def evaluate_dims(self):
-        """Output ``dims_value`` (list of Dimension) from the inputs' partly known values."""
-        return None
-
-    def _propagate_values(self):
-        for desc in self._outputs:
-            desc.value = None
-            desc.dims_value = None
-        values = [source._desc.value for source in self._inputs]
-        if self._outputs and all(v is not None for v in values) and all(
-                v.size <= EVALUATE_LIMIT for v in values):
-            try:
-                results = self.evaluate(values)
-            except Exception:  # a value that cannot be computed is just unknown
-                results = None
-            if results is not None:
-                for desc, value in zip(self._outputs, results):
-                    value = np.asarray(value)
-                    if desc.element_type.is_static and value.size <= EVALUATE_LIMIT:
-                        desc.value = value.astype(desc.element_type.to_dtype(), copy=False)
-                        if value.ndim == 1 and desc.element_type.is_integral_number():
-                            desc.dims_value = [Dimension(int(v)) if v >= 0 else Dimension()
-                                               for v in desc.value]
-                return
-        try:
-            dims = self.evaluate_dims()
-        except Exception:
-            dims = None
-        if dims is not None:
-            self._outputs[0].dims_value = dims
-
-
-def register_op(cls):
-    """Class decorator registering an operation specification; a duplicate raises."""
-    versions = _REGISTRY.setdefault(cls.type_name, {})
-    if cls.version in versions:
-        raise ValueError(f"operation {cls.type_name} {cls.version} is registered twice")
-    versions[cls.version] = cls
-    xml_name = cls.xml_type or cls.type_name
-    _XML_NAMES[xml_name] = cls.type_name
-    return cls
-
-
-def _opset_number(version: str) -> int:
-    digits = version[5:] if version.startswith("opset") else ""
-    return int(digits) if digits.isdigit() else -1
-
-
-def get_op_class(type_name: str, version: str | None = None):
-    """The class registered for ``type_name`` (IR spelling accepted) and ``version``.
-
-    Without a version, the newest registered version is returned. With a version ``opsetN``, the
-    newest registered version not newer than N is returned: an op unchanged since opset1 is found
-    in opset8 too, as in OpenVINO.
-    """
-    canonical = _XML_NAMES.get(type_name, type_name)
-    versions = _REGISTRY.get(canonical)
-    if not versions:
-        raise UnknownOpError(f"unknown operation type '{type_name}'; the operation set has "
-                             f"{len(_REGISTRY)} types (see ov_notebook.ir.registered_ops())")
-    if version is None:
-        return max(versions.values(), key=lambda c: _opset_number(c.version))
-    if version in versions:
-        return versions[version]
-    wanted = _opset_number(version)
-    if wanted < 0:
-        raise UnknownOpError(f"operation '{type_name}' has no version '{version}'; known versions: "
-                             f"{', '.join(sorted(versions))}")
-    candidates = [c for c in versions.values() if 0 <= _opset_number(c.version) <= wanted]
-    if not candidates:
-        raise UnknownOpError(f"operation '{type_name}' has no version '{version}'; known versions: "
-                             f"{', '.join(sorted(versions))}")
-    return max(candidates, key=lambda c: _opset_number(c.version))
-
-
-def registered_ops() -> dict:
-    """``{type_name: [versions]}`` of every registered operation."""
-    return {name: sorted(v, key=_opset_number) for name, v in sorted(_REGISTRY.items())}
+# Re-exported: op modules import these from ``ov_notebook.ir.node``. Imported last because
+# ``op.py`` subclasses Node.
+from .attributes import REQUIRED, Attr  # noqa: E402
+from .op import Op, get_op_class, register_op, registered_ops  # noqa: E402
