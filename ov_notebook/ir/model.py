@@ -73,21 +73,16 @@ class Model:
             else:
                 made.append(Result(as_output(item)))
         self._results = made
-        reachable = _topological_order(self._results)
-        found = [n for n in reachable if isinstance(n, Parameter)]
         if parameters is None:
-            parameters = sorted(found, key=lambda n: n._id)
+            parameters = sorted((n for n in _topological_order(self._results)
+                                 if isinstance(n, Parameter)), key=lambda n: n._id)
         parameters = list(parameters)
         for param in parameters:
             if not isinstance(param, Parameter):
                 raise TypeError(f"model parameters must be Parameter nodes, got "
                                 f"{type(param).__name__} {getattr(param, 'get_friendly_name', lambda: '')()}")
-        declared = {id(p) for p in parameters}
-        missing = [p for p in found if id(p) not in declared]
-        if missing:
-            raise ValueError("the results depend on Parameters not listed in the model's parameters: "
-                             + ", ".join(p.get_friendly_name() for p in missing))
         self._parameters = parameters
+        self._check_parameters_cover()
         self._id = next(_model_ids)
         self._friendly_name = name or ""
         self.rt_info = {}
@@ -130,8 +125,13 @@ class Model:
         return self.get_results()
 
     def get_ordered_ops(self) -> list:
-        """Every node in topological order: Parameters first, Results last."""
-        body = _topological_order(self._results, self._parameters)
+        """Every node in topological order: Parameters first, Results last.
+
+        The nodes in between come in the order OpenVINO's serializer writes them: depth-first from
+        the last Result to the first, each node's inputs in port order, so IR files we write list
+        layers the way ``openvino.save_model`` does.
+        """
+        body = _topological_order(self._results[::-1], self._parameters)
         params = {id(p) for p in self._parameters}
         results = {id(r) for r in self._results}
         middle = [n for n in body if id(n) not in params and id(n) not in results]
@@ -139,6 +139,26 @@ class Model:
 
     def get_ops(self) -> list:
         return self.get_ordered_ops()
+
+    def get_result(self) -> Node:
+        """The only Result (a model with several outputs: use get_results())."""
+        if len(self._results) != 1:
+            raise RuntimeError(f"the model has {len(self._results)} results; use get_results()")
+        return self._results[0]
+
+    @property
+    def result(self) -> Node:
+        return self.get_result()
+
+    def get_output_op(self, index) -> Node:
+        return self._results[index]
+
+    def get_sinks(self) -> list:
+        return []  # no stateful ops (Assign) in this operation set
+
+    @property
+    def sinks(self) -> list:
+        return []
 
     @property
     def inputs(self) -> list:
@@ -209,6 +229,62 @@ class Model:
         return any(op.get_output_partial_shape(i).is_dynamic
                    for op in self.get_ordered_ops() for i in range(op.get_output_size()))
 
+    @property
+    def dynamic(self) -> bool:
+        return self.is_dynamic()
+
+    # --- editing inputs and outputs ------------------------------------------------------
+    def add_parameters(self, parameters) -> None:
+        from .ops.core import Parameter
+
+        for param in parameters:
+            if not isinstance(param, Parameter):
+                raise TypeError(f"expected Parameter nodes, got {type(param).__name__}")
+            if self.get_parameter_index(param) >= 0:
+                raise ValueError(f"Parameter '{param.get_friendly_name()}' is already an input")
+            self._parameters.append(param)
+
+    def remove_parameter(self, parameter) -> None:
+        """Drop ``parameter`` from the inputs; nothing may still depend on it."""
+        index = self.get_parameter_index(parameter)
+        if index < 0:
+            raise ValueError(f"'{parameter.get_friendly_name()}' is not a parameter of this model")
+        if any(node is parameter for node in _topological_order(self._results)):
+            raise ValueError(f"cannot remove Parameter '{parameter.get_friendly_name()}': the "
+                             "results still depend on it")
+        del self._parameters[index]
+
+    def replace_parameter(self, index, parameter) -> None:
+        """Put ``parameter`` in place of input ``index``, rewiring its consumers."""
+        old = self._parameters[index]
+        old.output(0).replace(parameter.output(0))
+        self._parameters[index] = parameter
+
+    def add_results(self, results) -> None:
+        from .ops.core import Result
+
+        for result in results:
+            if not isinstance(result, Result):
+                raise TypeError(f"expected Result nodes, got {type(result).__name__}")
+            self._results.append(result)
+        self._check_parameters_cover()
+
+    def remove_result(self, result) -> None:
+        index = next((i for i, r in enumerate(self._results) if r is result), -1)
+        if index < 0:
+            raise ValueError(f"'{result.get_friendly_name()}' is not a result of this model")
+        del self._results[index]
+
+    def _check_parameters_cover(self):
+        from .ops.core import Parameter
+
+        declared = {id(p) for p in self._parameters}
+        missing = [n for n in _topological_order(self._results)
+                   if isinstance(n, Parameter) and id(n) not in declared]
+        if missing:
+            raise ValueError("the results depend on Parameters not listed in the model's "
+                             "parameters: " + ", ".join(p.get_friendly_name() for p in missing))
+
     def add_outputs(self, outputs) -> list:
         """Add Results for ``outputs`` (ports or tensor names); returns the new output ports."""
         from .ops.core import Result
@@ -222,6 +298,7 @@ class Model:
             result = Result(as_output(item))
             self._results.append(result)
             added.append(result.output(0))
+        self._check_parameters_cover()
         return added
 
     def _find_tensor(self, name):
