@@ -1,104 +1,139 @@
-"""Writing OpenVINO IR version 11 (``model.xml`` + ``model.bin``) the way OpenVINO's serializer does."""
+"""Writing OpenVINO IR version 11 (``model.xml`` + ``model.bin``) the way OpenVINO's serializer does.
+
+What "the way OpenVINO does" means here, checked against ``openvino.save_model`` output:
+layers in ``Model.get_ordered_ops()`` order (Parameters, body, Results), port ids numbered inputs
+first then outputs, edges sorted, ``-1`` for every non-static dim, tensor names sorted and joined
+with commas (commas inside names escaped as ``\\,``), attribute text escaped like pugixml, Results
+carrying ``output_names``, identical weight blobs stored once, and with ``compress_to_fp16`` every
+f32/f64 Constant stored as f16 behind a Convert marked ``decompression`` — except Constants whose
+values mostly (>= 75%) do not fit f16, which stay as they are.
+"""
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-from xml.sax.saxutils import quoteattr
 
 import numpy as np
 
+from .attributes import Attr
 from .errors import IRWriteError
 from .model import Model
-from .node import Attr
-from .ops.core import Constant, Convert
+from .ops.core import Constant
 from .types import Type
 
-__all__ = ["save_model", "serialize"]
+__all__ = ["save_model", "serialize", "DECOMPRESSION"]
 
-DECOMPRESSION = "decompression"
+DECOMPRESSION = "decompression"  # rt_info key OpenVINO puts on the Convert after an f16 weight
 _F16_MAX = 65504.0
 _F16_MIN_NORMAL = 2.0 ** -14
+_KEEP_UNCOMPRESSED = 0.75  # OpenVINO keeps a weight uncompressed when this share is out of range
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+_SHAPE_ATTR = Attr("shape", "shape")
 
 
-def _escape_names(names) -> str:
+def _quote(value) -> str:
+    """An XML attribute value in double quotes, escaped as pugixml (OpenVINO's writer) does:
+    ``& < "`` as entities, control characters as ``&#NN;``, ``>`` and ``'`` left as they are."""
+    out = []
+    for char in str(value):
+        if char == "&":
+            out.append("&amp;")
+        elif char == "<":
+            out.append("&lt;")
+        elif char == '"':
+            out.append("&quot;")
+        elif ord(char) < 32:
+            out.append(f"&#{ord(char):02d};")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _join_names(names) -> str:
     # OpenVINO joins tensor names with commas and escapes the commas inside names
     return ",".join(n.replace(",", "\\,") for n in sorted(names))
-
-
-def _dims_xml(shape, indent):
-    if not shape.rank_is_static:
-        return []
-    return [f"{indent}<dim>{d.get_length() if d.is_static else -1}</dim>" for d in shape]
-
-
-def _port_xml(port_id, element_type, shape, names, indent):
-    attrs = f'id="{port_id}" precision="{element_type.precision}"'
-    if names:
-        attrs += f" names={quoteattr(_escape_names(names))}"
-    dims = _dims_xml(shape, indent + "\t")
-    if not dims:
-        return [f"{indent}<port {attrs} />"]
-    return [f"{indent}<port {attrs}>"] + dims + [f"{indent}</port>"]
 
 
 def _rt_info_value(value) -> str:
     if isinstance(value, (list, tuple)):
         return " ".join(str(v) for v in value)
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     return str(value)
 
 
-def _node_rt_info_xml(rt_info, indent):
+def _rt_info_xml(rt_info, indent):
+    """Node and port rt_info: one ``<attribute>`` per key, sorted; empty values get no ``value``."""
     if not rt_info:
         return []
     lines = [f"{indent}<rt_info>"]
-    for key in sorted(rt_info):
-        value = rt_info[key]
-        text = _rt_info_value(value)
-        value_attr = f" value={quoteattr(text)}" if text != "" else ""
-        lines.append(f'{indent}\t<attribute name={quoteattr(str(key))} version="0"{value_attr} />')
+    for key in sorted(rt_info, key=str):
+        text = _rt_info_value(rt_info[key])
+        value = f" value={_quote(text)}" if text != "" else ""
+        lines.append(f'{indent}\t<attribute name={_quote(key)} version="0"{value} />')
     lines.append(f"{indent}</rt_info>")
     return lines
 
 
 def _model_rt_info_xml(rt_info, indent):
+    """Model rt_info: keys that are XML names become elements, others ``<info name=...>``."""
     lines = []
     for key, value in rt_info.items():
         key = str(key)
+        element = _XML_NAME.match(key) and key != "info"
         if isinstance(value, dict):
-            if not _XML_NAME.match(key) or key == "info":
+            if not element:
                 raise IRWriteError(f"model rt_info key {key!r} holds a nested dict and must be a "
                                    "valid XML element name")
             lines.append(f"{indent}<{key}>")
-            lines.extend(_model_rt_info_xml(value, indent + "\t"))
+            lines += _model_rt_info_xml(value, indent + "\t")
             lines.append(f"{indent}</{key}>")
-        elif _XML_NAME.match(key) and key != "info":
-            lines.append(f"{indent}<{key} value={quoteattr(_rt_info_value(value))} />")
+        elif element:
+            lines.append(f"{indent}<{key} value={_quote(_rt_info_value(value))} />")
         else:
-            lines.append(f"{indent}<info name={quoteattr(key)} value={quoteattr(_rt_info_value(value))} />")
+            lines.append(f"{indent}<info name={_quote(key)} value={_quote(_rt_info_value(value))} />")
     return lines
 
 
-def _should_compress(node) -> bool:
-    """OpenVINO's rule: keep f32 when at least 75% of the values do not fit f16 (|x| > 65504, or
-    0 < |x| < 2**-14, the smallest normal f16)."""
-    if node.get_element_type() is not Type.f32:
+def _port_xml(port_id, element_type, shape, names, rt_info, indent):
+    head = f'{indent}<port id="{port_id}" precision="{element_type.precision}"'
+    if names:
+        head += f" names={_quote(_join_names(names))}"
+    body = []
+    if shape.rank_is_static:
+        body = [f"{indent}\t<dim>{d.get_length() if d.is_static else -1}</dim>" for d in shape]
+    body += _rt_info_xml(rt_info, indent + "\t")
+    if not body:
+        return [head + " />"]
+    return [head + ">"] + body + [f"{indent}</port>"]
+
+
+def out_of_f16_range(data: np.ndarray) -> np.ndarray:
+    """Values f16 cannot hold: beyond +-65504, non-zero below the smallest normal f16, NaN."""
+    magnitude = np.abs(data)
+    with np.errstate(invalid="ignore"):
+        fits = (magnitude <= _F16_MAX) & ((magnitude >= _F16_MIN_NORMAL) | (magnitude == 0))
+    return ~fits
+
+
+def should_compress(node) -> bool:
+    """OpenVINO's rule: f32/f64 weights go to f16 unless >= 75% of the values do not fit f16."""
+    if not isinstance(node, Constant) or node.get_element_type() not in (Type.f32, Type.f64):
         return False
     data = node.get_data()
-    if data.size == 0:
+    if data.size == 0:  # OpenVINO leaves empty weights as they are
         return False
-    magnitude = np.abs(data)
-    out_of_range = np.count_nonzero((magnitude > _F16_MAX) | ((magnitude < _F16_MIN_NORMAL) &
-                                                                (magnitude != 0)))
-    return out_of_range / data.size < 0.75
+    share = np.count_nonzero(out_of_f16_range(data)) / data.size
+    return share < _KEEP_UNCOMPRESSED
 
 
-def _to_f16(data: np.ndarray) -> np.ndarray:
-    """f32 -> f16 with out-of-range values clamped to +-65504, as OpenVINO compresses."""
-    return np.clip(data, -_F16_MAX, _F16_MAX).astype(np.float16)
+def to_f16(data: np.ndarray) -> np.ndarray:
+    """f32/f64 -> f16 as OpenVINO compresses: values beyond the range, infinities and NaN (as a
+    min/max clamp leaves it) become +-65504; everything else rounds to nearest."""
+    clamped = np.clip(data, -_F16_MAX, _F16_MAX)
+    clamped = np.where(np.isnan(data), _F16_MAX, clamped)
+    return clamped.astype(np.float16)
 
 
 class _Blobs:
@@ -111,9 +146,8 @@ class _Blobs:
 
     def add(self, data: np.ndarray):
         raw = np.ascontiguousarray(data)
-        buffer = memoryview(raw).cast("B") if raw.size else b""
-        digest = hashlib.blake2b(buffer, digest_size=16).digest()
-        key = (digest, len(buffer))
+        buffer = raw.tobytes() if raw.size else b""
+        key = (hashlib.blake2b(buffer, digest_size=16).digest(), len(buffer))
         if key in self.seen:
             return self.seen[key], len(buffer)
         offset = self.offset
@@ -123,105 +157,112 @@ class _Blobs:
         return offset, len(buffer)
 
 
+class _Writer:
+    """Collects layers and edges; ``ports[id(node)]`` is (layer id, id of its first output port)."""
+
+    def __init__(self, bin_stream, compress_to_fp16):
+        self.blobs = _Blobs(bin_stream)
+        self.compress = compress_to_fp16
+        self.layers, self.edges, self.ports = [], [], {}
+
+    def add_layer(self, name, type_version, data, rt_info, in_ports, out_ports, extra=""):
+        layer_id = len(self.layers)
+        type_name, version = type_version
+        lines = [f'\t\t<layer id="{layer_id}" name={_quote(name)} type="{type_name}" '
+                 f'version="{version}"{extra}>']
+        if data:
+            lines.append("\t\t\t<data " + " ".join(f"{k}={_quote(v)}" for k, v in data) + " />")
+        lines += _rt_info_xml(rt_info, "\t\t\t")
+        for tag, ports, first in (("input", in_ports, 0), ("output", out_ports, len(in_ports))):
+            if ports:
+                lines.append(f"\t\t\t<{tag}>")
+                for offset, port in enumerate(ports):
+                    lines += _port_xml(first + offset, *port, "\t\t\t\t")
+                lines.append(f"\t\t\t</{tag}>")
+        self.layers.append("\n".join(lines + ["\t\t</layer>"]))
+        return layer_id
+
+    def constant_data(self, data, element_type):
+        offset, size = self.blobs.add(data)
+        return [("element_type", element_type.get_type_name()),
+                ("shape", _SHAPE_ATTR.to_xml(list(data.shape))),
+                ("offset", str(offset)), ("size", str(size))]
+
+    def write_node(self, node):
+        if self.compress and should_compress(node):
+            return self.write_compressed(node)
+        if isinstance(node, Constant):
+            data = self.constant_data(node.get_data(), node.get_element_type())
+        else:
+            data = [(spec.name, spec.to_xml(node._attrs[spec.name])) for spec in node.attrs
+                    if node._attrs.get(spec.name) is not None]
+        in_ports = [(src.get_element_type(), src.get_partial_shape(), None, None)
+                    for src in node.input_values()]
+        extra, out_ports = "", []
+        if node.get_type_name() == "Result":
+            names = node.output(0).get_names()
+            extra = f" output_names={_quote(_join_names(names))}" if names else ""
+        else:
+            out_ports = [(out.get_element_type(), out.get_partial_shape(), out.get_names(),
+                          out.get_rt_info()) for out in node.outputs()]
+        type_version = (node.xml_type or node.get_type_name(), node.get_version())
+        layer_id = self.add_layer(node.get_friendly_name(), type_version, data, node.rt_info,
+                                  in_ports, out_ports, extra)
+        self.connect(node, layer_id, len(in_ports))
+
+    def write_compressed(self, node):
+        """An f16 Const named ``<name>_compressed`` and a Convert back to the original type that
+        keeps the node's name, tensor names and rt_info (plus the decompression mark)."""
+        compressed = to_f16(node.get_data())
+        shape, out = node.get_output_partial_shape(0), node.output(0)
+        const_id = self.add_layer(node.get_friendly_name() + "_compressed", ("Const", "opset1"),
+                                  self.constant_data(compressed, Type.f16), {}, [],
+                                  [(Type.f16, shape, None, None)])
+        rt_info = dict(node.rt_info, **{DECOMPRESSION: ""})
+        convert_id = self.add_layer(
+            node.get_friendly_name(), ("Convert", "opset1"),
+            [("destination_type", str(node.get_element_type()))],
+            rt_info, [(Type.f16, shape, None, None)],
+            [(node.get_element_type(), shape, out.get_names(), out.get_rt_info())])
+        self.edges.append((const_id, 0, convert_id, 0))
+        self.ports[id(node)] = (convert_id, 1)
+
+    def connect(self, node, layer_id, input_count):
+        self.ports[id(node)] = (layer_id, input_count)
+        for index, src in enumerate(node.input_values()):
+            producer_layer, first_output = self.ports[id(src.get_node())]
+            self.edges.append((producer_layer, first_output + src.get_index(), layer_id, index))
+
+    def xml(self, model) -> str:
+        out = ['<?xml version="1.0"?>',
+               f'<net name={_quote(model.get_friendly_name())} version="11">', "\t<layers>"]
+        out += self.layers + ["\t</layers>", "\t<edges>"]
+        for from_layer, from_port, to_layer, to_port in sorted(self.edges):
+            out.append(f'\t\t<edge from-layer="{from_layer}" from-port="{from_port}" '
+                       f'to-layer="{to_layer}" to-port="{to_port}" />')
+        out.append("\t</edges>")
+        rt_lines = _model_rt_info_xml(model.rt_info, "\t\t")
+        if rt_lines:
+            out += ["\t<rt_info>"] + rt_lines + ["\t</rt_info>"]
+        out.append("</net>")
+        return "\n".join(out) + "\n"
+
+
 def serialize(model: Model, xml_stream, bin_stream, compress_to_fp16=True) -> None:
     """Write ``model`` as IR v11 XML text to ``xml_stream`` and its weights to ``bin_stream``."""
     if not isinstance(model, Model):
         raise TypeError(f"save_model expects an ov_notebook Model, got {type(model).__name__}")
-    blobs = _Blobs(bin_stream)
-    layers, edges = [], []
-    layer_ids, port_base = {}, {}
-
-    def add_layer(node, type_name, version, data_attrs, rt_info, in_ports, out_ports):
-        layer_id = len(layers)
-        head = (f'\t\t<layer id="{layer_id}" name={quoteattr(node_name(node))} '
-                f'type="{type_name}" version="{version}">')
-        body = []
-        if data_attrs:
-            body.append("\t\t\t<data " + " ".join(f"{k}={quoteattr(v)}" for k, v in data_attrs) + " />")
-        body += _node_rt_info_xml(rt_info, "\t\t\t")
-        if in_ports:
-            body.append("\t\t\t<input>")
-            for port_id, (element_type, shape) in enumerate(in_ports):
-                body += _port_xml(port_id, element_type, shape, None, "\t\t\t\t")
-            body.append("\t\t\t</input>")
-        if out_ports:
-            body.append("\t\t\t<output>")
-            for offset, (element_type, shape, names) in enumerate(out_ports):
-                body += _port_xml(len(in_ports) + offset, element_type, shape, names, "\t\t\t\t")
-            body.append("\t\t\t</output>")
-        layers.append("\n".join([head] + body + ["\t\t</layer>"]))
-        return layer_id
-
-    name_overrides = {}
-
-    def node_name(node):
-        return name_overrides.get(id(node), node.get_friendly_name())
-
+    writer = _Writer(bin_stream, compress_to_fp16)
     for node in model.get_ordered_ops():
-        if isinstance(node, Constant) and compress_to_fp16 and _should_compress(node):
-            # f32 weights are stored as f16 and decompressed by a Convert marked "decompression"
-            compressed = _to_f16(node.get_data())
-            offset, size = blobs.add(compressed)
-            shape = node.get_output_partial_shape(0)
-            name_overrides[id(node)] = node.get_friendly_name() + "_compressed"
-            const_id = add_layer(node, "Const", "opset1", [
-                ("element_type", "f16"), ("shape", Attr("s", "shape").to_xml(list(node.get_data().shape))),
-                ("offset", str(offset)), ("size", str(size))], {},
-                [], [(Type.f16, shape, None)])
-            del name_overrides[id(node)]
-            rt_info = dict(node.rt_info)
-            rt_info[DECOMPRESSION] = ""
-            convert_id = add_layer(node, "Convert", "opset1", [("destination_type", "f32")], rt_info,
-                                   [(Type.f16, shape)],
-                                   [(Type.f32, shape, node.output(0).get_names())])
-            edges.append((const_id, 0, convert_id, 0))
-            layer_ids[id(node)] = convert_id
-            port_base[id(node)] = 1
-            continue
-        data_attrs = []
-        if isinstance(node, Constant):
-            offset, size = blobs.add(node.get_data())
-            data_attrs = [("element_type", node.get_element_type().get_type_name()),
-                          ("shape", Attr("s", "shape").to_xml(list(node.get_data().shape))),
-                          ("offset", str(offset)), ("size", str(size))]
-        else:
-            for spec in node.attrs:
-                value = node._attrs.get(spec.name)
-                if value is not None:
-                    data_attrs.append((spec.name, spec.to_xml(value)))
-        in_ports = [(src.get_element_type(), src.get_partial_shape()) for src in node.input_values()]
-        is_result = node.get_type_name() == "Result"
-        out_ports = [] if is_result else [
-            (out.get_element_type(), out.get_partial_shape(), out.get_names()) for out in node.outputs()]
-        layer_id = add_layer(node, node.xml_type or node.type_name, node.version, data_attrs,
-                             node.rt_info, in_ports, out_ports)
-        layer_ids[id(node)] = layer_id
-        port_base[id(node)] = len(in_ports)
-        for index, src in enumerate(node.input_values()):
-            producer = src.get_node()
-            edges.append((layer_ids[id(producer)], port_base[id(producer)] + src.get_index(),
-                          layer_id, index))
-
-    name = model.get_friendly_name()
-    out = ['<?xml version="1.0"?>', f'<net name={quoteattr(name)} version="11">', "\t<layers>"]
-    out += layers
-    out += ["\t</layers>", "\t<edges>"]
-    for from_layer, from_port, to_layer, to_port in sorted(edges):
-        out.append(f'\t\t<edge from-layer="{from_layer}" from-port="{from_port}" '
-                   f'to-layer="{to_layer}" to-port="{to_port}" />')
-    out.append("\t</edges>")
-    rt_lines = _model_rt_info_xml(model.rt_info, "\t\t")
-    if rt_lines:
-        out += ["\t<rt_info>"] + rt_lines + ["\t</rt_info>"]
-    out.append("</net>")
-    xml_stream.write("\n".join(out) + "\n")
+        writer.write_node(node)
+    xml_stream.write(writer.xml(model))
 
 
 def save_model(model: Model, output_model, compress_to_fp16: bool = True) -> None:
     """Save ``model`` as IR v11: ``output_model`` is the ``.xml`` path, weights go to ``.bin`` beside it.
 
     With ``compress_to_fp16=True`` (the default, as in OpenVINO) f32 weights are stored as f16 and
-    decompressed on load::
+    decompressed on load. The files appear complete or not at all (written aside, then renamed)::
 
         ov.save_model(ov_model, "model.xml")
     """
@@ -233,7 +274,8 @@ def save_model(model: Model, output_model, compress_to_fp16: bool = True) -> Non
     bin_path = path[:-4] + ".bin"
     xml_tmp, bin_tmp = path + ".tmp", bin_path + ".tmp"
     try:
-        with open(xml_tmp, "w", encoding="utf-8") as xml_stream, open(bin_tmp, "wb") as bin_stream:
+        with open(xml_tmp, "w", encoding="utf-8", newline="\n") as xml_stream, \
+                open(bin_tmp, "wb") as bin_stream:
             serialize(model, xml_stream, bin_stream, compress_to_fp16=compress_to_fp16)
         os.replace(bin_tmp, bin_path)
         os.replace(xml_tmp, path)
