@@ -3,6 +3,7 @@
 Imports numpy only; never torch and never the runtime, frontend or notebook layers.
 """
 from . import ops  # noqa: F401  registers the operation set
+from .compare import compare_models
 from .deserialize import read_model, read_model_from_string
 from .errors import IRError, IRReadError, IRWriteError, OpValidationError, UnknownOpError
 from .graph import clone_model
@@ -16,5 +17,5 @@ __all__ = [
     "Type", "Dimension", "PartialShape", "Shape", "Node", "Op", "Attr", "Input", "Output", "Model",
     "read_model", "read_model_from_string", "save_model", "serialize", "clone_model",
     "register_op", "get_op_class", "registered_ops", "IRError", "IRReadError", "IRWriteError",
-    "OpValidationError", "UnknownOpError",
+    "OpValidationError", "UnknownOpError", "compare_models",
 ]
