@@ -69,13 +69,15 @@ class UnsupportedOpsReport:
 
 
 def _route(model, source) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        suffix = os.fspath(source).lower().rsplit(".", 1)[-1]
+        if suffix == "xml":  # an IR keeps the rt_info of its own conversion: it is read, not converted
+            return "ir"
     info = model.get_rt_info().get("ov_notebook", {}) if hasattr(model, "get_rt_info") else {}
     if isinstance(info, dict) and info.get("route"):
         return str(info["route"])
     if isinstance(source, (str, os.PathLike)):
-        suffix = os.fspath(source).lower().rsplit(".", 1)[-1]
-        return {"xml": "ir", "onnx": "onnx", "pt2": "export", "pt": "torchscript"}.get(suffix,
-                                                                                      suffix)
+        return {"onnx": "onnx", "pt2": "export", "pt": "torchscript"}.get(suffix, suffix)
     return "unknown"
 
 
@@ -130,12 +132,14 @@ def _unique_warnings(caught) -> list:
 class ConversionReport:
     """The result of ``%convert``: the Model and what the conversion did to it.
 
+    ``source`` is the converted expression, ``name`` the variable the Model is bound to.
     Numbers: ``seconds``, ``op_count``, ``op_counts`` (by type), ``parameter_count``,
     ``weight_bytes``; ``warnings`` (strings); views: ``signature``, ``graph``, ``ops``.
     """
 
-    def __init__(self, model, name, route, seconds, caught=(), saved=None, graph_options=None):
-        self.model, self.name, self.route, self.seconds = model, name, route, seconds
+    def __init__(self, model, source, route, seconds, caught=(), saved=None, graph_options=None):
+        self.model, self.source, self.route, self.seconds = model, source, route, seconds
+        self.name = None  # the variable the magic binds the Model to
         self.warnings = _unique_warnings(caught)
         self.saved = os.fspath(saved) if saved else None
         self.op_counts = op_counts(model)
@@ -155,7 +159,8 @@ class ConversionReport:
         return self._graph
 
     def _facts(self) -> list:
-        facts = [("model", f"{self.name} → {self.model.get_friendly_name()}"),
+        bound = f" → {self.name}" if self.name else ""
+        facts = [("model", f"{self.source}{bound} ('{self.model.get_friendly_name()}')"),
                  ("route", ROUTES.get(self.route, self.route)),
                  ("time", f"{self.seconds:.2f} s"),
                  ("operations", f"{self.op_count} ({len(self.op_counts)} types)"),

@@ -59,14 +59,14 @@ class OVMagics(Magics):
     @argument("model", help="The model: a Python expression (a torch.nn.Module variable, "
                             "model.encoder, an ExportedProgram) or a quoted path to .pt2, .pt, "
                             ".onnx or .xml.")
-    @argument("-e", "--example-input", nargs="+", default=None,
+    @argument("-e", "--example-input", nargs="+", default=None, metavar="EXPR",
               help="Example input expression (tensor, tuple or dict), as convert_model's "
                    "example_input.")
-    @argument("--input", dest="input_spec", default=None,
+    @argument("--input", dest="input_spec", default=None, metavar="SPEC",
               help="Input shapes and types in ovc's syntax, e.g. x[1,3,?,?],y[1..10]{i64}.")
     @argument("-o", "--output", dest="name", default=None,
               help="Variable to bind the converted Model to (default: <model>_ov).")
-    @argument("--save", default=None, help="Also save the IR to this .xml path (weights "
+    @argument("--save", default=None, metavar="PATH", help="Also save the IR to this .xml path (weights "
                                             "compressed to f16 unless %%config "
                                             "OVNotebook.compress_to_fp16=False).")
     @argument("-q", "--quiet", action="store_true", help="Bind the model; show no report.")
@@ -130,9 +130,9 @@ class OVMagics(Magics):
     @argument("model", help="A converted Model, a CompiledModel, or a quoted path to an IR .xml.")
     @argument("input", help="The input: an expression in the original model's structure "
                             "(tensor, tuple of arguments, dict by argument name).")
-    @argument("--torch", nargs="+", default=None,
+    @argument("--torch", nargs="+", default=None, metavar="TORCH_MODEL",
               help="The PyTorch model to compare with (runs both, side by side).")
-    @argument("--labels", nargs="+", default=None,
+    @argument("--labels", nargs="+", default=None, metavar="EXPR",
               help="Class labels for top-k tables: a list, or weights.meta['categories'].")
     @argument("--topk", type=int, default=None, help="Rows in top-k tables (default: "
                                                      "%%config OVNotebook.topk).")

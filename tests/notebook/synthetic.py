@@ -84,3 +84,54 @@ def nested_io():
     scaled = tag(ops.relu(total), "act", "ReLU", "aten.relu.default")
     return _finish([total, scaled], [x, b0, b1], "nested",
                    ['["sum"]', '["parts"][0]'])
+
+
+def nested_torch():
+    """The PyTorch module that ``nested_io`` stands for: ``forward(x, b)`` -> dict output."""
+    import torch
+
+    class Nested(torch.nn.Module):
+        def forward(self, x, b):
+            total = x + b[0] + b[1][0]
+            return {"sum": total, "parts": (torch.relu(total),)}
+
+    return Nested().eval()
+
+
+def classifier_pair(classes=10, error_at=None, error=0.5):
+    """A PyTorch classifier (scale -> act -> head) and its hand-built conversion.
+
+    ``error_at`` ("scale", "act" or "head") plants an error of ``error`` in that module's converted
+    node, so the per-layer drill-down has a known first divergence.
+    """
+    import torch
+
+    class Scale(torch.nn.Module):
+        def forward(self, x):
+            return x * 0.5
+
+    class Shift(torch.nn.Module):
+        def __init__(self, bias):
+            super().__init__()
+            self.bias = torch.nn.Parameter(torch.tensor(bias))
+
+        def forward(self, x):
+            return x + self.bias
+
+    bias = np.linspace(-1, 1, classes).astype(np.float32)
+    torch_model = torch.nn.Sequential()
+    torch_model.add_module("scale", Scale())
+    torch_model.add_module("act", torch.nn.ReLU())
+    torch_model.add_module("head", Shift(bias))
+    torch_model.eval()
+
+    def planted(module, value):
+        return np.float32(value + (error if error_at == module else 0.0))
+
+    x = _param("input", [1, classes], "input")
+    y = tag(ops.multiply(x, planted("scale", 0.5)), "scale", "Scale", "aten.mul.Tensor")
+    y = tag(ops.relu(y), "act", "ReLU", "aten.relu.default")
+    if error_at == "act":
+        y = tag(ops.add(y, np.float32(error)), "act", "ReLU", "aten.relu.default")
+    y = tag(ops.add(y, bias + planted("head", 0.0)), "head", "Shift", "aten.add.Tensor")
+    return torch_model, _finish([y], [x], "classifier", [""])

@@ -59,8 +59,8 @@ def _topk_rows(result) -> list:
     return rows
 
 
-_TOPK_HEAD = ["rank", "label (PyTorch ranking)", "PyTorch", "converted", "converted ranking",
-              "converted"]
+_TOPK_HEAD = ["rank", "label", "PyTorch prob", "converted prob", "converted's own top-k",
+              "prob"]
 
 
 def _topk_summary(result) -> str:

@@ -64,7 +64,11 @@ def latency_figure(stats):
     """Box plot of per-run latency for each side (``LatencyStats`` list)."""
     figure = _figure(7, 0.7 + 0.5 * len(stats))
     axes = figure.subplots()
-    axes.boxplot([s.samples_ms for s in stats], vert=False, widths=0.5)
+    samples = [s.samples_ms for s in stats]
+    try:
+        axes.boxplot(samples, orientation="horizontal", widths=0.5)
+    except TypeError:  # matplotlib < 3.10 spells it vert=False
+        axes.boxplot(samples, vert=False, widths=0.5)
     axes.set_yticks(range(1, len(stats) + 1), [f"{s.name} ({s.threads} threads)" for s in stats])
     axes.set_xlabel("latency, ms (median line, box = p25..p75)")
     return figure

@@ -1,0 +1,210 @@
+"""%convert and %infer driven through IPython's InteractiveShell, asserting on the returned reports.
+
+Models are hand-built (with the structure and module-path rt_info the frontend writes) and paired
+with the PyTorch modules they stand for, so these tests do not depend on the PyTorch frontend;
+``test_convert_torch_module`` covers a real conversion once the frontend converts.
+"""
+import os
+
+import numpy as np
+import pytest
+import torch
+from IPython.core.error import UsageError
+from IPython.core.interactiveshell import InteractiveShell
+
+import ov_notebook as ov
+from ov_notebook.notebook import conversion, inference
+from synthetic import classifier_pair, nested_io, nested_torch, resnet50_like
+
+
+@pytest.fixture
+def ip():
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "ov_notebook")
+    shell.run_line_magic("config", "OVNotebook.runs = 3")
+    yield shell
+    shell.run_line_magic("unload_ext", "ov_notebook")
+    inference.clear_cache()
+
+
+@pytest.fixture
+def nested_xml(tmp_path):
+    path = str(tmp_path / "nested.xml")
+    ov.save_model(nested_io(), path)
+    return path
+
+
+def test_load_twice_unload_and_usage():
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "ov_notebook")
+    shell.run_line_magic("load_ext", "ov_notebook")
+    magics = shell.magics_manager.magics
+    assert "convert" in magics["line"] and "convert" in magics["cell"] and "infer" in magics["line"]
+    usage = shell.find_line_magic("convert").__doc__
+    assert "%convert [-e EXPR" in usage and "--example-input" in usage and "--input" in usage
+    assert "--layers" in shell.find_line_magic("infer").__doc__
+    shell.run_line_magic("unload_ext", "ov_notebook")
+    assert "convert" not in magics["line"] and "infer" not in magics["line"]
+    assert not any(type(c).__name__ == "OVNotebook" for c in shell.configurables)
+
+
+def test_config_options(ip):
+    ip.run_line_magic("config", "OVNotebook.topk = 2")
+    options = next(c for c in ip.configurables if type(c).__name__ == "OVNotebook")
+    assert options.topk == 2 and options.runs == 3
+
+
+def test_convert_ir_path_binds_model_and_reports(ip, nested_xml, tmp_path):
+    ip.user_ns["path"] = nested_xml
+    saved = str(tmp_path / "again.xml")
+    report = ip.run_line_magic("convert", f"path --save {saved}")
+    model = ip.user_ns["path_ov"]
+    assert report.model is model and report.name == "path_ov" and report.route == "ir"
+    assert report.op_count == 3 and report.op_counts == {"Add": 2, "Relu": 1}
+    assert [r["path"] for r in report.signature.inputs] == ["x", "b[0]", "b[1][0]"]
+    assert os.path.exists(saved) and os.path.exists(saved[:-4] + ".bin")
+    html = report._repr_html_()
+    for fragment in ("class='ovn-signature'", "<svg", "class='ovn-ops'", "OpenVINO IR"):
+        assert fragment in html
+    assert "route" in repr(report) and "b[1][0]" in repr(report)
+
+
+def test_convert_quiet_and_output_name(ip, nested_xml):
+    ip.user_ns["path"] = nested_xml
+    assert ip.run_line_magic("convert", "path -q -o mine") is None
+    assert isinstance(ip.user_ns["mine"], ov.Model)
+
+
+def test_cell_magic_runs_the_cell_first(ip, nested_xml):
+    report = ip.run_cell_magic("convert", "ir_file -o from_cell", f"ir_file = {nested_xml!r}")
+    assert ip.user_ns["from_cell"] is report.model and report.source == "ir_file"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("no_such_model", "name 'no_such_model' is not defined"),
+    ("path --bogus", "unrecognized arguments"),
+    ("path --input x[1,a]", "bad shape"),
+    ("'missing.xml'", "does not exist"),
+    ("path -o 'not a name'", "not a valid variable name"),
+    ("path -e (1,", "not a valid Python expression"),
+])
+def test_convert_usage_errors(ip, nested_xml, line, message):
+    ip.user_ns["path"] = nested_xml
+    with pytest.raises(UsageError, match=message):
+        ip.run_line_magic("convert", line)
+
+
+def test_unsupported_ops_are_a_table(ip, monkeypatch, capsys):
+    from ov_notebook import frontend
+    from ov_notebook.frontend.errors import UnsupportedOpsError
+
+    def fail(*args, **kwargs):
+        raise UnsupportedOpsError("3 unsupported ops", {
+            "aten.grid_sampler.default": (2, ["stn.sampler", "stn2.sampler"]),
+            "aten.fft_rfft.default": (1, [""])})
+
+    monkeypatch.setattr(frontend, "convert_model", fail)
+    ip.user_ns["net"] = torch.nn.Identity()
+    with pytest.raises(conversion.ConversionFailed, match="2 unsupported operation types") as info:
+        ip.run_line_magic("convert", "net")
+    report = info.value.report
+    assert report.unsupported["aten.grid_sampler.default"][0] == 2
+    html = report._repr_html_()
+    assert "class='ovn-unsupported'" in html and "stn.sampler, stn2.sampler" in html
+    assert "(root)" in repr(report)
+    assert "aten.grid_sampler.default" in capsys.readouterr().out  # shown before the error
+
+
+def test_infer_outputs_and_shared_cache(ip):
+    ip.user_ns.update(m=nested_io(), x=np.ones((2, 3), np.float32))
+    report = ip.run_line_magic("infer", "m (x,(x,(x,)))")
+    assert list(report.outputs) == ['["sum"]', '["parts"][0]']
+    np.testing.assert_array_equal(report.outputs['["sum"]'], np.full((2, 3), 3, np.float32))
+    assert report.comparisons == [] and report.passed is None and not report.latency
+    assert "class='ovn-outputs'" in report._repr_html_()
+    compiled = inference.compiled_for(ip.user_ns["m"])
+    ip.run_line_magic("infer", "m {'x':x,'b':(x,(x,))}")
+    assert inference.compiled_for(ip.user_ns["m"]) is compiled
+
+
+def test_infer_compares_with_torch_leaf_by_leaf(ip):
+    x = torch.rand(2, 3)
+    ip.user_ns.update(m=nested_io(), net=nested_torch(), x=x)
+    report = ip.run_line_magic("infer", "m (x,(x,(x,))) --torch net -o check")
+    assert ip.user_ns["check"] is report
+    assert [c.path for c in report.comparisons] == ['["sum"]', '["parts"][0]']
+    assert report.passed and report.max_abs_error < 1e-6 and report.min_cosine > 0.9999
+    assert set(report.latency) == {"PyTorch", "converted"}
+    assert len(report.latency["converted"].samples_ms) == 3
+    html = report._repr_html_()
+    for fragment in ("class='ovn-comparison'", "class='ovn-latency'", "class='ovn-figure'",
+                     "✔ pass", "within tolerance"):
+        assert fragment in html
+    assert report.figure is not None and "PASS" in repr(report)
+
+
+def test_infer_topk_with_labels(ip):
+    net, model = classifier_pair(classes=10)
+    labels = [f"class-{i}" for i in range(10)]
+    ip.user_ns.update(m=model, net=net, x=torch.randn(1, 10), labels=labels)
+    report = ip.run_line_magic("infer", "m x --torch net --labels labels --topk 3 --runs 2")
+    assert report.topk.agree_top1 and report.topk.overlap == 3 and len(report.topk.rows) == 3
+    rank, label, torch_prob, converted_prob = report.topk.rows[0]
+    assert rank == 1 and label == "class-9" and abs(torch_prob - converted_prob) < 1e-6
+    assert "class='ovn-topk'" in report._repr_html_() and "class-9" in repr(report)
+
+
+def test_infer_flags_a_wrong_output_and_the_first_bad_layer(ip):
+    net, model = classifier_pair(error_at="act")
+    ip.user_ns.update(m=model, net=net, x=torch.rand(1, 10))
+    report = ip.run_line_magic("infer", "m x --torch net --layers --runs 1")
+    assert report.passed is False and report.max_abs_error == pytest.approx(0.5)
+    layers = report.layers
+    assert [r.module for r in layers.rows] == ["scale", "act", "head"]
+    assert layers.first_failure.module == "act" and layers.matched == 3
+    html = report._repr_html_()
+    assert "✘ fail" in html and "first over tolerance: <b>act</b>" in html
+    assert "FAIL" in repr(report)
+
+
+@pytest.mark.parametrize("line, message", [
+    ("m (x,)", "does not have the structure"),
+    ("m x --layers", "needs --torch|give --torch"),
+    ("nope x", "name 'nope' is not defined"),
+    ("x x", "MODEL must be a converted Model"),
+    ("m (x,(x,(x,))) --runs -1", "must be >= 0"),
+])
+def test_infer_usage_errors(ip, line, message):
+    ip.user_ns.update(m=nested_io(), x=np.ones((2, 3), np.float32))
+    with pytest.raises(UsageError, match=message):
+        ip.run_line_magic("infer", line)
+
+
+def test_graph_controls_redraw_the_report(ip, tmp_path):
+    pytest.importorskip("ipywidgets")
+    path = str(tmp_path / "resnet.xml")
+    ov.save_model(resnet50_like(), path)
+    ip.user_ns["path"] = path
+    report = ip.run_line_magic("convert", "path")
+    redraws = []
+    box = report.controls(lambda: redraws.append(report._repr_html_()))
+    slider, search, status = box.children
+    before = report.graph.visible_node_count
+    slider.value = report.graph.max_depth
+    assert report.graph.visible_node_count > before and redraws
+    search.value = "layer3.1"
+    assert "matches" in status.value and "#ffe066" in redraws[-1]
+
+
+def test_convert_torch_module(ip):
+    """A real conversion through the PyTorch frontend (skipped until it converts Linear/ReLU)."""
+    net = torch.nn.Sequential(torch.nn.Linear(8, 4), torch.nn.ReLU()).eval()
+    try:
+        ov.convert_model(net, example_input=torch.rand(1, 8))
+    except Exception as error:  # noqa: BLE001  the frontend is still being built
+        pytest.skip(f"frontend cannot convert yet: {type(error).__name__}: {error}")
+    ip.user_ns.update(net=net, x=torch.rand(1, 8))
+    report = ip.run_line_magic("convert", "net -e x")
+    assert ip.user_ns["net_ov"] is report.model and report.parameter_count == 8 * 4 + 4
+    check = ip.run_line_magic("infer", "net_ov x --torch net")
+    assert check.passed and check.max_abs_error < 1e-5
