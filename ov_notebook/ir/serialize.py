@@ -146,7 +146,8 @@ class _Blobs:
 
     def add(self, data: np.ndarray):
         raw = np.ascontiguousarray(data)
-        buffer = raw.tobytes() if raw.size else b""
+        # OpenVINO writes an empty constant as one zero byte and reads size 0 as a null pointer
+        buffer = raw.tobytes() if raw.size else b"\0"
         key = (hashlib.blake2b(buffer, digest_size=16).digest(), len(buffer))
         if key in self.seen:
             return self.seen[key], len(buffer)
