@@ -1,0 +1,26 @@
+"""Builders for Reshape, Squeeze, Unsqueeze, Transpose (``openvino.opset`` signatures)."""
+from __future__ import annotations
+
+from ..ir.ops import shape_ops as spec
+from ._base import as_node
+
+
+def reshape(node, output_shape, special_zero, name=None) -> spec.Reshape:
+    """Reshape-1: ``reshape(x, [0, -1], special_zero=True)`` keeps dimension 0, infers the rest."""
+    return spec.Reshape(as_node(node), as_node(output_shape), special_zero=special_zero, name=name)
+
+
+def squeeze(data, axes=None, allow_axis_skip=False, name=None) -> spec.Squeeze:
+    """Squeeze-15: removes size-1 dimensions (only ``axes`` when given)."""
+    inputs = [as_node(data)] + ([] if axes is None else [as_node(axes)])
+    return spec.Squeeze(*inputs, allow_axis_skip=allow_axis_skip, name=name)
+
+
+def unsqueeze(data, axes, name=None) -> spec.Unsqueeze:
+    """Unsqueeze-1: inserts size-1 dimensions at ``axes``."""
+    return spec.Unsqueeze(as_node(data), as_node(axes), name=name)
+
+
+def transpose(data, input_order, name=None) -> spec.Transpose:
+    """Transpose-1: permutes dimensions; an empty ``input_order`` reverses them."""
+    return spec.Transpose(as_node(data), as_node(input_order), name=name)
