@@ -166,6 +166,34 @@ class ConvolutionBase(Op):
             self.fail(f"data rank {len(data)} and filters rank {len(filters)} do not match "
                       f"(filters need {self.filter_prefix} leading axes, then the spatial axes)")
 
+    def _store_auto_pads(self, data, filters, output_spatial=None):
+        """Record the pads ``auto_pad`` implies, as OpenVINO does: 0 where a size is unknown;
+        a transposed convolution derives same_* pads from ``output_shape`` only."""
+        auto_pad, count = self._attrs["auto_pad"], len(self._attrs["strides"])
+        if auto_pad == "explicit":
+            return
+        pairs = [(0, 0)] * count
+        if auto_pad != "valid" and data.rank_is_static and filters.rank_is_static and (
+                not self.backprop or output_spatial):
+            kernel = list(filters)[self.filter_prefix:]
+            targets = output_spatial or [None] * count
+            pairs = [self._auto_pair(axis, size, k, target) for axis, (size, k, target)
+                     in enumerate(zip(list(data)[2:], kernel, targets))]
+        self._attrs["pads_begin"] = [p[0] for p in pairs]
+        self._attrs["pads_end"] = [p[1] for p in pairs]
+
+    def _auto_pair(self, axis, size, kernel, target):
+        if not size.is_static or not kernel.is_static or (self.backprop and not target.is_static):
+            return (0, 0)
+        stride, dilation = self._attrs["strides"][axis], self._attrs["dilations"][axis]
+        auto_pad = self._attrs["auto_pad"]
+        if not self.backprop:
+            return same_padding(size.get_length(), kernel.get_length(), stride, dilation, auto_pad)
+        total = max(0, (size.get_length() - 1) * stride + dilated(kernel.get_length(), dilation)
+                    - target.get_length() + self._attrs["output_padding"][axis])
+        half = total // 2  # backprop puts the larger half first for same_upper
+        return (total - half, half) if auto_pad == "same_upper" else (half, total - half)
+
     def _pads(self, num_spatial):
         if self._attrs["auto_pad"] != "explicit":
             return [0] * num_spatial, [0] * num_spatial
@@ -222,13 +250,14 @@ class Convolution(ConvolutionBase):
         num_spatial = self._num_spatial(data, filters)
         if num_spatial is None:
             return self.set_output_type(0, element_type, PartialShape.dynamic())
-        self._check_attributes(data, num_spatial)
         self._check_filter_rank(data, filters)
+        self._check_attributes(data, num_spatial)
         if data.rank_is_static and filters.rank_is_static and not data[1].compatible(filters[1]):
             self.fail(f"data channels ({data[1]}) do not match filter input channels "
                       f"({filters[1]})")
         batch = data[0] if data.rank_is_static else Dimension()
         channels = filters[0] if filters.rank_is_static else Dimension()
+        self._store_auto_pads(data, filters)
         spatial = self._forward_spatial(data, filters, num_spatial)
         self.set_output_type(0, element_type, [batch, channels] + spatial)
 
@@ -265,10 +294,11 @@ class GroupConvolution(ConvolutionBase):
         num_spatial = self._num_spatial(data, filters)
         if num_spatial is None:
             return self.set_output_type(0, element_type, PartialShape.dynamic())
-        self._check_attributes(data, num_spatial)
         self._check_filter_rank(data, filters)
+        self._check_attributes(data, num_spatial)
         batch = data[0] if data.rank_is_static else Dimension()
         channels = _group_channels(self, data, filters, 0, 2, 1)
+        self._store_auto_pads(data, filters)
         spatial = self._forward_spatial(data, filters, num_spatial)
         self.set_output_type(0, element_type, [batch, channels] + spatial)
 
@@ -305,8 +335,9 @@ class BackpropBase(ConvolutionBase):
         if output_spatial and len(output_spatial) != num_spatial:
             self.fail(f"output_shape has {len(output_spatial)} values, expected one per spatial "
                       f"axis ({num_spatial})")
-        self._check_attributes(data, num_spatial)
         self._check_filter_rank(data, filters)
+        self._check_attributes(data, num_spatial)
+        self._store_auto_pads(data, filters, output_spatial)
         batch = data[0] if data.rank_is_static else Dimension()
         channels = channels_of(data, filters)
         if output_spatial is None:

@@ -89,11 +89,15 @@ class PoolBase(Op):
     def _output_shape(self, data):
         kernel = self._attrs["kernel"]
         if not data.rank_is_static:
+            if self._attrs["auto_pad"] == "valid":
+                self._attrs["pads_begin"] = self._attrs["pads_end"] = [0] * len(kernel)
             return PartialShape.dynamic(len(kernel) + 2)
         for axis, what in ((0, "batch"), (1, "channels")):
             self.check(not data[axis].is_static or data[axis].get_length() > 0,
                        f"data {what} dimension must not be zero, got {data}")
         begin, end = self._pads(data)
+        if self._attrs["auto_pad"] != "explicit":  # recorded, as OpenVINO does
+            self._attrs["pads_begin"], self._attrs["pads_end"] = list(begin), list(end)
         auto = self._attrs["auto_pad"] in ("same_upper", "same_lower")
         spatial = [self._axis_size(axis, size, begin[axis], end[axis], auto)
                    for axis, size in enumerate(list(data)[2:])]

@@ -135,8 +135,9 @@ def convolve(x, packed: PackedWeights, strides, dilations, pads_begin, pads_end,
         result += bias.reshape((-1,) + (1,) * len(out_sizes)).astype(result.dtype, copy=False)
     if epilogue is not None:
         epilogue(result)
-    if out is not None and not np.shares_memory(result, out):
-        np.copyto(out, result.reshape(out.shape))
+    if out is not None:
+        if not np.shares_memory(result, out):
+            np.copyto(out, result.reshape(out.shape))
         return out
     return result.astype(dtype, copy=False)
 

@@ -1,0 +1,253 @@
+"""Convolution-1, GroupConvolution-1, ConvolutionBackpropData-1 and GroupConvolutionBackpropData-1
+against real OpenVINO: outputs, shape inference, rejected inputs and IR round trips."""
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import ov_notebook as ov
+from ov_notebook import opset as ops
+from ov_notebook.ir.ops.convolution import dilated
+from ov_notebook.runtime.kernels.convolution import (convolve, prepare_convolution_weights)
+from oracle import assert_outputs_match, run_openvino, run_ours
+
+from .opcheck import assert_rejected, assert_round_trip, assert_same_inference
+
+AUTO_PADS = ["explicit", "valid", "same_upper", "same_lower"]
+
+
+def compare(build, inputs, rtol=1e-5):
+    """Ours vs OpenVINO; sums of many products get an absolute tolerance scaled to the output."""
+    params = [ops.parameter(list(a.shape), a.dtype, name=f"input{i}") for i, a in enumerate(inputs)]
+    model = ov.Model(build(*params).outputs(), params)
+    ours, theirs = run_ours(model, inputs), run_openvino(model, inputs)
+    scale = max(float(np.abs(t).max()) if t.size else 0.0 for t in theirs)
+    assert_outputs_match(ours, theirs, rtol=rtol, atol=rtol * max(scale, 1.0))
+    return ours
+
+
+@st.composite
+def conv_config(draw, transposed=False):
+    rank = draw(st.integers(1, 3))
+    axes = st.lists(st.integers(1, 3), min_size=rank, max_size=rank)
+    pads = st.lists(st.integers(0, 2), min_size=rank, max_size=rank)
+    config = dict(kernel=draw(axes), strides=draw(axes),
+                  dilations=draw(st.lists(st.integers(1, 2), min_size=rank, max_size=rank)),
+                  pads_begin=draw(pads), pads_end=draw(pads),
+                  auto_pad=draw(st.sampled_from(AUTO_PADS)),
+                  groups=draw(st.sampled_from([1, 1, 2, 3])), batch=draw(st.integers(1, 2)),
+                  per_group_in=draw(st.integers(1, 3)), per_group_out=draw(st.integers(1, 3)),
+                  depthwise=draw(st.booleans()))
+    if config["depthwise"]:
+        config.update(per_group_in=1, groups=draw(st.integers(2, 5)))
+    low = [dilated(k, d) for k, d in zip(config["kernel"], config["dilations"])]
+    config["spatial"] = [draw(st.integers(1 if transposed else lo, lo + 6)) for lo in low]
+    return config
+
+
+def _weights(rng, shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+@settings(max_examples=60, deadline=None)
+@given(config=conv_config())
+def test_convolution_matches_openvino(config):
+    c = config
+    groups = c["groups"]
+    x = np.random.default_rng(1).standard_normal(
+        [c["batch"], groups * c["per_group_in"]] + c["spatial"]).astype(np.float32)
+    rng = np.random.default_rng(2)
+    attrs = [c["strides"], c["pads_begin"], c["pads_end"], c["dilations"], c["auto_pad"]]
+    padded = [n + (b + e if c["auto_pad"] == "explicit" else 0) for n, b, e in
+              zip(c["spatial"], c["pads_begin"], c["pads_end"])]
+    assume(all(p >= dilated(k, d) for p, k, d in zip(padded, c["kernel"], c["dilations"])))
+    if groups == 1 and not c["depthwise"]:
+        w = _weights(rng, [c["per_group_out"], c["per_group_in"]] + c["kernel"])
+        compare(lambda p: ops.convolution(p, w, *attrs), [x])
+    else:
+        w = _weights(rng, [groups, c["per_group_out"], c["per_group_in"]] + c["kernel"])
+        compare(lambda p: ops.group_convolution(p, w, *attrs), [x])
+
+
+@settings(max_examples=50, deadline=None)
+@given(config=conv_config(transposed=True), data=st.data())
+def test_convolution_backprop_matches_openvino(config, data):
+    c = config
+    groups = c["groups"]
+    x = np.random.default_rng(3).standard_normal(
+        [c["batch"], groups * c["per_group_in"]] + c["spatial"]).astype(np.float32)
+    output_padding = [data.draw(st.integers(0, s - 1)) for s in c["strides"]]
+    full = [(n - 1) * s + dilated(k, d) for n, s, k, d in
+            zip(c["spatial"], c["strides"], c["kernel"], c["dilations"])]
+    output_shape = None
+    if data.draw(st.booleans()):
+        output_shape = [data.draw(st.integers(max(1, f - 3), f + 2)) for f in full]
+    else:
+        natural = [f + p - (b + e if c["auto_pad"] == "explicit" else 0) for f, p, b, e in
+                   zip(full, output_padding, c["pads_begin"], c["pads_end"])]
+        assume(all(n >= 1 for n in natural))
+    kwargs = dict(output_shape=output_shape, pads_begin=c["pads_begin"], pads_end=c["pads_end"],
+                  dilations=c["dilations"], auto_pad=c["auto_pad"], output_padding=output_padding)
+    rng = np.random.default_rng(4)
+    if groups == 1 and not c["depthwise"]:
+        w = _weights(rng, [c["per_group_in"], c["per_group_out"]] + c["kernel"])
+        compare(lambda p: ops.convolution_backprop_data(p, w, c["strides"], **kwargs), [x])
+    else:
+        w = _weights(rng, [groups, c["per_group_in"], c["per_group_out"]] + c["kernel"])
+        compare(lambda p: ops.group_convolution_backprop_data(p, w, c["strides"], **kwargs), [x])
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float16, 2e-3), (np.float64, 1e-5)])
+def test_other_float_types(dtype, rtol):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((1, 4, 6, 6)).astype(dtype)
+    dense = rng.standard_normal((3, 4, 3, 3)).astype(dtype)
+    depthwise = rng.standard_normal((4, 1, 1, 3, 3)).astype(dtype)
+    if dtype == np.float64:  # OpenVINO's CPU plugin runs f64 convolutions in f32
+        ours = compare(lambda p: ops.convolution(p, dense, [1, 1], [1, 1], [1, 1], [1, 1]), [x],
+                       rtol=rtol)
+        assert ours[0].dtype == np.float64
+        return
+    compare(lambda p: ops.convolution(p, dense, [1, 1], [1, 1], [1, 1], [1, 1]), [x], rtol=rtol)
+    compare(lambda p: ops.group_convolution(p, depthwise, [2, 2], [1, 1], [0, 0], [1, 1]), [x],
+            rtol=rtol)
+
+
+def test_prepacked_weights_with_bias_epilogue_and_out():
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((2, 6, 7, 7)).astype(np.float32)
+    bias = rng.standard_normal(4).astype(np.float32)
+    for filters, grouped in [(rng.standard_normal((4, 6, 3, 3)), False),
+                             (rng.standard_normal((2, 2, 3, 1, 1)), True),
+                             (rng.standard_normal((4, 6, 1, 1)), False)]:
+        packed = prepare_convolution_weights(filters.astype(np.float32), grouped=grouped)
+        plain = convolve(x, packed, [1, 1], [1, 1], [1, 1], [1, 1])
+        out = np.empty_like(plain)
+        fused = convolve(x, packed, [1, 1], [1, 1], [1, 1], [1, 1], bias=bias,
+                         epilogue=lambda y: np.maximum(y, 0, out=y), out=out)
+        assert fused is out
+        np.testing.assert_allclose(out, np.maximum(plain + bias[:, None, None], 0), rtol=1e-6)
+
+
+def test_kernels_never_mutate_inputs():
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((1, 4, 5, 5)).astype(np.float32)
+    w = rng.standard_normal((4, 4, 3, 3)).astype(np.float32)
+    copies = x.copy(), w.copy()
+    compare(lambda p: ops.convolution(p, w, [1, 1], [1, 1], [1, 1], [1, 1]), [x])
+    compare(lambda p: ops.group_convolution(p, w.reshape(4, 1, 4, 3, 3)[:, :, :1], [1, 1], [1, 1],
+                                            [1, 1], [1, 1]), [x])
+    compare(lambda p: ops.convolution_backprop_data(p, w, [2, 2], output_padding=[1, 1]), [x])
+    np.testing.assert_array_equal(x, copies[0])
+    np.testing.assert_array_equal(w, copies[1])
+
+
+# --- shape inference ----------------------------------------------------------------------------
+FORWARD_CASES = [
+    ("[?,3,?,?]", "[8,3,3,3]", [1, 1], [1, 1], [1, 1], [1, 1], "explicit"),
+    ("[?,3,?,?]", "[8,3,3,3]", [2, 2], [0, 0], [0, 0], [1, 1], "same_upper"),
+    ("[1,3,1..10,?]", "[8,3,3,3]", [2, 1], [1, 0], [0, 2], [2, 1], "explicit"),
+    ("[1,3,2..10,4..]", "[8,3,3,3]", [3, 2], [0, 0], [0, 0], [1, 1], "same_lower"),
+    ("[...]", "[8,3,3,3]", [2, 2], [1, 1], [1, 1], [1, 1], "explicit"),
+    ("[2,3,9,9]", "[...]", [2, 2], [1, 1], [1, 1], [1, 1], "explicit"),
+    ("[...]", "[...]", [2, 2], [1, 1], [1, 1], [1, 1], "valid"),
+    ("[2,?,9]", "[?,?,?]", [2], [1], [1], [2], "explicit"),
+    ("[2,?,5,6,7]", "[4,?,3,1,2]", [1, 2, 3], [1, 0, 0], [0, 0, 1], [1, 1, 2], "valid"),
+]
+
+
+@pytest.mark.parametrize("data, filters, strides, begin, end, dilations, auto_pad", FORWARD_CASES)
+def test_convolution_shape_inference_matches_openvino(data, filters, strides, begin, end,
+                                                      dilations, auto_pad):
+    assert_same_inference(lambda o, x, w: o.convolution(x, w, strides, begin, end, dilations,
+                                                        auto_pad), (data, np.float32),
+                          (filters, np.float32))
+
+
+@pytest.mark.parametrize("data, filters", [("[?,6,?,?]", "[2,4,3,3,3]"), ("[1,?,5,5]", "[2,4,3,3,3]"),
+                                           ("[1,6,5,5]", "[?,4,3,3,3]"), ("[1,6,5,5]", "[...]"),
+                                           ("[...]", "[3,2,2,3,3]"), ("[1,4..8,5,5]", "[2,4,3,3,3]")])
+def test_group_convolution_shape_inference_matches_openvino(data, filters):
+    assert_same_inference(lambda o, x, w: o.group_convolution(x, w, [1, 2], [1, 0], [1, 0], [1, 1]),
+                          (data, np.float32), (filters, np.float32))
+
+
+@pytest.mark.parametrize("data, filters, output_shape", [
+    ("[?,4,?,?]", "[4,3,3,3]", None), ("[1,4,2..5,?]", "[4,3,3,3]", None),
+    ("[...]", "[4,3,3,3]", None), ("[1,4,5,5]", "[...]", None), ("[1,4,5,5]", "[4,3,3,3]", [12, 9]),
+    ("[?,4,?,?]", "[4,3,3,3]", [12, 9]), ("[...]", "[...]", [12, 9])])
+@pytest.mark.parametrize("grouped", [False, True])
+def test_backprop_shape_inference_matches_openvino(data, filters, output_shape, grouped):
+    if grouped:
+        filters = filters if filters == "[...]" else "[2,2," + filters[3:]
+
+    def build(o, x, w):
+        shape = None if output_shape is None else o.constant(np.array(output_shape, np.int64))
+        builder = o.group_convolution_backprop_data if grouped else o.convolution_backprop_data
+        return builder(x, w, [2, 1], shape, [1, 0], [0, 1], [1, 2], output_padding=[1, 0])
+
+    assert_same_inference(build, (data, np.float32), (filters, np.float32))
+
+
+def test_backprop_output_shape_from_a_parameter_has_dynamic_spatial_dims():
+    x = ops.parameter([1, 4, 5, 5], np.float32)
+    shape = ops.parameter([2], np.int64)
+    node = ops.convolution_backprop_data(x, np.ones((4, 3, 3, 3), np.float32), [2, 2], shape)
+    assert str(node.get_output_partial_shape(0)) == "[1,3,?,?]"
+
+
+# --- rejected inputs ----------------------------------------------------------------------------
+def test_bad_inputs_are_rejected():
+    x = ops.parameter([1, 3, 8, 8], np.float32)
+    w = np.ones((4, 3, 3, 3), np.float32)
+    attrs = [[1, 1], [0, 0], [0, 0], [1, 1]]
+    assert_rejected(lambda: ops.convolution(ops.parameter([3, 8], np.float32), np.ones((4, 3), np.float32),
+                                            [1], [0], [0], [1]), r"3D, 4D or 5D")
+    assert_rejected(lambda: ops.convolution(x, np.ones((4, 2, 3, 3), np.float32), *attrs),
+                    r"data channels \(3\) do not match filter input channels \(2\)")
+    assert_rejected(lambda: ops.convolution(x, np.ones((4, 3, 3), np.float32), [1], [0], [0], [1]),
+                    r"data rank 4 and filters rank 3 do not match")
+    assert_rejected(lambda: ops.convolution(x, w, [1], [0, 0], [0, 0], [1, 1]),
+                    r"strides \[1\] must have one value per spatial axis \(2\)")
+    assert_rejected(lambda: ops.convolution(x, w, [0, 1], [0, 0], [0, 0], [1, 1]),
+                    r"strides \[0, 1\] must be positive")
+    assert_rejected(lambda: ops.convolution(x, np.ones((4, 3, 9, 3), np.float32), *attrs),
+                    r"dilated kernel \(9\) is larger than the padded data \(8\)")
+    assert_rejected(lambda: ops.convolution(x, w.astype(np.float16), *attrs),
+                    r"data and filters must have the same element type")
+    assert_rejected(lambda: ops.group_convolution(x, np.ones((2, 2, 2, 3, 3), np.float32), *attrs),
+                    r"data channels \(3\) are not groups \(2\) x filter input channels per group \(2\)")
+    assert_rejected(lambda: ops.group_convolution(x, w, *attrs), r"data rank 4 and filters rank 4")
+    assert_rejected(lambda: ops.convolution_backprop_data(x, np.ones((2, 3, 3, 3), np.float32), [1, 1]),
+                    r"data channels \(3\) do not match filter input channels \(2\)")
+    assert_rejected(lambda: ops.convolution_backprop_data(x, np.ones((3, 3, 3, 3), np.float32), [1, 1],
+                                                          [9, 9, 9]),
+                    r"output_shape has 3 values, expected one per spatial axis \(2\)")
+    assert_rejected(lambda: ops.convolution_backprop_data(x, np.ones((3, 3, 3, 3), np.float32), [1, 1],
+                                                          output_padding=[1]),
+                    r"output_padding \[1\] must have one value per spatial axis")
+
+
+# --- IR round trips -----------------------------------------------------------------------------
+@pytest.mark.parametrize("case", ["convolution", "group_convolution", "backprop", "group_backprop",
+                                  "backprop_output_shape"])
+def test_round_trip(case):
+    w4, w5 = np.ones((4, 2, 3, 3), np.float32), np.ones((2, 1, 1, 3, 3), np.float32)
+
+    def build(o, x):
+        if case == "convolution":
+            return o.convolution(x, w4, [2, 1], [1, 0], [0, 1], [1, 2], "same_lower")
+        if case == "group_convolution":
+            return o.group_convolution(x, w5, [1, 1], [1, 1], [0, 0], [2, 2])
+        if case == "backprop":
+            return o.convolution_backprop_data(x, w4.reshape(2, 4, 3, 3), [2, 2],
+                                               output_padding=[1, 0], pads_begin=[1, 1],
+                                               pads_end=[0, 1])
+        if case == "group_backprop":
+            return o.group_convolution_backprop_data(x, w5, [2, 1], dilations=[1, 2],
+                                                     auto_pad="valid")
+        return o.convolution_backprop_data(x, w4.reshape(2, 4, 3, 3), [2, 2],
+                                           o.constant(np.array([15, 16], np.int64)),
+                                           auto_pad="same_upper")
+
+    assert_round_trip(build, ("[1,2,8,8]", np.float32))
