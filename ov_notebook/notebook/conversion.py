@@ -172,8 +172,9 @@ class ConversionReport:
         return facts
 
     def _repr_html_(self) -> str:
-        facts = "".join(f"<tr><td style='color:#666;padding-right:12px'>{escape(k)}</td>"
-                        f"<td>{escape(v)}</td></tr>" for k, v in self._facts())
+        cell = "text-align:left;padding:1px 12px 1px 0"
+        facts = "".join(f"<tr><td style='{cell};color:#666'>{escape(k)}</td>"
+                        f"<td style='{cell}'>{escape(v)}</td></tr>" for k, v in self._facts())
         warned = ""
         if self.warnings:
             items = "".join(f"<li>{escape(w)}</li>" for w in self.warnings[:20])

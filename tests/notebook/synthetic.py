@@ -41,7 +41,7 @@ def _block(x, path, module_type, width):
     """A stand-in for a residual block: ``width`` element-wise ops in sub-modules, plus a skip."""
     y = x
     for index in range(width):
-        sub = f"{path}.op{index % 3}"
+        sub = f"{path}.op{index * 3 // width}"  # three sub-modules, each run once, in order
         y = tag(ops.multiply(y, np.float32(0.5)), sub, "Conv2d", "aten.convolution.default")
         y = tag(ops.relu(y), sub, "ReLU", "aten.relu.default")
     return tag(ops.add(y, x), path, module_type)

@@ -146,7 +146,7 @@ def test_infer_compares_with_torch_leaf_by_leaf(ip):
 def test_infer_topk_with_labels(ip):
     net, model = classifier_pair(classes=10)
     labels = [f"class-{i}" for i in range(10)]
-    ip.user_ns.update(m=model, net=net, x=torch.randn(1, 10), labels=labels)
+    ip.user_ns.update(m=model, net=net, x=torch.full((1, 10), 0.1), labels=labels)
     report = ip.run_line_magic("infer", "m x --torch net --labels labels --topk 3 --runs 2")
     assert report.topk.agree_top1 and report.topk.overlap == 3 and len(report.topk.rows) == 3
     rank, label, torch_prob, converted_prob = report.topk.rows[0]

@@ -55,6 +55,11 @@ def comparison_figure(pairs, limit=20000):
         bins = np.logspace(np.log10(positive.min()), np.log10(positive.max()) + 1e-9, 40)
         histogram.hist(positive, bins=bins, color="#4a90d9")
         histogram.set_xscale("log")
+    else:
+        histogram.text(0.5, 0.5, "every element matches exactly", ha="center", va="center",
+                       transform=histogram.transAxes, color="#1a7f37")
+        histogram.set_yticks([])
+        histogram.set_xticks([])
     histogram.set(xlabel="|converted - PyTorch|", ylabel="elements",
                   title=f"absolute error ({int((every == 0).sum())} exact)")
     return figure

@@ -159,7 +159,8 @@ class GraphView:
         if done.returncode != 0:
             raise RenderError(f"dot failed: {done.stderr.decode(errors='replace')[:300]}")
         svg = done.stdout.decode()
-        return svg[svg.find("<svg"):]
+        # natural size, scrolled inside its box: notebook CSS would shrink a big graph to a blur
+        return svg[svg.find("<svg"):].replace("<svg ", "<svg style='max-width:none' ", 1)
 
     def svg(self) -> str:
         """SVG of the current depth; falls back to shallower depths if ``dot`` times out."""
@@ -202,7 +203,7 @@ class GraphView:
     def _summary(self) -> str:
         total = len(self.layout.nodes)
         text = (f"depth {self.depth} of {self.max_depth} · {self.visible_node_count} boxes drawn "
-                f"for {total} nodes (constants hidden)")
+                f"for {total} nodes; constants and weight decompression hidden")
         if self.query:
             text += f" · search “{self.query}”: {len(self._matches())} matches"
         return text + (f" · {self.note}" if self.note else "")

@@ -8,8 +8,9 @@ Pure Python over the Model (no graphviz), so the collapsing rules are tested on 
 
 Depth ``d`` expands ``d`` levels of the PyTorch module tree: an op whose ``module_path`` has at most
 ``d`` components is drawn as itself; a deeper op is folded into the box of its module at level
-``d + 1`` (``layer1.0`` at depth 1). Constants are not drawn: they would outnumber the ops, and
-their values are weights, which the op's label already implies.
+``d + 1`` (``layer1.0`` at depth 1). Constants, and nodes computed from constants alone (the
+Convert that decompresses f16 weights), are not drawn: they would outnumber the ops, and they are
+weights, which the consuming op already implies.
 """
 from __future__ import annotations
 
@@ -18,7 +19,18 @@ from dataclasses import dataclass, field
 
 __all__ = ["GraphLayout", "Unit"]
 
-_HIDDEN = {"Constant"}
+
+
+def _constant_nodes(ordered) -> set:
+    """ids of Constants and of nodes fed by Constants only (weight decompression, folded shapes)."""
+    constant = set()
+    for node in ordered:
+        inputs = node.input_values()
+        if node.get_type_name() == "Constant" or (
+                inputs and node.get_type_name() not in ("Parameter", "Result")
+                and all(id(i.get_node()) in constant for i in inputs)):
+            constant.add(id(node))
+    return constant
 
 
 @dataclass
@@ -53,7 +65,9 @@ class GraphLayout:
 
     def __init__(self, model):
         self.model = model
-        self.nodes = [n for n in model.get_ordered_ops() if n.get_type_name() not in _HIDDEN]
+        ordered = model.get_ordered_ops()
+        hidden = _constant_nodes(ordered)
+        self.nodes = [n for n in ordered if id(n) not in hidden]
         self._parts = {id(n): [p for p in _module_of(n).split(".") if p] for n in self.nodes}
         self.max_depth = max((len(p) for p in self._parts.values()), default=0)
         self.module_types = self._module_types()
