@@ -14,10 +14,9 @@ def round_values(x: np.ndarray, mode: str) -> np.ndarray:
     if x.dtype.kind != "f":
         return x.copy()
     if mode == "half_to_even":
-        return np.rint(x)
-    magnitude = np.abs(x)
-    magnitude += x.dtype.type(0.5)
-    return np.copysign(np.floor(magnitude, out=magnitude), x)
+        return np.asarray(np.rint(x))
+    magnitude = np.abs(x) + x.dtype.type(0.5)
+    return np.asarray(np.copysign(np.floor(magnitude), x), dtype=x.dtype)
 
 
 @register_op

@@ -40,15 +40,15 @@ def softmax_inplace(work: np.ndarray, axis: int) -> np.ndarray:
 
 @kernel("Softmax", inplace=True)
 def softmax(x, *, axis=1, out=None):  # exp(x - max) / sum(exp(x - max))
-    if x.size == 0:
-        return x.copy()
+    if x.size == 0 or x.ndim == 0:  # a scalar is its own (and only) element: 1
+        return np.ones_like(x) if x.ndim == 0 else x.copy()
     return softmax_inplace(shifted(x, axis, out), axis).astype(x.dtype, copy=False)
 
 
 @kernel("LogSoftmax", inplace=True)
 def log_softmax(x, *, axis=1, out=None):  # (x - max) - log(sum(exp(x - max)))
-    if x.size == 0:
-        return x.copy()
+    if x.size == 0 or x.ndim == 0:
+        return np.zeros_like(x) if x.ndim == 0 else x.copy()
     work = shifted(x, axis, out)
     total = np.exp(work).sum(axis=axis, keepdims=True)
     work -= np.log(total, out=total)

@@ -59,6 +59,8 @@ def topk(x, k, *, axis, mode, sort, index_element_type=Type.i32, stable=False):
 
 @kernel("CumSum")
 def cumsum(x, axis=None, *, exclusive=False, reverse=False):  # running sum along axis
+    if x.ndim == 0:  # one element: itself, or nothing before it
+        return np.zeros_like(x) if exclusive else x.copy()
     axis = 0 if axis is None else int(np.asarray(axis).reshape(-1)[0])
     axis = axis + x.ndim if axis < 0 else axis
     accumulator = np.float32 if x.dtype == np.float16 else x.dtype
