@@ -51,3 +51,8 @@ def test_softmax_writes_opset8_softmax_and_reads_opset1():
     assert get_op_class("SoftMax", "opset8").version == "opset8"
     with pytest.raises(Exception, match="non-negative"):
         get_op_class("SoftMax", "opset1")(ops.parameter([2, 3], np.float32), axis=-1)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_scalar_matches_openvino(name):
+    compare_with_openvino(lambda p: getattr(ops, name)(p, 0), [np.array(2.5, np.float32)])
