@@ -1,10 +1,10 @@
 """``%infer --layers``: where along the network the converted model starts to differ from PyTorch.
 
-1. PyTorch: a forward hook on every submodule records its first floating output, in the order the
-   modules finish (execution order; a module called twice keeps its first call).
+1. PyTorch: a forward hook on every submodule records its first floating output at every call, in
+   the order the calls finish (execution order).
 2. Converted graph: for each recorded module path, the last node (in topological order) whose
    ``module_path`` rt_info is that path or inside it, and whose output has the hooked shape, is
-   taken as the module's output.
+   taken as the module's output (for a module called k times, the nodes are split in k shares).
 3. Those outputs are added as extra results of a probe model (the original results stay first),
    compiled and run once; each is compared with the hooked tensor.
 
@@ -38,17 +38,15 @@ class LayerRow:
 
 
 def _hook_outputs(torch_model, value) -> list:
-    """``[(module path, module type, first float output as numpy)]`` in execution order."""
-    records, handles, seen = [], [], set()
+    """``[(module path, module type, call index, first float output)]`` in execution order."""
+    records, handles, calls = [], [], {}
 
     def hook_for(path, module):
         def hook(_module, _inputs, output):
-            if path in seen:
-                return
             for _, leaf in flatten(output):
                 if getattr(leaf, "is_floating_point", lambda: False)():
-                    seen.add(path)
-                    records.append((path, type(module).__name__, to_numpy(leaf).copy()))
+                    call = calls[path] = calls.get(path, 0) + 1
+                    records.append((path, type(module).__name__, call, to_numpy(leaf).copy()))
                     return
         return hook
 
@@ -60,7 +58,11 @@ def _hook_outputs(torch_model, value) -> list:
     finally:
         for handle in handles:
             handle.remove()
-    return records
+    return [(path, kind, call, calls[path], array) for path, kind, call, array in records]
+
+
+def _label(path, call, calls) -> str:
+    return f"{path} (call {call} of {calls})" if calls > 1 else path
 
 
 def _candidates(model) -> dict:
@@ -76,14 +78,29 @@ def _candidates(model) -> dict:
     return owned
 
 
-def _match(nodes, shape):
-    for node in reversed(nodes):
+def _outputs_with_shape(nodes, shape) -> list:
+    found = []
+    for node in nodes:
         for port in node.outputs():
             partial = port.get_partial_shape()
             if partial.is_static and tuple(partial.to_shape()) == tuple(shape) and \
                     port.get_element_type().is_real():
-                return port
-    return None
+                found.append(port)
+    return found
+
+
+def _match(nodes, shape, call, calls):
+    """The converted output of the ``call``-th of ``calls`` calls of a module (None: ambiguous).
+
+    One call: the module's last node with the hooked shape. A module called several times (a
+    ReLU reused in a residual block) owns nodes for every call: when they split evenly, the
+    k-th call ends with the last node of the k-th share.
+    """
+    ports = _outputs_with_shape(nodes, shape)
+    if not ports or len(ports) % calls:
+        return None
+    share = len(ports) // calls
+    return ports[call * share - 1]
 
 
 def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> "LayerTable":
@@ -94,8 +111,9 @@ def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> "LayerT
 
     records = _hook_outputs(torch_model, value)
     owned = _candidates(model)
-    matched = [(path, kind, ref, _match(owned.get(path, []), ref.shape))
-               for path, kind, ref in records]
+    matched = [(_label(path, call, calls), kind, ref,
+                _match(owned.get(path, []), ref.shape, call, calls))
+               for path, kind, call, calls, ref in records]
     probes = [port for *_, port in matched if port is not None]
     results = list(model.get_results())
     probe_model = Model(results + [Result(port) for port in probes], model.get_parameters(),
