@@ -1,0 +1,228 @@
+"""Joining, splitting, slicing, gathering and padding translators."""
+from __future__ import annotations
+
+import numpy as np
+
+from .... import opset as ops
+from ....ir.types import Type
+from ..registry import translator
+from ._common import (as_list, i64, normalize_axis, out, rank_of, result_type,
+                      shape_of, static_rank, to_type)
+
+_INT64_MAX = np.iinfo(np.int64).max
+_INT64_MIN = np.iinfo(np.int64).min
+
+
+@translator("aten.cat", "aten::cat", "aten.concat", "aten::concat", "aten.concatenate",
+            "aten::concatenate")
+def cat(ctx):  # aten::cat(Tensor[] tensors, int dim=0) -> Tensor
+    values = ctx.input_list(0)
+    element_type = result_type(values)  # torch.cat promotes mixed dtypes
+    values = [to_type(v, element_type) for v in values]
+    rank = rank_of(values[0])
+    axis = ctx.arg(1, "dim", 0)
+    return out(ops.concat(values, axis if rank is None else normalize_axis(ctx, axis, rank)))
+
+
+@translator("aten.stack", "aten::stack")
+def stack(ctx):  # aten::stack(Tensor[] tensors, int dim=0) -> Tensor
+    values = ctx.input_list(0)
+    element_type = result_type(values)
+    rank = static_rank(ctx, values[0])
+    axis = normalize_axis(ctx, ctx.arg(1, "dim", 0), rank + 1)
+    expanded = [out(ops.unsqueeze(to_type(v, element_type), i64([axis]))) for v in values]
+    return out(ops.concat(expanded, axis))
+
+
+def _axis_length(ctx, value, axis):
+    dim = value.get_partial_shape()[axis]
+    if not dim.is_static:
+        ctx.fail(f"splitting needs a static size along dimension {axis}")
+    return dim.get_length()
+
+
+def split_lengths(ctx, value, axis, lengths):
+    """The outputs of VariadicSplit of ``value`` along ``axis`` into ``lengths``."""
+    node = ops.variadic_split(value, i64(axis), i64(lengths))
+    return [node.output(i) for i in range(len(lengths))]
+
+
+def _even_lengths(total, size):
+    return [size] * (total // size) + ([total % size] if total % size else []) or [0]
+
+
+@translator("aten.split", "aten::split", "aten.unsafe_split", "aten::unsafe_split",
+            "aten.split_with_sizes", "aten::split_with_sizes", "aten::unsafe_split_with_sizes")
+def split(ctx):
+    # aten::split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[];
+    # aten::split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]
+    value = ctx.input(0)
+    axis = normalize_axis(ctx, ctx.arg(2, "dim", 0), static_rank(ctx, value))
+    sizes = ctx.arg(1)
+    if isinstance(sizes, (list, tuple)):
+        return split_lengths(ctx, value, axis, list(sizes))
+    return split_lengths(ctx, value, axis, _even_lengths(_axis_length(ctx, value, axis), sizes))
+
+
+@translator("aten.chunk", "aten::chunk", "aten.unsafe_chunk", "aten::unsafe_chunk")
+def chunk(ctx):  # aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]
+    value = ctx.input(0)
+    axis = normalize_axis(ctx, ctx.arg(2, "dim", 0), static_rank(ctx, value))
+    total = _axis_length(ctx, value, axis)
+    size = -(-total // ctx.arg(1, "chunks"))  # torch: ceil(total / chunks) per chunk
+    return split_lengths(ctx, value, axis, _even_lengths(total, max(size, 1)))
+
+
+@translator("aten.unbind", "aten::unbind")
+def unbind(ctx):  # aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]
+    value = ctx.input(0)
+    axis = normalize_axis(ctx, ctx.arg(1, "dim", 0), static_rank(ctx, value))
+    count = _axis_length(ctx, value, axis)
+    node = ops.split(value, i64(axis), count)
+    return [out(ops.squeeze(node.output(i), i64([axis]))) for i in range(count)]
+
+
+def _bound(ctx, index, name, default):
+    """A slice bound as a 1-element i64 tensor (Python ints or scalar tensors)."""
+    if ctx.is_none(index, name):
+        return i64([default])
+    if ctx.is_tensor(index, name):
+        return out(ops.reshape(to_type(ctx.input(index, name), Type.i64), i64([1]), False))
+    return i64([max(min(ctx.arg(index, name), _INT64_MAX), _INT64_MIN)])
+
+
+@translator("aten.slice", "aten::slice")
+def slice_(ctx):
+    # aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None,
+    #   SymInt step=1) -> Tensor(a); TorchScript's slice.t(t[] l, ...) slices a list
+    if not ctx.is_tensor(0):
+        value = out(ops.concat([out(ops.reshape(to_type(v, Type.i64), i64([1]), False))
+                                for v in ctx.input_list(0)], 0))
+        return out(ops.slice(value, _bound(ctx, 1, "start", 0), _bound(ctx, 2, "end", _INT64_MAX),
+                             i64([ctx.arg(3, "step", 1)]), i64([0])))
+    value = ctx.input(0)
+    return out(ops.slice(value, _bound(ctx, 2, "start", 0), _bound(ctx, 3, "end", _INT64_MAX),
+                         _bound(ctx, 4, "step", 1), i64([ctx.arg(1, "dim", 0)])))
+
+
+@translator("aten.narrow", "aten::narrow")
+def narrow(ctx):  # aten::narrow(Tensor(a) self, int dim, SymInt start, SymInt length) -> Tensor(a)
+    start = _bound(ctx, 2, "start", 0)
+    end = out(ops.add(start, _bound(ctx, 3, "length", 0)))
+    return out(ops.slice(ctx.input(0), start, end, i64([1]), i64([ctx.arg(1, "dim")])))
+
+
+@translator("aten.select", "aten::select")
+def select(ctx):  # aten::select.int(Tensor(a) self, int dim, SymInt index) -> Tensor(a)
+    index = to_type(ctx.input(2, "index"), Type.i64)
+    return out(ops.gather(ctx.input(0), index, i64(ctx.arg(1, "dim"))))
+
+
+@translator("aten.index_select", "aten::index_select")
+def index_select(ctx):  # aten::index_select(Tensor self, int dim, Tensor index) -> Tensor
+    index = to_type(ctx.input(2, "index"), Type.i64)
+    return out(ops.gather(ctx.input(0), index, i64(ctx.arg(1, "dim"))))
+
+
+@translator("aten.gather", "aten::gather")
+def gather(ctx):  # aten::gather(Tensor self, int dim, Tensor index, *, bool sparse_grad=False)
+    value = ctx.input(0)
+    axis = normalize_axis(ctx, ctx.arg(1, "dim"), static_rank(ctx, value))
+    return out(ops.gather_elements(value, to_type(ctx.input(2, "index"), Type.i64), axis))
+
+
+@translator("aten.index", "aten::index")
+def index(ctx):  # aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor
+    value = ctx.input(0)
+    entries = ctx.optional_input_list(1, "indices")
+    positions = [i for i, e in enumerate(entries) if e is not None]
+    if any(entries[i].get_element_type() is Type.boolean for i in positions):
+        ctx.fail("indexing with a boolean mask gives a data-dependent shape and is not supported")
+    indices = [to_type(entries[i], Type.i64) for i in positions]
+    if len(positions) == 1:  # x[:, :, idx]: one gather along that axis
+        return out(ops.gather(value, indices[0], i64(positions[0])))
+    if positions != list(range(len(positions))):
+        ctx.fail("advanced indexing with several index tensors must start at dimension 0")
+    # x[i, j]: broadcast the index tensors together and gather the tuples
+    target = shape_of(indices[0])
+    for other in indices[1:]:
+        target = out(ops.maximum(target, shape_of(other))) if rank_of(other) == rank_of(
+            indices[0]) else ctx.fail("index tensors of different ranks are not supported")
+    stacked = [out(ops.unsqueeze(ops.broadcast(i, target), i64([-1]))) for i in indices]
+    return out(ops.gather_nd(value, ops.concat(stacked, -1)))
+
+
+@translator("aten.roll", "aten::roll")
+def roll(ctx):  # aten::roll(Tensor self, SymInt[1] shifts, int[1] dims=[]) -> Tensor
+    value = ctx.input(0)
+    shifts, dims = as_list(ctx.arg(1, "shifts")), as_list(ctx.arg(2, "dims", []))
+    if dims:
+        return out(ops.roll(value, i64(shifts), i64(dims)))
+    flat = ops.reshape(value, i64([-1]), False)  # no dims: roll the flattened tensor
+    return out(ops.reshape(ops.roll(flat, i64(shifts), i64([0])), shape_of(value), False))
+
+
+@translator("aten.flip", "aten::flip")
+def flip(ctx):  # aten::flip(Tensor self, int[] dims) -> Tensor
+    dims = as_list(ctx.arg(1, "dims"))
+    count = len(dims)
+    return out(ops.slice(ctx.input(0), i64([-1] * count), i64([_INT64_MIN] * count),
+                         i64([-1] * count), i64(dims)))
+
+
+@translator("aten.slice_scatter", "aten::slice_scatter")
+def slice_scatter(ctx):
+    # aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? start=None,
+    #   SymInt? end=None, SymInt step=1) -> Tensor: self with self[start:end:step] = src on dim
+    value, source = ctx.input(0), ctx.input(1)
+    axis = normalize_axis(ctx, ctx.arg(2, "dim", 0), static_rank(ctx, value))
+    length = _axis_length(ctx, value, axis)
+    start, end = ctx.arg(3, "start", None), ctx.arg(4, "end", None)
+    positions = np.arange(length)[slice(start, end, ctx.arg(5, "step", 1))]
+    source = to_type(source, value.get_element_type())
+    return out(ops.scatter_update(value, i64(positions), source, i64(axis)))
+
+
+_PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge",
+              "circular": None}
+
+
+def pad(ctx, value, pads, mode, fill=None):
+    """torch's pad list (last axis first, begin/end pairs) as Pad-12 over every axis."""
+    rank = static_rank(ctx, value)
+    pairs = len(pads) // 2
+    begins, ends = [0] * rank, [0] * rank
+    for i in range(pairs):
+        begins[rank - 1 - i], ends[rank - 1 - i] = pads[2 * i], pads[2 * i + 1]
+    if _PAD_MODES.get(mode) is None:
+        ctx.fail(f"padding mode {mode!r} is not supported (constant, reflect, replicate)")
+    fill_value = None
+    if mode == "constant":
+        fill_value = to_type(ctx.const_like(0 if fill is None else fill, value),
+                             value.get_element_type())
+    return out(ops.pad(value, i64(begins), i64(ends), _PAD_MODES[mode], fill_value))
+
+
+@translator("aten.pad", "aten::pad")
+def pad_(ctx):  # aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None)
+    return pad(ctx, ctx.input(0), ctx.arg(1, "pad"), ctx.arg(2, "mode", "constant"),
+               ctx.arg(3, "value", None))
+
+
+@translator("aten.constant_pad_nd", "aten::constant_pad_nd")
+def constant_pad_nd(ctx):  # aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0)
+    return pad(ctx, ctx.input(0), ctx.arg(1, "pad"), "constant", ctx.arg(2, "value", 0))
+
+
+def _pad_family(mode):
+    def translate(ctx):  # aten::reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor
+        return pad(ctx, ctx.input(0), ctx.arg(1, "padding"), mode)
+    translate.__name__ = f"{mode}_pad"
+    return translate
+
+
+for _rank in (1, 2, 3):
+    translator(f"aten.reflection_pad{_rank}d", f"aten::reflection_pad{_rank}d")(
+        _pad_family("reflect"))
+    translator(f"aten.replication_pad{_rank}d", f"aten::replication_pad{_rank}d")(
+        _pad_family("replicate"))
