@@ -1,0 +1,122 @@
+"""ScaledDotProductAttention-13 against real OpenVINO."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ov_notebook import opset as ops
+
+from .opcheck import assert_rejected, assert_round_trip, assert_same_inference, compare_with_openvino
+
+F32 = np.float32
+
+
+@st.composite
+def attention_cases(draw):
+    """Shapes of query, key, value and mask (None, or broadcastable to [batch..., L, S])."""
+    batch = draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))
+    length, source = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    depth, value_depth = draw(st.integers(1, 8)), draw(st.integers(1, 8))
+
+    def broadcastable(dims):  # some batch dims become 1 to broadcast
+        return [1 if draw(st.booleans()) else d for d in dims]
+
+    shapes = [broadcastable(batch) + [length, depth], broadcastable(batch) + [source, depth],
+              broadcastable(batch) + [source, value_depth]]
+    shapes[draw(st.integers(0, 2))][:-2] = batch  # one of them carries the full batch shape
+    mask = draw(st.sampled_from([None, "rank2", "full", "scalar"]))
+    mask_shape = {None: None, "rank2": [length, source], "full": broadcastable(batch) + [length, source],
+                  "scalar": []}[mask]
+    return shapes, mask_shape
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=attention_cases(), boolean_mask=st.booleans(), causal=st.booleans(),
+       scale=st.sampled_from([None, 0.05, 1.3]))
+def test_attention_matches_openvino(case, boolean_mask, causal, scale):
+    shapes, mask_shape = case
+    rng = np.random.default_rng(sum(map(len, shapes)))
+    inputs = [rng.standard_normal(s).astype(F32) for s in shapes]
+    if mask_shape is not None:
+        if boolean_mask and mask_shape:
+            mask = rng.random(mask_shape) < 0.6
+            mask[..., 0] = True  # every query sees something (an all-False row is NaN)
+        else:
+            mask = (rng.standard_normal(mask_shape) * 2).astype(F32)
+        inputs.append(np.asarray(mask))
+    if scale is not None:
+        if mask_shape is None:  # OpenVINO's builder inserts a zero mask: do it by hand here
+            inputs.append(np.zeros((), F32))
+        inputs.append(np.array(scale, F32))
+
+    def build(q, k, v, *rest):
+        return ops.scaled_dot_product_attention(q, k, v, *rest, causal=causal)
+
+    compare_with_openvino(build, inputs, atol=1e-5)
+
+
+def test_attention_on_bert_sized_heads():
+    rng = np.random.default_rng(0)
+    shapes = [(2, 12, 64, 64), (2, 12, 64, 64), (2, 12, 64, 64), (2, 1, 1, 64)]
+    inputs = [rng.standard_normal(s).astype(F32) for s in shapes]
+    inputs[3] = np.where(rng.random(shapes[3]) < 0.8, 0, -10000).astype(F32)
+    compare_with_openvino(lambda q, k, v, m: ops.scaled_dot_product_attention(q, k, v, m), inputs,
+                          atol=1e-5)
+
+
+def test_attention_keeps_f16():
+    rng = np.random.default_rng(1)
+    inputs = [rng.standard_normal((1, 2, 5, 8)).astype(np.float16) for _ in range(3)]
+    compare_with_openvino(lambda q, k, v: ops.scaled_dot_product_attention(q, k, v, causal=True),
+                          inputs, rtol=1e-2, atol=1e-2)
+
+
+def _float(shape):
+    return (shape, F32)
+
+
+SHAPE_CASES = [
+    [_float("[2,1,3,4]"), _float("[1,5,6,4]"), _float("[1,1,6,9]"), _float("[3,6]")],
+    [_float("[?,?,?,?]"), _float("[...]"), _float("[?,?,?,8]")],
+    [_float("[2,3,4]"), _float("[2,5,4]"), _float("[2,5,4]"), _float("[]")],
+    [_float("[2,?,?,4]"), _float("[?,3,6,4]"), _float("[2,3,?,5]"), ("[1,1,7,6]", np.bool_)],
+    [_float("[2,1,4]"), _float("[2,6,4]"), _float("[2,6,5]"), _float("[2,3,6]")],
+    [_float("[...]"), _float("[2,6,4]"), _float("[2,6,5]")],
+    [_float("[2,3,4]"), _float("[2,5,4]"), _float("[2,5,4]"), _float("[3,5]"), _float("[]")],
+    [_float("[1..3,4,8]"), _float("[2..5,6,8]"), _float("[?,6,8]")],
+]
+
+
+@pytest.mark.parametrize("inputs", SHAPE_CASES)
+@pytest.mark.parametrize("causal", [False, True])
+def test_shape_inference_matches_openvino(inputs, causal):
+    def build(o, q, k, v, *rest):
+        return o.scaled_dot_product_attention(q, k, v, *rest, causal=causal)
+
+    assert_same_inference(build, *inputs)
+
+
+def test_bad_inputs_are_rejected():
+    def sdpa(*shapes, types=None, **kwargs):
+        types = types or [F32] * len(shapes)
+        params = [ops.parameter(s, t) for s, t in zip(shapes, types)]
+        return lambda: ops.scaled_dot_product_attention(*params, **kwargs)
+
+    assert_rejected(sdpa([2, 3, 4], [2, 3, 4], [2, 3, 4], types=[np.int32] * 3), r"floating-point")
+    assert_rejected(sdpa([2, 3, 4], [2, 3, 4], [2, 3, 4], types=[F32, np.float16, F32]),
+                    r"mixed input types")
+    assert_rejected(sdpa([3, 4], [3, 4], [3, 4]), r"query \(input 0\) must have rank 3 or more")
+    assert_rejected(sdpa([2, 3, 4], [2, 5, 6], [2, 5, 4]), r"key \(input 1\) shape is not compatible")
+    assert_rejected(sdpa([2, 3, 4], [2, 5, 4], [2, 6, 4]), r"value \(input 2\) shape is not compatible")
+    assert_rejected(sdpa([2, 3, 4], [3, 5, 4], [2, 5, 4]), r"key \(input 1\) batch dims")
+    assert_rejected(sdpa([2, 3, 4], [2, 5, 4], [2, 5, 4], [5]), r"attention_mask \(input 3\) must be")
+    assert_rejected(sdpa([2, 3, 4], [2, 5, 4], [2, 5, 4], [4, 5]), r"attention_mask \(input 3\) shape")
+    assert_rejected(sdpa([2, 3, 4], [2, 5, 4], [2, 5, 4], [3, 5], [2]), r"scale \(input 4\)")
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_round_trip(causal):
+    def build(o, q, k, v, m):
+        return o.scaled_dot_product_attention(q, k, v, m, causal=causal)
+
+    assert_round_trip(build, _float("[2,3,4]"), _float("[2,5,4]"), _float("[2,5,6]"), ("[3,5]", np.bool_))
