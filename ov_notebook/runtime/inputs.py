@@ -104,13 +104,13 @@ def prepare_inputs(model, inputs) -> list:
         missing = [port_label(ports[i], i) for i, a in enumerate(arrays) if a is None]
         if missing:
             raise InputError(f"missing inputs: {', '.join(missing)}; the model takes "
-                             f"{len(ports)} inputs")
+                             f"{len(ports)} input{'s' if len(ports) != 1 else ''}")
     elif isinstance(inputs, (list, tuple)):
         arrays = list(inputs)
     else:
         arrays = [inputs]
     if len(arrays) != len(ports):
-        raise InputError(f"the model takes {len(ports)} inputs "
+        raise InputError(f"the model takes {len(ports)} input{'s' if len(ports) != 1 else ''} "
                          f"({', '.join(port_label(p, i) for i, p in enumerate(ports))}), "
                          f"got {len(arrays)}")
     return [to_array(value, port, port_label(port, index))

@@ -149,6 +149,8 @@ def _prepare(anchor_type):
         attrs.update(post_ops=program, bias=bias, extras_from=0 if bias is None else 1)
         if anchor_type in _CONVOLUTIONS:
             attrs["packed"] = _pack_convolution(node, anchor_type)
+            if attrs["packed"] is not None:  # visible in CompiledModel.get_runtime_model()
+                node.rt_info["prepacked_weights"] = attrs["packed"].kind
         anchor = get_kernel(anchor_type)
         if anchor.needs_node:
             attrs["node"] = node

@@ -11,6 +11,7 @@ from .affine_folding import fold_affine_into_weights
 from .constant_folding import fold_constants
 from .dead_code import eliminate_dead_code
 from .fusion import fuse_epilogues
+from .prepacking import prepack_weights
 
 # (name, pass); a name may appear twice when a pass is worth repeating after another one
 PIPELINE = [
@@ -18,6 +19,7 @@ PIPELINE = [
     ("dead_code", eliminate_dead_code),
     ("affine_folding", fold_affine_into_weights),
     ("epilogue_fusion", fuse_epilogues),
+    ("prepacking", prepack_weights),
     ("dead_code", eliminate_dead_code),
 ]
 PASS_NAMES = tuple(dict.fromkeys(name for name, _ in PIPELINE))

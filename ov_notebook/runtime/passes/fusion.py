@@ -68,8 +68,10 @@ def _silu_step(tail, consumers):
 
 
 def _keeps_type(node, tail) -> bool:
-    shape = node.get_output_partial_shape(0)
-    return (node.get_output_size() == 1 and shape.is_static and shape == tail.get_partial_shape()
+    # with dynamic dimensions an operand could still broadcast the output bigger at run time;
+    # the epilogue then falls back to an out-of-place step (see kernels/fused.apply_epilogue)
+    return (node.get_output_size() == 1
+            and node.get_output_partial_shape(0) == tail.get_partial_shape()
             and node.get_output_element_type(0) == tail.get_element_type())
 
 

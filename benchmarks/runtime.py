@@ -1,0 +1,220 @@
+"""Latency of the ov_notebook CPU runtime against torch eager, OpenVINO and ONNX Runtime.
+
+    python benchmarks/runtime.py                       # every model, batch 1 and 8, 2 threads
+    python benchmarks/runtime.py --models resnet50,bert --batch 1 --runs 30 --threads 2
+
+Each model (random weights: torchvision ``weights=None``, BERT-base from ``BertConfig()``) is
+converted with ``ov_notebook.convert_model``; OpenVINO compiles the IR we save (f32 inference
+precision), ONNX Runtime runs a ``torch.onnx.export`` of the same module. All engines use the same
+thread count and are timed interleaved (one call of each per round) so that machine load hits them
+alike; the table shows median milliseconds, ratios to torch eager, the peak memory one inference
+of this runtime allocates (tracemalloc, numpy buffers included) and the largest difference between
+this runtime's first output and torch's.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+
+import numpy as np
+
+MODELS = ("resnet50", "mobilenet_v3_large", "efficientnet_b0", "vit_b_16", "bert")
+SEQUENCE_LENGTH = 128
+
+
+# --- models -------------------------------------------------------------------------------------
+def make_model(name: str, batch: int, seed: int = 0):
+    """(eval torch module, example inputs as an ordered dict of name -> torch tensor)."""
+    import torch
+
+    torch.manual_seed(seed)
+    if name == "bert":
+        from transformers import BertConfig, BertModel
+
+        model = BertModel(BertConfig()).eval()
+        generator = torch.Generator().manual_seed(seed)
+        ids = torch.randint(0, model.config.vocab_size, (batch, SEQUENCE_LENGTH), generator=generator)
+        return model, {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+    import torchvision
+
+    model = getattr(torchvision.models, name)(weights=None).eval()
+    return model, {"x": torch.rand(batch, 3, 224, 224)}
+
+
+def first_output(value):
+    """The first tensor of a model output (a tensor, a tuple or a ModelOutput)."""
+    if hasattr(value, "to_tuple"):
+        value = value.to_tuple()
+    while isinstance(value, (tuple, list)):
+        value = value[0]
+    return np.asarray(value.detach().numpy() if hasattr(value, "detach") else value)
+
+
+# --- engines: each a zero-argument callable returning the first output ------------------------
+def torch_engine(model, inputs):
+    import torch
+
+    def run():
+        with torch.inference_mode():
+            return first_output(model(**inputs))
+    return run
+
+
+def ours_engine(model, inputs, threads, directory):
+    import ov_notebook as ov
+
+    example = tuple(inputs.values()) if len(inputs) > 1 else next(iter(inputs.values()))
+    ov_model = ov.convert_model(model, example_input=example)
+    ov.save_model(ov_model, os.path.join(directory, "model.xml"))
+    compiled = ov.compile_model(ov_model, "CPU", {"INFERENCE_NUM_THREADS": threads})
+    feeds = [t.numpy() for t in inputs.values()]
+    request = compiled.create_infer_request()
+    return lambda: np.asarray(request.infer(feeds)[0]), compiled
+
+
+def openvino_engine(inputs, threads, directory):
+    import openvino
+
+    core = openvino.Core()
+    compiled = core.compile_model(core.read_model(os.path.join(directory, "model.xml")), "CPU", {
+        "INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY",
+        "INFERENCE_PRECISION_HINT": "f32"})
+    request = compiled.create_infer_request()
+    feeds = [t.numpy() for t in inputs.values()]
+    return lambda: np.asarray(request.infer(feeds)[0])
+
+
+def onnxruntime_engine(model, inputs, threads, directory):
+    import onnxruntime
+    import torch
+
+    path = os.path.join(directory, "model.onnx")
+    arguments = tuple(inputs.values())
+    try:
+        torch.onnx.export(model, arguments, path, input_names=list(inputs), dynamo=False)
+    except Exception:  # noqa: BLE001  newer torch may only have the dynamo exporter
+        torch.onnx.export(model, arguments, path, input_names=list(inputs), dynamo=True)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    names = [i.name for i in session.get_inputs()]
+    feeds = dict(zip(names, (t.numpy() for t in inputs.values())))
+    return lambda: np.asarray(session.run(None, feeds)[0])
+
+
+def build_engines(name, batch, threads, peers, directory):
+    """{engine name: callable} for one model and batch; peers that fail are reported and left out."""
+    model, inputs = make_model(name, batch)
+    engines = {"torch": torch_engine(model, inputs)}
+    ours, compiled = ours_engine(model, inputs, threads, directory)
+    engines["ov_notebook"] = ours
+    makers = {"openvino": lambda: openvino_engine(inputs, threads, directory),
+              "onnxruntime": lambda: onnxruntime_engine(model, inputs, threads, directory)}
+    for peer in peers:
+        try:
+            engines[peer] = makers[peer]()
+        except Exception as exc:  # noqa: BLE001  a missing or failing peer is not our result
+            print(f"  {peer} skipped: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+    return engines, compiled
+
+
+def measure(engines, runs, warmup):
+    """Median seconds per engine, timed interleaved: one call of every engine per round."""
+    for _ in range(warmup):
+        for run in engines.values():
+            run()
+    times = {name: [] for name in engines}
+    for _ in range(runs):
+        for name, run in engines.items():
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def peak_memory(run) -> float:
+    """MiB allocated at the peak of one call, beyond what was allocated before it."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        run()
+        return (tracemalloc.get_traced_memory()[1] - before) / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def available_peers(wanted):
+    peers = []
+    for peer in wanted:
+        try:
+            __import__(peer)
+            peers.append(peer)
+        except ImportError:
+            print(f"{peer} is not installed: not measured", file=sys.stderr)
+    return peers
+
+
+def benchmark(name, batch, args, peers):
+    """One row of the table: medians, ratios to torch, peak memory, max |ours - torch|."""
+    import torch
+
+    torch.set_num_threads(args.threads)
+    with tempfile.TemporaryDirectory(prefix="ovn_bench_") as directory:
+        engines, _ = build_engines(name, batch, args.threads, peers, directory)
+        difference = float(np.max(np.abs(engines["ov_notebook"]() - engines["torch"]())))
+        medians = measure(engines, args.runs, args.warmup)
+        peak = peak_memory(engines["ov_notebook"])
+    return {"model": name, "batch": batch, "ms": {k: v * 1e3 for k, v in medians.items()},
+            "peak_mib": peak, "max_diff": difference}
+
+
+def format_row(row, engines) -> str:
+    torch_ms = row["ms"]["torch"]
+    cells = [f"{row['model']:<20}", f"{row['batch']:>5}"]
+    for engine in engines:
+        ms = row["ms"].get(engine)
+        cells.append(f"{'-':>18}" if ms is None else f"{ms:9.1f} ({ms / torch_ms:4.2f}x)")
+    cells += [f"{row['peak_mib']:9.1f}", f"{row['max_diff']:9.1e}"]
+    return "  ".join(cells)
+
+
+def print_table(rows, engines, threads) -> None:
+    print(f"\nmedian latency, ms (ratio to torch eager), {threads} threads")
+    header = [f"{'model':<20}", f"{'batch':>5}"] + [f"{e:>18}" for e in engines]
+    print("  ".join(header + [f"{'peak MiB':>9}", f"{'max diff':>9}"]))
+    for row in rows:
+        print(format_row(row, engines))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated, from: "
+                        + ", ".join(MODELS))
+    parser.add_argument("--batch", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--peers", default="openvino,onnxruntime",
+                        help="comma-separated peers to measure besides torch ('' for none)")
+    args = parser.parse_args(argv)
+    peers = available_peers([p for p in args.peers.split(",") if p])
+    engines = ["torch", "ov_notebook"] + peers
+    rows = []
+    for name in [m.strip() for m in args.models.split(",") if m.strip()]:
+        for batch in args.batch:
+            print(f"{name} batch {batch} ...", file=sys.stderr, flush=True)
+            rows.append(benchmark(name, batch, args, peers))
+            print(format_row(rows[-1], engines), file=sys.stderr, flush=True)
+    print_table(rows, engines, args.threads)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

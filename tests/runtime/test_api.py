@@ -1,0 +1,233 @@
+"""Core, compile_model, CompiledModel, InferRequest, InferResults and Tensor, compared with the
+behaviour of real OpenVINO's Python API on the same IR where the API is meant to match."""
+import os
+
+import numpy as np
+import pytest
+
+import ov_notebook as ov
+from ov_notebook import opset as ops
+from ov_notebook.runtime import KernelError
+from oracle import openvino_model
+
+openvino = pytest.importorskip("openvino")
+
+
+def two_input_model():
+    x = ops.parameter([2, 3], np.float32, name="x")
+    y = ops.parameter([2, 3], np.float32, name="y")
+    total = ops.add(x, y)
+    total.output(0).set_names({"sum"})
+    product = ops.relu(ops.multiply(x, y))
+    product.output(0).set_names({"product"})
+    return ov.Model([total, product], [x, y], "two")
+
+
+@pytest.fixture
+def arrays(rng):
+    return rng.standard_normal((2, 3), dtype=np.float32), rng.standard_normal((2, 3), dtype=np.float32)
+
+
+def expected(a, b):
+    return [a + b, np.maximum(a * b, 0)]
+
+
+# --- Core and properties ------------------------------------------------------------------------
+def test_core_devices_and_read_model(tmp_path, arrays):
+    core = ov.Core()
+    assert core.available_devices == ["CPU"] == openvino.Core().available_devices
+    path = tmp_path / "model.xml"
+    ov.save_model(two_input_model(), path)
+    model = core.read_model(path)
+    for compiled in (core.compile_model(model, "CPU"), core.compile_model(str(path), "CPU"),
+                     ov.compile_model(path), ov.compile_model(model, "CPU", {})):
+        np.testing.assert_allclose(compiled(list(arrays))["sum"], arrays[0] + arrays[1], rtol=1e-6)
+    with pytest.raises(ValueError, match="GPU"):
+        core.compile_model(model, "GPU")
+    with pytest.raises(TypeError, match="Model or a path"):
+        core.compile_model(42)
+
+
+def test_properties_defaults_and_validation():
+    core = ov.Core()
+    assert core.get_property("CPU", "INFERENCE_NUM_THREADS") == 0
+    assert core.get_property("CPU", "PERFORMANCE_HINT") == "LATENCY"
+    assert core.get_property("INFERENCE_PRECISION_HINT") == "f32"
+    core.set_property("CPU", {"PERFORMANCE_HINT": "throughput", "INFERENCE_NUM_THREADS": 1})
+    assert core.get_property("CPU", "PERFORMANCE_HINT") == "THROUGHPUT"
+    compiled = core.compile_model(two_input_model(), "CPU")
+    assert compiled.get_property("INFERENCE_NUM_THREADS") == 1
+    assert compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS") >= 1
+    latency = ov.compile_model(two_input_model(), "CPU", {"PERFORMANCE_HINT": "LATENCY"})
+    assert latency.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS") == 1
+    for bad in ({"PERFORMANCE_HINT": "FAST"}, {"INFERENCE_NUM_THREADS": -1},
+                {"INFERENCE_PRECISION_HINT": "bf16"}, {"NO_SUCH_PROPERTY": 1},
+                {"AVAILABLE_DEVICES": ["CPU"]}, {"DISABLED_PASSES": "no_such_pass"}):
+        with pytest.raises(ValueError):
+            ov.compile_model(two_input_model(), "CPU", bad)
+    assert "INFERENCE_NUM_THREADS" in core.get_property("CPU", "SUPPORTED_PROPERTIES")
+
+
+def test_inference_num_threads_limits_blas_during_runs_only(monkeypatch, arrays):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
+    before = [lib.get_num_threads() for lib in blas.lib_controllers]
+    compiled = ov.compile_model(two_input_model(), "CPU", {"INFERENCE_NUM_THREADS": 1})
+    seen = []
+    plan = compiled._plan.plan
+    original = plan.run
+
+    def spy(feeds, timings=None):
+        seen.extend(lib.get_num_threads() for lib in blas.lib_controllers)
+        return original(feeds, timings)
+
+    monkeypatch.setattr(plan, "run", spy)
+    compiled(list(arrays))
+    assert seen and set(seen) == {1}
+    assert [lib.get_num_threads() for lib in blas.lib_controllers] == before
+
+
+# --- CompiledModel ------------------------------------------------------------------------------
+def test_compiled_model_ports():
+    compiled = ov.compile_model(two_input_model())
+    assert [p.get_any_name() for p in compiled.inputs] == ["x", "y"]
+    assert compiled.input(1) == compiled.input("y") == compiled.inputs[1]
+    assert compiled.output("product") == compiled.output(1)
+    assert compiled.output(0).get_partial_shape() == ov.PartialShape([2, 3])
+    assert compiled.input("x").get_element_type() == ov.Type.f32
+    with pytest.raises(KeyError, match="no input named 'z'"):
+        compiled.input("z")
+    with pytest.raises(IndexError):
+        compiled.output(2)
+
+
+def calling_conventions(compiled, a, b):
+    """The same inputs passed every way OpenVINO's CompiledModel.__call__ accepts them."""
+    return {
+        "list": [a, b], "tuple": (a, b), "names": {"x": a, "y": b}, "indices": {0: a, 1: b},
+        "mixed": {"x": a, 1: b}, "ports": {compiled.input(0): a, compiled.input(1): b},
+    }
+
+
+@pytest.mark.parametrize("convention", ["list", "tuple", "names", "indices", "mixed", "ports"])
+def test_call_conventions_match_openvino(convention, arrays, tmp_path):
+    model = two_input_model()
+    ours = ov.compile_model(model)
+    theirs = openvino.Core().compile_model(openvino_model(model, str(tmp_path)), "CPU")
+    ours_result = ours(calling_conventions(ours, *arrays)[convention])
+    their_result = theirs(calling_conventions(theirs, *arrays)[convention])
+    for index, name in enumerate(["sum", "product"]):
+        np.testing.assert_allclose(ours_result[index], their_result[index], rtol=1e-6)
+        np.testing.assert_allclose(ours_result[name], their_result[name], rtol=1e-6)
+        np.testing.assert_allclose(ours_result[ours.output(index)], their_result[theirs.output(index)])
+    assert len(ours_result) == len(their_result) == 2
+
+
+def test_single_input_accepts_bare_array_tensor_and_torch(rng):
+    x = ops.parameter([4], np.float32, name="x")
+    compiled = ov.compile_model(ov.Model([ops.negative(x)], [x]))
+    value = rng.standard_normal(4, dtype=np.float32)
+    torch = pytest.importorskip("torch")
+    for given in (value, [value], (value,), {"x": value}, ov.Tensor(value),
+                  ov.Tensor(value, shared_memory=True), torch.from_numpy(value)):
+        np.testing.assert_array_equal(compiled(given)[0], -value)
+
+
+def test_results_mapping(arrays):
+    compiled = ov.compile_model(two_input_model())
+    results = compiled(list(arrays))
+    want = expected(*arrays)
+    assert list(results) == compiled.outputs == list(results.keys())
+    np.testing.assert_allclose(results[-1], want[1], rtol=1e-6)
+    np.testing.assert_allclose(results.to_dict()[compiled.output(1)], want[1], rtol=1e-6)
+    np.testing.assert_allclose(results.values()[0], want[0], rtol=1e-6)
+    assert [k for k, _ in results.items()] == compiled.outputs
+    np.testing.assert_allclose(results.to_tuple()[0], want[0], rtol=1e-6)
+    with pytest.raises(KeyError, match="no output named 'nope'"):
+        results["nope"]
+    with pytest.raises(IndexError):
+        results[2]
+    assert "float32[2, 3]" in repr(results)
+
+
+def test_results_do_not_alias_inputs_or_weights():
+    x = ops.parameter([3], np.float32, name="x")
+    weights = ops.constant(np.arange(3, dtype=np.float32))
+    compiled = ov.compile_model(ov.Model([x, weights, ops.add(x, 0.0)], [x]))
+    value = np.ones(3, np.float32)
+    results = compiled(value)
+    for output in results.values():
+        output[...] = -7
+    np.testing.assert_array_equal(value, 1)
+    np.testing.assert_array_equal(compiled(value)[1], [0, 1, 2])
+
+
+# --- InferRequest -------------------------------------------------------------------------------
+def test_infer_request(arrays):
+    compiled = ov.compile_model(two_input_model())
+    request = compiled.create_infer_request()
+    with pytest.raises(RuntimeError, match="no results"):
+        request.results
+    results = request.infer({"x": arrays[0], "y": arrays[1]})
+    want = expected(*arrays)
+    assert request.results is results
+    output = request.get_output_tensor(1)
+    assert isinstance(output, ov.Tensor) and output.get_shape() == ov.Shape([2, 3])
+    np.testing.assert_allclose(output.data, want[1], rtol=1e-6)
+    np.testing.assert_allclose(request.get_tensor("sum").data, want[0], rtol=1e-6)
+    np.testing.assert_allclose(request.get_tensor(compiled.output(1)).data, want[1], rtol=1e-6)
+    request.set_tensor("x", ov.Tensor(arrays[1]))
+    request.set_input_tensor(1, ov.Tensor(arrays[0]))
+    np.testing.assert_allclose(request.infer()["sum"], want[0], rtol=1e-6)
+    np.testing.assert_array_equal(request.get_tensor("x").data, arrays[1])
+
+
+def test_start_async_wait_and_callback(arrays):
+    compiled = ov.compile_model(two_input_model())
+    request = compiled.create_infer_request()
+    calls = []
+    request.set_callback(calls.append, "done")
+    request.start_async(list(arrays))
+    request.wait()
+    assert calls == ["done"]
+    np.testing.assert_allclose(request.results["product"], expected(*arrays)[1], rtol=1e-6)
+    request.start_async({"x": arrays[0]}, userdata="failed")  # the error surfaces in wait()
+    with pytest.raises(ov.runtime.InputError, match="missing inputs"):
+        request.wait()
+    assert request.wait_for(10) is True
+
+
+# --- Tensor -------------------------------------------------------------------------------------
+def test_tensor_matches_openvino(rng):
+    value = rng.standard_normal((2, 5), dtype=np.float32)
+    for module in (ov, openvino):
+        copied, shared = module.Tensor(value), module.Tensor(value, shared_memory=True)
+        assert list(copied.shape) == [2, 5] and list(copied.get_shape()) == [2, 5]
+        assert copied.size == 10 and copied.get_size() == 10
+        assert str(copied.element_type.get_type_name()) == "f32"
+        value[0, 0] += 1
+        assert shared.data[0, 0] == value[0, 0] != copied.data[0, 0]
+    allocated = ov.Tensor(ov.Type.i64, [3, 1])
+    assert allocated.data.dtype == np.int64 and allocated.data.shape == (3, 1)
+    assert np.asarray(ov.Tensor(value)).shape == (2, 5)
+
+
+# --- errors inside kernels ----------------------------------------------------------------------
+def test_kernel_error_names_node_type_and_shapes():
+    x = ops.parameter([-1], np.float32, name="x")
+    y = ops.parameter([-1], np.float32, name="y")
+    strict = ops.add(x, y, auto_broadcast="none", name="strict_add")
+    compiled = ov.compile_model(ov.Model([strict], [x, y]))
+    with pytest.raises(KernelError) as info:
+        compiled([np.ones(2, np.float32), np.ones(3, np.float32)])
+    message = str(info.value)
+    assert "Add 'strict_add'" in message and "float32[2], float32[3]" in message
+    assert info.value.node.get_friendly_name() == "strict_add"
+    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_compile_from_path_like(tmp_path, arrays):
+    path = tmp_path / "model.xml"
+    ov.save_model(two_input_model(), path)
+    compiled = ov.Core().compile_model(os.fspath(path))
+    np.testing.assert_allclose(compiled(list(arrays))[1], expected(*arrays)[1], rtol=1e-6)
