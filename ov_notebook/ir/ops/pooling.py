@@ -30,7 +30,9 @@ def _torch_ceil_dim(divided: Dimension, stride, data: Dimension, pad_begin) -> D
     """``ceil_torch``: add the last window only where it starts inside data or begin padding."""
 
     def bound(count, size):
-        return count if count * stride > size + pad_begin - 1 else count + 1
+        # OpenVINO compares unsigned values: with nothing before the window the last one counts
+        last_start = size + pad_begin - 1
+        return count if last_start >= 0 and count * stride > last_start else count + 1
 
     low = bound(divided.min_length, data.min_length)
     if data.is_static:
@@ -44,7 +46,6 @@ class PoolBase(Op):
     """Attribute checks and output shape of MaxPool and AvgPool."""
 
     inputs_spec = ("data",)
-    rounding_types = ("floor", "ceil")
     has_dilations = False
     exclude_pad_check = False
 
@@ -71,9 +72,6 @@ class PoolBase(Op):
                        f"axis ({count})")
         for name, values in (("strides", self._attrs["strides"]), ("dilations", self._dilations())):
             self.check(all(v > 0 for v in values), f"{name} {values} must be positive")
-        self.check(self._attrs["rounding_type"] in self.rounding_types,
-                   f"rounding_type {self._attrs['rounding_type']} is not supported by "
-                   f"{self.type_name}-{self.version[5:]} ({', '.join(self.rounding_types)})")
 
     def _pads(self, data):
         auto_pad, count = self._attrs["auto_pad"], len(self._attrs["kernel"])
@@ -186,7 +184,6 @@ class MaxPool(MaxPool8):
     """MaxPool-14: MaxPool-8 plus ``ceil_torch`` rounding (no window starts in the end padding)."""
 
     version = "opset14"
-    rounding_types = ROUNDING
     attrs = _pool_attrs(("strides", "dilations", "pads_begin", "pads_end", "kernel",
                          "rounding_type", "auto_pad", "index_element_type", "axis"))
 
@@ -219,7 +216,6 @@ class AvgPool14(AvgPoolBase):
     """AvgPool-14: AvgPool-1 plus ``ceil_torch`` rounding."""
 
     version = "opset14"
-    rounding_types = ROUNDING
     attrs = _pool_attrs(("strides", "pads_begin", "pads_end", "kernel", "exclude-pad",
                          "rounding_type", "auto_pad"))
 

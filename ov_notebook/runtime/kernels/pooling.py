@@ -145,15 +145,24 @@ def _divisors(sizes, kernel_shape, strides, dilations, begin, out_sizes, exclude
     (ceil overhang included) when padding counts and there is padding; else the data elements."""
     if padded and not exclude_pad:
         return np.full(out_sizes, math.prod(kernel_shape), np.int64)
-    return _window_counts(sizes, kernel_shape, strides, dilations, begin, out_sizes)
+    return _window_counts(sizes, kernel_shape, strides, dilations, begin, out_sizes, signed=True)
 
 
-def _window_counts(sizes, kernel_shape, strides, dilations, begin, out_sizes):
-    """How many input (non-padding) elements each window covers."""
+def _window_counts(sizes, kernel_shape, strides, dilations, begin, out_sizes, signed=False):
+    """How many input (non-padding) elements each window covers, per axis multiplied.
+
+    ``signed`` reproduces OpenVINO's divisor for undilated axes, ``min(end, n) - max(start, 0)``,
+    which turns negative for a window starting past the data (a -0 average instead of NaN).
+    """
     counts = np.ones((), np.int64)
     for n, k, s, d, b, o in zip(sizes, kernel_shape, strides, dilations, begin, out_sizes):
-        positions = (np.arange(o) * s - b)[:, None] + np.arange(k) * d
-        counts = np.multiply.outer(counts, ((positions >= 0) & (positions < n)).sum(axis=1))
+        start = np.arange(o) * s - b
+        if signed and d == 1:
+            per_axis = np.minimum(start + k, n) - np.maximum(start, 0)
+        else:
+            positions = start[:, None] + np.arange(k) * d
+            per_axis = ((positions >= 0) & (positions < n)).sum(axis=1)
+        counts = np.multiply.outer(counts, per_axis)
     return counts
 
 
