@@ -164,9 +164,9 @@ def test_convolution_shape_inference_matches_openvino(data, filters, strides, be
                           (filters, np.float32))
 
 
-@pytest.mark.parametrize("data, filters", [("[?,6,?,?]", "[2,4,3,3,3]"), ("[1,?,5,5]", "[2,4,3,3,3]"),
-                                           ("[1,6,5,5]", "[?,4,3,3,3]"), ("[1,6,5,5]", "[...]"),
-                                           ("[...]", "[3,2,2,3,3]"), ("[1,4..8,5,5]", "[2,4,3,3,3]")])
+@pytest.mark.parametrize("data, filters", [
+    ("[?,6,?,?]", "[2,4,3,3,3]"), ("[1,?,5,5]", "[2,4,3,3,3]"), ("[1,6,5,5]", "[?,4,3,3,3]"),
+    ("[1,6,5,5]", "[...]"), ("[...]", "[3,2,2,3,3]"), ("[1,4..8,5,5]", "[2,4,3,3,3]")])
 def test_group_convolution_shape_inference_matches_openvino(data, filters):
     assert_same_inference(lambda o, x, w: o.group_convolution(x, w, [1, 2], [1, 0], [1, 0], [1, 1]),
                           (data, np.float32), (filters, np.float32))
@@ -201,8 +201,9 @@ def test_bad_inputs_are_rejected():
     x = ops.parameter([1, 3, 8, 8], np.float32)
     w = np.ones((4, 3, 3, 3), np.float32)
     attrs = [[1, 1], [0, 0], [0, 0], [1, 1]]
-    assert_rejected(lambda: ops.convolution(ops.parameter([3, 8], np.float32), np.ones((4, 3), np.float32),
-                                            [1], [0], [0], [1]), r"3D, 4D or 5D")
+    flat = ops.parameter([3, 8], np.float32)
+    assert_rejected(lambda: ops.convolution(flat, np.ones((4, 3), np.float32), [1], [0], [0], [1]),
+                    r"3D, 4D or 5D")
     assert_rejected(lambda: ops.convolution(x, np.ones((4, 2, 3, 3), np.float32), *attrs),
                     r"data channels \(3\) do not match filter input channels \(2\)")
     assert_rejected(lambda: ops.convolution(x, np.ones((4, 3, 3), np.float32), [1], [0], [0], [1]),
@@ -216,15 +217,16 @@ def test_bad_inputs_are_rejected():
     assert_rejected(lambda: ops.convolution(x, w.astype(np.float16), *attrs),
                     r"data and filters must have the same element type")
     assert_rejected(lambda: ops.group_convolution(x, np.ones((2, 2, 2, 3, 3), np.float32), *attrs),
-                    r"data channels \(3\) are not groups \(2\) x filter input channels per group \(2\)")
+                    r"data channels \(3\) are not groups \(2\) x filter input channels per "
+                    r"group \(2\)")
     assert_rejected(lambda: ops.group_convolution(x, w, *attrs), r"data rank 4 and filters rank 4")
-    assert_rejected(lambda: ops.convolution_backprop_data(x, np.ones((2, 3, 3, 3), np.float32), [1, 1]),
+    backprop = ops.convolution_backprop_data
+    assert_rejected(lambda: backprop(x, np.ones((2, 3, 3, 3), np.float32), [1, 1]),
                     r"data channels \(3\) do not match filter input channels \(2\)")
-    assert_rejected(lambda: ops.convolution_backprop_data(x, np.ones((3, 3, 3, 3), np.float32), [1, 1],
-                                                          [9, 9, 9]),
+    assert_rejected(lambda: backprop(x, np.ones((3, 3, 3, 3), np.float32), [1, 1], [9, 9, 9]),
                     r"output_shape has 3 values, expected one per spatial axis \(2\)")
-    assert_rejected(lambda: ops.convolution_backprop_data(x, np.ones((3, 3, 3, 3), np.float32), [1, 1],
-                                                          output_padding=[1]),
+    assert_rejected(lambda: backprop(x, np.ones((3, 3, 3, 3), np.float32), [1, 1],
+                                     output_padding=[1]),
                     r"output_padding \[1\] must have one value per spatial axis")
 
 

@@ -30,7 +30,8 @@ def pool_config(draw):
 
     config = dict(kernel=axes(1, 3), strides=axes(1, 3), dilations=axes(1, 2),
                   pads_begin=axes(0, 2), pads_end=axes(0, 2),
-                  rounding=draw(st.sampled_from(ROUNDING)), auto_pad=draw(st.sampled_from(AUTO_PADS)),
+                  rounding=draw(st.sampled_from(ROUNDING)),
+                  auto_pad=draw(st.sampled_from(AUTO_PADS)),
                   batch=draw(st.integers(1, 2)), channels=draw(st.integers(1, 3)))
     extents = [dilated(k, d) for k, d in zip(config["kernel"], config["dilations"])]
     config["spatial"] = [draw(st.integers(e, e + 5)) for e in extents]
@@ -80,7 +81,8 @@ def test_other_element_types(dtype, tolerance):
     compare_with_openvino(lambda p: ops.max_pool(p, [2, 2], [1, 1], [1, 1], [1, 1], [3, 3],
                                                  index_element_type="i32"), [x])
     if dtype == np.float16:
-        compare_with_openvino(lambda p: ops.avg_pool(p, [2, 2], [1, 1], [0, 0], [3, 3], True, "ceil"),
+        compare_with_openvino(lambda p: ops.avg_pool(p, [2, 2], [1, 1], [0, 0], [3, 3], True,
+                                                     "ceil"),
                               [x], rtol=tolerance, atol=tolerance)
 
 
@@ -169,7 +171,8 @@ def test_adaptive_shape_inference_matches_openvino(shape, known):
 # --- rejected inputs ----------------------------------------------------------------------------
 def test_bad_inputs_are_rejected():
     x = ops.parameter([1, 3, 8, 8], np.float32)
-    assert_rejected(lambda: ops.max_pool(ops.parameter([3, 8], np.float32), [1], [1], [0], [0], [2]),
+    flat = ops.parameter([3, 8], np.float32)
+    assert_rejected(lambda: ops.max_pool(flat, [1], [1], [0], [0], [2]),
                     r"3D, 4D or 5D")
     assert_rejected(lambda: ops.max_pool(x, [1], [1], [0], [0], [2]),
                     r"kernel \[2\] must have one value per spatial axis \(2\)")
@@ -200,7 +203,8 @@ ROUND_TRIPS = {
     "avg_pool": lambda o, x: o.avg_pool(x, [2, 2], [1, 1], [0, 1], [3, 3], True, "ceil", None,
                                         [1, 2]),
     "avg_pool_default_dilations": lambda o, x: o.avg_pool(x, [1, 1], [0, 0], [0, 0], [2, 2], False),
-    "adaptive_avg_pool": lambda o, x: o.adaptive_avg_pool(x, o.constant(np.array([3, 2], np.int64))),
+    "adaptive_avg_pool": lambda o, x: o.adaptive_avg_pool(
+        x, o.constant(np.array([3, 2], np.int64))),
     "adaptive_max_pool": lambda o, x: o.adaptive_max_pool(
         x, o.constant(np.array([3, 2], np.int32)), "i32"),
 }

@@ -95,6 +95,8 @@ def einsum(*operands, equation):  # Einsum-7
         current, labels = _contract(current, labels, pending[index], inputs[index], keep)
     current, labels = _simplify(current, labels, set(output))
     result = current.transpose([labels.index(l) for l in output])
-    if not result.flags.c_contiguous:  # (np.ascontiguousarray would turn a scalar into 1-D)
+    # a fresh C-contiguous array: "ij->ij" must not hand back (a view of) its input, and
+    # np.ascontiguousarray would turn a scalar into 1-D
+    if not result.flags.c_contiguous or any(np.may_share_memory(result, op) for op in operands):
         result = result.copy()
     return result.astype(dtype, copy=False)
