@@ -157,9 +157,10 @@ class LayerTable:
         head = (f"{self.matched} of {len(self.rows)} modules matched to converted nodes; " +
                 (f"first over tolerance: <b>{escape(self.first_failure.module)}</b>"
                  if self.first_failure else "all within tolerance"))
-        return f"<div>{head}</div>" + table(
-            ["module", "type", "converted node", "shape", "max abs error", "cosine", "verdict"],
-            cells, row_classes=styles, raw_columns=(6,), css_class="ovn-layers")
+        rows = table(["module", "type", "converted node", "shape", "max abs error", "cosine",
+                      "verdict"], cells, row_classes=styles, raw_columns=(6,), css_class="ovn-layers")
+        # deep models have hundreds of modules: scroll them rather than push the figures away
+        return f"<div>{head}</div><div style='max-height:480px;overflow:auto'>{rows}</div>"
 
     def _repr_html_(self) -> str:
         from .views.html import wrap

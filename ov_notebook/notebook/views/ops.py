@@ -25,10 +25,11 @@ def op_counts(model, include_constants: bool = False) -> Counter:
 
 
 def weight_stats(model) -> tuple:
-    """``(parameter_count, bytes)`` over the Constants holding more than one element (weights)."""
+    """``(parameter_count, bytes)`` over the weights: floating-point Constants of 2+ elements
+    (integer Constants are shapes and axes, single floats are epsilons and scales)."""
     elements = size = 0
     for node in model.get_ordered_ops():
-        if node.get_type_name() != "Constant":
+        if node.get_type_name() != "Constant" or not node.get_output_element_type(0).is_real():
             continue
         shape = node.get_output_partial_shape(0)
         count = 1
