@@ -1,0 +1,39 @@
+"""Builders for Pad, Roll, ReverseSequence, DepthToSpace, SpaceToDepth, ShuffleChannels."""
+from __future__ import annotations
+
+from ..ir.ops import layout as spec
+from ._base import as_node
+
+
+def pad(arg, pads_begin, pads_end, pad_mode, arg_pad_value=None, name=None) -> spec.Pad:
+    """Pad-12: ``pad_mode`` constant, edge, reflect or symmetric; negative pads crop."""
+    inputs = [as_node(arg), as_node(pads_begin), as_node(pads_end)]
+    if arg_pad_value is not None:
+        inputs.append(as_node(arg_pad_value, like=arg))
+    return spec.Pad(*inputs, pad_mode=pad_mode, name=name)
+
+
+def roll(data, shift, axes, name=None) -> spec.Roll:
+    """Roll-7: cyclic shift by ``shift`` along ``axes``."""
+    return spec.Roll(as_node(data), as_node(shift), as_node(axes), name=name)
+
+
+def reverse_sequence(input, seq_lengths, batch_axis, seq_axis, name=None) -> spec.ReverseSequence:  # noqa: A002
+    """ReverseSequence-1: reverses the first ``seq_lengths[b]`` elements of each batch element."""
+    return spec.ReverseSequence(as_node(input), as_node(seq_lengths), batch_axis=batch_axis,
+                                seq_axis=seq_axis, name=name)
+
+
+def depth_to_space(node, mode, block_size=1, name=None) -> spec.DepthToSpace:
+    """DepthToSpace-1: ``mode`` blocks_first or depth_first."""
+    return spec.DepthToSpace(as_node(node), mode=mode, block_size=block_size, name=name)
+
+
+def space_to_depth(data, mode, block_size=1, name=None) -> spec.SpaceToDepth:
+    """SpaceToDepth-1: ``mode`` blocks_first or depth_first."""
+    return spec.SpaceToDepth(as_node(data), mode=mode, block_size=block_size, name=name)
+
+
+def shuffle_channels(data, axis, group, name=None) -> spec.ShuffleChannels:
+    """ShuffleChannels-1: channel shuffle of ``group`` groups along ``axis``."""
+    return spec.ShuffleChannels(as_node(data), axis=axis, group=group, name=name)
