@@ -76,6 +76,8 @@ def _same_values(a, b, rtol, atol) -> bool:
 def _attribute_text(value):
     if isinstance(value, (list, tuple)):
         return str([_attribute_text(v) for v in value])
+    if isinstance(value, float):  # OpenVINO keeps some float attributes (eps) in f32
+        return repr(float(np.float32(value)))
     return str(value)
 
 
@@ -161,6 +163,7 @@ def compare_models(reference: Model, other: Model, *, names=True, rt_info=True, 
     type and version, attributes, input wiring, output element types, shapes, tensor names
     (``names``), friendly names (``names``), rt_info of nodes, outputs and the model
     (``rt_info``), and constant values (``weights``; bit-exact unless ``rtol``/``atol`` are given).
+    Float attributes are compared at f32 precision, the precision OpenVINO keeps some of them in.
     ``fold_decompression=True`` compares a Constant followed by a Convert marked ``decompression``
     (what ``save_model(..., compress_to_fp16=True)`` writes) as the one Constant it stands for.
     """

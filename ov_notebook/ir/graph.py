@@ -12,7 +12,9 @@ def clone_model(model: Model) -> Model:
     mapping = {}
     for node in model.get_ordered_ops():
         inputs = [mapping[id(src.get_node())].output(src.get_index()) for src in node.input_values()]
-        mapping[id(node)] = node.clone_with_new_inputs(inputs)
+        clone = node.clone_with_new_inputs(inputs)
+        clone.set_friendly_name(node.get_friendly_name())  # default names are per node: pin them
+        mapping[id(node)] = clone
     clone = Model([mapping[id(r)] for r in model.get_results()],
                   [mapping[id(p)] for p in model.get_parameters()], model.get_friendly_name())
     clone.rt_info = _copy_rt_info(model.rt_info)

@@ -142,13 +142,22 @@ class Op(Node):
         """Output ``dims_value`` (list of Dimension) from the inputs' partly known values."""
         return None
 
+    def _outputs_may_be_small(self) -> bool:
+        """False when an output is known to exceed EVALUATE_LIMIT: small inputs can still ask
+        for huge outputs (Tile, Range in a corrupt file), which must not be computed."""
+        for desc in self._outputs:
+            shape = desc.partial_shape
+            if shape.is_static and int(np.prod(shape.to_shape(), dtype=object)) > EVALUATE_LIMIT:
+                return False
+        return True
+
     def _propagate_values(self):
         for desc in self._outputs:
             desc.value = None
             desc.dims_value = None
         values = [source._desc.value for source in self._inputs]
         if self._outputs and all(v is not None for v in values) and all(
-                v.size <= EVALUATE_LIMIT for v in values):
+                v.size <= EVALUATE_LIMIT for v in values) and self._outputs_may_be_small():
             try:
                 results = self.evaluate(values)
             except Exception:  # a value that cannot be computed is just unknown

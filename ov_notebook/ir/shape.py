@@ -103,7 +103,10 @@ class Dimension:
         return self._intersect(other) is not None
 
     def same_scheme(self, other) -> bool:
+        """Equal static dimensions, or both dynamic whatever their bounds (OpenVINO's rule)."""
         other = Dimension._coerce(other)
+        if self.is_dynamic and other.is_dynamic:
+            return True
         return (self._min, self._max) == (other._min, other._max)
 
     def refines(self, other) -> bool:
