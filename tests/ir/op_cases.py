@@ -1,0 +1,252 @@
+"""One representative model per registered operation version, for the IR round-trip and interop
+tests. Each case builds the op through ``from_ir`` (the path the IR reader takes) from Parameters
+and Constants, with non-default attributes where the op has them.
+
+When an op family lands, add its rows here: ``test_every_registered_op_has_a_case`` fails until
+every ``(type, version)`` in ``ov_notebook.ir.registered_ops()`` has one.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import ov_notebook as ov
+from ov_notebook import opset as ops
+from ov_notebook.ir import get_op_class, registered_ops
+
+# Present in every model, so covered by every case.
+IMPLICIT = {("Parameter", "opset1"), ("Constant", "opset1"), ("Result", "opset1")}
+
+
+class P:
+    """A Parameter input; inputs for it are drawn uniformly from [low, high)."""
+
+    def __init__(self, shape, dtype="f32", low=-2.0, high=2.0):
+        self.shape, self.dtype, self.low, self.high = shape, ov.Type(dtype), low, high
+
+    def sample(self, rng):
+        dtype = self.dtype.to_dtype()
+        if self.dtype is ov.Type.boolean:
+            return rng.random(self.shape) < 0.5
+        if self.dtype.is_integral_number:
+            return rng.integers(int(self.low), int(self.high), self.shape).astype(dtype)
+        return rng.uniform(self.low, self.high, self.shape).astype(dtype)
+
+
+def C(value, dtype=None):
+    """A Constant input (a Python value; floats default to f32, ints to i64)."""
+    array = np.asarray(value)
+    if dtype is None:
+        dtype = np.float32 if array.dtype.kind == "f" else np.int64 if array.dtype.kind in "iu" \
+            else array.dtype
+    return np.asarray(array, dtype=dtype)
+
+
+def W(*shape, low=-1.0, high=1.0, seed=0):
+    """Random f32 weights (a Constant that f16 compression applies to)."""
+    return np.random.default_rng(seed + len(shape)).uniform(low, high, shape).astype(np.float32)
+
+
+class Case:
+    def __init__(self, type_name, version, inputs, rtol=1e-5, atol=1e-5, **attributes):
+        self.type_name, self.version, self.inputs = type_name, version, inputs
+        self.attributes, self.rtol, self.atol = attributes, rtol, atol
+
+    @property
+    def id(self):
+        return f"{self.type_name}-{self.version}"
+
+    def build(self):
+        """(model, input arrays): the op with every output a named model output."""
+        params, values = [], []
+        for index, spec in enumerate(self.inputs):
+            if isinstance(spec, P):
+                node = ops.parameter(spec.shape, spec.dtype, name=f"in{index}")
+                params.append((node, spec))
+            else:
+                node = ops.constant(spec, name=f"const{index}")
+            values.append(node.output(0))
+        cls = get_op_class(self.type_name, self.version)
+        attributes = {k.replace("__", "-"): v for k, v in self.attributes.items()}
+        node = cls.from_ir(values, attributes, f"{self.type_name.lower()}_op")
+        node.rt_info["source_op"] = f"test.{self.type_name}"
+        for index, output in enumerate(node.outputs()):
+            output.set_names({f"out{index}", f"out{index},alias"})
+        model = ov.Model(node.outputs(), [p for p, _ in params], f"case_{self.id}")
+        model.set_rt_info("ir-tests", ["ov_notebook", "origin"])
+        rng = np.random.default_rng(len(self.id))
+        return model, [spec.sample(rng) for _, spec in params]
+
+
+def _unary(names, version="opset1", **p):
+    return [Case(name, version, [P([2, 3], **p)]) for name in names]
+
+
+def _binary(names, second=None, dtype="f32", **p):
+    return [Case(name, "opset1", [P([2, 3], dtype, **p), second if second is not None
+                                  else P([1, 3], dtype, **p)]) for name in names]
+
+
+ELEMENTWISE = (
+    _unary(["Abs", "Negative", "Sign", "Floor", "Ceiling", "Exp", "Erf", "Sin", "Cos", "Tan", "Atan",
+            "Sinh", "Cosh", "Tanh", "Relu", "Sigmoid"])
+    + _unary(["Sqrt", "Log"], low=0.1, high=3.0) + _unary(["Asin", "Acos"], low=-0.9, high=0.9)
+    + _unary(["HSwish", "Mish", "SoftPlus"], "opset4") + _unary(["HSigmoid"], "opset5")
+    + _unary(["SoftSign"], "opset9")
+    + _binary(["Add", "Subtract", "Multiply", "Maximum", "Minimum", "SquaredDifference", "Equal",
+               "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"])
+    + _binary(["Power"], C([[0.5, 2.0, 3.0]]), low=0.1, high=2.0)
+    + _binary(["FloorMod", "Mod"], C([1.5, -2.0, 3.0]))
+    + _binary(["LogicalAnd", "LogicalOr", "LogicalXor"], dtype="boolean")
+    + [Case("Divide", "opset1", [P([2, 3], "i32", -9, 9), C([[2, -3, 4]], np.int32)],
+            m_pythondiv=True),
+       Case("LogicalNot", "opset1", [P([2, 3], "boolean")]),
+       Case("Elu", "opset1", [P([2, 3])], alpha=0.3),
+       Case("Clamp", "opset1", [P([2, 3])], min=-0.5, max=1.25),
+       Case("Gelu", "opset7", [P([2, 3])], approximation_mode="tanh"),
+       Case("Swish", "opset4", [P([2, 3]), C(0.75)]),
+       Case("PRelu", "opset1", [P([1, 3, 2, 2]), W(3)]),
+       Case("Selu", "opset1", [P([2, 3]), C([1.67]), C([1.05])]),
+       Case("Round", "opset5", [P([2, 3], low=-3, high=3)], mode="half_away_from_zero")]
+)
+
+CORE = [
+    Case("Convert", "opset1", [P([2, 3])], destination_type="i32"),
+    Case("ConvertLike", "opset1", [P([2, 3]), C([1], np.int32)]),
+    Case("ShapeOf", "opset3", [P([2, 3])], output_type="i32"),
+]
+
+_POOL = dict(strides=[2, 1], pads_begin=[0, 1], pads_end=[1, 0], kernel=[2, 2])
+POOLING = [
+    Case("AvgPool", "opset1", [P([1, 2, 5, 5])], exclude__pad=True, rounding_type="ceil", **_POOL),
+    Case("AvgPool", "opset14", [P([1, 2, 5, 5])], rounding_type="ceil_torch", **_POOL),
+    Case("AvgPool", "opset16", [P([1, 2, 6, 6])], dilations=[1, 2], **_POOL),
+    Case("MaxPool", "opset1", [P([1, 2, 5, 5])], rounding_type="ceil", **_POOL),
+    Case("MaxPool", "opset8", [P([1, 2, 6, 6])], dilations=[2, 1], index_element_type="i32",
+         **_POOL),
+    Case("MaxPool", "opset14", [P([1, 2, 5, 5])], rounding_type="ceil_torch", **_POOL),
+    Case("AdaptiveAvgPool", "opset8", [P([1, 2, 7, 5]), C([3, 2])]),
+    Case("AdaptiveMaxPool", "opset8", [P([1, 2, 7, 5]), C([3, 2])], index_element_type="i32"),
+]
+
+_CONV = dict(strides=[1, 2], dilations=[1, 1], pads_begin=[1, 0], pads_end=[1, 1])
+_DECONV = dict(strides=[2, 2], dilations=[1, 1], pads_begin=[0, 0], pads_end=[0, 0])
+CONVOLUTION = [
+    Case("Convolution", "opset1", [P([1, 2, 5, 5]), W(4, 2, 3, 3)], **_CONV),
+    Case("GroupConvolution", "opset1", [P([1, 4, 5, 5]), W(2, 3, 2, 3, 3)], **_CONV),
+    Case("ConvolutionBackpropData", "opset1", [P([1, 4, 3, 3]), W(4, 2, 3, 3)],
+         output_padding=[1, 0], **_DECONV),
+    Case("GroupConvolutionBackpropData", "opset1", [P([1, 4, 3, 3]), W(2, 2, 3, 3, 3)],
+         **_DECONV),
+]
+
+NORMALIZATION = [
+    Case("BatchNormInference", "opset5", [P([1, 3, 2, 2]), W(3), W(3, seed=1), W(3, seed=2),
+                                          W(3, low=0.5, high=2.0)], epsilon=1e-5),
+    Case("GroupNormalization", "opset12", [P([1, 4, 3, 3]), W(4), W(4, seed=1)], num_groups=2,
+         epsilon=1e-5),
+    Case("LRN", "opset1", [P([1, 4, 3, 3]), C([1])], alpha=1e-4, beta=0.75, bias=1.0, size=3),
+    Case("MVN", "opset6", [P([1, 3, 4, 4]), C([2, 3])], eps=1e-9, normalize_variance=True,
+         eps_mode="outside_sqrt"),
+    Case("NormalizeL2", "opset1", [P([1, 3, 4]), C([1])], eps=1e-6, eps_mode="max"),
+]
+
+SHAPES = [
+    Case("Reshape", "opset1", [P([2, 3, 4]), C([0, -1])], special_zero=True),
+    Case("Squeeze", "opset1", [P([1, 3, 1, 2]), C([0, 2])]),
+    Case("Squeeze", "opset15", [P([1, 3, 1, 2]), C([0, 1])], allow_axis_skip=True),
+    Case("Unsqueeze", "opset1", [P([2, 3]), C([0, 3])]),
+    Case("Transpose", "opset1", [P([2, 3, 4]), C([2, 0, 1])]),
+    Case("Concat", "opset1", [P([2, 3]), P([2, 2]), W(2, 1)], axis=-1),
+    Case("Split", "opset1", [P([4, 6]), C(1)], num_splits=3),
+    Case("VariadicSplit", "opset1", [P([4, 6]), C(1), C([1, -1, 3])]),
+    Case("Broadcast", "opset1", [P([3, 1]), C([2, 3, 4])], mode="numpy"),
+    Case("Broadcast", "opset3", [P([3, 1]), C([2, 1, 4])], mode="bidirectional"),
+    Case("Tile", "opset1", [P([2, 3]), C([2, 1])]),
+    Case("Range", "opset1", [C(1.0), C(7.0), C(1.5)]),
+    Case("Range", "opset4", [C(0, np.int32), C(10, np.int32), C(3, np.int32)], output_type="i64"),
+    Case("Eye", "opset9", [C(3), C(4), C(1), C([2])], output_type="f32"),
+]
+
+INDEXING = [
+    Case("Gather", "opset1", [P([4, 3]), C([0, 2, 3]), C(0)]),
+    Case("Gather", "opset7", [P([2, 4, 3]), C([[1, 0], [3, 3]]), C(1)], batch_dims=1),
+    Case("Gather", "opset8", [P([4, 3]), C([-1, 0]), C(0)], batch_dims=0),
+    Case("GatherElements", "opset6", [P([3, 4]), C([[0, 3], [1, 1], [2, 0]])], axis=1),
+    Case("GatherND", "opset5", [P([3, 4, 2]), C([[0, 1], [2, 3]])], batch_dims=0),
+    Case("GatherND", "opset8", [P([2, 3, 4]), C([[[1]], [[2]]])], batch_dims=1),
+    Case("ScatterUpdate", "opset3", [P([4, 3]), C([1, 2]), W(2, 3), C(0)]),
+    Case("ScatterElementsUpdate", "opset3", [P([3, 4]), C([[1, 0, 2, 2]]), W(1, 4), C(0)]),
+    Case("ScatterElementsUpdate", "opset12", [P([3, 4]), C([[1, 0, 2, 1]]), W(1, 4), C(0)],
+         reduction="sum", use_init_val=False),
+    Case("ScatterNDUpdate", "opset4", [P([4, 3]), C([[1], [3]]), W(2, 3)]),
+    Case("ScatterNDUpdate", "opset15", [P([4, 3]), C([[1], [3]]), W(2, 3)], reduction="max"),
+    Case("Slice", "opset8", [P([5, 6]), C([1, 0]), C([4, 6]), C([1, 2]), C([0, 1])]),
+    Case("StridedSlice", "opset1", [P([5, 6, 2]), C([1, 0]), C([4, 6]), C([1, 2])],
+         begin_mask=[0, 1], end_mask=[0, 0], shrink_axis_mask=[0, 0]),
+]
+
+SELECTION = [
+    Case("Select", "opset1", [P([2, 3], "boolean"), P([2, 3]), W(3)]),
+    Case("NonZero", "opset3", [P([3, 4], "i32", 0, 2)], output_type="i32"),
+    # OpenVINO writes a negative OneHot axis back normalized: positive here keeps the file stable
+    Case("OneHot", "opset1", [P([3], "i64", 0, 4), C(4), C(1.0), C(0.0)], axis=1),
+    Case("OneHot", "opset16", [P([3], "i64", -4, 4), C(4), C(2.0), C(-1.0)], axis=0,
+         negative_indices_mode="normalize"),
+    Case("TopK", "opset1", [P([2, 5]), C(3)], axis=1, mode="max", sort="value",
+         index_element_type="i32"),
+    Case("TopK", "opset3", [P([2, 5]), C(2)], axis=0, mode="min", sort="index",
+         index_element_type="i64"),
+    Case("TopK", "opset11", [P([2, 5]), C(3)], axis=-1, mode="max", sort="value", stable=True),
+    Case("CumSum", "opset3", [P([2, 3]), C(1)], exclusive=True, reverse=True),
+]
+
+LAYOUT = [
+    Case("DepthToSpace", "opset1", [P([1, 8, 2, 2])], block_size=2, mode="depth_first"),
+    Case("SpaceToDepth", "opset1", [P([1, 2, 4, 4])], block_size=2, mode="blocks_first"),
+    Case("ShuffleChannels", "opset1", [P([1, 6, 2, 2])], axis=1, group=3),
+    Case("Pad", "opset1", [P([1, 2, 3]), C([0, 1, 1]), C([0, 2, 0]), C(0.5)], pad_mode="constant"),
+    # OpenVINO's reader adds the optional pad value input, so the cases give it
+    Case("Pad", "opset12", [P([1, 3, 4]), C([0, -1, 1]), C([0, 1, -1]), C(0.0)],
+         pad_mode="reflect"),
+    Case("ReverseSequence", "opset1", [P([3, 4, 2]), C([4, 2, 1], np.int32)], batch_axis=0,
+         seq_axis=1),
+    Case("Roll", "opset7", [P([3, 4]), C([1, -2]), C([0, 1])]),
+]
+
+REDUCTION = (
+    [Case(name, "opset1", [P([2, 3, 4]), C([1, -1])], keep_dims=keep) for name, keep in (
+        ("ReduceSum", True), ("ReduceMean", False), ("ReduceMax", True), ("ReduceMin", False))]
+    + [Case("ReduceProd", "opset1", [P([2, 3, 4], low=0.5, high=1.5), C([0])], keep_dims=False),
+       Case("ReduceL1", "opset4", [P([2, 3, 4]), C([2])], keep_dims=True),
+       Case("ReduceL2", "opset4", [P([2, 3, 4]), C([0, 2])], keep_dims=False),
+       Case("ReduceLogicalAnd", "opset1", [P([2, 3], "boolean"), C([1])], keep_dims=True),
+       Case("ReduceLogicalOr", "opset1", [P([2, 3], "boolean"), C([0])], keep_dims=False)]
+)
+
+MATH = [
+    Case("MatMul", "opset1", [P([2, 3, 4]), W(5, 4)], transpose_b=True),
+    Case("Einsum", "opset7", [P([2, 3]), P([3, 4])], equation="ij,jk->ik"),
+    Case("Softmax", "opset1", [P([2, 3, 4])], axis=1),
+    Case("Softmax", "opset8", [P([2, 3, 4])], axis=-1),
+    Case("LogSoftmax", "opset5", [P([2, 3, 4])], axis=-1),
+    Case("ScaledDotProductAttention", "opset13", [P([1, 2, 4, 8]), P([1, 2, 4, 8]),
+                                                   P([1, 2, 4, 8])], causal=True),
+    Case("Interpolate", "opset4", [P([1, 2, 3, 4]), C([6, 8], np.int32), C([2.0, 2.0]),
+                                   C([2, 3])], mode="nearest", shape_calculation_mode="sizes",
+         coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+    Case("Interpolate", "opset11", [P([1, 2, 3, 4]), C([2.0, 1.5]), C([2, 3])], mode="linear",
+         shape_calculation_mode="scales", coordinate_transformation_mode="half_pixel"),
+]
+
+CASES = ELEMENTWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
+    SELECTION + LAYOUT + REDUCTION + MATH
+
+
+def registered_versions():
+    return {(name, version) for name, versions in registered_ops().items() for version in versions}
+
+
+def active_cases():
+    """The cases whose op is registered (a table row may land before its op does)."""
+    registered = registered_versions()
+    return [case for case in CASES if (case.type_name, case.version) in registered]
