@@ -2,8 +2,8 @@
 
 Each magic parses its line with ``IPython.core.magic_arguments`` (so ``%convert?`` shows the full
 usage), evaluates the expressions it is given in the user's namespace, calls the notebook layer's
-functions, and returns a report object that displays itself. Expressions that contain spaces can be
-quoted; option values (``-e``, ``--torch``, ``--labels``) may also be written unquoted.
+functions, and returns a report object that displays itself. Expressions may contain spaces
+(``%infer m torch.rand(1, 3) --torch net``): the words up to the next option are joined again.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class OVMagics(Magics):
             raise UsageError(f"{error}\nSee %{magic.__name__}? for usage.") from None
 
     @magic_arguments()
-    @argument("model", help="The model: a Python expression (a torch.nn.Module variable, "
+    @argument("model", nargs="+", help="The model: a Python expression (a torch.nn.Module variable, "
                             "model.encoder, an ExportedProgram) or a quoted path to .pt2, .pt, "
                             ".onnx or .xml.")
     @argument("-e", "--example-input", nargs="+", default=None, metavar="EXPR",
@@ -93,6 +93,7 @@ class OVMagics(Magics):
         from . import conversion
         from ..utils.input_spec import InputSpecError, parse_input_spec
 
+        args.model = _joined(args.model)
         source = self._evaluate(args.model, "%convert MODEL")
         example = (self._evaluate(_joined(args.example_input), "%convert -e")
                    if args.example_input else None)
@@ -128,7 +129,7 @@ class OVMagics(Magics):
 
     @magic_arguments()
     @argument("model", help="A converted Model, a CompiledModel, or a quoted path to an IR .xml.")
-    @argument("input", help="The input: an expression in the original model's structure "
+    @argument("input", nargs="+", help="The input: an expression in the original model's structure "
                             "(tensor, tuple of arguments, dict by argument name).")
     @argument("--torch", nargs="+", default=None, metavar="TORCH_MODEL",
               help="The PyTorch model to compare with (runs both, side by side).")
@@ -160,7 +161,7 @@ class OVMagics(Magics):
         from .infer_report import run_infer
 
         model = self._evaluate(args.model, "%infer MODEL")
-        value = self._evaluate(args.input, "%infer INPUT")
+        value = self._evaluate(_joined(args.input), "%infer INPUT")
         torch_model = self._evaluate(_joined(args.torch), "%infer --torch") if args.torch else None
         labels = self._evaluate(_joined(args.labels), "%infer --labels") if args.labels else None
         if args.layers and torch_model is None:

@@ -208,3 +208,19 @@ def test_convert_torch_module(ip):
     assert ip.user_ns["net_ov"] is report.model and report.parameter_count == 8 * 4 + 4
     check = ip.run_line_magic("infer", "net_ov x --torch net")
     assert check.passed and check.max_abs_error < 1e-5
+
+
+def test_progress_only_in_interactive_sessions(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from ov_notebook.notebook import session
+
+    assert not session.interactive() and not session.widgets_available()  # a terminal shell
+    with session.progress(3, "timing") as bar:
+        assert type(bar).__name__ == "_NoProgress"
+
+    class Options:
+        progress = widgets = "on"
+
+    with session.progress(3, "timing", Options()) as bar:
+        bar.step("run 1")
+        assert bar.bar.value == 1 and "run 1" in bar.label.value

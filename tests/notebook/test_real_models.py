@@ -87,3 +87,31 @@ def test_graph_view_on_big_models(request, name, clusters):
     full = GraphView(model).set_depth(view.max_depth)
     assert full.visible_node_count == len(view.layout.nodes) >= deeper >= view.visible_node_count
     assert clusters <= (view.clusters | full.clusters)
+
+
+@pytest.fixture
+def tiny(ip):
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(),
+                                torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+                                torch.nn.Linear(8, 10)).eval()
+    ip.user_ns.update(tiny=model, x=torch.rand(1, 3, 32, 32), torch=torch)
+    return model
+
+
+def test_convert_input_spec_pt2_path_and_spaced_expressions(ip, tiny, tmp_path):
+    try:
+        ip.run_line_magic("convert", "tiny -e torch.rand(1, 3, 32, 32) --input input[1,3,?,?]{f32} "
+                                     "-o dynamic -q")
+    except Exception as error:  # noqa: BLE001
+        pytest.skip(f"frontend cannot convert a conv net yet: {error}")
+    assert str(ip.user_ns["dynamic"].input(0).get_partial_shape()) == "[1,3,?,?]"
+    check = ip.run_line_magic("infer", "dynamic torch.rand(1, 3, 40, 40) --torch tiny --runs 0")
+    assert check.passed and check.outputs[""].shape == (1, 10) and not check.latency
+    path = str(tmp_path / "tiny.pt2")
+    torch.export.save(torch.export.export(tiny, (ip.user_ns["x"],)), path)
+    saved = str(tmp_path / "tiny.xml")
+    report = ip.run_line_magic("convert", f"{path!r} --save {saved}")
+    assert report.route == "export" and report.name == "tiny_ov" and report.saved == saved
+    reread = ip.run_line_magic("convert", f"{saved!r} -o reread")
+    assert reread.route == "ir" and reread.op_counts["Convert"] >= 1  # f16 weights decompressed
+    assert reread.graph.visible_node_count == report.graph.visible_node_count  # Converts hidden
