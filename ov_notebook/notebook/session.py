@@ -11,6 +11,7 @@ Static HTML is always shown; interactive extras depend on the session:
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 
 __all__ = ["in_kernel", "interactive", "widgets_available", "progress", "show"]
@@ -53,24 +54,40 @@ def widgets_available(config=None) -> bool:
 
 
 class _Progress:
-    """A progress bar shown under the cell while it runs, removed when done."""
+    """A progress bar shown under the cell while it runs, removed when done.
+
+    A conversion is one long call with nothing to count, so a thread ticks the elapsed time
+    (ipykernel sends widget updates from any thread) to show that the cell is alive.
+    """
 
     def __init__(self, total, description):
         import ipywidgets
         from IPython.display import display
 
-        self.bar = ipywidgets.IntProgress(value=0, min=0, max=max(total, 1),
+        self.bar = ipywidgets.IntProgress(value=0, min=0, max=max(total, 1), bar_style="info",
                                           description=description[:20])
         self.label = ipywidgets.Label("")
         self.box = ipywidgets.HBox([self.bar, self.label])
+        self.text = ""
         self.started = time.perf_counter()
+        self.done = threading.Event()
         display(self.box)
+        threading.Thread(target=self._tick, daemon=True).start()
+
+    def _tick(self):
+        while not self.done.wait(0.5):
+            self._show()
+
+    def _show(self):
+        self.label.value = f"{self.text}  {time.perf_counter() - self.started:.1f} s"
 
     def step(self, text="", amount=1):
         self.bar.value = min(self.bar.value + amount, self.bar.max)
-        self.label.value = f"{text}  {time.perf_counter() - self.started:.1f} s"
+        self.text = text
+        self._show()
 
     def close(self):
+        self.done.set()
         self.box.close()
 
 
