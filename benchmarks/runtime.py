@@ -10,11 +10,18 @@ thread count and are timed interleaved (one call of each per round) so that mach
 alike; the table shows median milliseconds, ratios to torch eager, the peak memory one inference
 of this runtime allocates (tracemalloc, numpy buffers included) and the largest difference between
 this runtime's first output and torch's.
+
+Thread pools that spin after their work (OpenBLAS, OpenMP) would steal the cores of the engine timed
+next; unless already set, the script makes them sleep at once (``OPENBLAS_THREAD_TIMEOUT=4``,
+``OMP_WAIT_POLICY=PASSIVE``) so that interleaved timings measure each engine alone.
 """
 from __future__ import annotations
 
 import argparse
 import os
+
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # before numpy loads OpenBLAS
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch / onnxruntime load OpenMP
 import statistics
 import sys
 import tempfile
@@ -65,12 +72,30 @@ def torch_engine(model, inputs):
     return run
 
 
-def ours_engine(model, inputs, threads, directory):
+def convert_with_openvino(model, inputs, path):
+    """OpenVINO's own converter writes the IR (to run our runtime on models our frontend cannot
+    convert yet, and to compare runtimes on identical graphs)."""
+    import openvino
+    import torch
+
+    try:
+        ov_model = openvino.convert_model(model, example_input=dict(inputs))
+    except Exception:  # noqa: BLE001  some models trace only through torch.export
+        ov_model = openvino.convert_model(torch.export.export(model, (), dict(inputs)))
+    openvino.save_model(ov_model, path, compress_to_fp16=False)
+
+
+def ours_engine(model, inputs, threads, directory, converter="ov_notebook"):
     import ov_notebook as ov
 
-    example = tuple(inputs.values()) if len(inputs) > 1 else next(iter(inputs.values()))
-    ov_model = ov.convert_model(model, example_input=example)
-    ov.save_model(ov_model, os.path.join(directory, "model.xml"))
+    path = os.path.join(directory, "model.xml")
+    if converter == "openvino":
+        convert_with_openvino(model, inputs, path)
+        ov_model = ov.read_model(path)
+    else:
+        example = tuple(inputs.values()) if len(inputs) > 1 else next(iter(inputs.values()))
+        ov_model = ov.convert_model(model, example_input=example)
+        ov.save_model(ov_model, path)
     compiled = ov.compile_model(ov_model, "CPU", {"INFERENCE_NUM_THREADS": threads})
     feeds = [t.numpy() for t in inputs.values()]
     request = compiled.create_infer_request()
@@ -108,11 +133,11 @@ def onnxruntime_engine(model, inputs, threads, directory):
     return lambda: np.asarray(session.run(None, feeds)[0])
 
 
-def build_engines(name, batch, threads, peers, directory):
+def build_engines(name, batch, threads, peers, directory, converter):
     """{engine name: callable} for one model and batch; peers that fail are reported and left out."""
     model, inputs = make_model(name, batch)
     engines = {"torch": torch_engine(model, inputs)}
-    ours, compiled = ours_engine(model, inputs, threads, directory)
+    ours, compiled = ours_engine(model, inputs, threads, directory, converter)
     engines["ov_notebook"] = ours
     makers = {"openvino": lambda: openvino_engine(inputs, threads, directory),
               "onnxruntime": lambda: onnxruntime_engine(model, inputs, threads, directory)}
@@ -167,7 +192,7 @@ def benchmark(name, batch, args, peers):
 
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory(prefix="ovn_bench_") as directory:
-        engines, _ = build_engines(name, batch, args.threads, peers, directory)
+        engines, _ = build_engines(name, batch, args.threads, peers, directory, args.converter)
         difference = float(np.max(np.abs(engines["ov_notebook"]() - engines["torch"]())))
         medians = measure(engines, args.runs, args.warmup)
         peak = peak_memory(engines["ov_notebook"])
@@ -185,8 +210,8 @@ def format_row(row, engines) -> str:
     return "  ".join(cells)
 
 
-def print_table(rows, engines, threads) -> None:
-    print(f"\nmedian latency, ms (ratio to torch eager), {threads} threads")
+def print_table(rows, engines, threads, converter) -> None:
+    print(f"\nmedian latency, ms (ratio to torch eager), {threads} threads, IR by {converter}")
     header = [f"{'model':<20}", f"{'batch':>5}"] + [f"{e:>18}" for e in engines]
     print("  ".join(header + [f"{'peak MiB':>9}", f"{'max diff':>9}"]))
     for row in rows:
@@ -201,6 +226,8 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--converter", choices=("ov_notebook", "openvino"), default="ov_notebook",
+                        help="who writes the IR our runtime runs (openvino: its own converter)")
     parser.add_argument("--peers", default="openvino,onnxruntime",
                         help="comma-separated peers to measure besides torch ('' for none)")
     args = parser.parse_args(argv)
@@ -212,7 +239,7 @@ def main(argv=None) -> int:
             print(f"{name} batch {batch} ...", file=sys.stderr, flush=True)
             rows.append(benchmark(name, batch, args, peers))
             print(format_row(rows[-1], engines), file=sys.stderr, flush=True)
-    print_table(rows, engines, args.threads)
+    print_table(rows, engines, args.threads, args.converter)
     return 0
 
 
