@@ -225,9 +225,9 @@ def _node_info(node) -> dict:
     scopes = metadata.get("pkg.torch.onnx.name_scopes")
     classes = metadata.get("pkg.torch.onnx.class_hierarchy")
     try:
-        if scopes:
-            parts = [p for p in ast.literal_eval(scopes)[:-1] if p]
-            info["module_path"] = ".".join(parts)
+        if scopes:  # cumulative paths ['', 'layer1', 'layer1.0', ..., op name]
+            parts = ast.literal_eval(scopes)
+            info["module_path"] = str(parts[-2]) if len(parts) >= 2 else ""
         if classes:
             hierarchy = ast.literal_eval(classes)
             if len(hierarchy) >= 2:

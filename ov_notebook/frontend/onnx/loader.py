@@ -34,7 +34,6 @@ def load_onnx(model):
     except Exception as exc:  # noqa: BLE001  protobuf raises DecodeError and friends
         raise ConversionError(f"{path} is not a valid ONNX model (truncated or corrupt?): "
                               f"{type(exc).__name__}: {exc}") from None
-    _check(onnx, proto, path)
     base = os.path.dirname(os.path.abspath(path))
     for tensor in _external_tensors(onnx, proto):
         location = next((e.value for e in tensor.external_data if e.key == "location"), None)
@@ -44,6 +43,7 @@ def load_onnx(model):
         if not os.path.isfile(data_path):
             raise ConversionError(f"{path}: external data file '{location}' for tensor '{tensor.name}' "
                                   f"is missing (expected at {data_path})")
+    _check(onnx, path, path, proto)
     try:
         onnx.external_data_helper.load_external_data_for_model(proto, base)
     except Exception as exc:  # noqa: BLE001
@@ -51,11 +51,13 @@ def load_onnx(model):
     return proto
 
 
-def _check(onnx, proto, source):
+def _check(onnx, model, source, proto=None):
+    """Run onnx's checker; given a path it resolves external data files next to the model."""
+    proto = model if proto is None else proto
     if not proto.graph.node and not proto.graph.output:
         raise ConversionError(f"{source} has an empty graph (not an ONNX model?)")
     try:
-        onnx.checker.check_model(proto, full_check=False)
+        onnx.checker.check_model(model, full_check=False)
     except Exception as exc:  # noqa: BLE001  onnx raises ValidationError / others
         raise ConversionError(f"{source} is not a valid ONNX model: {str(exc).strip()[:500]}") from None
 

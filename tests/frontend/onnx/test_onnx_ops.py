@@ -65,7 +65,7 @@ def test_unary_positive(op_type):
 @pytest.mark.parametrize("op_type", ["Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Mean"])
 def test_binary_broadcast(op_type):
     model = _model([helper.make_node(op_type, ["a", "b"], ["y"])],
-                   [_info("a", F, [2, 3, 4]), _info("b", F, [3, 1])], [_info("y", F, None)])
+                   [_info("a", F, [2, 3, 4]), _info("b", F, [3, 1])], [_info("y", F, [2, 3, 4])])
     _check(model, {"a": _x(2, 3, 4), "b": _x(3, 1, seed=1) + 3.0})
 
 
@@ -85,7 +85,7 @@ def test_integer_div_truncates():
 @pytest.mark.parametrize("op_type", ["Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual"])
 def test_comparisons(op_type):
     model = _model([helper.make_node(op_type, ["a", "b"], ["y"])],
-                   [_info("a", F, [4, 3]), _info("b", F, [3])], [_info("y", TensorProto.BOOL, None)])
+                   [_info("a", F, [4, 3]), _info("b", F, [3])], [_info("y", TensorProto.BOOL, [4, 3])])
     a = np.round(_x(4, 3))
     _check(model, {"a": a, "b": a[1]})
 
