@@ -90,8 +90,8 @@ def _normalized(weights):
 
 
 def linear_taps(coords, in_len, scale, antialias):
-    """Triangle filter over round(x) +- r (r = ceil(2 / scale) when antialiasing a downscale),
-    weights normalized over the taps inside the input."""
+    """Triangle filter over round(x) +- r, weights normalized over the taps inside the input;
+    antialiasing stretches it by the scale (r = ceil(2 / scale) when downscaling)."""
     stretch = F32(scale) if antialias else F32(1)
     radius = 2 if scale > 1 else int(math.ceil(F32(2) / stretch))
     indices = _round_half_away(coords).astype(np.intp)[:, None] + np.arange(-radius, radius + 1)
@@ -201,6 +201,9 @@ def interpolate(image, *inputs, mode, shape_calculation_mode,
     pillow = mode.endswith("_pillow")
     data = _padded(image, pads_begin, pads_end)
     plan = _resize_plan(data, target, axes, shape_calculation_mode == "scales", pillow)
+    if any(length == 0 for length, _ in plan.values()) or data.size == 0:
+        shape = [plan[axis][0] if axis in plan else n for axis, n in enumerate(data.shape)]
+        return np.zeros(shape, dtype=image.dtype)
     if mode == "nearest":  # a gather per axis, in the data's own type
         for axis, (out_len, scale) in plan.items():
             coords = source_coordinates(out_len, data.shape[axis], scale,
@@ -209,7 +212,9 @@ def interpolate(image, *inputs, mode, shape_calculation_mode,
             data = np.take(data, indices, axis=axis)
         return np.ascontiguousarray(data)
     work = data.astype(F32 if data.dtype != np.float64 else data.dtype, copy=False)
-    downscaling = mode == "linear" and antialias and any(s < 1 for _, s in plan.values())
+    # OpenVINO's CPU plugin honours antialias (the filter stretched by the scale, up or down)
+    # for 5-D data only; lower ranks run as plain linear. Outputs follow the plugin.
+    antialias = mode == "linear" and antialias and image.ndim == 5
     if pillow:  # Pillow centres filters at (i + 0.5) / scale whatever the attribute says
         coordinate_transformation_mode = "tf_half_pixel_for_nn"
     for axis in sorted(plan, reverse=True):  # last axis first: pillow's x pass, then y
@@ -218,7 +223,7 @@ def interpolate(image, *inputs, mode, shape_calculation_mode,
         if pillow and in_len == out_len:
             continue
         coords = source_coordinates(out_len, in_len, scale, coordinate_transformation_mode)
-        work = _resample(work, axis, *_taps(mode, coords, in_len, scale, downscaling, cube_coeff))
+        work = _resample(work, axis, *_taps(mode, coords, in_len, scale, antialias, cube_coeff))
         if pillow and image.dtype.kind != "f":  # the plugin rounds integers after each pass
             work = _round_half_away(work)
     return _to_dtype(work, image.dtype)
