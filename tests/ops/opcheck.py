@@ -101,7 +101,11 @@ def assert_round_trip(build, *inputs):
     assert {k: _normalized(v) for k, v in read_by_us.get_attributes().items()} == expected
     assert {k: _normalized(v) for k, v in read_by_openvino.get_attributes().items()} == expected
     assert read_by_us.get_version() == ours.get_version()
-    assert signature(read_by_us) == signature(theirs) == signature(read_by_openvino)
+    assert signature(ours) == signature(theirs) == signature(read_by_us)
+    # OpenVINO reading IR does not fold f16-compressed constants (Interpolate scales) into
+    # shapes: compare with what it infers reading its own IR
+    read_back = _only(openvino.Core().read_model(their_path), theirs.get_type_name())
+    assert signature(read_by_openvino) == signature(read_back)
 
 
 def _parameters(node):
