@@ -1,0 +1,21 @@
+"""Builders for Gather, GatherElements, GatherND (``openvino.opset`` signatures)."""
+from __future__ import annotations
+
+from ..ir.ops import indexing as spec
+from ._base import as_node
+
+
+def gather(data, indices, axis, batch_dims=0, name=None) -> spec.Gather:
+    """Gather-8: ``gather(x, [2, 0], 1)`` picks columns 2 and 0."""
+    return spec.Gather(as_node(data), as_node(indices), as_node(axis), batch_dims=batch_dims,
+                       name=name)
+
+
+def gather_elements(data, indices, axis=0, name=None) -> spec.GatherElements:
+    """GatherElements-6: like ``torch.gather``."""
+    return spec.GatherElements(as_node(data), as_node(indices), axis=axis, name=name)
+
+
+def gather_nd(data, indices, batch_dims=0, name=None) -> spec.GatherND:
+    """GatherND-8: slices addressed by index tuples in the last dimension of ``indices``."""
+    return spec.GatherND(as_node(data), as_node(indices), batch_dims=batch_dims, name=name)
