@@ -202,23 +202,18 @@ def cmd_info(args) -> int:
 
 def _render_graph(model, path):
     try:
-        from .notebook.views.graph import graph_to_dot  # the notebook layer's graph renderer
+        from .notebook.views.graph import GraphView, RenderError  # shared with the notebook layer
     except ImportError as exc:
-        raise CliError(f"--graph needs the notebook extras (graphviz): {exc}") from None
-    dot = graph_to_dot(model)
-    if path.endswith(".dot") or path.endswith(".gv"):
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(dot if isinstance(dot, str) else dot.source)
-        return
-    import graphviz
-
-    source = dot if isinstance(dot, str) else dot.source
+        raise CliError(f"--graph needs the notebook extras (pip install 'ov-notebook[notebook]'): "
+                       f"{exc}") from None
+    view = GraphView(model)
     try:
-        svg = graphviz.Source(source).pipe(format="svg")
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as exc:
-        raise CliError(f"graphviz could not render the graph: {exc}") from None
-    with open(path, "wb") as handle:
-        handle.write(svg)
+        if path.endswith((".dot", ".gv")):
+            view.save_dot(path)
+        else:
+            view.save_svg(path)
+    except RenderError as exc:
+        raise CliError(f"could not render the graph: {exc}") from None
 
 
 def _infer_inputs(model, items):
