@@ -212,6 +212,10 @@ def _softmax_family(op_type, builder_name):
     def coerced(ctx):  # before opset 13 the input is flattened to 2-D at axis
         x = ctx.input(0)
         axis = ctx.attr("axis", 1)
+        if axis < 0:
+            if not x.get_partial_shape().rank_is_static:
+                ctx.fail("a negative axis needs an input of known rank")
+            axis += len(x.get_partial_shape())
         shape = ops.shape_of(x)
         flat = ops.reshape(x, ops.concat([ops.slice(shape, [0], [axis], [1]), ops.constant(
             np.array([-1], np.int64))], 0), False) if axis > 0 else ops.reshape(x, [1, -1], False)
