@@ -73,7 +73,7 @@ translator("aten.all", "aten::all")(_logical_reduction("reduce_logical_and"))
 def _top1(ctx, value, dim, keepdim, mode):
     """Values and i64 indices of the first extreme element along ``dim`` (TopK k=1, stable)."""
     axis = normalize_axis(ctx, dim, static_rank(ctx, value))
-    node = ops.topk(value, i64(1), axis, mode, "none", "i64", True)
+    node = ops.topk(value, i64(1), axis, mode, "value", "i64", True)
     if keepdim:
         return node.output(0), node.output(1)
     return out(ops.squeeze(node.output(0), i64([axis]))), out(ops.squeeze(node.output(1),
