@@ -17,7 +17,7 @@ import contextlib
 import numpy as np
 
 from .compare import compare_leaf, looks_like_classifier, measure_latency, topk
-from .inference import bind_inputs, call_torch, compiled_for, converted_leaves, torch_leaves
+from .inference import call_torch, compiled_for, converted_leaves, flat_inputs, torch_leaves
 from .session import progress
 from .views import comparison, figures
 
@@ -76,7 +76,7 @@ def run_infer(model, value, torch_model=None, labels=None, k=5, runs=0, layers=F
 
 def _time_both(compiled, torch_model, value, runs, threads, config) -> dict:
     """Latency of each side with the same thread count, one warm-up run each."""
-    arrays = bind_inputs(compiled.inputs, value)
+    arrays = flat_inputs(compiled, value)
     sides = [("converted", lambda: compiled(arrays))]
     if torch_model is not None:
         sides.insert(0, ("PyTorch", lambda: call_torch(torch_model, value)))

@@ -2,8 +2,9 @@
 
 - :func:`compiled_for`: one shared cache of compiled models, so ``%infer`` twice compiles once
   (keyed by the Model object, or an IR path and its modification time, and the thread count).
-- :func:`bind_inputs`: the original model's argument structure (tensor, tuple, dict) -> the
-  converted model's flattened inputs, matched by each Parameter's ``structure_path``.
+- :func:`flat_inputs`: the original model's argument structure (tensor, tuple, dict) -> the
+  converted model's flattened inputs, through the recorded input tree (as ``infer_structured``),
+  or :func:`bind_inputs` by each Parameter's ``structure_path`` where no tree was recorded.
 - :func:`converted_leaves` / :func:`torch_leaves`: ``[(structure path, array), ...]`` outputs.
 
     >>> compiled = compiled_for(ov_model)
@@ -20,8 +21,8 @@ from IPython.core.error import UsageError
 
 from .structure import flatten, is_leaf, root_of, structure_path
 
-__all__ = ["compiled_for", "bind_inputs", "converted_leaves", "torch_leaves", "call_torch",
-           "clear_cache", "to_numpy"]
+__all__ = ["compiled_for", "bind_inputs", "flat_inputs", "converted_leaves", "torch_leaves",
+           "call_torch", "call_arguments", "clear_cache", "to_numpy"]
 
 _CACHE = {}
 
@@ -102,13 +103,43 @@ def _output_paths(ports) -> list:
     return paths
 
 
+def call_arguments(value) -> tuple:
+    """``(args, kwargs)`` of a call with ``value``, by ``example_input``'s rules: a dict is keyword
+    arguments, a tuple or list is positional arguments, anything else is the one argument."""
+    if isinstance(value, dict):
+        return (), dict(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(value), {}
+    return (value,), {}
+
+
+def flat_inputs(compiled, value) -> list:
+    """The converted model's flat inputs for ``value`` in the original model's structure.
+
+    Models converted by ov_notebook carry their input tree: it is matched as ``infer_structured``
+    matches it (keywords, None arguments, constants). Others (IR from elsewhere, hand-built
+    models) are matched by each Parameter's ``structure_path``, or by position.
+    """
+    try:
+        from ..ir.structure import flatten_call
+        from ..runtime.structure import model_trees
+
+        input_tree, _ = model_trees(compiled.model)
+    except (ImportError, ValueError):  # no recorded tree
+        return bind_inputs(compiled.inputs, value)
+    try:
+        return list(flatten_call(input_tree, *call_arguments(value)))
+    except ValueError as error:
+        raise UsageError(f"%infer: the input does not match the converted model's inputs: "
+                         f"{error}") from None
+
+
 def converted_leaves(compiled, value) -> list:
     """Run the converted model on ``value``; ``[(path, array)]`` in output order."""
     from ..runtime import InputError
 
-    arrays = bind_inputs(compiled.inputs, value)
     try:
-        results = compiled(arrays)
+        results = compiled(flat_inputs(compiled, value))
     except InputError as error:
         raise UsageError(f"%infer: {error}") from None
     return list(zip(_output_paths(compiled.outputs), [np.asarray(a) for a in results.values()]))
@@ -118,12 +149,9 @@ def call_torch(model, value):
     """Call a PyTorch model as ``convert_model`` calls it with ``example_input``."""
     import torch
 
+    args, kwargs = call_arguments(value)
     with torch.no_grad():
-        if isinstance(value, dict):
-            return model(**value)
-        if isinstance(value, (tuple, list)):
-            return model(*value)
-        return model(value)
+        return model(*args, **kwargs)
 
 
 def torch_leaves(model, value) -> list:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .compare import compare_leaf
-from .inference import bind_inputs, call_torch, to_numpy
+from .inference import call_torch, flat_inputs, to_numpy
 from .structure import flatten
 from .views.html import escape, number, table, text_table, verdict
 
@@ -118,8 +118,9 @@ def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> "LayerT
     results = list(model.get_results())
     probe_model = Model(results + [Result(port) for port in probes], model.get_parameters(),
                         f"{model.get_friendly_name()}_probes")
+    probe_model.rt_info = model.rt_info  # the input tree: the probe takes the model's inputs
     compiled = compile_model(probe_model)
-    outputs = compiled(bind_inputs(model.inputs, value)).values()[len(results):]
+    outputs = compiled(flat_inputs(compiled, value)).values()[len(results):]
     rows, values = [], iter(outputs)
     for path, kind, ref, port in matched:
         if port is None:

@@ -5,10 +5,8 @@ the frontend's message, so these tests start to count as soon as it can.
 """
 import pytest
 import torch
-from IPython.core.interactiveshell import InteractiveShell
 
 import ov_notebook as ov
-from ov_notebook.notebook import inference
 from ov_notebook.notebook.views.graph import GraphView
 
 torchvision = pytest.importorskip("torchvision")
@@ -23,14 +21,6 @@ def _convert(model, example):
                     f"{type(error).__name__}: {str(error)[:300]}")
 
 
-@pytest.fixture
-def ip():
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "ov_notebook")
-    shell.run_line_magic("config", "OVNotebook.runs = 2")
-    yield shell
-    shell.run_line_magic("unload_ext", "ov_notebook")
-    inference.clear_cache()
 
 
 def test_magics_on_resnet18(ip):
