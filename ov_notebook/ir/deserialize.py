@@ -11,160 +11,18 @@ import heapq
 import math
 import mmap
 import os
-import xml.etree.ElementTree as ET
-from xml.parsers import expat
 
 import numpy as np
 
 from .errors import IRReadError, UnknownOpError
+from .ir_xml import Layer, as_int, parse_xml, read_model_rt_info, split_names
 from .model import Model
 from .node import get_op_class
 from .ops.core import Constant, Parameter, Result
-from .shape import Dimension, PartialShape
+from .shape import PartialShape
 from .types import Type
 
 __all__ = ["read_model", "read_model_from_string"]
-
-
-def _parse_xml(text: bytes, source: str):
-    """Parse with expat into an ElementTree, refusing DTDs outright."""
-    builder = ET.TreeBuilder()
-    parser = expat.ParserCreate()
-
-    def refuse(*_):
-        raise IRReadError(f"{source}: DOCTYPE and entity declarations are not allowed in IR files")
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    parser.StartElementHandler = builder.start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    try:
-        parser.Parse(text, True)
-        return builder.close()
-    except IRReadError:
-        raise
-    except (expat.ExpatError, ValueError, UnicodeError, AssertionError) as exc:
-        raise IRReadError(f"{source} is not well-formed XML: {exc}") from None
-
-
-def _int(text, what):
-    if text is None:
-        raise IRReadError(f"{what} is missing")
-    try:
-        return int(text)
-    except ValueError:
-        raise IRReadError(f"{what} must be an integer, got {text!r}") from None
-
-
-def _split_names(text):
-    """Tensor names are comma-joined; commas inside names are escaped as ``\\,``."""
-    names, current, index = [], [], 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and text[index + 1:index + 2] == ",":
-            current.append(",")
-            index += 2
-            continue
-        if char == ",":
-            names.append("".join(current).strip())
-            current = []
-        else:
-            current.append(char)
-        index += 1
-    names.append("".join(current).strip())
-    return {n for n in names if n}
-
-
-def _read_rt_attributes(element):
-    """``<rt_info><attribute name=... version=... value=.../></rt_info>`` of a layer or port.
-
-    OpenVINO's own attributes may carry their value under another name (``layout="[N,C,H,W]"``).
-    """
-    info = {}
-    rt = element.find("rt_info") if element is not None else None
-    for attribute in (rt.findall("attribute") if rt is not None else []):
-        key = attribute.get("name")
-        if not key:
-            continue
-        rest = {k: v for k, v in attribute.attrib.items() if k not in ("name", "version")}
-        if "value" in rest or not rest:
-            info[key] = rest.get("value", "")
-        else:
-            info[key] = next(iter(rest.values())) if len(rest) == 1 else rest
-    return info
-
-
-def _read_model_rt_info(element):
-    """Model rt_info: elements are keys, ``<info name=...>`` keys that are not XML names; an
-    element with children is a nested dict, one with neither value nor children an empty dict."""
-    info = {}
-    for child in element:
-        key = child.get("name") if child.tag == "info" and child.get("name") is not None \
-            else child.tag
-        if "value" in child.attrib:
-            info[key] = child.get("value")
-        else:
-            info[key] = _read_model_rt_info(child)
-    return info
-
-
-class _Port:
-    __slots__ = ("id", "element_type", "shape", "names", "rt_info")
-
-    def __init__(self, element, where):
-        self.id = _int(element.get("id"), f"{where}: a port's 'id'")
-        precision = element.get("precision")
-        try:
-            self.element_type = Type(precision) if precision else Type.dynamic
-        except TypeError:
-            raise IRReadError(f"{where} port {self.id}: unknown precision {precision!r}") from None
-        # a port without <dim> children is a scalar, unless the op says the rank is dynamic
-        self.shape = None
-        dims = element.findall("dim")
-        if dims:
-            self.shape = PartialShape([self._dim(d.text, where) for d in dims])
-        names = element.get("names")
-        self.names = _split_names(names) if names else set()
-        self.rt_info = _read_rt_attributes(element)
-
-    def _dim(self, text, where):
-        text = (text or "").strip()
-        try:
-            return Dimension() if text in ("-1", "?") else Dimension.parse(text)
-        except ValueError:
-            raise IRReadError(f"{where} port {self.id}: invalid dim {text!r}") from None
-
-
-class _Layer:
-    __slots__ = ("id", "name", "type", "version", "data", "rt_info", "inputs", "outputs",
-                 "output_names", "where")
-
-    def __init__(self, element):
-        self.id = _int(element.get("id"), "a <layer>'s 'id'")
-        self.name = element.get("name") or f"layer_{self.id}"
-        self.type = element.get("type")
-        self.version = element.get("version") or "opset1"
-        self.where = f"layer {self.id} ('{self.name}', {self.type} {self.version})"
-        if not self.type:
-            raise IRReadError(f"layer {self.id} ('{self.name}') has no type")
-        self.output_names = element.get("output_names")
-        data = element.find("data")
-        self.data = dict(data.attrib) if data is not None else {}
-        self.rt_info = _read_rt_attributes(element)
-        self.inputs = self._ports(element.find("input"))
-        self.outputs = self._ports(element.find("output"))
-        ids = [p.id for p in self.inputs + self.outputs]
-        if len(set(ids)) != len(ids):
-            raise IRReadError(f"{self.where} repeats a port id: {ids}")
-
-    def _ports(self, element):
-        return [] if element is None else [_Port(p, self.where) for p in element.findall("port")]
-
-    def output_index(self, port_id):
-        return [p.id for p in self.outputs].index(port_id)
 
 
 class _Weights:
@@ -232,8 +90,8 @@ def _make_constant(layer, weights):
     if element_type.is_dynamic:
         raise IRReadError(f"{where}: a Const needs an element_type")
     shape = _shape_list(layer.data.get("shape", ""), where)
-    offset = _int(layer.data.get("offset"), f"{where}: 'offset'")
-    size = _int(layer.data.get("size"), f"{where}: 'size'")
+    offset = as_int(layer.data.get("offset"), f"{where}: 'offset'")
+    size = as_int(layer.data.get("size"), f"{where}: 'size'")
     data = weights.read(offset, size, element_type, shape, where)
     return Constant(data, element_type, name=layer.name, shared_memory=True)
 
@@ -299,7 +157,7 @@ class _Graph:
         self.source = source
         self.layers, self.order = {}, []
         for element in self._child(root, "layers").findall("layer"):
-            layer = _Layer(element)
+            layer = Layer(element)
             if layer.id in self.layers:
                 raise IRReadError(f"{source}: layer id {layer.id} is used twice")
             self.layers[layer.id] = layer
@@ -317,7 +175,7 @@ class _Graph:
         return found
 
     def _add_edge(self, edge):
-        src, src_port, dst, dst_port = (_int(edge.get(k), f"{self.source}: an <edge>'s '{k}'")
+        src, src_port, dst, dst_port = (as_int(edge.get(k), f"{self.source}: an <edge>'s '{k}'")
                                         for k in ("from-layer", "from-port", "to-layer", "to-port"))
         text = f"{self.source}: edge {src}:{src_port} -> {dst}:{dst_port}"
         if src not in self.layers or dst not in self.layers:
@@ -397,14 +255,14 @@ def _build(root, weights, source):
     for lid in graph.order:
         names = graph.layers[lid].output_names  # OpenVINO 2025+ writes a Result's names on it
         if names and isinstance(nodes[lid], Result):
-            nodes[lid].output(0).add_names(_split_names(names))
+            nodes[lid].output(0).add_names(split_names(names))
     try:
         model = Model(results, params, root.get("name") or "")
     except (ValueError, TypeError) as exc:
         raise IRReadError(f"{source}: {exc}") from None
     rt = root.find("rt_info")
     if rt is not None:
-        model.rt_info.update(_read_model_rt_info(rt))
+        model.rt_info.update(read_model_rt_info(rt))
     return model
 
 
@@ -415,7 +273,7 @@ def read_model_from_string(xml_text, weights=None, source="<string>") -> Model:
     """
     if isinstance(xml_text, str):
         xml_text = xml_text.encode("utf-8")
-    root = _parse_xml(bytes(xml_text), source)
+    root = parse_xml(bytes(xml_text), source)
     weights_reader = weights if isinstance(weights, _Weights) else _Weights(weights)
     try:
         return _build(root, weights_reader, source)

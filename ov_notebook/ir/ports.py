@@ -1,0 +1,245 @@
+"""Ports: the outputs and inputs of nodes. Model inputs and outputs are Output ports."""
+from __future__ import annotations
+
+from .shape import PartialShape, Shape
+from .types import Type
+
+__all__ = ["Output", "Input", "OutputDesc", "TypeInfo"]
+
+
+class OutputDesc:
+    """What an output port carries: element type, shape, tensor names and, when known, its value."""
+
+    __slots__ = ("element_type", "partial_shape", "names", "rt_info", "consumers", "value",
+                 "dims_value")
+
+    def __init__(self):
+        self.element_type = Type.dynamic
+        self.partial_shape = PartialShape.dynamic()
+        self.names = set()
+        self.rt_info = {}
+        self.consumers = []  # [(weakref to node, input index)]
+        self.value = None  # numpy array when the value is known during shape inference
+        # list[Dimension] for 1-D (or 0-D: one element) shape-like tensors with partly known
+        # values; known negative elements (-1 in a Reshape pattern) may stay ints
+        self.dims_value = None
+
+
+def _names_str(names):
+    return ", ".join(sorted(names))
+
+
+class Output:
+    """An output port of a node: ``node.output(i)``; model inputs and outputs are Outputs."""
+
+    __slots__ = ("_node", "_index")
+
+    def __init__(self, node, index):
+        self._node = node
+        self._index = index
+
+    @property
+    def _desc(self) -> OutputDesc:
+        return self._node._output_desc(self._index)
+
+    def get_node(self) -> "Node":
+        return self._node
+
+    @property
+    def node(self) -> "Node":
+        return self._node
+
+    def get_index(self) -> int:
+        return self._index
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    def get_element_type(self) -> Type:
+        return self._desc.element_type
+
+    @property
+    def element_type(self) -> Type:
+        return self._desc.element_type
+
+    def get_partial_shape(self) -> PartialShape:
+        return PartialShape(self._desc.partial_shape)
+
+    @property
+    def partial_shape(self) -> PartialShape:
+        return self.get_partial_shape()
+
+    def get_shape(self) -> Shape:
+        shape = self._desc.partial_shape
+        if not shape.is_static:
+            raise ValueError(f"output {self._index} of {self._node.get_friendly_name()} has a dynamic "
+                             f"shape {shape}; use get_partial_shape()")
+        return shape.to_shape()
+
+    @property
+    def shape(self) -> Shape:
+        return self.get_shape()
+
+    def get_names(self) -> set:
+        return set(self._desc.names)
+
+    @property
+    def names(self) -> set:
+        return self.get_names()
+
+    def get_any_name(self) -> str:
+        names = self._desc.names
+        if not names:
+            raise RuntimeError(f"output {self._index} of {self._node.get_friendly_name()} has no "
+                               "tensor names; address it by index")
+        return min(names)
+
+    @property
+    def any_name(self) -> str:
+        return self.get_any_name()
+
+    def set_names(self, names) -> None:
+        self._desc.names = _validated_names(names)
+
+    def add_names(self, names) -> None:
+        self._desc.names |= _validated_names(names)
+
+    def get_tensor(self):
+        """The tensor this port produces; here the port itself carries names, type and shape."""
+        return self
+
+    @property
+    def tensor(self):
+        return self
+
+    def get_rt_info(self) -> dict:
+        return self._desc.rt_info
+
+    @property
+    def rt_info(self) -> dict:
+        return self._desc.rt_info
+
+    def set_rt_info(self, value, key) -> None:
+        self._desc.rt_info[key] = value
+
+    @property
+    def target_inputs(self) -> set:
+        return self.get_target_inputs()
+
+    def get_target_inputs(self) -> set:
+        found = set()
+        for ref, index in self._desc.consumers:
+            node = ref()
+            if node is not None and index < len(node._inputs) and node._inputs[index] == self:
+                found.add(Input(node, index))
+        return found
+
+    def replace(self, replacement: "Output") -> None:
+        """Make every consumer of this output read ``replacement`` instead."""
+        from .node import as_output  # node.py imports this module
+
+        replacement = as_output(replacement)
+        for target in sorted(self.get_target_inputs(), key=lambda i: (i.node._id, i.index)):
+            target.replace_source_output(replacement)
+
+    def __eq__(self, other):
+        return isinstance(other, Output) and other._node is self._node and other._index == self._index
+
+    def __hash__(self):
+        return hash((id(self._node), self._index))
+
+    def __repr__(self):
+        return (f"<Output: names[{_names_str(self._desc.names)}] shape{self._desc.partial_shape} "
+                f"type: {self._desc.element_type}>")
+
+
+def _validated_names(names) -> set:
+    if isinstance(names, str):
+        names = {names}
+    names = set(names)
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"tensor names must be non-empty strings, got {name!r}")
+    return names
+
+
+class Input:
+    """An input port of a node: ``node.input(i)``."""
+
+    __slots__ = ("_node", "_index")
+
+    def __init__(self, node, index):
+        self._node = node
+        self._index = index
+
+    def get_node(self) -> "Node":
+        return self._node
+
+    @property
+    def node(self) -> "Node":
+        return self._node
+
+    def get_index(self) -> int:
+        return self._index
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    def get_source_output(self) -> Output:
+        return self._node._inputs[self._index]
+
+    def get_element_type(self) -> Type:
+        return self.get_source_output().get_element_type()
+
+    def get_partial_shape(self) -> PartialShape:
+        return self.get_source_output().get_partial_shape()
+
+    def get_shape(self) -> Shape:
+        return self.get_source_output().get_shape()
+
+    def get_rt_info(self) -> dict:
+        return self._node._input_rt_info.setdefault(self._index, {})
+
+    @property
+    def rt_info(self) -> dict:
+        return self.get_rt_info()
+
+    def set_rt_info(self, value, key) -> None:
+        self.get_rt_info()[key] = value
+
+    def get_tensor(self):
+        return self.get_source_output().get_tensor()
+
+    def replace_source_output(self, output) -> None:
+        self._node.set_argument(self._index, output)
+
+    def __eq__(self, other):
+        return isinstance(other, Input) and other._node is self._node and other._index == self._index
+
+    def __hash__(self):
+        return hash((id(self._node), self._index))
+
+    def __repr__(self):
+        return f"<Input: {self._node.get_friendly_name()}[{self._index}]>"
+
+
+class TypeInfo:
+    """What ``node.get_type_info()`` returns: the op type name and the opset it appeared in."""
+
+    __slots__ = ("name", "version_id")
+
+    def __init__(self, name, version_id):
+        self.name = name
+        self.version_id = version_id
+
+    def __eq__(self, other):
+        return isinstance(other, TypeInfo) and (self.name, self.version_id) == (
+            other.name, other.version_id)
+
+    def __hash__(self):
+        return hash((self.name, self.version_id))
+
+    def __repr__(self):
+        return f"<DiscreteTypeInfo: {self.name} {self.version_id}>"
