@@ -1,5 +1,7 @@
 """Convolution-1, GroupConvolution-1, ConvolutionBackpropData-1 and GroupConvolutionBackpropData-1
 against real OpenVINO: outputs, shape inference, rejected inputs and IR round trips."""
+import contextlib
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -8,7 +10,8 @@ from hypothesis import strategies as st
 import ov_notebook as ov
 from ov_notebook import opset as ops
 from ov_notebook.ir.ops.convolution import dilated
-from ov_notebook.runtime.kernels.convolution import (convolve, prepare_convolution_weights)
+from ov_notebook.runtime.kernels import convolution as conv_kernels
+from ov_notebook.runtime.kernels.convolution import convolve, prepare_convolution_weights
 from oracle import assert_outputs_match, run_openvino, run_ours
 
 from .opcheck import assert_rejected, assert_round_trip, assert_same_inference
@@ -49,9 +52,25 @@ def _weights(rng, shape):
     return rng.standard_normal(shape).astype(np.float32)
 
 
+@contextlib.contextmanager
+def depthwise_layout(channels_last):
+    """Send every depthwise convolution down one of the two kernel layouts."""
+    saved = conv_kernels.CHANNELS_LAST_FROM
+    conv_kernels.CHANNELS_LAST_FROM = 1 if channels_last else 1 << 30
+    try:
+        yield
+    finally:
+        conv_kernels.CHANNELS_LAST_FROM = saved
+
+
 @settings(max_examples=60, deadline=None)
-@given(config=conv_config())
-def test_convolution_matches_openvino(config):
+@given(config=conv_config(), channels_last=st.booleans())
+def test_convolution_matches_openvino(config, channels_last):
+    with depthwise_layout(channels_last):
+        _check_convolution(config)
+
+
+def _check_convolution(config):
     c = config
     groups = c["groups"]
     x = np.random.default_rng(1).standard_normal(
@@ -95,6 +114,19 @@ def test_convolution_backprop_matches_openvino(config, data):
     else:
         w = _weights(rng, [groups, c["per_group_in"], c["per_group_out"]] + c["kernel"])
         compare(lambda p: ops.group_convolution_backprop_data(p, w, c["strides"], **kwargs), [x])
+
+
+@pytest.mark.parametrize("spatial, kernel, stride, dilation, multiplier", [
+    ([9], [3], [2], [1], 1), ([12, 11], [5, 5], [2, 2], [1, 1], 1),
+    ([7, 7], [3, 3], [1, 1], [2, 2], 2),
+    ([5, 6, 7], [3, 1, 3], [1, 2, 1], [1, 1, 2], 1)])
+def test_wide_depthwise_layers(spatial, kernel, stride, dilation, multiplier):
+    channels = 96  # past CHANNELS_LAST_FROM: the channels-last path
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal([1, channels] + spatial).astype(np.float32)
+    w = rng.standard_normal([channels, multiplier, 1] + kernel).astype(np.float32)
+    pads = [k // 2 for k in kernel]
+    compare(lambda p: ops.group_convolution(p, w, stride, pads, [0] * len(pads), dilation), [x])
 
 
 @pytest.mark.parametrize("dtype, rtol", [(np.float16, 2e-3), (np.float64, 1e-5)])

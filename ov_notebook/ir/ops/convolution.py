@@ -232,7 +232,7 @@ class ConvolutionBase(Op):
         return result
 
 
-_FORWARD_ATTRS = {"auto_pad": Attr("auto_pad", "str", "explicit", choices=AUTO_PAD)}
+_AUTO_PAD_ATTR = Attr("auto_pad", "str", "explicit", choices=AUTO_PAD)
 
 
 @register_op
@@ -242,7 +242,7 @@ class Convolution(ConvolutionBase):
     type_name = "Convolution"
     inputs_spec = ("data", "filters")
     attrs = _spatial_attrs("strides", "dilations", "pads_begin", "pads_end") + (
-        _FORWARD_ATTRS["auto_pad"],)
+        _AUTO_PAD_ATTR,)
 
     def infer(self):
         element_type = self._element_type()
@@ -286,7 +286,7 @@ class GroupConvolution(ConvolutionBase):
     inputs_spec = ("data", "filters")
     filter_prefix = 3
     attrs = _spatial_attrs("strides", "pads_begin", "pads_end", "dilations") + (
-        _FORWARD_ATTRS["auto_pad"],)
+        _AUTO_PAD_ATTR,)
 
     def infer(self):
         element_type = self._element_type()
@@ -347,8 +347,7 @@ class BackpropBase(ConvolutionBase):
         self.set_output_type(0, element_type, [batch, channels] + spatial)
 
 
-_BACKPROP_TAIL = (Attr("auto_pad", "str", "explicit", choices=AUTO_PAD),
-                  Attr("output_padding", "ints", []))
+_BACKPROP_TAIL = (_AUTO_PAD_ATTR, Attr("output_padding", "ints", []))
 
 
 @register_op
