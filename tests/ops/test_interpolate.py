@@ -218,3 +218,10 @@ def test_interpolate4_written_by_openvino_reads_and_runs():
     assert ours.get_version() == "opset4" and str(ours.get_output_partial_shape(0)) == "[1,2,6,5]"
     data = _image([1, 2, 3, 4])
     np.testing.assert_allclose(run_ours(model, [data])[0], run_openvino(model, [data])[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["linear_onnx", "cubic", "linear", "bilinear_pillow"])
+def test_long_axes_gathered_tap_by_tap_match_openvino(mode):
+    # 2100 -> 2000 is past the size where the kernel builds a dense weight matrix
+    compare_with_openvino(lambda x: ops.interpolate(x, [3, 2000], mode, "sizes", axes=[2, 3]),
+                          [_image([1, 1, 2, 2100])], atol=1e-5)

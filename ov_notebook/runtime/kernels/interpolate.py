@@ -130,10 +130,29 @@ def pillow_taps(coords, in_len, scale, bicubic):
     return np.clip(indices, 0, in_len - 1), _normalized(weights)
 
 
+_DENSE_LIMIT = 1 << 22  # output x input weights up to which one matmul beats gathering taps
+
+
+def _weight_matrix(indices, weights, in_len):
+    """The [out, in] matrix of the taps (clamped duplicates add up, as the taps do)."""
+    matrix = np.zeros((indices.shape[0], in_len), dtype=weights.dtype)
+    np.add.at(matrix, (np.arange(indices.shape[0])[:, None], indices), weights)
+    return matrix
+
+
 def _resample(data, axis, indices, weights):
-    """sum over taps t of weights[:, t] * data[indices[:, t]] along ``axis``."""
+    """sum over taps t of weights[:, t] * data[indices[:, t]] along ``axis``: one BLAS matmul
+    with the (mostly zero) weight matrix when it is small, else a gather per tap."""
+    out_len, in_len = indices.shape[0], data.shape[axis]
+    weights = weights.astype(data.dtype, copy=False)
+    if out_len * in_len <= _DENSE_LIMIT:
+        matrix = _weight_matrix(indices, weights, in_len)
+        if axis == data.ndim - 1:
+            return np.matmul(data, matrix.T)
+        moved = np.moveaxis(data, axis, -2)
+        return np.moveaxis(np.matmul(matrix, moved), -2, axis)
     shape = [1] * data.ndim
-    shape[axis] = indices.shape[0]
+    shape[axis] = out_len
     result = None
     for tap in range(indices.shape[1]):
         if not weights[:, tap].any():
@@ -143,7 +162,7 @@ def _resample(data, axis, indices, weights):
         result = term if result is None else np.add(result, term, out=result)
     if result is None:
         shape = list(data.shape)
-        shape[axis] = indices.shape[0]
+        shape[axis] = out_len
         result = np.zeros(shape, dtype=data.dtype)
     return result
 
@@ -176,7 +195,7 @@ def _padded(image, pads_begin, pads_end):
 def _to_dtype(values, dtype):
     """Float results into the output type; integers truncate toward zero within their range."""
     if dtype.kind == "f":
-        return values.astype(dtype, copy=False)
+        return np.ascontiguousarray(values, dtype=dtype)
     info = np.iinfo(dtype)
     return np.clip(np.trunc(values), info.min, info.max).astype(dtype)
 
