@@ -6,6 +6,7 @@ import threading
 
 from ..ir.graph import clone_model
 from ..ir.model import Model
+from .memory import keep_freed_memory
 from .passes import run_passes
 from .plan import Plan
 
@@ -13,6 +14,7 @@ __all__ = ["compile_plan", "thread_limit", "ThreadedPlan"]
 
 
 def compile_plan(model: Model, properties: dict, disabled_passes=()) -> "ThreadedPlan":
+    keep_freed_memory()
     graph = clone_model(model)
     applied = run_passes(graph, properties, disabled=disabled_passes)
     plan = ThreadedPlan(Plan(graph), int(properties.get("INFERENCE_NUM_THREADS", 0) or 0))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import erf, expit
 
 from . import get_kernel, kernel
+from ._fastmath import erf_f32, relu_, sigmoid_, swish_
 
 _SQRT_HALF = 1 / math.sqrt(2)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
@@ -15,7 +15,12 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 def _gelu_erf(y):  # y * 0.5 * (1 + erf(y / sqrt(2)))
     gate = np.multiply(y, y.dtype.type(_SQRT_HALF))
-    erf(gate, out=gate)
+    if gate.dtype == np.float32:
+        erf_f32(gate, out=gate)
+    else:  # f64 and f16 keep scipy's double-precision erf
+        from scipy.special import erf
+
+        erf(gate, out=gate)
     gate += 1
     gate *= y.dtype.type(0.5)
     return np.multiply(y, gate, out=y)
@@ -34,10 +39,7 @@ def _gelu_tanh(y):  # y * 0.5 * (1 + tanh(sqrt(2/pi) * (y + 0.044715 y^3)))
 
 
 def _swish(beta):  # y * sigmoid(beta * y)
-    def run(y):
-        gate = expit(y) if beta == 1 else expit(y * y.dtype.type(beta))
-        return np.multiply(y, gate, out=y)
-    return run
+    return lambda y: swish_(y, beta)
 
 
 def _hswish(y):  # y * min(max(y + 3, 0), 6) / 6
@@ -59,8 +61,8 @@ def _clamp(low, high):
 
 
 _ACTIVATIONS = {
-    "Relu": lambda y: np.maximum(y, 0, out=y),
-    "Sigmoid": lambda y: expit(y, out=y),
+    "Relu": relu_,
+    "Sigmoid": sigmoid_,
     "Tanh": lambda y: np.tanh(y, out=y),
     "HSwish": _hswish,
     "HSigmoid": _hsigmoid,
