@@ -174,6 +174,20 @@ def test_kernels_never_mutate_inputs():
     np.testing.assert_array_equal(w, copies[1])
 
 
+def test_dynamic_model_runs_at_several_sizes():
+    rng = np.random.default_rng(9)
+    x = ops.parameter([-1, 3, -1, -1], np.float32, name="x")
+    w = rng.standard_normal((8, 3, 3, 3)).astype(np.float32)
+    y = ops.convolution(x, w, [2, 2], [0, 0], [0, 0], [1, 1], "same_upper")
+    y = ops.group_convolution(y, rng.standard_normal((8, 1, 1, 3, 3)).astype(np.float32),
+                              [1, 1], [1, 1], [1, 1], [1, 1])
+    model = ov.Model([y], [x])
+    assert str(model.output(0).get_partial_shape()) == "[?,8,1..,1..]"  # as OpenVINO infers
+    for shape in [(1, 3, 9, 7), (2, 3, 16, 5)]:
+        data = rng.standard_normal(shape).astype(np.float32)
+        assert_outputs_match(run_ours(model, [data]), run_openvino(model, [data]), atol=1e-4)
+
+
 # --- shape inference ----------------------------------------------------------------------------
 FORWARD_CASES = [
     ("[?,3,?,?]", "[8,3,3,3]", [1, 1], [1, 1], [1, 1], [1, 1], "explicit"),
