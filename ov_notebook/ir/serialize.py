@@ -25,6 +25,7 @@ from .types import Type
 __all__ = ["save_model", "serialize", "DECOMPRESSION"]
 
 DECOMPRESSION = "decompression"  # rt_info key OpenVINO puts on the Convert after an f16 weight
+DISABLE_FP16 = "disable_fp16_compression"  # rt_info key that keeps a weight in full precision
 _F16_MAX = 65504.0
 _F16_MIN_NORMAL = 2.0 ** -14
 _KEEP_UNCOMPRESSED = 0.75  # OpenVINO keeps a weight uncompressed when this share is out of range
@@ -56,10 +57,11 @@ def _join_names(names) -> str:
 
 
 def _rt_info_value(value) -> str:
+    """As OpenVINO prints an rt_info value (its ``ov::Any``): lists space-separated, YES/NO."""
     if isinstance(value, (list, tuple)):
-        return " ".join(str(v) for v in value)
+        return " ".join(_rt_info_value(v) for v in value)
     if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
+        return "YES" if value else "NO"
     return str(value)
 
 
@@ -77,9 +79,10 @@ def _rt_info_xml(rt_info, indent):
 
 
 def _model_rt_info_xml(rt_info, indent):
-    """Model rt_info: keys that are XML names become elements, others ``<info name=...>``."""
+    """Model rt_info, keys sorted (OpenVINO keeps them in a map): keys that are XML names become
+    elements, others ``<info name=...>``."""
     lines = []
-    for key, value in rt_info.items():
+    for key, value in sorted(rt_info.items(), key=lambda item: str(item[0])):
         key = str(key)
         element = _XML_NAME.match(key) and key != "info"
         if isinstance(value, dict):
@@ -118,8 +121,11 @@ def out_of_f16_range(data: np.ndarray) -> np.ndarray:
 
 
 def should_compress(node) -> bool:
-    """OpenVINO's rule: f32/f64 weights go to f16 unless >= 75% of the values do not fit f16."""
+    """OpenVINO's rule: f32/f64 weights go to f16 unless >= 75% of the values do not fit f16, or
+    the node is marked ``disable_fp16_compression`` (OpenVINO's own mark, in rt_info)."""
     if not isinstance(node, Constant) or node.get_element_type() not in (Type.f32, Type.f64):
+        return False
+    if DISABLE_FP16 in node.rt_info or DISABLE_FP16 + "_0" in node.rt_info:
         return False
     data = node.get_data()
     if data.size == 0:  # OpenVINO leaves empty weights as they are
