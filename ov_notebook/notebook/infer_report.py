@@ -102,6 +102,10 @@ class InferReport:
         self.config = None
 
     def _classifier_path(self):
+        """The output to rank: the one the labels fit, or a lone [1, C] output without labels
+        (a model with several outputs, like BERT's hidden states and pooler, is no classifier)."""
+        if self.labels is None and len(self.outputs) != 1:
+            return None
         for path, array in self.outputs.items():
             if looks_like_classifier(array, self.labels):
                 return path

@@ -216,3 +216,13 @@ def test_progress_only_in_interactive_sessions(monkeypatch):
     with session.progress(3, "timing", Options()) as bar:
         bar.step("run 1")
         assert bar.bar.value == 1 and "run 1" in bar.label.value
+
+
+def test_topk_only_for_a_lone_classifier_output_or_with_labels():
+    from ov_notebook.notebook.infer_report import InferReport
+
+    two = [("[0]", np.zeros((1, 5), np.float32)), ("[1]", np.ones((1, 5), np.float32))]
+    assert InferReport("m", two, 1e-4, 1e-3).topk is None  # e.g. BERT: hidden states + pooler
+    assert InferReport("m", two[:1], 1e-4, 1e-3).topk.path == "[0]"
+    assert InferReport("m", two, 1e-4, 1e-3, labels=list("abcde")).topk.path == "[0]"
+    assert InferReport("m", two, 1e-4, 1e-3, labels=list("abc")).topk is None  # labels don't fit
