@@ -109,3 +109,16 @@ def test_f16_compression_follows_openvino_keep_rule():
     assert should_compress(Constant(np.array([1.0, 2.0], np.float64)))
     np.testing.assert_array_equal(to_f16(np.array([1e6, -np.inf, np.nan, 1e-8, 0.5], np.float32)),
                                   np.array([65504, -65504, 65504, 0, 0.5], np.float16))
+
+
+def test_saving_over_the_files_a_model_was_read_from(tmp_path):
+    # the weights of a read model are views of the mapped .bin: writing must not pull them away
+    x = ov.opset.parameter([3], np.float32, name="x")
+    model = ov.Model([ov.opset.add(x, ov.opset.constant(np.array([1, 2, 3], np.float32)))], [x])
+    path = tmp_path / "model.xml"
+    ov.save_model(model, path, compress_to_fp16=False)
+    back = read_model(path)
+    ov.save_model(back, path, compress_to_fp16=True)
+    ov.save_model(back, path, compress_to_fp16=False)
+    assert compare_models(model, read_model(path)) == []
+    assert not list(tmp_path.glob("*.tmp"))
