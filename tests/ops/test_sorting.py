@@ -109,6 +109,16 @@ def test_topk_shape_inference_matches_openvino(data, k, axis, index_type):
                               (data, np.float32))
 
 
+@pytest.mark.parametrize("length", ["10", "4..20", "2..10", "?", "3.."])
+@pytest.mark.parametrize("k_from", ["3..5", "?", "7"])
+def test_topk_with_k_from_a_shape_matches_openvino(length, k_from):
+    def build(o, x, sized):  # k = the first dim of another input's shape
+        k = o.squeeze(o.gather(o.shape_of(sized), np.array([0]), np.int64(0)), np.int64(0))
+        return o.topk(x, k, 1, "max", "value")
+
+    assert_same_inference(build, (f"[2,{length}]", np.float32), (f"[{k_from},3]", np.float32))
+
+
 def test_topk_bad_inputs_are_rejected():
     x = ops.parameter([2, 3], np.float32)
     assert_rejected(lambda: ops.topk(ops.parameter([], np.float32), 1, 0, "max", "value"), r"rank 1 or more")

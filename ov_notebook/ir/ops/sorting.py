@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..node import Attr, Op, register_op
 from ..shape import Dimension
 from ..types import Type
-from ._util import normalize_axis, scalar_value, value_of
+from ._util import dims_of, normalize_axis, scalar_value, value_of
 from .reduction import check_integer_input
 
 _TOPK_ATTRS = (
@@ -45,16 +45,28 @@ class TopK(Op):
             self.fail(f"k must be non-negative, got {k}")
         if shape.rank_is_static:
             axis = normalize_axis(self, self._attrs["axis"], len(shape))
-            shape[axis] = Dimension(k) if k is not None else _unknown_k_dim(shape[axis])
+            bounded = _bounded_k_dim(shape[axis], self._k_bounds())
+            shape[axis] = Dimension(k) if k is not None else bounded
         self._set_output_count(2)
         self.set_output_type(0, self.get_input_element_type(0), shape)
         self.set_output_type(1, index_type, shape)
 
+    def _k_bounds(self) -> Dimension:
+        """What is known of k when its value is not: an interval from a shape subgraph, or any."""
+        dims = dims_of(self, 1)
+        if dims is not None and len(dims) == 1 and isinstance(dims[0], Dimension):
+            return dims[0]
+        return Dimension()
 
-def _unknown_k_dim(dim: Dimension) -> Dimension:
-    # k is at most the axis length at run time: bounded by it when it has an upper bound
+
+def _bounded_k_dim(dim: Dimension, k: Dimension) -> Dimension:
+    # OpenVINO's rule: [min(k, axis) lower bounds, min of upper bounds], unbounded with the axis
+    low = min(k.get_min_length(), dim.get_min_length())
     high = dim.get_max_length()
-    return Dimension() if high == -1 else Dimension(0, high)
+    if high == -1:
+        return Dimension(low, -1)
+    k_high = k.get_max_length()
+    return Dimension(low, high if k_high == -1 else min(k_high, high))
 
 
 @register_op
