@@ -107,3 +107,22 @@ def test_graph_search_highlights(resnet):
     ids = re.findall(r"g#(u\d+) > path", html)
     assert len(ids) == len(found) and "#ffe066" in html
     assert view.search("") == [] and "#ffe066" not in view.html()
+
+
+def test_graph_timeout_collapses_straight_to_the_budget_depth(bert, monkeypatch):
+    from ov_notebook.notebook.views import graph
+
+    view = GraphView(bert, node_budget=300).set_depth(99)
+    budget_depth = view.layout.depth_for_budget(300)
+    tried = []
+
+    def slow_dot(self, source):
+        tried.append(self.depth)
+        if self.depth > budget_depth:
+            raise graph.RenderError("dot ran past 10 s")
+        return "<svg></svg>"
+
+    monkeypatch.setattr(graph.GraphView, "_run_dot", slow_dot)
+    assert view.svg().startswith("<svg")
+    assert tried == [view.max_depth, budget_depth] and view.depth == budget_depth
+    assert f"collapsed from depth {view.max_depth} to {budget_depth}" in view.html()

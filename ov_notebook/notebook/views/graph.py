@@ -174,8 +174,10 @@ class GraphView:
             except RenderError as error:
                 if self.depth == 0 or "not installed" in str(error):
                     raise
-                self.note = f"{error}; collapsed from depth {self.depth} to {self.depth - 1}"
-                self.depth -= 1
+                # straight to the depth that fits the budget: each try may cost a full timeout
+                fallback = min(self.depth - 1, self.layout.depth_for_budget(self.node_budget))
+                self.note = f"{error}; collapsed from depth {self.depth} to {fallback}"
+                self.depth = fallback
 
     def save_svg(self, path) -> None:
         with open(path, "w", encoding="utf-8") as file:
