@@ -60,8 +60,10 @@ class Broadcast(Op):
         mode = self._mode()
         if mode == "pdpd":
             self.fail("mode 'pdpd' is not supported")
-        if (mode == "explicit") != (len(self._inputs) == 3):
-            self.fail("axes_mapping must be given in explicit mode and only there")
+        if mode == "explicit" and len(self._inputs) != 3:
+            self.fail("axes_mapping must be given in explicit mode")
+        if mode != "explicit" and len(self._inputs) == 3 and self.version != "opset1":
+            self.fail(f"axes_mapping is only for explicit mode, not {mode}")  # v1 always has it
         require_integral(self, 1, "target_shape")
         _require_vector(self, 1, "target_shape")
         data = self.get_input_partial_shape(0)
