@@ -225,3 +225,12 @@ def test_long_axes_gathered_tap_by_tap_match_openvino(mode):
     # 2100 -> 2000 is past the size where the kernel builds a dense weight matrix
     compare_with_openvino(lambda x: ops.interpolate(x, [3, 2000], mode, "sizes", axes=[2, 3]),
                           [_image([1, 1, 2, 2100])], atol=1e-5)
+
+
+@pytest.mark.parametrize("sized", ["[2,3..5,?]", "[2,7,8]", "[...]"])
+def test_sizes_from_a_shape_subgraph_match_openvino(sized):
+    def build(o, x, other):  # sizes = dims 1 and 2 of another input's shape
+        sizes = o.gather(o.shape_of(other), np.array([1, 2]), np.int64(0))
+        return o.interpolate(x, sizes, "nearest", "sizes", axes=np.array([2, 3]))
+
+    assert_same_inference(build, ("[1,3,4,4]", F32), (sized, F32))
