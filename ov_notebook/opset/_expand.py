@@ -6,7 +6,8 @@ from ..ir.types import Type
 from ._base import as_node
 
 
-def broadcast(data, target_shape, axes_mapping=None, broadcast_spec="NUMPY", name=None) -> spec.Broadcast:
+def broadcast(data, target_shape, axes_mapping=None, broadcast_spec="NUMPY",
+              name=None) -> spec.Broadcast:
     """Broadcast-3: ``broadcast_spec`` NUMPY, BIDIRECTIONAL or EXPLICIT (with ``axes_mapping``)."""
     inputs = [as_node(data), as_node(target_shape)]
     if axes_mapping is not None:
@@ -19,7 +20,8 @@ def tile(data, repeats, name=None) -> spec.Tile:
     return spec.Tile(as_node(data), as_node(repeats), name=name)
 
 
-def eye(num_rows, num_columns, diagonal_index, output_type, batch_shape=None, name=None) -> spec.Eye:
+def eye(num_rows, num_columns, diagonal_index, output_type, batch_shape=None,
+        name=None) -> spec.Eye:
     """Eye-9: identity-like matrices, the diagonal shifted by ``diagonal_index``."""
     inputs = [as_node(num_rows), as_node(num_columns), as_node(diagonal_index)]
     if batch_shape is not None:

@@ -18,7 +18,8 @@ def roll(data, shift, axes, name=None) -> spec.Roll:
     return spec.Roll(as_node(data), as_node(shift), as_node(axes), name=name)
 
 
-def reverse_sequence(input, seq_lengths, batch_axis, seq_axis, name=None) -> spec.ReverseSequence:  # noqa: A002
+def reverse_sequence(input, seq_lengths, batch_axis, seq_axis,  # noqa: A002 (OpenVINO's name)
+                     name=None) -> spec.ReverseSequence:
     """ReverseSequence-1: reverses the first ``seq_lengths[b]`` elements of each batch element."""
     return spec.ReverseSequence(as_node(input), as_node(seq_lengths), batch_axis=batch_axis,
                                 seq_axis=seq_axis, name=name)

@@ -7,11 +7,13 @@ from ._base import as_node
 
 def strided_slice(data, begin, end, strides, begin_mask, end_mask, new_axis_mask=None,
                   shrink_axis_mask=None, ellipsis_mask=None, name=None) -> spec.StridedSlice:
-    """StridedSlice-1: ``x[1:, ::2]`` is ``strided_slice(x, [1, 0], [0, 0], [1, 2], [0, 1], [1, 1])``
-    (a mask bit 1 ignores that begin/end value)."""
+    """StridedSlice-1: ``x[1:, ::2]`` is
+    ``strided_slice(x, [1, 0], [0, 0], [1, 2], [0, 1], [1, 1])`` (a mask bit 1 ignores that
+    begin/end value)."""
     return spec.StridedSlice(as_node(data), as_node(begin), as_node(end), as_node(strides),
                              begin_mask=begin_mask, end_mask=end_mask,
-                             new_axis_mask=new_axis_mask or [], shrink_axis_mask=shrink_axis_mask or [],
+                             new_axis_mask=new_axis_mask or [],
+                             shrink_axis_mask=shrink_axis_mask or [],
                              ellipsis_mask=ellipsis_mask or [], name=name)
 
 

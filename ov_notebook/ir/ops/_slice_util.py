@@ -20,7 +20,8 @@ _INF = -1  # OpenVINO's "infinite bound" marker for a dimension length
 
 
 def python_slice(length: int, start: int, stop: int, step: int) -> slice:
-    """A Python slice selecting what OpenVINO's Slice/StridedSlice select on an axis of ``length``."""
+    """A Python slice selecting what OpenVINO's Slice/StridedSlice select on an axis of
+    ``length``."""
     if step > 0:
         first = min(max(start + length if start < 0 else start, 0), length)
         last = min(max(stop + length if stop < 0 else stop, 0), length)

@@ -86,7 +86,8 @@ class Broadcast(Op):
     def _numpy(self, data, target):
         if data.rank_is_static:
             if len(target) < len(data):
-                self.fail(f"target_shape {PartialShape(target)} has a smaller rank than data {data}")
+                self.fail(f"target_shape {PartialShape(target)} has a smaller rank than data "
+                          f"{data}")
             for d, t in zip(data, target[len(target) - len(data):]):
                 if d.is_static and t.is_static and not d == 1 and not d.compatible(t):
                     self.fail(f"data {data} cannot be broadcast to {PartialShape(target)} (numpy "
@@ -101,9 +102,11 @@ class Broadcast(Op):
             mapping = [int(v) for v in mapping.reshape(-1)]
             expected = max(len(data), 1 if mapping else 0)
             if len(mapping) != expected:
-                self.fail(f"axes_mapping {mapping} must have one axis per data dimension ({len(data)})")
+                self.fail(f"axes_mapping {mapping} must have one axis per data dimension "
+                          f"({len(data)})")
             if mapping != sorted(mapping) or len(set(mapping)) != len(mapping):
-                self.fail(f"axes_mapping {mapping} must be increasing (Broadcast does not transpose)")
+                self.fail(f"axes_mapping {mapping} must be increasing (Broadcast does not "
+                          "transpose)")
             for i, axis in enumerate(mapping):
                 if not 0 <= axis < len(target):
                     self.fail(f"axes_mapping[{i}] = {axis} exceeds the target rank {len(target)}")
@@ -278,8 +281,10 @@ class Eye(Op):
     def _check_scalar(self, index, what):
         require_integral(self, index, what)
         shape = self.get_input_partial_shape(index)
-        if shape.rank_is_static and (len(shape) > 1 or (len(shape) == 1 and not shape[0].compatible(1))):
-            self.fail(f"'{what}' (input {index}) must be a scalar or a 1-element tensor, got {shape}")
+        if shape.rank_is_static and (len(shape) > 1 or
+                                     (len(shape) == 1 and not shape[0].compatible(1))):
+            self.fail(f"'{what}' (input {index}) must be a scalar or a 1-element tensor, "
+                      f"got {shape}")
 
     def _size(self, index, what):
         self._check_scalar(index, what)
@@ -306,7 +311,7 @@ class Eye(Op):
             length = _vector_length(self, 3)
             if dims is None and length is None:
                 return self.set_output_type(0, output_type, PartialShape.dynamic())
-            batch = dims if dims is not None else [Dimension()] * length
+            batch = dims if dims is not None else list(PartialShape.dynamic(length))
         self.set_output_type(0, output_type, batch + [rows, columns])
 
     def evaluate(self, values):

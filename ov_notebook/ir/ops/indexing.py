@@ -97,14 +97,17 @@ class _GatherBase(Op):
         if axis is not None and batch_dims >= 0 and axis >= 0 and batch_dims > axis:
             self.fail(f"batch_dims ({batch_dims}) must not exceed the axis ({axis})")
         if indices.rank_is_static and batch_dims >= 0 and batch_dims > len(indices):
-            self.fail(f"batch_dims ({batch_dims}) must not exceed the indices rank ({len(indices)})")
+            self.fail(f"batch_dims ({batch_dims}) must not exceed the indices rank "
+                      f"({len(indices)})")
         if not data.rank_is_static or not indices.rank_is_static:
             return self.set_output_type(0, element_type, PartialShape.dynamic())
         batch = _merge_batch(self, data, indices, batch_dims)
         rank = len(data) + len(indices) - 1 - batch_dims
         if axis is None:
-            return self.set_output_type(0, element_type, batch + [Dimension()] * (rank - batch_dims))
-        shape = batch + list(data)[batch_dims:axis] + list(indices)[batch_dims:] + list(data)[axis + 1:]
+            unknown = list(PartialShape.dynamic(rank - batch_dims))
+            return self.set_output_type(0, element_type, batch + unknown)
+        shape = (batch + list(data)[batch_dims:axis] + list(indices)[batch_dims:]
+                 + list(data)[axis + 1:])
         self.set_output_type(0, element_type, shape)
 
     def evaluate(self, values):
@@ -172,7 +175,8 @@ class GatherElements(Op):
         require_integral(self, 1, "indices")
         data, indices = self.get_input_partial_shape(0), self.get_input_partial_shape(1)
         element_type = self.get_input_element_type(0)
-        rank = len(data) if data.rank_is_static else (len(indices) if indices.rank_is_static else None)
+        known = data if data.rank_is_static else indices
+        rank = len(known) if known.rank_is_static else None
         if rank is None:
             return self.set_output_type(0, element_type, PartialShape.dynamic())
         if rank == 0:
@@ -189,7 +193,8 @@ class GatherElements(Op):
                 if i != axis:
                     shape[i] = d.merge(n)
                     if shape[i] is None:
-                        self.fail(f"data {data} and indices {indices} must match outside axis {axis}")
+                        self.fail(f"data {data} and indices {indices} must match outside axis "
+                                  f"{axis}")
         self.set_output_type(0, element_type, shape)
 
     def evaluate(self, values):
@@ -200,8 +205,8 @@ class GatherElements(Op):
 # GatherND
 # ----------------------------------------------------------------------------------------------
 def gather_nd_values(data, indices, batch_dims=0, flatten_batch=False):
-    """GatherND-8 (``flatten_batch``: GatherND-5): slices ``data[b..., idx...]`` for each index tuple
-    in the last dimension of ``indices``; negative indices count from the end."""
+    """GatherND-8 (``flatten_batch``: GatherND-5): slices ``data[b..., idx...]`` for each index
+    tuple in the last dimension of ``indices``; negative indices count from the end."""
     depth = indices.shape[-1]
     batch_shape = data.shape[:batch_dims]
     count = int(np.prod(batch_shape))
@@ -247,7 +252,8 @@ class _GatherNDBase(Op):
         self.set_output_type(0, element_type, shape)
 
     def evaluate(self, values):
-        return [gather_nd_values(values[0], values[1], self._attrs["batch_dims"], self.flatten_batch)]
+        batch_dims = self._attrs["batch_dims"]
+        return [gather_nd_values(values[0], values[1], batch_dims, self.flatten_batch)]
 
 
 @register_op

@@ -59,8 +59,8 @@ class _PadBase(Op):
                 continue
             size, largest = dim.get_length(), max(b[0], e[0])
             if mode == "reflect" and largest > size - 1:
-                self.fail(f"reflect padding of axis {axis} by {largest} needs a dimension larger than "
-                          f"{largest}, got {size}")
+                self.fail(f"reflect padding of axis {axis} by {largest} needs a dimension larger "
+                          f"than {largest}, got {size}")
             if mode == "symmetric" and largest > size:
                 self.fail(f"symmetric padding of axis {axis} by {largest} needs a dimension of at "
                           f"least {largest}, got {size}")
@@ -174,7 +174,8 @@ class ReverseSequence(Op):
         self.set_output_type(0, self.get_input_element_type(0), output)
 
     def evaluate(self, values):
-        return [reverse_sequence_values(*values, self._attrs["batch_axis"], self._attrs["seq_axis"])]
+        axes = self._attrs["batch_axis"], self._attrs["seq_axis"]
+        return [reverse_sequence_values(*values, *axes)]
 
 
 def reverse_sequence_values(data, seq_lengths, batch_axis, seq_axis):
@@ -182,7 +183,8 @@ def reverse_sequence_values(data, seq_lengths, batch_axis, seq_axis):
     batch_axis, seq_axis = batch_axis % data.ndim, seq_axis % data.ndim
     lengths = np.asarray(seq_lengths).astype(np.int64).reshape(-1)
     positions = np.arange(data.shape[seq_axis])
-    source = np.where(positions[None, :] < lengths[:, None], lengths[:, None] - 1 - positions, positions)
+    reversed_part = positions[None, :] < lengths[:, None]
+    source = np.where(reversed_part, lengths[:, None] - 1 - positions, positions)
     shape = [1] * data.ndim
     shape[batch_axis], shape[seq_axis] = source.shape
     if batch_axis > seq_axis:

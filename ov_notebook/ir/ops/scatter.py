@@ -106,7 +106,8 @@ class ScatterUpdate(Op):
         self.set_output_type(0, element_type, data)
 
     def evaluate(self, values):
-        return [scatter_update_values(values[0], values[1], values[2], int(values[3].reshape(-1)[0]))]
+        axis = int(values[3].reshape(-1)[0])
+        return [scatter_update_values(values[0], values[1], values[2], axis)]
 
     def evaluate_dims(self):
         data, indices, updates = dims_of(self, 0), value_of(self, 1), dims_of(self, 2)

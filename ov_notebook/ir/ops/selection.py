@@ -14,8 +14,8 @@ _INF = -1
 
 @register_op
 class Select(Op):
-    """Select-1: ``then`` where ``cond`` is true, else ``else``, with numpy broadcasting of all three
-    (``auto_broadcast``)."""
+    """Select-1: ``then`` where ``cond`` is true, else ``else``, with numpy broadcasting of all
+    three (``auto_broadcast``)."""
 
     type_name = "Select"
     inputs_spec = ("cond", "then", "else")
@@ -78,7 +78,8 @@ def nonzero_values(data, output_type: Type):
 # ----------------------------------------------------------------------------------------------
 # OneHot
 # ----------------------------------------------------------------------------------------------
-def one_hot_values(indices, depth, on_value, off_value, axis, negative_indices_mode="ignore_negative"):
+def one_hot_values(indices, depth, on_value, off_value, axis,
+                   negative_indices_mode="ignore_negative"):
     """OneHot: ``on_value`` where the new ``axis`` position equals the index, else ``off_value``;
     indices outside [0, depth) (after ``normalize`` of [-depth, -1]) select nothing."""
     depth = int(np.asarray(depth).reshape(-1)[0])
@@ -97,7 +98,8 @@ class _OneHotBase(Op):
 
     def _check_scalar(self, index, what):
         shape = self.get_input_partial_shape(index)
-        if shape.rank_is_static and (len(shape) > 1 or (len(shape) == 1 and not shape[0].compatible(1))):
+        if shape.rank_is_static and (len(shape) > 1 or
+                                     (len(shape) == 1 and not shape[0].compatible(1))):
             self.fail(f"{what} (input {index}) must be a scalar, got shape {shape}")
 
     def infer(self):

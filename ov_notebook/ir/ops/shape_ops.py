@@ -97,9 +97,10 @@ def _resolve_minus_one(node, product):
     static_in, static_out, (low, high), (out_low, out_high) = product.totals()
     if low == high and out_low == out_high:
         if out_low in (0, 1):
-            return Dimension(low) if static_out != 0 or static_in == 0 else node.fail(
-                "cannot infer the -1 dimension: the other output dimensions are zero-size while the "
-                "input is not")
+            if static_out == 0 and static_in != 0:
+                node.fail("cannot infer the -1 dimension: the other output dimensions are "
+                          "zero-size while the input is not")
+            return Dimension(low)
         if low % out_low:
             node.fail("the non -1 output dimensions do not evenly divide the input dimensions")
         return Dimension(low // out_low)
@@ -158,7 +159,8 @@ def _reshape_infer(node, shape, pattern, special_zero):
     if minus_one is not None:
         output[minus_one] = _resolve_minus_one(node, product)
     elif shape.is_static and all(d.is_static for d in output):
-        size_in, size_out = int(np.prod(shape.to_list())), int(np.prod([d.get_length() for d in output]))
+        size_in = int(np.prod(shape.to_list()))
+        size_out = int(np.prod([d.get_length() for d in output]))
         if size_in != size_out and not (special_zero and any(d == 0 for d in dims)):
             node.fail(f"cannot reshape {shape} ({size_in} elements) to {PartialShape(output)} "
                       f"({size_out} elements)")
@@ -196,7 +198,7 @@ class Reshape(Op):
         shape = self.get_input_partial_shape(0)
         element_type = self.get_input_element_type(0)
         pattern_rank = self.get_input_partial_shape(1)
-        if pattern_rank.rank_is_static and len(pattern_rank) == 0:  # scalar pattern: a scalar result
+        if pattern_rank.rank_is_static and len(pattern_rank) == 0:  # a scalar pattern: a scalar
             if pattern is not None and not pattern[0] == 1:
                 self.fail(f"a scalar shape pattern must be 1, got {pattern[0]}")
             if shape.rank_is_static and any(not d.compatible(1) for d in shape):
@@ -209,7 +211,8 @@ class Reshape(Op):
 
     def evaluate(self, values):
         pattern = values[1].reshape(-1)
-        return [values[0].reshape(reshape_target(values[0].shape, pattern, self._attrs["special_zero"]))]
+        target = reshape_target(values[0].shape, pattern, self._attrs["special_zero"])
+        return [values[0].reshape(target)]
 
     def evaluate_dims(self):
         dims = dims_of(self, 0)
@@ -250,8 +253,9 @@ class Squeeze(Op):
             count = self.get_input_partial_shape(1)
             single = count.is_static and int(np.prod(count.to_list())) == 1 and len(shape) > 0
             maybe = any(d.compatible(1) for d in shape)
-            return self.set_output_type(0, element_type, PartialShape.dynamic() if not single or maybe
-                                        else shape)
+            unknown = not single or maybe
+            return self.set_output_type(0, element_type,
+                                        PartialShape.dynamic() if unknown else shape)
         self.set_output_type(0, element_type, self._squeezed(shape, axes))
 
     def _squeezed(self, shape, axes):
@@ -262,7 +266,8 @@ class Squeeze(Op):
         if self._attrs.get("allow_axis_skip", False) and any(
                 shape[a].is_dynamic and shape[a].compatible(1) for a in axes):
             return PartialShape.dynamic()
-        return PartialShape([d for i, d in enumerate(shape) if i not in axes or not d.compatible(1)])
+        return PartialShape([d for i, d in enumerate(shape)
+                             if i not in axes or not d.compatible(1)])
 
     def evaluate(self, values):
         data = values[0]
@@ -338,7 +343,8 @@ class Unsqueeze(Op):
         self.set_output_type(0, element_type, PartialShape.dynamic())
 
     def evaluate(self, values):
-        return [values[0].reshape(unsqueezed_shape(self, list(values[0].shape), values[1].reshape(-1)))]
+        shape = unsqueezed_shape(self, list(values[0].shape), values[1].reshape(-1))
+        return [values[0].reshape(shape)]
 
     def evaluate_dims(self):
         dims = dims_of(self, 0)
@@ -365,12 +371,12 @@ class Transpose(Op):
         shape = self.get_input_partial_shape(0)
         if shape.rank_is_static and order_shape.rank_is_static and order_shape[0].is_static \
                 and order_shape[0].get_length() not in (0, len(shape)):
-            self.fail(f"input_order has {order_shape[0]} elements, but the data has rank {len(shape)}")
+            self.fail(f"input_order has {order_shape[0]} elements, but the data has rank "
+                      f"{len(shape)}")
         order = value_of(self, 1)
         if order is None or not shape.rank_is_static:
-            rank = len(shape) if shape.rank_is_static else (
-                order_shape[0].get_length() if order_shape.rank_is_static and order_shape[0].is_static
-                and order_shape[0].get_length() > 0 else None)
+            length = _pattern_length(self, 1)  # a non-empty order tells the rank
+            rank = len(shape) if shape.rank_is_static else (length if length else None)
             return self.set_output_type(0, element_type, PartialShape.dynamic(rank))
         order = transpose_order(self, order, len(shape))
         self.set_output_type(0, element_type, [shape[i] for i in order])

@@ -120,7 +120,8 @@ class Slice(Op):
         dims = dims_of(self, 0)
         if dims is None or any(v is None for v in values):
             return None
-        positions = np.arange(len(dims))[slice_index((len(dims),), *(v.reshape(-1) for v in values))]
+        index = slice_index((len(dims),), *(v.reshape(-1) for v in values))
+        positions = np.arange(len(dims))[index]
         return _dims_by_positions(self, positions)
 
 
@@ -146,7 +147,8 @@ def strided_slice_plan(node, rank, count, masks, begin_known=True) -> list:
         if _bit(ellipsis, k):
             before = sum(1 for i in range(k) if not _bit(new_axis, i))
             # OpenVINO counts new axes after the ellipsis only when begin is known
-            new_after = sum(1 for i in range(k + 1, count) if _bit(new_axis, i)) if begin_known else 0
+            new_after = sum(1 for i in range(k + 1, count) if _bit(new_axis, i))
+            new_after = new_after if begin_known else 0
             hidden = max(rank - (count - k - new_after - 1) - before, 0)
             plan += [("all", None)] * hidden
             used += hidden
@@ -176,7 +178,8 @@ def strided_slice_index(node, shape, begin, end, strides, masks) -> tuple:
             position = 0 if _bit(begin_mask, k) else int(begin[k])
             position = position + length if position < 0 else position
             if not 0 <= position < length:
-                fail(node, f"shrink_axis_mask selects index {int(begin[k])} of a dimension of {length}")
+                fail(node, f"shrink_axis_mask selects index {int(begin[k])} of a dimension of "
+                           f"{length}")
             index.append(position)
         else:
             stride = int(strides[k]) if strides is not None else 1

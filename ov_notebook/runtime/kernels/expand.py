@@ -19,7 +19,8 @@ def tile(data, repeats):  # Tile-1
 
 @kernel("Range")
 def range_kernel(start, stop, step, *, output_type=None):  # Range-4 (Range-1: the input type)
-    return range_values(start, stop, step, Type(start.dtype) if output_type is None else output_type)
+    output_type = Type(start.dtype) if output_type is None else output_type
+    return range_values(start, stop, step, output_type)
 
 
 @kernel("Eye")

@@ -18,5 +18,6 @@ def strided_slice(data, begin, end, strides=None, *, begin_mask, end_mask, new_a
                   shrink_axis_mask=(), ellipsis_mask=()):  # StridedSlice-1
     masks = (begin_mask, end_mask, new_axis_mask, shrink_axis_mask, ellipsis_mask)
     strides = None if strides is None else strides.reshape(-1)
-    index = strided_slice_index(None, data.shape, begin.reshape(-1), end.reshape(-1), strides, masks)
+    index = strided_slice_index(None, data.shape, begin.reshape(-1), end.reshape(-1), strides,
+                                masks)
     return readonly(data[index], data)
