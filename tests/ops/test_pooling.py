@@ -96,6 +96,15 @@ def test_adaptive_pools_match_openvino(spatial, data):
     compare_with_openvino(lambda p: ops.adaptive_max_pool(p, out, "i32"), [x])
 
 
+@pytest.mark.parametrize("shape", [[2, 3, 7], [1, 5, 7, 6], [1, 2, 3, 4, 5]])
+def test_global_average_pooling(shape):
+    x = np.random.default_rng(8).standard_normal(shape).astype(np.float32)
+    spatial, zeros = shape[2:], [0] * (len(shape) - 2)
+    compare_with_openvino(lambda p: ops.avg_pool(p, [1] * len(spatial), zeros, zeros, spatial,
+                                                 False), [x], atol=1e-6)
+    compare_with_openvino(lambda p: ops.adaptive_avg_pool(p, [1] * len(spatial)), [x], atol=1e-6)
+
+
 def test_adaptive_max_pool_i64_indices_equal_i32():
     x = np.random.default_rng(6).standard_normal((1, 2, 7, 5)).astype(np.float32)
     results = []

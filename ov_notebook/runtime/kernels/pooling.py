@@ -84,40 +84,50 @@ def max_pool(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="f
 
 
 def _max_with_taps(padded, kernel_shape, strides, dilations, out_sizes):
-    """Maxima over every tap and the first tap reaching each maximum."""
-    values = best = None
-    for index, tap in enumerate(np.ndindex(*kernel_shape)):
-        view = padded[(Ellipsis,) + tuple(slice(t * d, t * d + s * (o - 1) + 1, s) for t, d, s, o
-                                          in zip(tap, dilations, strides, out_sizes))]
-        if index == 0:
-            values = view.copy()
-            best = np.zeros(values.shape, np.int32)
-            continue
-        larger = view > values
-        best[larger] = index
+    """Maxima over every tap and the first tap reaching each maximum.
+
+    The winning tap comes from a second pass scoring each tap ``count - index`` where it equals
+    the maximum and keeping the highest score: plain contiguous passes, several times faster than
+    masked writes.
+    """
+    views = [padded[(Ellipsis,) + tuple(slice(t * d, t * d + s * (o - 1) + 1, s) for t, d, s, o
+                                        in zip(tap, dilations, strides, out_sizes))]
+             for tap in np.ndindex(*kernel_shape)]
+    values = views[0].copy()
+    for view in views[1:]:
         np.maximum(values, view, out=values)
-    return values, best
+    count = len(views)
+    score_type = np.uint8 if count < 256 else np.int32
+    score, candidate = np.zeros(values.shape, score_type), np.empty(values.shape, score_type)
+    hit = np.empty(values.shape, bool)
+    for index, view in enumerate(views):
+        np.equal(view, values, out=hit)
+        np.multiply(hit, score_type(count - index), out=candidate)
+        np.maximum(score, candidate, out=score)
+    return values, (count - score.astype(np.int64)) % count  # a NaN window (no score) -> tap 0
 
 
 def _flat_indices(shape, best, kernel_shape, strides, dilations, begin, out_sizes, axis, empty):
-    """Row-major index of each maximum within the input dims from ``axis`` on; spatial
-    coordinates count as 0 in ``empty`` windows."""
+    """Row-major index of each maximum within the input dims from ``axis`` on: the window's
+    start plus the winning tap's offset (a table lookup). ``empty`` windows (padding only) report
+    spatial position 0."""
     rank = len(shape)
     axis = axis + rank if axis < 0 else axis
-    tap_coords = np.unravel_index(best, kernel_shape)
-    index = np.zeros(best.shape, np.int64)
-    for dim in range(max(axis, 0), rank):
+    step = [int(np.prod(shape[d + 1:], dtype=np.int64)) if d >= axis else 0 for d in range(rank)]
+    table = np.array([sum(t * d * step[2 + a] for a, (t, d) in enumerate(zip(tap, dilations)))
+                      for tap in np.ndindex(*kernel_shape)], np.int64)
+    spatial = table[best]
+    channels = np.zeros((1,) * rank, np.int64)
+    for dim in range(rank):
+        ones = (1,) * (rank - 1 - dim)
         if dim < 2:
-            coordinate = np.arange(shape[dim]).reshape((-1,) + (1,) * (rank - 1 - dim))
+            channels = channels + (np.arange(shape[dim]) * step[dim]).reshape((-1,) + ones)
         else:
-            i = dim - 2
-            start = (np.arange(out_sizes[i]) * strides[i] - begin[i]).reshape(
-                (-1,) + (1,) * (rank - 1 - dim))
-            coordinate = start + tap_coords[i] * dilations[i]
-            if empty is not None:
-                coordinate = np.where(empty, 0, coordinate)
-        index = index * shape[dim] + coordinate
-    return index
+            start = np.arange(out_sizes[dim - 2]) * strides[dim - 2] - begin[dim - 2]
+            spatial += (start * step[dim]).reshape((-1,) + ones)
+    if empty is not None:
+        spatial[..., empty] = 0
+    return spatial + channels
 
 
 # --- AvgPool ------------------------------------------------------------------------------------
@@ -130,6 +140,10 @@ def avg_pool(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="f
     work = x.astype(np.float32) if dtype.kind != "f" or dtype == np.float16 else x
     dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
                                                  pads_end, auto_pad, rounding_type)
+    if list(kernel) == list(x.shape[2:]) and not any(begin) and not any(end) and \
+            all(d == 1 for d in dilations):  # global pooling: one reduction
+        mean = work.mean(axis=tuple(range(2, x.ndim)), keepdims=True, dtype=work.dtype)
+        return mean.astype(dtype) if dtype.kind in "iu" else mean.astype(dtype, copy=False)
     padded = _padded(work, begin, end, 0)
     sums = _separable(padded, kernel, strides, dilations, out_sizes, np.add)
     counts = _divisors(x.shape[2:], kernel, strides, dilations, begin, out_sizes, exclude_pad,
@@ -177,6 +191,9 @@ def _bins(size, count):
 def adaptive_avg_pool(x, output_shape):  # AdaptiveAvgPool-8
     dtype = x.dtype
     result = x.astype(np.float32) if dtype == np.float16 else x
+    if all(int(v) == 1 for v in output_shape.reshape(-1)):  # global pooling: one reduction
+        axes = tuple(range(2, x.ndim))
+        return result.mean(axis=axes, keepdims=True, dtype=result.dtype).astype(dtype, copy=False)
     for axis, count in enumerate(int(v) for v in output_shape.reshape(-1)):
         size = x.shape[2 + axis]
         start, end = _bins(size, count)
