@@ -18,7 +18,7 @@ from ..errors import ConversionError, UnsupportedOpsError
 from ...ir.shape import PartialShape
 from .converter import convert_graph
 from .decoded import torch_type
-from .input_spec import parse_input, resolve_specs
+from .input_spec import check_against_example, parse_input, resolve_specs
 from .registry import find_translator
 from .routes import WRAPPED, module_types
 
@@ -51,10 +51,11 @@ def convert_torch(input_model, input=None, output=None, example_input=None, exte
         raise ConversionError(f"cannot convert a {type(model).__name__}; expected a torch.nn.Module, "
                               "torch.jit.ScriptModule, torch.jit.ScriptFunction or "
                               "torch.export.ExportedProgram")
-    elif example_input is not None:
+    elif example_input is not None and not isinstance(model, (torch.jit.ScriptModule,
+                                                              torch.jit.ScriptFunction)):
         decoded, specs = _from_example(model, example_input, parsed, log)
-    else:
-        decoded, specs = _from_script(model, parsed, log)
+    else:  # scripted code is converted from its own graph; the example gives shapes and types
+        decoded, specs = _from_script(model, parsed, log, example_input)
     converted = convert_graph(decoded, specs, share_weights, log)
     log(f"done: {len(converted.inputs)} input(s), {len(converted.outputs)} output(s), "
         f"{len(converted.get_ordered_ops())} operations (route: {decoded.route})")
@@ -166,22 +167,39 @@ def _trace(model, tree, leaves, log):
     return decoded
 
 
-def _from_script(model, parsed, log):
+def _from_script(model, parsed, log, example_input=None):
     from .routes import script_graph
     from .ts_decoder import decode_script_graph
 
-    log("route: torch.jit.script (no example_input)")
+    import torch
+
+    scripted = isinstance(model, (torch.jit.ScriptModule, torch.jit.ScriptFunction))
+    log("route: TorchScript graph" if scripted else "route: torch.jit.script (no example_input)")
+    example = None
+    if example_input is not None:
+        from .example_input import prepare_example, signature_of
+
+        args, kwargs, _, _ = prepare_example(example_input, signature_of(model))
+        example = (args, kwargs)
     try:
         graph, module = script_graph(model)
     except Exception as exc:  # noqa: BLE001  scripting fails in many ways; all need the same hint
         raise ConversionError(f"torch.jit.script failed on {_name_of(model)} "
-                              f"({type(exc).__name__}: {str(exc).strip()[:500]}); pass "
-                              "example_input so that the model is exported or traced instead, "
-                              "e.g. convert_model(model, example_input=torch.rand(1, 3, 224, 224))"
+                              f"({type(exc).__name__}: {_first_line(exc)}); pass example_input "
+                              "so that the model is exported or traced instead, e.g. "
+                              "convert_model(model, example_input=torch.rand(1, 3, 224, 224))"
                               ) from exc
     decoded = decode_script_graph(graph, module, module_types=module_types(model),
-                                  name=_name_of(model))
-    return decoded, resolve_specs(parsed, _input_names(decoded))
+                                  name=_name_of(model), example=example)
+    specs = resolve_specs(parsed, _input_names(decoded))
+    for graph_input, spec in zip(decoded.inputs, specs):
+        if example is not None and graph_input.shape is not None:
+            check_against_example(spec, _static_dims(graph_input.shape), repr(graph_input.key))
+    return decoded, specs
+
+
+def _static_dims(shape):
+    return [d.get_length() if d.is_static else -1 for d in shape] if shape.rank_is_static else []
 
 
 def _name_of(model) -> str:
@@ -198,8 +216,6 @@ def _input_names(decoded):
 
 def _apply_specs(leaves, specs, names):
     """Example leaves cast to the element types ``input=`` asks for; shapes checked."""
-    from .input_spec import check_against_example
-
     prepared = []
     for leaf, spec, name in zip(leaves, specs, names):
         check_against_example(spec, list(leaf.shape), repr(name))

@@ -9,13 +9,9 @@ positionally, and they are moved to ``kwargs`` by schema name as FX has them.
 """
 from __future__ import annotations
 
-import warnings
 
-from ...ir import structure
-from ...ir.shape import PartialShape
-from ...ir.types import Type
 from ..errors import ConversionError
-from .decoded import DecodedGraph, DecodedItem, GraphInput, partial_shape
+from .decoded import DecodedGraph, DecodedItem
 from .node_context import DecodedNode, TensorRef
 
 __all__ = ["decode_script_graph", "ModuleRef", "SCALAR_TYPE_CODES"]
@@ -329,27 +325,28 @@ _HANDLERS = {
 }
 
 
-# --- graph inputs and outputs -----------------------------------------------------------------
+# --- the graph ------------------------------------------------------------------------------------
 def decode_script_graph(graph, module=None, input_tree=None, output_tree=None, module_prefix="",
-                        module_types=None, name="") -> DecodedGraph:
+                        module_types=None, name="", example=None) -> DecodedGraph:
     """Decode a frozen/inlined TorchScript graph.
 
     ``input_tree``/``output_tree``: the flat structure the graph was traced with (a wrapper
     taking and returning flat tensors); when None they are read from the graph's types
-    (scripting). ``module_prefix``: the wrapper's attribute holding the user model, stripped
-    from scope names.
+    (scripting), with ``example`` (``(args, kwargs)`` of torch values) giving shapes, element
+    types and which Optional arguments are passed. ``module_prefix``: the wrapper's attribute
+    holding the user model, stripped from scope names.
     """
+    from .ts_signature import graph_inputs, graph_outputs
+
     decoder = _ScriptDecoder(graph, module, module_prefix, module_types or {}, name)
     inputs = list(graph.inputs())
     if inputs and _is_module_type(inputs[0]):
         decoder.reps[inputs[0].debugName()] = ModuleRef(module, "")
         inputs = inputs[1:]
-    tree = _graph_inputs(decoder, inputs, input_tree)
-    decoder.decoded.input_tree = tree
+    decoder.decoded.input_tree = graph_inputs(decoder, inputs, input_tree, example)
     decoder.visit_block(graph)
     returned = [decoder.rep(v) for v in graph.outputs()]
-    returned = returned[0] if len(returned) == 1 else returned
-    _graph_outputs(decoder.decoded, returned, output_tree)
+    graph_outputs(decoder.decoded, returned[0] if len(returned) == 1 else returned, output_tree)
     return decoder.decoded
 
 
@@ -357,90 +354,3 @@ def _is_module_type(value) -> bool:
     import torch
 
     return isinstance(value.type(), torch.ClassType)
-
-
-def _graph_inputs(decoder, inputs, input_tree):
-    if input_tree is not None:
-        if structure.count_leaves(input_tree) != len(inputs):
-            raise ConversionError(f"the traced graph has {len(inputs)} inputs, expected "
-                                  f"{structure.count_leaves(input_tree)}")
-        for index, value in enumerate(inputs):
-            decoder.reps[value.debugName()] = _add_input(decoder, value.debugName(), value.type())
-        return input_tree
-    names, items = [], []
-    for value in inputs:
-        names.append(value.debugName().split(".")[0])
-        rep, item = _typed_input(decoder, value.debugName(), value.type(), names[-1])
-        decoder.reps[value.debugName()] = rep
-        items.append(item)
-    return structure.call(names, items)
-
-
-def _add_input(decoder, key, kind):
-    element_type, shape = _input_type(kind)
-    decoder.decoded.inputs.append(GraphInput(key, len(decoder.decoded.inputs), element_type, shape))
-    return TensorRef(key)
-
-
-def _input_type(kind):
-    import torch
-
-    if isinstance(kind, torch.OptionalType):
-        kind = kind.getElementType()
-    if isinstance(kind, torch.TensorType):
-        meta = _DTYPES.get(str(kind.scalarType())) if kind.scalarType() else None
-        sizes = kind.varyingSizes()
-        return (Type(meta) if meta else None), (None if sizes is None else partial_shape(sizes))
-    scalar = {torch.IntType: Type.i64, torch.FloatType: Type.f32, torch.BoolType: Type.boolean}
-    for torch_kind, element_type in scalar.items():
-        if isinstance(kind, torch_kind):
-            return element_type, PartialShape([])
-    raise ConversionError(f"a scripted model input of type {kind} cannot be converted without "
-                          "example_input; pass example_input so that the model is traced")
-
-
-def _typed_input(decoder, key, kind, label):
-    """(rep, tree) of a scripted graph input from its type: tensors and numbers are leaves,
-    tuples of them are flattened."""
-    import torch
-
-    if isinstance(kind, torch.OptionalType):
-        # without example_input nothing says what to pass: convert as called with the default
-        warnings.warn(f"scripted model argument {label!r} is Optional: it is converted as None "
-                      "and the converted model has no input for it; pass example_input to give "
-                      "it a value", stacklevel=2)
-        return None, structure.none()
-    if isinstance(kind, torch.TupleType):
-        reps, items = [], []
-        for index, element in enumerate(kind.elements()):
-            rep, item = _typed_input(decoder, f"{key}.{index}", element, label)
-            reps.append(rep)
-            items.append(item)
-        return reps, structure.sequence("tuple", items)
-    rep = _add_input(decoder, key, kind)
-    return rep, structure.leaf(len(decoder.decoded.inputs) - 1)
-
-
-def _graph_outputs(decoded, returned, output_tree):
-    if output_tree is not None:
-        flat = returned if isinstance(returned, list) else [returned]
-        if structure.count_leaves(output_tree) != len(flat):
-            raise ConversionError(f"the traced graph returns {len(flat)} values, expected "
-                                  f"{structure.count_leaves(output_tree)}")
-        decoded.outputs, decoded.output_tree = flat, output_tree
-        return
-    flat = []
-    decoded.output_tree = _returned_tree(returned, flat)
-    decoded.outputs = flat
-
-
-def _returned_tree(rep, flat):
-    if isinstance(rep, list):
-        return structure.sequence("tuple", [_returned_tree(r, flat) for r in rep])
-    if isinstance(rep, dict):
-        return structure.mapping([str(k) for k in rep], [_returned_tree(r, flat)
-                                                         for r in rep.values()])
-    if rep is None:
-        return structure.none()
-    flat.append(rep)
-    return structure.leaf(len(flat) - 1)
