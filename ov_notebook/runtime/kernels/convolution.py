@@ -6,7 +6,9 @@ numpy stride-trick views; no Python loop runs over batch, channels or spatial po
 * pointwise (1x1, one group): ``W[O, C] @ x[N, C, H*W]`` -- no im2col at all;
 * dense: im2col view ``[N, C, k..., out...]`` copied once to ``[N, C*K, P]``, then ``W[O, C*K] @``;
 * grouped: the same with a group axis, ``W[G, O/G, C/G*K] @ cols[N, G, C/G*K, P]``;
-* depthwise (one input channel per group): sum over taps of ``x_tap * w_tap``;
+* depthwise (one input channel per group): sum over taps of ``x_tap * w_tap``, channels-first
+  on stride phases (each tap one contiguous multiply-add) or, for many channels on a small image,
+  one ``np.einsum`` over a channels-last window view;
 * transposed: ``W^T @ x`` gives every tap's contribution, added into the output (col2im).
 
 The result comes out in NCHW directly. For a compile pass:
