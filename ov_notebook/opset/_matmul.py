@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..ir.ops import matmul as spec
-from ._base import as_node, as_nodes
+from ._base import as_nodes
 
 
 def matmul(data_a, data_b, transpose_a, transpose_b, name=None) -> spec.MatMul:
