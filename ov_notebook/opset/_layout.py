@@ -1,4 +1,4 @@
-"""Builders for Pad, Roll, ReverseSequence, DepthToSpace, SpaceToDepth, ShuffleChannels."""
+"""Builders for Pad, Reverse, Roll, ReverseSequence, DepthToSpace, SpaceToDepth, ShuffleChannels."""
 from __future__ import annotations
 
 from ..ir.ops import layout as spec
@@ -11,6 +11,11 @@ def pad(arg, pads_begin, pads_end, pad_mode, arg_pad_value=None, name=None) -> s
     if arg_pad_value is not None:
         inputs.append(as_node(arg_pad_value, like=arg))
     return spec.Pad(*inputs, pad_mode=pad_mode, name=name)
+
+
+def reverse(data, axes, mode, name=None) -> spec.Reverse:
+    """Reverse-1: flips ``data`` along ``axes`` (``mode`` index: axis numbers; mask: booleans)."""
+    return spec.Reverse(as_node(data), as_node(axes), mode=mode, name=name)
 
 
 def roll(data, shift, axes, name=None) -> spec.Roll:

@@ -1,4 +1,4 @@
-"""Builders for Select, NonZero, OneHot (``openvino.opset`` signatures)."""
+"""Builders for Select, NonZero, Bucketize, OneHot (``openvino.opset`` signatures)."""
 from __future__ import annotations
 
 from ..ir.ops import selection as spec
@@ -16,6 +16,12 @@ def select(cond, then_node, else_node, auto_broadcast="numpy", name=None) -> spe
 def non_zero(data, output_type="i64", name=None) -> spec.NonZero:
     """NonZero-3: ``[rank, count]`` indices of the non-zero elements."""
     return spec.NonZero(as_node(data), output_type=Type(output_type), name=name)
+
+
+def bucketize(data, buckets, output_type="i64", with_right_bound=True, name=None) -> spec.Bucketize:
+    """Bucketize-3: bucket indices of ``data`` for the sorted boundaries ``buckets``."""
+    return spec.Bucketize(as_node(data), as_node(buckets), output_type=Type(output_type),
+                          with_right_bound=with_right_bound, name=name)
 
 
 def one_hot(indices, depth, on_value, off_value, axis, negative_indices_mode=None,

@@ -1,4 +1,4 @@
-"""Pad-12, Roll-7, ReverseSequence-1, DepthToSpace-1, SpaceToDepth-1, ShuffleChannels-1 against
+"""Pad-12, Reverse-1, Roll-7, ReverseSequence-1, DepthToSpace-1, SpaceToDepth-1, ShuffleChannels-1 against
 real OpenVINO."""
 import numpy as np
 import pytest
@@ -32,6 +32,19 @@ def test_pad_matches_openvino(shape, data, mode, dtype, with_value):
     value = np.array(7, dtype) if with_value else None
     compare_with_openvino(lambda p: ops.pad(p, np.array(begin, I64), np.array(end, I64), mode, value),
                           [_data(shape, dtype)])
+
+
+@settings(max_examples=20, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=4), data=st.data(),
+       mode=st.sampled_from(["index", "mask"]))
+def test_reverse_matches_openvino(shape, data, mode):
+    rank = len(shape)
+    if mode == "mask":
+        axes = np.array(data.draw(st.lists(st.booleans(), min_size=rank, max_size=rank)))
+    else:
+        axes = np.array(data.draw(st.lists(st.integers(-rank, rank - 1), max_size=rank,
+                                           unique_by=lambda a: a % rank)), I64)
+    compare_with_openvino(lambda p: ops.reverse(p, axes, mode), [_data(shape)])
 
 
 @settings(max_examples=25, deadline=None)
@@ -113,6 +126,8 @@ def test_bad_inputs_are_rejected():
                     "rank 2")
     assert_rejected(lambda: ops.pad(x, np.array([0, 0], I64), np.array([0, 0], I64), "wrap"),
                     "must be one of")
+    assert_rejected(lambda: ops.reverse(x, np.array([True], bool), "mask"), "one entry per")
+    assert_rejected(lambda: ops.reverse(x, np.array([2], I64), "index"), "out of range")
     assert_rejected(lambda: ops.roll(x, np.array([1, 2], I64), np.array([0], I64)), "same number")
     assert_rejected(lambda: ops.roll(x, np.array([1], I64), np.array([5], I64)), "out of range")
     assert_rejected(lambda: ops.reverse_sequence(x, np.array([1, 1, 1], I64), 0, 1), "one length")
@@ -150,3 +165,24 @@ def test_scalar_shift_rolls_every_listed_axis():
     model = ov.Model([ops.roll(x, np.array(1, I64), np.array([0, 1, 1], I64))], [x])
     data = _data([2, 3])
     np.testing.assert_array_equal(run_ours(model, [data])[0], np.roll(data, [1, 1, 1], [0, 1, 1]))
+
+
+@pytest.mark.parametrize("axes, mode", [(np.array([1, 3], I64), "index"),
+                                        (np.array([True, False, False, True]), "mask")])
+def test_reverse_round_trip(axes, mode):
+    """openvino.opset has no Reverse builder: OpenVINO reads our IR, we read it back."""
+    import os
+    import tempfile
+
+    import openvino
+
+    import ov_notebook as ov
+    from ov_notebook.ir import read_model
+    x = ops.parameter([2, 4, 4, 6], np.float32)
+    path = os.path.join(tempfile.mkdtemp(prefix="ovn_reverse_"), "model.xml")
+    ov.save_model(ov.Model([ops.reverse(x, axes, mode)], [x]), path)
+    theirs = [n for n in openvino.Core().read_model(path).get_ordered_ops()
+              if n.get_type_name() == "Reverse"][0]
+    ours = [n for n in read_model(path).get_ordered_ops() if n.get_type_name() == "Reverse"][0]
+    assert theirs.get_attributes() == ours.get_attributes() == {"mode": mode}
+    assert str(theirs.get_output_partial_shape(0)) == str(ours.get_output_partial_shape(0))

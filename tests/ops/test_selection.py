@@ -1,4 +1,4 @@
-"""Select-1, NonZero-3, OneHot-1/16 against real OpenVINO."""
+"""Select-1, NonZero-3, Bucketize-3, OneHot-1/16 against real OpenVINO."""
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -38,6 +38,16 @@ def test_select_matches_openvino(shape, data, dtype):
        output_type=st.sampled_from(["i32", "i64"]))
 def test_non_zero_matches_openvino(shape, dtype, output_type):
     compare_with_openvino(lambda p: ops.non_zero(p, output_type), [_data(shape, dtype)])
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=shapes, buckets=st.lists(st.integers(-3, 3), max_size=5),
+       output_type=st.sampled_from(["i32", "i64"]), right=st.booleans(),
+       dtype=st.sampled_from([np.float32, np.int32]))
+def test_bucketize_matches_openvino(shape, buckets, output_type, right, dtype):
+    boundaries = np.array(sorted(buckets), dtype)
+    compare_with_openvino(lambda p, b: ops.bucketize(p, b, output_type, right),
+                          [_data(shape, dtype) * 2, boundaries])
 
 
 @settings(max_examples=30, deadline=None)
@@ -101,6 +111,7 @@ def test_bad_inputs_are_rejected():
 @pytest.mark.parametrize("build, shapes", [
     (lambda o, c, a, b: o.select(c, a, b), [("[2,1]", np.bool_), ("[3]", np.float32), ("[2,3]", np.float32)]),
     (lambda o, x: o.non_zero(x, "i32"), [("[2,3]", np.float32)]),
+    (lambda o, x, b: o.bucketize(x, b, "i32", False), [("[2,?]", np.float32), ("[4]", np.float32)]),
     (lambda o, i: o.one_hot(i, np.array(4, I64), np.array(1.0, np.float32), np.array(0.0, np.float32),
                             -1, "normalize"), [("[2,3]", I64)]),
 ])

@@ -1,5 +1,5 @@
-"""Rearranging elements: Pad-1/12, Roll-7, ReverseSequence-1, DepthToSpace-1, SpaceToDepth-1,
-ShuffleChannels-1."""
+"""Rearranging elements: Pad-1/12, Reverse-1, Roll-7, ReverseSequence-1, DepthToSpace-1,
+SpaceToDepth-1, ShuffleChannels-1."""
 from __future__ import annotations
 
 import numpy as np
@@ -108,8 +108,45 @@ class Pad1(_PadBase):
 
 
 # ----------------------------------------------------------------------------------------------
-# Roll, ReverseSequence
+# Reverse, Roll, ReverseSequence
 # ----------------------------------------------------------------------------------------------
+@register_op
+class Reverse(Op):
+    """Reverse-1: ``data`` flipped along ``axes``: axis indices (``mode`` index) or a boolean mask
+    with one entry per dimension (``mode`` mask)."""
+
+    type_name = "Reverse"
+    inputs_spec = ("data", "axes")
+    attrs = (Attr("mode", "str", "index", choices=("index", "mask")),)
+
+    def infer(self):
+        data, axes = self.get_input_partial_shape(0), self.get_input_partial_shape(1)
+        if axes.rank_is_static and len(axes) != 1:
+            self.fail(f"axes must be a 1-D tensor, got shape {axes}")
+        if self._attrs["mode"] == "mask":
+            if self.get_input_element_type(1).is_static and self.get_input_element_type(1).is_real:
+                self.fail("axes must be a boolean mask in mask mode")
+            if data.rank_is_static and axes.rank_is_static and not axes[0].compatible(len(data)):
+                self.fail(f"the axes mask {axes} needs one entry per data dimension ({len(data)})")
+        else:
+            require_integral(self, 1, "axes")
+            value = value_of(self, 1)
+            if value is not None and data.rank_is_static:
+                for axis in value.reshape(-1):
+                    normalize_axis(self, int(axis), len(data))
+        self.set_output_type(0, self.get_input_element_type(0), data)
+
+    def evaluate(self, values):
+        return [reverse_values(values[0], values[1], self._attrs["mode"])]
+
+
+def reverse_values(data, axes, mode="index"):
+    axes = np.asarray(axes).reshape(-1)
+    if mode == "mask":
+        axes = np.flatnonzero(axes)
+    return np.flip(data, tuple(sorted({int(a) % max(data.ndim, 1) for a in axes})))
+
+
 @register_op
 class Roll(Op):
     """Roll-7: elements shifted cyclically by ``shift`` along ``axes`` (a scalar shift applies to

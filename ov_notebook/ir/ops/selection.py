@@ -1,4 +1,4 @@
-"""Selecting and locating elements: Select-1, NonZero-3, OneHot-1/16."""
+"""Selecting and locating elements: Select-1, NonZero-3, Bucketize-3, OneHot-1/16."""
 from __future__ import annotations
 
 import numpy as np
@@ -73,6 +73,39 @@ class NonZero(Op):
 def nonzero_values(data, output_type: Type):
     data = data.reshape(1) if data.ndim == 0 else data
     return np.stack(np.nonzero(data)).astype(output_type.to_dtype()).reshape(data.ndim, -1)
+
+
+@register_op
+class Bucketize(Op):
+    """Bucketize-3: for each element, the index of its bucket among the sorted ``buckets``
+    boundaries; ``with_right_bound`` puts a value equal to a boundary in the bucket on its left."""
+
+    type_name = "Bucketize"
+    version = "opset3"
+    inputs_spec = ("data", "buckets")
+    attrs = (Attr("output_type", "type", Type.i64), Attr("with_right_bound", "bool", True))
+
+    def infer(self):
+        output_type = self._attrs["output_type"]
+        if output_type not in (Type.i32, Type.i64):
+            self.fail(f"output_type must be i32 or i64, got {output_type}")
+        for index, what in ((0, "data"), (1, "buckets")):
+            if self.get_input_element_type(index) is Type.boolean:
+                self.fail(f"{what} (input {index}) must be numeric, got boolean")
+        buckets = self.get_input_partial_shape(1)
+        if buckets.rank_is_static and len(buckets) != 1:
+            self.fail(f"buckets must be a 1-D tensor, got shape {buckets}")
+        self.set_output_type(0, output_type, self.get_input_partial_shape(0))
+
+    def evaluate(self, values):
+        return [bucketize_values(*values, self._attrs["output_type"],
+                                 self._attrs["with_right_bound"])]
+
+
+def bucketize_values(data, buckets, output_type: Type, with_right_bound=True):
+    side = "left" if with_right_bound else "right"  # left: boundaries < x; right: <= x
+    return np.searchsorted(np.asarray(buckets).reshape(-1), data, side=side).astype(
+        output_type.to_dtype())
 
 
 # ----------------------------------------------------------------------------------------------

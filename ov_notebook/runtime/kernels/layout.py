@@ -1,8 +1,8 @@
-"""Kernels of Pad, Roll, ReverseSequence, DepthToSpace, SpaceToDepth, ShuffleChannels."""
+"""Kernels of Pad, Reverse, Roll, ReverseSequence, DepthToSpace, SpaceToDepth, ShuffleChannels."""
 from __future__ import annotations
 
 from ...ir.ops.layout import depth_to_space_values, pad_values, reverse_sequence_values, \
-    roll_values, shuffle_channels_values, space_to_depth_values
+    reverse_values, roll_values, shuffle_channels_values, space_to_depth_values
 from . import kernel
 from .shape_ops import readonly
 
@@ -11,6 +11,11 @@ from .shape_ops import readonly
 def pad(data, pads_begin, pads_end, pad_value=None, *, pad_mode="constant"):  # Pad-1/12
     # only cropping (negative pads) is a view of the input
     return readonly(pad_values(data, pads_begin, pads_end, pad_mode, pad_value), data)
+
+
+@kernel("Reverse")
+def reverse(data, axes, *, mode="index"):  # Reverse-1
+    return readonly(reverse_values(data, axes, mode), data)
 
 
 @kernel("Roll")

@@ -1,9 +1,9 @@
-"""Kernels of Select, NonZero, OneHot."""
+"""Kernels of Select, NonZero, Bucketize, OneHot."""
 from __future__ import annotations
 
 import numpy as np
 
-from ...ir.ops.selection import nonzero_values, one_hot_values
+from ...ir.ops.selection import bucketize_values, nonzero_values, one_hot_values
 from . import kernel
 
 
@@ -15,6 +15,11 @@ def select(condition, then_value, else_value, *, auto_broadcast="numpy"):  # Sel
 @kernel("NonZero")
 def non_zero(data, *, output_type):  # NonZero-3
     return nonzero_values(data, output_type)
+
+
+@kernel("Bucketize")
+def bucketize(data, buckets, *, output_type, with_right_bound=True):  # Bucketize-3
+    return bucketize_values(data, buckets, output_type, with_right_bound)
 
 
 @kernel("OneHot")
