@@ -154,3 +154,12 @@ def test_bad_inputs_are_rejected():
 ])
 def test_round_trip(build, shapes):
     assert_round_trip(build, *shapes)
+
+
+def test_huge_outputs_are_not_computed_during_shape_inference():
+    """Known small inputs, enormous outputs: the shape is inferred, the value is left unknown."""
+    huge = [ops.broadcast(np.float32(1), np.array([20000, 20000], I64)),
+            ops.range(0, 10**9, 1, "i64"), ops.eye(np.int64(30000), np.int64(30000), np.int64(0), "f32"),
+            ops.tile(np.ones(4096, np.float32), np.array([10**5], I64))]
+    for node in huge:
+        assert node.get_output_partial_shape(0).is_static and node.output(0)._desc.value is None

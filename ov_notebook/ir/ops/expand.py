@@ -13,7 +13,7 @@ from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
 from ..types import Type
 from ._util import broadcast_numpy, dims_of, merge_types, require_integral, value_of
-from .shape_ops import _as_dimension, _interval, _times
+from .shape_ops import _as_dimension, _interval, _times, small_output
 
 BROADCAST_MODES = ("numpy", "explicit", "bidirectional", "pdpd")
 
@@ -116,6 +116,8 @@ class Broadcast(Op):
         return PartialShape(target)
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         mapping = values[2] if len(values) == 3 else None
         return [np.array(broadcast_values(values[0], values[1], mapping, self._mode()))]
 
@@ -172,6 +174,8 @@ class Tile(Op):
                                                for d, r in zip(dims, repeats)])
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         return [tile_values(values[0], values[1])]
 
 
@@ -243,6 +247,8 @@ class Range(Op):
         self.set_output_type(0, output_type, [count])
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         return [range_values(*values, self._attrs["output_type"])]
 
 
@@ -265,6 +271,8 @@ class Range1(Op):
         self.set_output_type(0, output_type, [count])
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         return [range_values(*values, self.get_output_element_type(0))]
 
 
@@ -315,6 +323,8 @@ class Eye(Op):
         self.set_output_type(0, output_type, batch + [rows, columns])
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         batch = values[3] if len(values) == 4 else ()
         return [eye_values(values[0], values[1], values[2], batch, self._attrs["output_type"])]
 

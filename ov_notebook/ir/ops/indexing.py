@@ -10,6 +10,7 @@ import numpy as np
 from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
 from ._util import dims_of, normalize_axis, require_integral, value_of
+from .shape_ops import small_output
 
 
 def normalized_indices(indices, length):
@@ -111,6 +112,8 @@ class _GatherBase(Op):
         self.set_output_type(0, element_type, shape)
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         data, indices, axis = values
         return [gather_values(data, indices, int(axis.reshape(-1)[0]), self._batch_dims())]
 
@@ -252,6 +255,8 @@ class _GatherNDBase(Op):
         self.set_output_type(0, element_type, shape)
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         batch_dims = self._attrs["batch_dims"]
         return [gather_nd_values(values[0], values[1], batch_dims, self.flatten_batch)]
 

@@ -9,7 +9,7 @@ from ..shape import Dimension, PartialShape
 from ._slice_util import bounds_of
 from ._util import normalize_axis, require_integral, value_of
 from .expand import _require_vector
-from .shape_ops import _MAX
+from .shape_ops import _MAX, small_output
 
 PAD_MODES = ("constant", "edge", "reflect", "symmetric")
 
@@ -68,6 +68,8 @@ class _PadBase(Op):
                 self.fail(f"edge padding needs a non-empty axis {axis}")
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         pad_value = values[3] if len(values) == 4 else None
         return [pad_values(values[0], values[1], values[2], self._attrs["pad_mode"], pad_value)]
 

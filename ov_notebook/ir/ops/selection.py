@@ -8,6 +8,7 @@ from ..shape import Dimension, PartialShape
 from ..types import Type
 from ._util import AUTO_BROADCAST, broadcast_shapes, dims_of, merge_types, normalize_axis, \
     require_integral, value_of
+from .shape_ops import small_output
 
 _INF = -1
 
@@ -155,6 +156,8 @@ class _OneHotBase(Op):
         self.set_output_type(0, element_type, shape)
 
     def evaluate(self, values):
+        if not small_output(self):
+            return None
         mode = self._attrs.get("negative_indices_mode", "ignore_negative")
         return [one_hot_values(*values, self._attrs["axis"], mode)]
 

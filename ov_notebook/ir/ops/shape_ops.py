@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..node import Attr, Op, register_op
+from ..node import EVALUATE_LIMIT, Attr, Op, register_op
 from ..shape import Dimension, PartialShape
 from ._slice_util import fail
 from ._util import dims_of, require_integral, value_of
@@ -41,6 +41,13 @@ def _pass_dims(node, count):
     if len(shape) == 1 and not shape[0] == count:
         return None
     return dims
+
+
+def small_output(node) -> bool:
+    """Whether output 0 is static and small enough to compute during shape inference; ops whose
+    output can dwarf their inputs (Broadcast, Tile, Range...) check it before evaluating."""
+    shape = node.get_output_partial_shape(0)
+    return shape.is_static and int(np.prod(shape.to_list())) <= EVALUATE_LIMIT
 
 
 # ----------------------------------------------------------------------------------------------
