@@ -159,7 +159,8 @@ SHAPES = [
     Case("Concat", "opset1", [P([2, 3]), P([2, 2]), W(2, 1)], axis=-1),
     Case("Split", "opset1", [P([4, 6]), C(1)], num_splits=3),
     Case("VariadicSplit", "opset1", [P([4, 6]), C(1), C([1, -1, 3])]),
-    Case("Broadcast", "opset1", [P([3, 1]), C([2, 3, 4])], mode="numpy"),
+    # OpenVINO's Broadcast-1 always has axes_mapping (u8 0 outside explicit mode): so has the case
+    Case("Broadcast", "opset1", [P([3, 1]), C([2, 3, 4]), C(0, np.uint8)], mode="numpy"),
     Case("Broadcast", "opset3", [P([3, 1]), C([2, 1, 4])], mode="bidirectional"),
     Case("Tile", "opset1", [P([2, 3]), C([2, 1])]),
     Case("Range", "opset1", [C(1.0), C(7.0), C(1.5)]),
@@ -198,6 +199,8 @@ SELECTION = [
          index_element_type="i64"),
     Case("TopK", "opset11", [P([2, 5]), C(3)], axis=-1, mode="max", sort="value", stable=True),
     Case("CumSum", "opset3", [P([2, 3]), C(1)], exclusive=True, reverse=True),
+    Case("Bucketize", "opset3", [P([2, 5], low=-2, high=2), C([-1.0, 0.0, 0.5, 1.5])],
+         output_type="i32", with_right_bound=False),
 ]
 
 LAYOUT = [
@@ -211,6 +214,7 @@ LAYOUT = [
     Case("ReverseSequence", "opset1", [P([3, 4, 2]), C([4, 2, 1], np.int32)], batch_axis=0,
          seq_axis=1),
     Case("Roll", "opset7", [P([3, 4]), C([1, -2]), C([0, 1])]),
+    Case("Reverse", "opset1", [P([2, 3, 4]), C([True, False, True])], mode="mask"),
 ]
 
 REDUCTION = (

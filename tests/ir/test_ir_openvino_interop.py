@@ -45,17 +45,8 @@ def test_openvino_runs_our_ir(case, compress, tmp_path):
                          what=case.id)
 
 
-# Ops whose IR as OpenVINO writes it our op spec does not read yet, with why (their owners know).
-OPENVINO_WRITES_DIFFERENTLY = {
-    "Broadcast-opset1": "OpenVINO's Broadcast-1 always has the axes_mapping input (u8 0 when "
-                        "the mode is not explicit); ir/ops/expand.py refuses it",
-}
-
-
 @pytest.mark.parametrize("case", active_cases(), ids=lambda c: c.id)
 def test_ir_written_by_openvino_reads_back(case, tmp_path):
-    if case.id in OPENVINO_WRITES_DIFFERENTLY:
-        pytest.xfail(OPENVINO_WRITES_DIFFERENTLY[case.id])
     model, _ = case.build()
     ov.save_model(model, tmp_path / "ours.xml", compress_to_fp16=False)
     openvino.save_model(CORE.read_model(tmp_path / "ours.xml"), tmp_path / "theirs.xml",
