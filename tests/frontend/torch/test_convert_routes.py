@@ -306,3 +306,25 @@ def test_spec_resnet50_torch_export_and_pt2(resnet50, tmp_path):
     path = str(tmp_path / "exported_program.pt2")
     torch.export.save(exported_model, path)
     assert signature(ov.convert_model(path)) == signature(ov_model)
+
+
+class WritesThroughViews(nn.Module):
+    def forward(self, x):
+        mask = x.new_zeros((4, 4))
+        mask[1:3, 0:2] = 5.0  # slice of a slice, filled
+        mask[0] += 1  # select, updated in place
+        mask[:, -1] *= 3
+        y = x.clone()
+        y.relu_()  # in place on a whole tensor
+        return x + mask, y
+
+
+@pytest.mark.parametrize("route", ["export", "trace"])
+def test_in_place_writes_reach_the_viewed_tensor(route, request):
+    if route == "trace":
+        request.getfixturevalue("force_trace")
+    x = torch.randn(4, 4)
+    converted = ov.convert_model(WritesThroughViews(), example_input=x)
+    expected = WritesThroughViews()(x)
+    for ours, reference in zip(ov.compile_model(converted)(x).values(), expected):
+        np.testing.assert_allclose(ours, reference.numpy(), atol=1e-6)

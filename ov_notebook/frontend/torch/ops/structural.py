@@ -248,6 +248,11 @@ def length(ctx):  # aten::len.t(t[] a) -> int; aten::len.Tensor(Tensor t) -> int
     return _element(ctx, ops.shape_of(value).output(0), 0)
 
 
+@_structural("prim::alias_write")
+def alias_write(ctx):  # the decoder's: an alias of a tensor was written in place; the tensor
+    return ctx.input(0)  # takes the written value
+
+
 @_structural("prim::NumToTensor", "aten::ScalarImplicit", "aten::list")
 def number_to_tensor(ctx):  # prim::NumToTensor(Scalar a) -> Tensor: already a 0-d value
     value = _value(ctx, ctx.node.args[0])
