@@ -28,11 +28,13 @@ def test_gather_matches_openvino(shape, data, index_type, out_of_range):
     axis = data.draw(st.integers(0, rank - 1))
     batch_dims = data.draw(st.integers(0, axis))
     index_shape = shape[:batch_dims] + data.draw(st.lists(st.integers(1, 3), max_size=2))
+    folded = batch_dims and 1 in shape[:batch_dims]
+    # out-of-range indices give zeros on the CPU plugin; the reference (folding) differs
+    out_of_range = out_of_range and not folded
     low, high = (-2 * shape[axis], 2 * shape[axis]) if out_of_range else (-shape[axis], shape[axis] - 1)
     indices = np.random.default_rng(rank).integers(low, high + 1, size=index_shape).astype(index_type)
     if data.draw(st.booleans()):
         axis -= rank
-    folded = batch_dims and 1 in shape[:batch_dims]
     if data.draw(st.booleans()) and batch_dims:
         batch_dims -= len(index_shape)
 

@@ -5,11 +5,8 @@ import numpy as np
 
 from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
-from ._slice_util import fail
+from ._movement import INT64_MAX as _MAX, as_dimension, fail, interval
 from ._util import dims_of, merge_types, normalize_axis, require_integral, value_of
-from .shape_ops import _as_dimension, _interval
-
-_MAX = 2**63 - 1
 
 
 @register_op
@@ -44,9 +41,9 @@ class Concat(Op):
                 self.fail(f"all inputs must have the same rank: input {index} has shape {shape}, "
                           f"input 0 has rank {rank}")
             merged = self._merge(merged, shape, axis, index)
-            part_low, part_high = _interval(shape[axis])
+            part_low, part_high = interval(shape[axis])
             low, high = low + part_low, min(high + part_high, _MAX)
-        merged[axis] = _as_dimension((low, high))
+        merged[axis] = as_dimension((low, high))
         self.set_output_type(0, element_type, merged)
 
     def _merge(self, merged, shape, axis, index):

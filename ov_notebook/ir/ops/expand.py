@@ -12,8 +12,8 @@ import numpy as np
 from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
 from ..types import Type
+from ._movement import as_dimension, interval, small_output, times
 from ._util import broadcast_numpy, dims_of, merge_types, require_integral, value_of
-from .shape_ops import _as_dimension, _interval, _times, small_output
 
 BROADCAST_MODES = ("numpy", "explicit", "bidirectional", "pdpd")
 
@@ -170,7 +170,7 @@ class Tile(Op):
         if repeats is None:
             return self.set_output_type(0, element_type, PartialShape.dynamic(rank))
         repeats = [Dimension(1)] * (rank - count) + repeats
-        self.set_output_type(0, element_type, [_as_dimension(_times(_interval(d), _interval(r)))
+        self.set_output_type(0, element_type, [as_dimension(times(interval(d), interval(r)))
                                                for d, r in zip(dims, repeats)])
 
     def evaluate(self, values):

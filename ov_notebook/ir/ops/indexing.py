@@ -9,8 +9,8 @@ import numpy as np
 
 from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
+from ._movement import small_output
 from ._util import dims_of, normalize_axis, require_integral, value_of
-from .shape_ops import small_output
 
 
 def normalized_indices(indices, length):

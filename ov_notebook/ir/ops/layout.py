@@ -6,10 +6,9 @@ import numpy as np
 
 from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
-from ._slice_util import bounds_of
+from ._movement import INT64_MAX as _MAX, bounds_of, small_output
 from ._util import normalize_axis, require_integral, value_of
 from .expand import _require_vector
-from .shape_ops import _MAX, small_output
 
 PAD_MODES = ("constant", "edge", "reflect", "symmetric")
 

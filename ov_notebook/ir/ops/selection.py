@@ -6,9 +6,9 @@ import numpy as np
 from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
 from ..types import Type
+from ._movement import small_output
 from ._util import AUTO_BROADCAST, broadcast_shapes, dims_of, merge_types, normalize_axis, \
     require_integral, value_of
-from .shape_ops import small_output
 
 _INF = -1
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..node import EVALUATE_LIMIT, Attr, Op, register_op
+from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
-from ._slice_util import fail
+from ._movement import INT64_MAX as _MAX, as_dimension, fail, interval, times
 from ._util import dims_of, require_integral, value_of
 
-_INF = -1  # an unbounded upper limit, as Dimension.max_length reports it
-_MAX = 2**63 - 1
 
 
 def _pattern_length(node, index):
@@ -43,32 +41,9 @@ def _pass_dims(node, count):
     return dims
 
 
-def small_output(node) -> bool:
-    """Whether output 0 is static and small enough to compute during shape inference; ops whose
-    output can dwarf their inputs (Broadcast, Tile, Range...) check it before evaluating."""
-    shape = node.get_output_partial_shape(0)
-    return shape.is_static and int(np.prod(shape.to_list())) <= EVALUATE_LIMIT
-
-
 # ----------------------------------------------------------------------------------------------
 # Reshape: the product bookkeeping follows OpenVINO's reshape_shape_inference.hpp
 # ----------------------------------------------------------------------------------------------
-def _interval(d):
-    return d.min_length, _MAX if d.max_length == _INF else d.max_length
-
-
-def _times(a, b):
-    """Interval product with OpenVINO's saturation: 0 times anything is 0, infinity sticks."""
-    def clip(x, y):
-        return 0 if 0 in (x, y) else (_MAX if _MAX in (x, y) else min(x * y, _MAX))
-    return clip(a[0], b[0]), clip(a[1], b[1])
-
-
-def _as_dimension(interval):
-    low, high = interval
-    return Dimension(low, _INF if high == _MAX else high)
-
-
 class _Product:
     """Input and output element counts as (static, dynamic) interval pairs."""
 
@@ -87,16 +62,16 @@ class _Product:
             if match is not None:
                 del outs[match]
             elif d.is_static:
-                static_in = _times(static_in, _interval(d))
+                static_in = times(static_in, interval(d))
             else:
-                dynamic_in = _times(dynamic_in, _interval(d))
+                dynamic_in = times(dynamic_in, interval(d))
         for d in outs:
             if d.is_static:
-                static_out = _times(static_out, _interval(d))
+                static_out = times(static_out, interval(d))
             else:
-                dynamic_out = _times(dynamic_out, _interval(d))
+                dynamic_out = times(dynamic_out, interval(d))
         if static_in != static_out:
-            dynamic_in, dynamic_out = _times(dynamic_in, static_in), _times(dynamic_out, static_out)
+            dynamic_in, dynamic_out = times(dynamic_in, static_in), times(dynamic_out, static_out)
         return static_in[0], static_out[0], dynamic_in, dynamic_out
 
 
@@ -116,7 +91,7 @@ def _resolve_minus_one(node, product):
     new_low = -(-low // out_high) if out_high != 0 else low
     if new_high != _MAX and new_low > new_high:
         node.fail("the non -1 output dimensions do not evenly divide the input dimensions")
-    return _as_dimension((new_low, new_high))
+    return as_dimension((new_low, new_high))
 
 
 def _reshape_pattern(node, pattern):

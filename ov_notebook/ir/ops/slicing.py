@@ -1,7 +1,7 @@
 """Slicing: Slice-8 and StridedSlice-1 (begin/end/new-axis/shrink/ellipsis masks).
 
 Both turn their inputs into a numpy basic index (slices, ints, ``None``, ``...``) so kernels return
-views. Start and stop are clamped the way OpenVINO clamps them (see ``_slice_util``). On partly
+views. Start and stop are clamped the way OpenVINO clamps them (see ``_movement``). On partly
 known start/stop values (shape subgraphs) the output dimensions are the intervals OpenVINO infers.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 
 from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
-from ._slice_util import INT64_MAX, bounds_of, fail, python_slice, sliced_dim
+from ._movement import INT64_MAX, bounds_of, fail, python_slice, sliced_dim
 from ._util import dims_of, require_integral, value_of
 
 

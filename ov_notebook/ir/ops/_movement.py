@@ -1,4 +1,7 @@
-"""Slice arithmetic shared by Slice-8 and StridedSlice-1: clamping at run time and interval shapes.
+"""Helpers shared by the data-movement ops: interval arithmetic on dimensions, slice clamping,
+the size guard of value evaluation, errors raised with or without a node.
+
+Slice-8 and StridedSlice-1 share the slice arithmetic: clamping at run time and interval shapes.
 
 OpenVINO clamps a slice's start and stop differently from Python for negative steps: a start before
 the first element is clamped to the first element (``[0..5)[-100:-200:-1]`` is ``[0]`` in OpenVINO,
@@ -11,12 +14,39 @@ logic follows OpenVINO's ``slice_shape_inference_utils.hpp`` so both infer the s
 """
 from __future__ import annotations
 
+import numpy as np
+
+from ..node import EVALUATE_LIMIT
 from ..shape import Dimension
 from ._util import dims_of
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
 _INF = -1  # OpenVINO's "infinite bound" marker for a dimension length
+
+
+def interval(d):
+    """``(lower, upper)`` of a Dimension, an unbounded upper as INT64_MAX (OpenVINO's s_max)."""
+    return d.min_length, INT64_MAX if d.max_length == _INF else d.max_length
+
+
+def times(a, b):
+    """Interval product with OpenVINO's saturation: 0 times anything is 0, infinity sticks."""
+    def clip(x, y):
+        return 0 if 0 in (x, y) else (INT64_MAX if INT64_MAX in (x, y) else min(x * y, INT64_MAX))
+    return clip(a[0], b[0]), clip(a[1], b[1])
+
+
+def as_dimension(bounds):
+    low, high = bounds
+    return Dimension(low, _INF if high == INT64_MAX else high)
+
+
+def small_output(node) -> bool:
+    """Whether output 0 is static and small enough to compute during shape inference; ops whose
+    output can dwarf their inputs (Broadcast, Tile, Range...) check it before evaluating."""
+    shape = node.get_output_partial_shape(0)
+    return shape.is_static and int(np.prod(shape.to_list())) <= EVALUATE_LIMIT
 
 
 def python_slice(length: int, start: int, stop: int, step: int) -> slice:
