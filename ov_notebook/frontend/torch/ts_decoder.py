@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..errors import ConversionError
 from .decoded import DecodedGraph, DecodedItem
 from .node_context import DecodedNode, TensorRef
+from .ts_views import VIEWS, parse_schema, write_back_items
 
 __all__ = ["decode_script_graph", "ModuleRef", "SCALAR_TYPE_CODES"]
 
@@ -22,16 +23,6 @@ _DTYPES = {"Float": "float32", "Double": "float64", "Half": "float16", "BFloat16
            "Bool": "bool"}
 SCALAR_TYPE_CODES = {"Byte": 0, "Char": 1, "Short": 2, "Int": 3, "Long": 4, "Half": 5,
                      "Float": 6, "Double": 7, "Bool": 11, "BFloat16": 15}
-# views an in-place write goes through to the viewed tensor (slices/selects by scatter)
-_VIEWS = {"aten::slice", "aten::select", "aten::detach", "aten::alias"}
-_ALIASES = {"aten::detach", "aten::alias"}
-_SCATTER_SCHEMAS = {
-    "aten::slice_scatter": "aten::slice_scatter(Tensor self, Tensor src, int dim=0, SymInt? "
-                           "start=None, SymInt? end=None, SymInt step=1) -> Tensor",
-    "aten::select_scatter": "aten::select_scatter(Tensor self, Tensor src, int dim, SymInt index)"
-                            " -> Tensor",
-    "aten::unsqueeze": "aten::unsqueeze(Tensor(a) self, int dim) -> Tensor(a)",
-}
 _SKIPPED = {"prim::RaiseException", "aten::warn", "prim::Print", "prim::SetAttr"}
 _UNPACKS = {"prim::ListUnpack", "prim::TupleUnpack"}
 
@@ -109,24 +100,11 @@ class _ScriptDecoder:
             rebinds = args[0].key  # in-place: later readers of the input see the result
         self.decoded.items.append(DecodedItem(decoded, keys, rebinds))
         self.set_outputs(outputs, [TensorRef(k) for k in keys])
-        if kind in _VIEWS and args and isinstance(args[0], TensorRef) and keys:
+        if kind in VIEWS and args and isinstance(args[0], TensorRef) and keys:
             self.views[keys[0]] = (args[0], kind, args)
         if rebinds is not None and keys:
-            self.write_back(rebinds, TensorRef(keys[0]), decoded)
-
-    def write_back(self, key, value, written):
-        """``key`` was written in place; when it is a view (``x[1:3] = v``, ``x[0] += 1``), the
-        tensors it views get the new values too, through slice/select scatters."""
-        while key in self.views:
-            base, kind, view_args = self.views[key]
-            if kind in _ALIASES:
-                items = [_alias_item(base, value, written)]
-            elif kind == "aten::select" and isinstance(view_args[2], int):
-                items = _select_as_slice_items(base, value, view_args, written)
-            else:
-                items = [_scatter_item(kind + "_scatter", base, value, view_args, written)]
-            self.decoded.items.extend(items)
-            key, value = base.key, TensorRef(items[-1].output_keys[0])
+            self.decoded.items.extend(write_back_items(self.views, rebinds, TensorRef(keys[0]),
+                                                       decoded))
 
     def schema(self, node):
         try:
@@ -134,7 +112,7 @@ class _ScriptDecoder:
         except RuntimeError:
             text = "(no schema)"
         if text not in self._schemas:
-            self._schemas[text] = _parse_schema(text)
+            self._schemas[text] = parse_schema(text)
         return self._schemas[text]
 
     def module_path(self, node) -> str:
@@ -147,50 +125,6 @@ class _ScriptDecoder:
             if path.startswith(self.prefix + "."):
                 return path[len(self.prefix) + 1:]
         return path
-
-
-def _alias_item(base, value, written):
-    """An item that rebinds ``base`` to ``value`` (written through an alias)."""
-    key = f"{written.name}.{base.key}.alias"
-    node = DecodedNode("prim::alias_write", key, [value], {}, ["self"], {}, written.module_path,
-                       written.module_type, None, 1)
-    return DecodedItem(node, [key], rebinds=base.key)
-
-
-def _scatter_item(scatter, base, value, view_args, written):
-    """``base`` with the view ``view_args`` of it replaced by ``value``; rebinds ``base``."""
-    key = f"{written.name}.{base.key}.scattered"
-    names, defaults, _ = _parse_schema(_SCATTER_SCHEMAS[scatter])
-    node = DecodedNode(scatter, key, [base, value] + list(view_args[1:]), {}, names, defaults,
-                       written.module_path, written.module_type, None, 1)
-    return DecodedItem(node, [key], rebinds=base.key)
-
-
-def _select_as_slice_items(base, value, view_args, written):
-    """``x[..., i, ...] = v`` as ``x[..., i:i+1, ...] = v.unsqueeze(dim)``: a slice scatter."""
-    dim, index = view_args[1], view_args[2]
-    key = f"{written.name}.{base.key}.unsqueezed"
-    names, defaults, _ = _parse_schema(_SCATTER_SCHEMAS["aten::unsqueeze"])
-    unsqueeze = DecodedNode("aten::unsqueeze", key, [value, dim], {}, names, defaults,
-                            written.module_path, written.module_type, None, 1)
-    slice_args = [base, dim, index, None if index == -1 else index + 1, 1]
-    scatter = _scatter_item("aten::slice_scatter", base, TensorRef(key), slice_args, written)
-    return [DecodedItem(unsqueeze, [key]), scatter]
-
-
-def _parse_schema(text):
-    import torch
-
-    if text == "(no schema)":
-        return [], {}, set()
-    try:
-        schema = torch._C.parse_schema(text)
-    except RuntimeError:
-        return [], {}, set()
-    names = [a.name for a in schema.arguments]
-    defaults = {a.name: a.default_value for a in schema.arguments if a.has_default_value()}
-    kwarg_only = {a.name for a in schema.arguments if a.kwarg_only}
-    return names, defaults, kwarg_only
 
 
 def _meta(value):
