@@ -329,3 +329,33 @@ def test_zero_dim_tensor_inputs():
     assert str(converted.input(1).get_partial_shape()) == "[]"
     np.testing.assert_allclose(ov.compile_model(converted)([np.ones(3, np.float32),
                                                              np.float32(4.0)])[0], [4, 4, 4])
+
+
+@pytest.fixture(scope="module")
+def tiny_bert():
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(0)
+    config = transformers.BertConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2,
+                                     num_attention_heads=2, intermediate_size=64,
+                                     max_position_embeddings=64)
+    return transformers.BertModel(config).eval()
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_transformer_with_dict_inputs_model_output_and_dynamic_dims(route, tiny_bert, request):
+    example = {"input_ids": torch.randint(0, 100, (2, 8)),
+               "attention_mask": torch.ones(2, 8, dtype=torch.long)}
+    converted = _convert(tiny_bert, route, request, example_input=example,
+                         input={"input_ids": [-1, -1], "attention_mask": [-1, -1]})
+    inputs, outputs = signature(converted)
+    assert inputs == [(["input_ids"], "[?,?]", "i64", "input_ids"),
+                      (["attention_mask"], "[?,?]", "i64", "attention_mask")]
+    assert outputs == [(["last_hidden_state"], '["last_hidden_state"]'),
+                       (["pooler_output"], '["pooler_output"]')]
+    ids, mask = torch.randint(0, 100, (3, 5)), torch.ones(3, 5, dtype=torch.long)
+    mask[0, 3:] = 0
+    result = ov.compile_model(converted).infer_structured(input_ids=ids, attention_mask=mask)
+    with torch.no_grad():
+        expected = tiny_bert(input_ids=ids, attention_mask=mask)
+    assert_same_structure(result, {"last_hidden_state": expected.last_hidden_state,
+                                   "pooler_output": expected.pooler_output})
