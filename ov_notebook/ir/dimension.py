@@ -135,23 +135,25 @@ class Dimension:
         return self._intersect(Dimension._coerce(other))
 
     def broadcast_merge(self, other) -> "Dimension | None":
-        """The result of numpy-broadcasting two dimensions, or None where they cannot broadcast."""
+        """The result of numpy-broadcasting two dimensions, or None where they cannot broadcast.
+
+        As OpenVINO: a dimension that may be 1 at run time lets the other one through, so
+        ``[1..3]`` with ``[2..5]`` is ``[2..5]``; when both may be 1 the result spans both.
+        """
         other = Dimension._coerce(other)
         if self.is_static and self._min == 1:
             return Dimension(other)
         if other.is_static and other._min == 1:
             return Dimension(self)
-        if self.is_static and other.is_static:
-            return Dimension(self) if self._min == other._min else None
-        merged = self._intersect(other)
-        if merged is not None:
-            return merged
-        # one of them may still be 1 at run time
-        if self._contains(1):
+        mine, theirs = self._contains(1), other._contains(1)
+        if mine and theirs:
+            high = -1 if -1 in (self._max, other._max) else max(self._max, other._max)
+            return Dimension(min(self._min, other._min), high)
+        if mine:
             return Dimension(other)
-        if other._contains(1):
+        if theirs:
             return Dimension(self)
-        return None
+        return self._intersect(other)
 
     @staticmethod
     def _coerce(value) -> "Dimension":

@@ -161,3 +161,34 @@ def test_shape_matches_openvino():
     assert str(Shape([])) == "[]" and Shape(PartialShape([2, 2])) == [2, 2]
     with pytest.raises(ValueError):
         Shape([1, -1])
+
+
+_INTERVALS = [(1, 1), (3, 3), (0, -1), (1, 3), (2, 5), (1, -1), (2, -1), (0, 5), (4, 8), (0, 1)]
+
+
+@pytest.mark.parametrize("left", _INTERVALS)
+@pytest.mark.parametrize("right", _INTERVALS)
+def test_broadcast_of_intervals_matches_openvino(left, right):
+    """Element-wise shape inference on interval dims: a dim that may be 1 lets the other through."""
+    import openvino
+    import openvino.opset13 as reference_ops
+
+    from ov_notebook import opset as ops
+
+    def reference():
+        a = reference_ops.parameter(openvino.PartialShape([openvino.Dimension(*left)]), openvino.Type.f32)
+        b = reference_ops.parameter(openvino.PartialShape([openvino.Dimension(*right)]), openvino.Type.f32)
+        return str(reference_ops.add(a, b).get_output_partial_shape(0))
+
+    def ours():
+        a = ops.parameter([Dimension(*left)], Type.f32)
+        b = ops.parameter([Dimension(*right)], Type.f32)
+        return str(ops.add(a, b).get_output_partial_shape(0))
+
+    try:
+        expected = reference()
+    except RuntimeError:
+        with pytest.raises(Exception, match="broadcast"):
+            ours()
+        return
+    assert ours() == expected
