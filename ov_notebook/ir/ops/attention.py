@@ -6,20 +6,6 @@ from ..shape import Dimension, PartialShape
 from ..types import Type
 
 
-def _broadcast_merge(a: Dimension, b: Dimension):
-    """OpenVINO's Dimension::broadcast_merge: when both may be 1 the union of the intervals,
-    when one may be 1 the other, else their intersection (None when empty)."""
-    a_low, a_high = a.get_interval()
-    b_low, b_high = b.get_interval()
-    a_one = a_low <= 1 and (a_high == -1 or a_high >= 1)
-    b_one = b_low <= 1 and (b_high == -1 or b_high >= 1)
-    if a_one and b_one:
-        return Dimension(min(a_low, b_low), -1 if -1 in (a_high, b_high) else max(a_high, b_high))
-    if a_one or b_one:
-        return Dimension(b if a_one else a)
-    return a.merge(b)
-
-
 def _broadcast(batch: PartialShape, other: PartialShape):
     """Numpy broadcast of two batch shapes (``batch`` None: the first one); None when they
     cannot broadcast."""
@@ -30,12 +16,12 @@ def _broadcast(batch: PartialShape, other: PartialShape):
     rank = max(len(batch), len(other))
     left = [Dimension(1)] * (rank - len(batch)) + list(batch)
     right = [Dimension(1)] * (rank - len(other)) + list(other)
-    dims = [_broadcast_merge(a, b) for a, b in zip(left, right)]
+    dims = [a.broadcast_merge(b) for a, b in zip(left, right)]
     return None if any(d is None for d in dims) else PartialShape(dims)
 
 
 def _merge(dim: Dimension, other: Dimension, node, what):
-    merged = _broadcast_merge(dim, other)
+    merged = dim.broadcast_merge(other)
     if merged is None:
         node.fail(f"{what} shape is not compatible with the other inputs ({dim} vs {other})")
     return merged
