@@ -9,6 +9,8 @@ positionally, and they are moved to ``kwargs`` by schema name as FX has them.
 """
 from __future__ import annotations
 
+import re
+
 
 from ..errors import ConversionError
 from .decoded import DecodedGraph, DecodedItem
@@ -23,6 +25,7 @@ _DTYPES = {"Float": "float32", "Double": "float64", "Half": "float16", "BFloat16
            "Bool": "bool"}
 SCALAR_TYPE_CODES = {"Byte": 0, "Char": 1, "Short": 2, "Int": 3, "Long": 4, "Half": 5,
                      "Float": 6, "Double": 7, "Bool": 11, "BFloat16": 15}
+_HIERARCHY = re.compile(r"([^.()]+)\(([^()]*)\)")  # "name(Type)" segments of a call hierarchy
 _SKIPPED = {"prim::RaiseException", "aten::warn", "prim::Print", "prim::SetAttr"}
 _UNPACKS = {"prim::ListUnpack", "prim::TupleUnpack"}
 
@@ -116,9 +119,14 @@ class _ScriptDecoder:
         return self._schemas[text]
 
     def module_path(self, node) -> str:
+        """Traced nodes name their module in the scope (``__module.layer1/__module.layer1.0``);
+        scripted ones in their call hierarchy (``layer1(Sequential).0(BasicBlock)``)."""
         scope = node.scopeName() or ""
         last = scope.split("/")[-1]
         path = last[len("__module."):] if last.startswith("__module.") else ""
+        if not path and hasattr(node, "getModuleHierarchy"):
+            path = ".".join(name for name, kind in _HIERARCHY.findall(node.getModuleHierarchy())
+                            if name not in ("SELF", "UNKNOWN_INSTANCE"))  # methods, functions
         if self.prefix:
             if path == self.prefix:
                 return ""

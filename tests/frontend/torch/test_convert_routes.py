@@ -196,12 +196,17 @@ def test_files_that_are_not_models(name, message, tmp_path):
 
 
 # --- rt_info, weights, memory ---------------------------------------------------------------
-@pytest.mark.parametrize("route", ["export", "trace"])
+@pytest.mark.parametrize("route", ["export", "trace", "script", "traced-module"])
 def test_nodes_carry_module_paths(route, tiny_resnet, request):
     model, x = tiny_resnet
     if route == "trace":
         request.getfixturevalue("force_trace")
-    converted = ov.convert_model(model, example_input=x)
+    if route == "script":
+        converted = ov.convert_model(model)
+    elif route == "traced-module":
+        converted = ov.convert_model(torch.jit.trace(model, x), example_input=x)
+    else:
+        converted = ov.convert_model(model, example_input=x)
     tagged = {}
     for node in converted.get_ordered_ops():
         info = node.rt_info
