@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 
 from ...ir import structure
-from ..errors import ConversionError, UnsupportedOpsError
 from ...ir.shape import PartialShape
+from ..errors import ConversionError, UnsupportedOpsError
 from .converter import convert_graph
 from .decoded import torch_type
 from .input_spec import check_against_example, parse_input, resolve_specs
 from .registry import find_translator
-from .routes import WRAPPED, module_types
+from .routes import WRAPPED, eval_mode, module_types
 
 __all__ = ["convert_torch", "ConversionError", "UnsupportedOpsError"]
 
@@ -45,21 +45,29 @@ def convert_torch(input_model, input=None, output=None, example_input=None, exte
 
         model = load_model_file(os.fspath(model), example_input, log)
     parsed = parse_input(input)
-    if isinstance(model, torch.export.ExportedProgram):
-        decoded, specs = _from_program(model, parsed, log, example_input)
-    elif not isinstance(model, (torch.nn.Module, torch.jit.ScriptFunction)):
-        raise ConversionError(f"cannot convert a {type(model).__name__}; expected a torch.nn.Module, "
-                              "torch.jit.ScriptModule, torch.jit.ScriptFunction or "
-                              "torch.export.ExportedProgram")
-    elif example_input is not None and not isinstance(model, (torch.jit.ScriptModule,
-                                                              torch.jit.ScriptFunction)):
-        decoded, specs = _from_example(model, example_input, parsed, log)
-    else:  # scripted code is converted from its own graph; the example gives shapes and types
-        decoded, specs = _from_script(model, parsed, log, example_input)
+    with eval_mode(model):  # as OpenVINO: dropout off, batch norm on its running statistics
+        decoded, specs = _decode(model, parsed, example_input, log)
     converted = convert_graph(decoded, specs, share_weights, log)
     log(f"done: {len(converted.inputs)} input(s), {len(converted.outputs)} output(s), "
         f"{len(converted.get_ordered_ops())} operations (route: {decoded.route})")
     return converted
+
+
+def _decode(model, parsed, example_input, log):
+    """``(DecodedGraph, per-input InputSpec)`` of ``model`` by the route its form takes."""
+    import torch
+
+    if isinstance(model, torch.export.ExportedProgram):
+        return _from_program(model, parsed, log, example_input)
+    if not isinstance(model, (torch.nn.Module, torch.jit.ScriptFunction)):
+        raise ConversionError(f"cannot convert a {type(model).__name__}; expected a torch.nn.Module, "
+                              "torch.jit.ScriptModule, torch.jit.ScriptFunction or "
+                              "torch.export.ExportedProgram")
+    if example_input is not None and not isinstance(model, (torch.jit.ScriptModule,
+                                                            torch.jit.ScriptFunction)):
+        return _from_example(model, example_input, parsed, log)
+    # scripted code is converted from its own graph; the example gives shapes and types
+    return _from_script(model, parsed, log, example_input)
 
 
 def _reject_options(output, extension):
@@ -93,10 +101,6 @@ def _from_program(program, parsed, log, example_input=None):
 def _from_example(model, example_input, parsed, log):
     from .example_input import prepare_example, signature_of
 
-    import torch
-
-    if isinstance(model, torch.nn.Module):
-        model.eval()  # as OpenVINO: dropout off, batch norm uses its running statistics
     args, kwargs, tree, leaves = prepare_example(example_input, signature_of(model))
     specs = resolve_specs(parsed, structure.leaf_names(tree))
     leaves = _apply_specs(leaves, specs, structure.leaf_names(tree))

@@ -120,7 +120,7 @@ def trace_graph(model, input_tree, leaves):
     """``(graph, module, output_tree)`` of ``model`` traced through FlatCall, frozen."""
     import torch
 
-    wrapper = FlatCall(model, input_tree).eval()
+    wrapper = FlatCall(model, input_tree).eval()  # the model is in eval mode already
     with _quiet(), torch.no_grad():
         traced = torch.jit.trace(wrapper, tuple(leaves), check_trace=False, strict=False)
     graph, module = _frozen_graph(traced)
@@ -155,6 +155,23 @@ def _frozen_graph(module):
             return graph, frozen
         except RuntimeError:
             return module.inlined_graph, module  # GetAttr chains are resolved by the decoder
+
+
+@contextlib.contextmanager
+def eval_mode(model):
+    """``model`` in eval mode while its graph is captured; each submodule's mode is restored."""
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        yield
+        return
+    modes = [(module, module.training) for module in model.modules()]
+    model.eval()
+    try:
+        yield
+    finally:
+        for module, training in modes:
+            module.training = training
 
 
 def module_types(model) -> dict:

@@ -195,6 +195,21 @@ def test_files_that_are_not_models(name, message, tmp_path):
         ov.convert_model(str(path))
 
 
+@pytest.mark.parametrize("route", ["export", "trace", "script"])
+def test_conversion_uses_eval_mode_and_restores_the_mode(route, tiny_resnet, request):
+    model, x = tiny_resnet
+    if route == "trace":
+        request.getfixturevalue("force_trace")
+    model.train()
+    model.layer1[1].eval()
+    try:
+        converted = ov.convert_model(model, example_input=None if route == "script" else x)
+        assert model.training and model.layer1[0].bn1.training and not model.layer1[1].training
+    finally:
+        model.eval()
+    _check(converted, model, x)
+
+
 # --- rt_info, weights, memory ---------------------------------------------------------------
 @pytest.mark.parametrize("route", ["export", "trace", "script", "traced-module"])
 def test_nodes_carry_module_paths(route, tiny_resnet, request):
