@@ -171,7 +171,7 @@ def _translate(item, values, route="torchscript"):
                               f"{exc}") from exc
     result = _normalize(result)
     _store(item, result, values, context)
-    _stamp(result, first_new_id, node)
+    _stamp(result, first_new_id, node, name_nodes=route == "export")
 
 
 _ABSENT = object()
@@ -268,11 +268,13 @@ def _outputs_in(result):
             yield from _outputs_in(value)
 
 
-def _stamp(result, first_new_id, node):
+def _stamp(result, first_new_id, node, name_nodes):
+    """rt_info on every node made for ``node``; the nodes producing its results take its name
+    when ``name_nodes`` (FX names are unique and readable; TorchScript's are ``%19``)."""
     info = {"module_path": node.module_path or "", "module_type": node.module_type or "",
             "source_op": node.op, "source_node": node.name}
     stack = [output.get_node() for output in _outputs_in(result)]
-    for producer in stack:
+    for producer in stack if name_nodes else ():
         if producer._id > first_new_id and producer._friendly_name is None:
             producer.set_friendly_name(node.name)
     seen = set()
