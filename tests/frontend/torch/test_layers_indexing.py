@@ -63,6 +63,9 @@ PADS = {
                          lambda: (randn(1, 2, 4, 5),)),
     "replication_pad1d": (lambda: torch.nn.ReplicationPad1d(2), lambda: (randn(1, 2, 5),)),
     "zero_pad2d": (lambda: torch.nn.ZeroPad2d((1, 1, 0, 2)), lambda: (randn(1, 2, 4, 5),)),
+    # Swin pads to a multiple of the window; traced, the amount is computed from x.size()
+    "pad_to_multiple": (lambda: Lambda(lambda x: F.pad(x, (0, 0, 0, (4 - x.shape[1] % 4) % 4))),
+                        x3),
     "pad_int": (lambda: Lambda(lambda x: F.pad(x, (1, 1), value=7)), lambda: (randint(0, 5, 2, 3),)),
 }
 
@@ -103,6 +106,23 @@ class _SliceAssign(torch.nn.Module):
         return x + mask
 
 
+class _PaddedSliceAssign(torch.nn.Module):
+    """Swin's mask for real: the mask's size is computed from the input's (at run time when
+    traced), and slices are assigned with negative bounds."""
+
+    def forward(self, x):
+        rows = x.shape[0] + (4 - x.shape[0] % 4) % 4
+        mask = x.new_zeros((rows, x.shape[1]))
+        mask[-2:, 1:] = 5.0
+        mask[:1, ::2] = -1.0
+        return mask.sum(0) + x
+
+
 @pytest.mark.parametrize("route", ["export", "trace"])
 def test_slice_assignment(route):
     check_layer(_SliceAssign(), (randn(4, 4),), route)
+
+
+@pytest.mark.parametrize("route", ["export", "trace"])
+def test_slice_assignment_computed_size(route):
+    check_layer(_PaddedSliceAssign(), (randn(6, 5),), route)

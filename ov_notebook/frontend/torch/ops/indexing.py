@@ -6,8 +6,8 @@ import numpy as np
 from .... import opset as ops
 from ....ir.types import Type
 from ..registry import translator
-from ._common import (as_list, i64, normalize_axis, out, rank_of, result_type,
-                      shape_of, static_rank, to_type)
+from ._common import (as_list, dims_of, i64, known_arg, normalize_axis, out, rank_of,
+                      result_type, shape_of, sizes_input, static_rank, to_type)
 
 _INT64_MAX = np.iinfo(np.int64).max
 _INT64_MIN = np.iinfo(np.int64).min
@@ -176,47 +176,71 @@ def slice_scatter(ctx):
     #   SymInt? end=None, SymInt step=1) -> Tensor: self with self[start:end:step] = src on dim
     value, source = ctx.input(0), ctx.input(1)
     axis = normalize_axis(ctx, ctx.arg(2, "dim", 0), static_rank(ctx, value))
-    length = _axis_length(ctx, value, axis)
-    start, end = ctx.arg(3, "start", None), ctx.arg(4, "end", None)
-    positions = np.arange(length)[slice(start, end, ctx.arg(5, "step", 1))]
     source = to_type(source, value.get_element_type())
-    return out(ops.scatter_update(value, i64(positions), source, i64(axis)))
+    return out(ops.scatter_update(value, _slice_positions(ctx, value, axis), source, i64(axis)))
+
+
+def _slice_positions(ctx, value, axis):
+    """The indices ``range(size)[start:end:step]`` along ``axis``; Slice applies Python's
+    clamping of the bounds, so sizes and bounds known only at run time work too."""
+    length = value.get_partial_shape()[axis]
+    bounds = [known_arg(ctx, i, n) for i, n in ((3, "start"), (4, "end"), (5, "step"))]
+    if length.is_static and all(ctx.is_none(i, n) or b is not None for b, (i, n) in zip(
+            bounds, ((3, "start"), (4, "end"), (5, "step")))):
+        return i64(np.arange(length.get_length())[slice(*bounds)])
+    size = out(ops.squeeze(dims_of(value, [axis]), i64([0])))
+    positions = ops.range(i64(0), size, i64(1), "i64")
+    return out(ops.slice(positions, _bound(ctx, 3, "start", 0), _bound(ctx, 4, "end", _INT64_MAX),
+                         _bound(ctx, 5, "step", 1), i64([0])))
 
 
 _PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge",
               "circular": None}
 
 
-def pad(ctx, value, pads, mode, fill=None):
-    """torch's pad list (last axis first, begin/end pairs) as Pad-12 over every axis."""
-    rank = static_rank(ctx, value)
-    pairs = len(pads) // 2
-    begins, ends = [0] * rank, [0] * rank
-    for i in range(pairs):
-        begins[rank - 1 - i], ends[rank - 1 - i] = pads[2 * i], pads[2 * i + 1]
+def _pad_amounts(ctx, index, name, rank):
+    """Pad-12's pads_begin/pads_end from torch's pad list (last axis first, begin/end pairs);
+    a list computed at run time (TorchScript's Swin pads to a window multiple) is gathered."""
+    pads = known_arg(ctx, index, name)
+    if pads is not None:
+        begins, ends = [0] * rank, [0] * rank
+        for i in range(len(pads) // 2):
+            begins[rank - 1 - i], ends[rank - 1 - i] = pads[2 * i], pads[2 * i + 1]
+        return i64(begins), i64(ends)
+    flat = sizes_input(ctx, index, name)
+    pairs = flat.get_partial_shape()[0].get_length() // 2
+    leading = [i64([0] * (rank - pairs))] if rank > pairs else []
+    return [out(ops.concat(leading + [out(ops.gather(flat, i64(
+        [2 * (pairs - 1 - axis) + side for axis in range(pairs)]), i64(0)))], 0))
+        for side in (0, 1)]
+
+
+def pad(ctx, value, index, name, mode, fill=None):
+    """Pad-12 of ``value`` by the torch pad list in argument ``index``/``name``."""
     if _PAD_MODES.get(mode) is None:
         ctx.fail(f"padding mode {mode!r} is not supported (constant, reflect, replicate)")
+    begins, ends = _pad_amounts(ctx, index, name, static_rank(ctx, value))
     fill_value = None
     if mode == "constant":
         fill_value = to_type(ctx.const_like(0 if fill is None else fill, value),
                              value.get_element_type())
-    return out(ops.pad(value, i64(begins), i64(ends), _PAD_MODES[mode], fill_value))
+    return out(ops.pad(value, begins, ends, _PAD_MODES[mode], fill_value))
 
 
 @translator("aten.pad", "aten::pad")
 def pad_(ctx):  # aten::pad(Tensor self, SymInt[] pad, str mode="constant", float? value=None)
-    return pad(ctx, ctx.input(0), ctx.arg(1, "pad"), ctx.arg(2, "mode", "constant"),
+    return pad(ctx, ctx.input(0), 1, "pad", ctx.arg(2, "mode", "constant"),
                ctx.arg(3, "value", None))
 
 
 @translator("aten.constant_pad_nd", "aten::constant_pad_nd")
 def constant_pad_nd(ctx):  # aten::constant_pad_nd(Tensor self, SymInt[] pad, Scalar value=0)
-    return pad(ctx, ctx.input(0), ctx.arg(1, "pad"), "constant", ctx.arg(2, "value", 0))
+    return pad(ctx, ctx.input(0), 1, "pad", "constant", ctx.arg(2, "value", 0))
 
 
 def _pad_family(mode):
     def translate(ctx):  # aten::reflection_pad2d(Tensor self, SymInt[4] padding) -> Tensor
-        return pad(ctx, ctx.input(0), ctx.arg(1, "padding"), mode)
+        return pad(ctx, ctx.input(0), 1, "padding", mode)
     translate.__name__ = f"{mode}_pad"
     return translate
 
