@@ -2,8 +2,8 @@
 
 * ``torch.nn.Module`` with ``example_input``: torch.export (non-strict), falling back to
   torch.jit.trace when export fails; without ``example_input``: torch.jit.script.
-* ``torch.jit.ScriptModule``/``ScriptFunction``: traced through a flat wrapper with
-  ``example_input``, else converted from their frozen graph.
+* ``torch.jit.ScriptModule``/``ScriptFunction``: converted from their frozen graph;
+  ``example_input`` gives the shapes and element types of the inputs.
 * ``torch.export.ExportedProgram``, and files: ``.pt2`` (torch.export.save) and ``.pt``
   (torch.jit.save, ``example_input`` required).
 
@@ -37,8 +37,6 @@ def convert_torch(input_model, input=None, output=None, example_input=None, exte
     """
     _reject_options(output, extension)
     log = _logger(verbose)
-    import torch
-
     model = input_model
     if isinstance(model, (str, os.PathLike)):
         from .loading import load_model_file
@@ -92,7 +90,7 @@ def _from_program(program, parsed, log, example_input=None):
 
     if example_input is not None:
         log("example_input is not used for an ExportedProgram: it already has its inputs")
-    log("running decompositions on the ExportedProgram")
+    log("route: ExportedProgram (decomposed where an op has no translator or writes in place)")
     decoded = decode_exported_program(decompose(program), name="ExportedProgram")
     specs = resolve_specs(parsed, _input_names(decoded))
     return decoded, specs
@@ -172,10 +170,10 @@ def _trace(model, tree, leaves, log):
 
 
 def _from_script(model, parsed, log, example_input=None):
+    import torch
+
     from .routes import script_graph
     from .ts_decoder import decode_script_graph
-
-    import torch
 
     scripted = isinstance(model, (torch.jit.ScriptModule, torch.jit.ScriptFunction))
     log("route: TorchScript graph" if scripted else "route: torch.jit.script (no example_input)")
@@ -207,11 +205,12 @@ def _static_dims(shape):
 
 
 def _name_of(model) -> str:
-    for attribute in ("original_name", "name"):
-        value = getattr(model, attribute, None)
-        if isinstance(value, str) and value:
-            return value
-    return type(model).__name__
+    """The model's class name (a ScriptModule's original class, a ScriptFunction's name)."""
+    import torch
+
+    if isinstance(model, torch.jit.ScriptFunction):
+        return model.name
+    return getattr(model, "original_name", None) or type(model).__name__
 
 
 def _input_names(decoded):
