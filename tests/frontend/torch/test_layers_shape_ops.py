@@ -53,3 +53,17 @@ SHAPES = {
 @pytest.mark.parametrize("make_module, make_inputs, route", cases(SHAPES))
 def test_shape_op(make_module, make_inputs, route):
     check_layer(make_module(), make_inputs(), route)
+
+
+AS_STRIDED = {
+    "as_strided_restride": (lambda: Lambda(lambda x: torch.as_strided(x.mean((-1, -2), True),
+                                                                      (2, 3, 1, 1),
+                                                                      (3, 1, 3, 3))), x4),
+    "as_strided_windows": (lambda: Lambda(lambda x: torch.as_strided(x, (3, 4), (2, 1), 1)),
+                           lambda: (randn(12),)),
+}
+
+
+@pytest.mark.parametrize("make_module, make_inputs, route", cases(AS_STRIDED))
+def test_as_strided(make_module, make_inputs, route):
+    check_layer(make_module(), make_inputs(), route)

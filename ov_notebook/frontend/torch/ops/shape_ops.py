@@ -185,3 +185,29 @@ def numel(ctx):  # aten::numel(Tensor self) -> int
 @translator("aten.type_as", "aten::type_as")
 def type_as(ctx):  # aten::type_as(Tensor self, Tensor other) -> Tensor
     return to_type(ctx.input(0), ctx.input(1).get_element_type())
+
+
+def _contiguous_strides(sizes):
+    strides, step = [], 1
+    for size in reversed(sizes):
+        strides.append(step)
+        step *= size
+    return strides[::-1]
+
+
+@translator("aten.as_strided", "aten::as_strided")
+def as_strided(ctx):
+    # aten::as_strided(Tensor(a) self, SymInt[] size, SymInt[] stride, SymInt? storage_offset=None)
+    # Indexes the input as if it were contiguous storage, which it is in the graphs that use it
+    # (core ATen's adaptive_avg_pool2d decomposition restrides the [N, C, 1, 1] mean).
+    value = ctx.input(0)
+    sizes, strides = list(ctx.arg(1, "size")), list(ctx.arg(2, "stride"))
+    offset = ctx.arg(3, "storage_offset", None) or 0
+    relevant = [(s, d) for s, d, c in zip(sizes, strides, _contiguous_strides(sizes)) if s != 1]
+    if offset == 0 and all(d == c for (s, d), c in zip(relevant, _contiguous_strides(
+            [s for s, _ in relevant]))):
+        return out(ops.reshape(value, i64(sizes), False))  # the same elements, in order
+    grids = np.meshgrid(*[np.arange(s) * d for s, d in zip(sizes, strides)], indexing="ij")
+    flat_index = offset + sum(grids) if grids else np.array(offset)
+    flat = ops.reshape(value, i64([-1]), False)
+    return out(ops.gather(flat, i64(flat_index), i64(0)))
