@@ -224,8 +224,32 @@ def value_tree(value, leaves, leaf_types=None):
         return structure.sequence("tuple", [value_tree(v, leaves, leaf_types) for v in value])
     if isinstance(value, (bool, int, float, str)):
         return structure.const(value)
+    children = _container_children(value)
+    if children is not None:
+        return value_tree(children, leaves, leaf_types)
     raise ConversionError(f"cannot flatten a value of type {type(value).__name__} in the "
                           "model's inputs or outputs; expected tensors, tuples, lists and dicts")
+
+
+def _container_children(value):
+    """A tuple/dict view of another container: a type registered with torch's pytree (as
+    torch.export flattens it), or a transformers cache (its legacy tuple of tuples)."""
+    from torch.utils import _pytree
+
+    node = _pytree.SUPPORTED_NODES.get(type(value))
+    if node is not None:
+        children, context = node.flatten_fn(value)
+        if isinstance(context, (list, tuple)) and len(context) == len(children) and \
+                all(isinstance(k, str) for k in context):
+            return dict(zip(context, children))
+        return tuple(children)
+    if callable(getattr(value, "to_legacy_cache", None)):
+        return value.to_legacy_cache()
+    layers = getattr(value, "layers", None)  # transformers >= 4.56 caches: per-layer keys/values
+    if isinstance(layers, (list, tuple)) and all(hasattr(layer, "keys") and
+                                                 hasattr(layer, "values") for layer in layers):
+        return tuple((layer.keys, layer.values) for layer in layers)
+    return None
 
 
 def _warn_about_none(tree):

@@ -359,3 +359,30 @@ def test_transformer_with_dict_inputs_model_output_and_dynamic_dims(route, tiny_
         expected = tiny_bert(input_ids=ids, attention_mask=mask)
     assert_same_structure(result, {"last_hidden_state": expected.last_hidden_state,
                                    "pooler_output": expected.pooler_output})
+
+
+class _CacheLayer:
+    def __init__(self, keys, values):
+        self.keys, self.values = keys, values
+
+
+class _Cache:  # shaped like a transformers DynamicCache: per-layer keys and values
+    def __init__(self, layers):
+        self.layers = layers
+
+
+class ReturnsCache(torch.nn.Module):
+    def forward(self, x):
+        return {"logits": x * 2, "past_key_values": _Cache([_CacheLayer(x + 1, x - 1)])}
+
+
+def test_cache_objects_in_outputs_flatten_to_tuples():
+    x = _t(2, 3)
+    converted = ov.convert_model(ReturnsCache(), example_input=x)
+    assert route_of(converted) == "torchscript"  # torch.export cannot return the cache object
+    _, outputs = signature(converted)
+    assert outputs == [(["logits"], '["logits"]'),
+                       (["past_key_values.0.0"], '["past_key_values"][0][0]'),
+                       (["past_key_values.0.1"], '["past_key_values"][0][1]')]
+    result = ov.compile_model(converted).infer_structured(x)
+    assert_same_structure(result, {"logits": x * 2, "past_key_values": ((x + 1, x - 1),)})
