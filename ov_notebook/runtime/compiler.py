@@ -7,6 +7,7 @@ import threading
 from ..ir.graph import clone_model
 from ..ir.model import Model
 from .memory import keep_freed_memory
+from .parallel import thread_budget
 from .passes import run_passes
 from .plan import Plan
 
@@ -89,10 +90,11 @@ class ThreadedPlan:
         self.applied_passes = []
 
     def run(self, feeds, timings=None):
-        if self.threads <= 0:
-            return self.plan.run(feeds, timings)
-        _BLAS_THREADS.enter(self.threads)
-        try:
-            return self.plan.run(feeds, timings)
-        finally:
-            _BLAS_THREADS.leave()
+        with thread_budget(self.threads):  # for kernels that split numpy work over threads
+            if self.threads <= 0:
+                return self.plan.run(feeds, timings)
+            _BLAS_THREADS.enter(self.threads)
+            try:
+                return self.plan.run(feeds, timings)
+            finally:
+                _BLAS_THREADS.leave()

@@ -120,3 +120,33 @@ def test_weights_are_never_written():
         results = compiled(np.zeros(3, np.float32))
         np.testing.assert_array_equal(results[0], [1, 0, 3])
         np.testing.assert_array_equal(results[1], weights)
+
+
+# --- intra-op parallelism: chunks of epilogues and depthwise convs on helper threads -----------
+def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
+    from ov_notebook.runtime import parallel
+    from ov_notebook.runtime.kernels import _epilogue, fused
+
+    calls = []
+
+    def spy(count, function, threads=None):
+        calls.append(count)
+        return parallel.parallel_for(count, function, threads)
+
+    monkeypatch.setattr(_epilogue, "parallel_for", spy)
+    monkeypatch.setattr(fused, "parallel_for", spy)
+    x = ops.parameter([2, 32, 64, 64], np.float32, name="x")
+    depthwise = ops.group_convolution(x, rng.standard_normal((32, 1, 1, 3, 3), dtype=np.float32),
+                                      [1, 1], [1, 1], [1, 1], [1, 1])
+    y = ops.swish(ops.add(ops.add(depthwise, rng.standard_normal((1, 32, 1, 1), dtype=np.float32)), x))
+    pointwise = ops.convolution(y, rng.standard_normal((48, 32, 1, 1), dtype=np.float32),
+                                [1, 1], [0, 0], [0, 0], [1, 1])
+    z = ops.gelu(ops.add(pointwise, rng.standard_normal((1, 48, 1, 1), dtype=np.float32)))
+    model = ov.Model([z], [x])
+    value = rng.standard_normal((2, 32, 64, 64), dtype=np.float32)
+    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(value)[0]
+    assert calls == []
+    for threads in (2, 3):
+        compiled = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})
+        np.testing.assert_allclose(compiled(value)[0], single, rtol=1e-6, atol=1e-6)
+    assert len(calls) >= 4  # the depthwise conv and the pointwise epilogue, at 2 and 3 threads

@@ -2,107 +2,11 @@
 kernel (with its prepacked weights), then the epilogue in place on its freshly made output."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import get_kernel, kernel
-from ._fastmath import erf_f32, relu_, sigmoid_, swish_
-
-_SQRT_HALF = 1 / math.sqrt(2)
-_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
-
-
-def _gelu_erf(y):  # y * 0.5 * (1 + erf(y / sqrt(2)))
-    gate = np.multiply(y, y.dtype.type(_SQRT_HALF))
-    if gate.dtype == np.float32:
-        erf_f32(gate, out=gate)
-    else:  # f64 and f16 keep scipy's double-precision erf
-        from scipy.special import erf
-
-        erf(gate, out=gate)
-    gate += 1
-    gate *= y.dtype.type(0.5)
-    return np.multiply(y, gate, out=y)
-
-
-def _gelu_tanh(y):  # y * 0.5 * (1 + tanh(sqrt(2/pi) * (y + 0.044715 y^3)))
-    gate = np.multiply(y, y)
-    gate *= y.dtype.type(0.044715)
-    gate += 1
-    gate *= y
-    gate *= y.dtype.type(_SQRT_2_OVER_PI)
-    np.tanh(gate, out=gate)
-    gate += 1
-    gate *= y.dtype.type(0.5)
-    return np.multiply(y, gate, out=y)
-
-
-def _swish(beta):  # y * sigmoid(beta * y)
-    return lambda y: swish_(y, beta)
-
-
-def _hswish(y):  # y * min(max(y + 3, 0), 6) / 6
-    gate = y + y.dtype.type(3)
-    np.clip(gate, 0, 6, out=gate)
-    gate *= y.dtype.type(1 / 6)
-    return np.multiply(y, gate, out=y)
-
-
-def _hsigmoid(y):  # min(max(y + 3, 0), 6) / 6
-    y += y.dtype.type(3)
-    np.clip(y, 0, 6, out=y)
-    y *= y.dtype.type(1 / 6)
-    return y
-
-
-def _clamp(low, high):
-    return lambda y: np.clip(y, y.dtype.type(low), y.dtype.type(high), out=y)
-
-
-_ACTIVATIONS = {
-    "Relu": relu_,
-    "Sigmoid": sigmoid_,
-    "Tanh": lambda y: np.tanh(y, out=y),
-    "HSwish": _hswish,
-    "HSigmoid": _hsigmoid,
-}
-_BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply}
-
-
-def parse_post_ops(post_ops: str) -> tuple:
-    """``"add;Relu"`` -> ((np.add, True), (relu, False)): (function, reads an extra input)."""
-    program = []
-    for token in filter(None, post_ops.split(";")):
-        name, *params = token.split(":")
-        if name in _BINARY:
-            program.append((_BINARY[name], True))
-        elif name in _ACTIVATIONS:
-            program.append((_ACTIVATIONS[name], False))
-        elif name == "Clamp":
-            program.append((_clamp(float(params[0]), float(params[1])), False))
-        elif name == "Swish":
-            program.append((_swish(float(params[0]) if params else 1.0), False))
-        elif name == "Gelu":
-            program.append((_gelu_tanh if params and params[0] == "TANH" else _gelu_erf, False))
-        else:
-            raise ValueError(f"unknown epilogue step {token!r}")
-    return tuple(program)
-
-
-def apply_epilogue(y: np.ndarray, program, extras) -> np.ndarray:
-    """Run ``program`` on ``y`` in place (``y`` must be a fresh array the caller owns)."""
-    extras = iter(extras)
-    for function, reads_input in program:
-        if not reads_input:
-            y = function(y)
-            continue
-        other = next(extras)
-        if other.ndim <= y.ndim and np.broadcast_shapes(y.shape, other.shape) == y.shape:
-            function(y, other, out=y)
-        else:  # a dynamic shape broadcast y to something bigger: no room in place
-            y = function(y, other).astype(y.dtype, copy=False)
-    return y
+from ..parallel import chunk_bounds, current_threads, parallel_for
+from ._epilogue import apply_epilogue, parse_post_ops, run_epilogue
 
 
 def _owned_result(y, inputs):
@@ -192,19 +96,66 @@ def _convolve(x, packed, extras, program, bias, strides, dilations, pads_begin, 
               auto_pad="explicit"):
     """Prepacked convolution; bias and epilogue run inside, on its fresh NC... output."""
     from ...ir.ops.convolution import resolve_pads
-    from .convolution import convolve
 
     dilations = list(dilations) or [1] * (x.ndim - 2)
     begin, end = resolve_pads(auto_pad, x.shape[2:], packed.kernel_shape, strides, dilations,
                               pads_begin, pads_end)
-    grown = []  # apply_epilogue returns a new array only when a dynamic broadcast grew y
+    geometry = (strides, dilations, begin, end)
+    if packed.kind == "depthwise" and current_threads() > 1 and \
+            x.size >= 2 * PARALLEL_CHANNELS_MIN and packed.groups > 1:
+        return _depthwise_in_parallel(x, packed, extras, program, bias, geometry)
+    return _convolve_with_epilogue(x, packed, extras, program, bias, geometry)
+
+
+def _convolve_with_epilogue(x, packed, extras, program, bias, geometry):
+    from .convolution import convolve
+
+    grown = []  # run_epilogue returns a new array only when a dynamic broadcast grew y
 
     def epilogue(y):
-        result = apply_epilogue(y, program, extras)
+        result = run_epilogue(y, program, extras)
         if result is not y:
             grown.append(result)
-    y = convolve(x, packed, strides, dilations, begin, end, bias=bias, epilogue=epilogue)
+    y = convolve(x, packed, *geometry, bias=bias, epilogue=epilogue)
     return grown[0] if grown else y
+
+
+# input elements below which a depthwise conv is not worth splitting over threads
+PARALLEL_CHANNELS_MIN = 1 << 16
+
+
+def _channel_slice(packed, start, stop):
+    """The depthwise filters of channels [start, stop) (matrix [taps, G, O/G])."""
+    from .convolution import PackedWeights
+
+    per_out = packed.out_channels // packed.groups
+    return PackedWeights("depthwise", packed.matrix[:, start:stop], stop - start,
+                         (stop - start) * per_out, stop - start, packed.kernel_shape)
+
+
+def _depthwise_in_parallel(x, packed, extras, program, bias, geometry):
+    """Channels of a depthwise conv are independent: threads take slices of them, each running
+    the convolution, bias and epilogue on its slice and copying it into the output."""
+    from .convolution import convolve
+
+    bounds = chunk_bounds(packed.groups, 4 * current_threads())
+    parts = [None] * len(bounds)
+    per_out = packed.out_channels // packed.groups
+
+    def run_chunk(index):  # the epilogue runs on the slice while it is still in cache
+        start, stop = bounds[index]
+        part = convolve(x[:, start:stop], _channel_slice(packed, start, stop), *geometry,
+                        bias=None if bias is None else bias[start * per_out:stop * per_out])
+        full = (x.shape[0], packed.out_channels) + part.shape[2:]
+        if all(e.ndim <= len(full) and np.broadcast_shapes(full, e.shape) == full for e in extras):
+            channels = (slice(None), slice(start * per_out, stop * per_out))
+            part = apply_epilogue(part, program, [np.broadcast_to(e, full)[channels] for e in extras])
+            parts[index] = (part, True)
+        else:
+            parts[index] = (part, False)
+    parallel_for(len(bounds), run_chunk)
+    y = np.concatenate([p for p, _ in parts], axis=1) if len(parts) > 1 else parts[0][0]
+    return y if all(done for _, done in parts) else run_epilogue(y, program, extras)
 
 
 def _fused_kernel(anchor_type, anchor_inputs=2):
@@ -219,7 +170,7 @@ def _fused_kernel(anchor_type, anchor_inputs=2):
         y = _owned_result(get_kernel(anchor_type).function(*anchor_args, **attrs), anchor_args)
         if bias is not None:  # per channel: axis 1 of a convolution, the last axis of a MatMul
             y += bias if anchor_type == "MatMul" else bias.reshape((-1,) + (1,) * (y.ndim - 2))
-        return apply_epilogue(y, program, extras)
+        return run_epilogue(y, program, extras)
 
     run.__name__ = f"fused_{anchor_type.lower()}"
     return run
