@@ -386,3 +386,24 @@ def test_cache_objects_in_outputs_flatten_to_tuples():
                        (["past_key_values.0.1"], '["past_key_values"][0][1]')]
     result = ov.compile_model(converted).infer_structured(x)
     assert_same_structure(result, {"logits": x * 2, "past_key_values": ((x + 1, x - 1),)})
+
+
+class SizeArithmetic(torch.nn.Module):
+    def forward(self, x):
+        batch, length = x.shape[0], x.shape[1]
+        pairs = x.reshape(batch * length // 2, 2, -1).sum(-1)
+        return pairs * (length - 1) + x.shape[-1] / 2
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_sizes_computed_from_dynamic_dimensions(route, request):
+    # FX: aten.sym_size and operator.mul/floordiv/sub on SymInts; TorchScript: aten::size, ints
+    model = SizeArithmetic()
+    converted = _convert(model, route, request, example_input=_t(2, 4, 3), input=[[-1, -1, 3]])
+    if route == "export":
+        ops = {n.rt_info.get("source_op") for n in converted.get_ordered_ops()}
+        assert {"aten.sym_size.int", "operator.mul", "operator.floordiv"} <= ops
+    compiled = ov.compile_model(converted)
+    for shape in [(3, 4, 3), (1, 6, 3)]:
+        x = _t(*shape)
+        np.testing.assert_allclose(compiled(x)[0], model(x).numpy(), atol=1e-5)
