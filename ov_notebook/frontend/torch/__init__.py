@@ -46,6 +46,7 @@ def convert_torch(input_model, input=None, output=None, example_input=None, exte
     with eval_mode(model):  # as OpenVINO: dropout off, batch norm on its running statistics
         decoded, specs = _decode(model, parsed, example_input, log)
     converted = convert_graph(decoded, specs, share_weights, log)
+    _refine_unranked_inputs(converted)
     log(f"done: {len(converted.inputs)} input(s), {len(converted.outputs)} output(s), "
         f"{len(converted.get_ordered_ops())} operations (route: {decoded.route})")
     return converted
@@ -66,6 +67,27 @@ def _decode(model, parsed, example_input, log):
         return _from_example(model, example_input, parsed, log)
     # scripted code is converted from its own graph; the example gives shapes and types
     return _from_script(model, parsed, log, example_input)
+
+
+def _refine_unranked_inputs(model):
+    """Inputs of unknown rank (scripted without example_input) that feed a convolution take
+    its rank and input channels, as OpenVINO infers ``[?,3,?,?]`` for an image model."""
+    changed = False
+    for parameter in model.get_parameters():
+        if parameter.get_partial_shape().rank_is_static:
+            continue
+        for target in parameter.output(0).get_target_inputs():
+            node = target.get_node()
+            if node.get_type_name() != "Convolution" or target.get_index() != 0:
+                continue
+            weights = node.get_input_partial_shape(1)
+            if weights.rank_is_static and weights[1].is_static:
+                dims = [-1, weights[1].get_length()] + [-1] * (len(weights) - 2)
+                parameter.set_partial_shape(PartialShape(dims))
+                changed = True
+                break
+    if changed:
+        model.validate_nodes_and_infer_types()
 
 
 def _reject_options(output, extension):

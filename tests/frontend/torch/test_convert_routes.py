@@ -127,6 +127,8 @@ def test_script_module_without_example(tiny_resnet):
     model, x = tiny_resnet
     converted = ov.convert_model(torch.jit.script(model))
     assert route_of(converted) == "torchscript"
+    # rank and channels from the first convolution, as OpenVINO gives them
+    assert str(converted.input(0).get_partial_shape()) == "[?,3,?,?]"
     _check(converted, model, x)
 
 
@@ -300,7 +302,13 @@ def resnet50():
 def test_spec_resnet50_without_example(resnet50):
     ov_model = ov.convert_model(resnet50)
     assert route_of(ov_model) == "torchscript"
-    assert str(ov_model.output(0).get_partial_shape()).endswith(",1000]")
+    assert str(ov_model.input(0).get_partial_shape()) == "[?,3,?,?]"
+    assert str(ov_model.output(0).get_partial_shape()) == "[?,1000]"
+    x = torch.rand(1, 3, 64, 64)
+    with torch.no_grad():
+        expected = resnet50.eval()(x)
+    np.testing.assert_allclose(ov.compile_model(ov_model)(x)[0], expected.numpy(), atol=1e-4,
+                               rtol=1e-4)
 
 
 @pytest.mark.slow
@@ -311,7 +319,7 @@ def test_spec_resnet50_with_example_and_inference(resnet50):
     compiled_model = ov.compile_model(ov_model)
     prediction = torch.tensor(compiled_model(batch)[0]).squeeze(0).softmax(0)
     with torch.no_grad():
-        expected = resnet50(batch)
+        expected = resnet50.eval()(batch)
     np.testing.assert_allclose(compiled_model(batch)[0], expected.numpy(), atol=1e-4, rtol=1e-4)
     assert prediction.argmax().item() == expected.squeeze(0).softmax(0).argmax().item()
 
