@@ -173,12 +173,14 @@ def selu(x, alpha, lambda_):  # lambda * (x if x > 0 else alpha * (exp(x) - 1))
 
 
 # --- binary ------------------------------------------------------------------------------------
-def _binary(type_name, ufunc):
+def _binary(type_name, ufunc, boolean_result=False):
     @kernel(type_name, inplace=True)
     def run(a, b, *, auto_broadcast="numpy", out=None):
         if auto_broadcast == "none" and a.shape != b.shape:
             raise ValueError(f"shapes {a.shape} and {b.shape} differ and auto_broadcast is 'none'")
-        target = _into(out, a.shape, a.dtype) if a.shape == b.shape or b.ndim <= a.ndim else None
+        # a comparison of floats must not be written into the float buffer it read
+        dtype = np.dtype(np.bool_) if boolean_result else a.dtype
+        target = _into(out, a.shape, dtype) if a.shape == b.shape or b.ndim <= a.ndim else None
         if target is not None and np.broadcast_shapes(a.shape, b.shape) == a.shape:
             return ufunc(a, b, out=target)
         result = ufunc(a, b)
@@ -230,7 +232,7 @@ for _name, _fn in {"Equal": np.equal, "NotEqual": np.not_equal, "Less": np.less,
                    "LessEqual": np.less_equal, "Greater": np.greater,
                    "GreaterEqual": np.greater_equal, "LogicalAnd": np.logical_and,
                    "LogicalOr": np.logical_or, "LogicalXor": np.logical_xor}.items():
-    _binary(_name, _fn)
+    _binary(_name, _fn, boolean_result=True)
 
 
 # --- type conversion -----------------------------------------------------------------------
