@@ -6,8 +6,7 @@ opset, as ONNX operator versioning works.
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from ..._plugins import import_submodules
 
 __all__ = ["onnx_op", "find_onnx_translator", "registered_onnx_ops"]
 
@@ -55,6 +54,4 @@ def _load_all():
     _loaded = True
     from . import ops
 
-    for module in pkgutil.iter_modules(ops.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{ops.__name__}.{module.name}")
+    import_submodules(ops)

@@ -6,8 +6,7 @@ FX/ExportedProgram names look like ``aten.add.Tensor`` (an overload) and TorchSc
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from ..._plugins import import_submodules
 
 __all__ = ["translator", "find_translator", "registered_translators"]
 
@@ -75,6 +74,4 @@ def _load_all():
     _loaded = True
     from . import ops
 
-    for module in pkgutil.iter_modules(ops.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{ops.__name__}.{module.name}")
+    import_submodules(ops)

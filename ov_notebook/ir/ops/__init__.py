@@ -1,9 +1,7 @@
 """The operation set, one module per family; importing this package registers every op."""
-import importlib
-import pkgutil
+import sys
 
+from ..._plugins import import_submodules
 from . import core  # noqa: F401  (Parameter, Constant, Result first)
 
-for _module in pkgutil.iter_modules(__path__):
-    if not _module.name.startswith("_"):
-        importlib.import_module(f"{__name__}.{_module.name}")
+import_submodules(sys.modules[__name__])
