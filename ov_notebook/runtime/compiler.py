@@ -1,4 +1,4 @@
-"""From a Model to an executable Plan: clone, run the graph passes, plan memory, limit threads."""
+"""From a Model to an executable Plan: clone, run the graph passes, plan memory, set threads."""
 from __future__ import annotations
 
 import contextlib
@@ -81,7 +81,10 @@ def thread_limit(threads: int):
 
 
 class ThreadedPlan:
-    """A Plan run under the configured thread limit."""
+    """A Plan run with BLAS single-threaded and a budget of ``threads`` for the runtime's own
+    intra-op parallelism (``kernels/_tiling.py``, ``parallel.py``): the fused ops split their
+    GEMMs and epilogues over threads themselves, which stays fast when the machine is busier
+    than its cores, where BLAS's own worker hand-off stalls for whole scheduler slices."""
 
     def __init__(self, plan: Plan, threads: int):
         self.plan = plan
@@ -90,10 +93,8 @@ class ThreadedPlan:
         self.applied_passes = []
 
     def run(self, feeds, timings=None):
-        with thread_budget(self.threads):  # for kernels that split numpy work over threads
-            if self.threads <= 0:
-                return self.plan.run(feeds, timings)
-            _BLAS_THREADS.enter(self.threads)
+        with thread_budget(self.threads):
+            _BLAS_THREADS.enter(1)
             try:
                 return self.plan.run(feeds, timings)
             finally:

@@ -5,6 +5,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ov_notebook as ov
 from ov_notebook import opset as ops
@@ -122,10 +124,44 @@ def test_weights_are_never_written():
         np.testing.assert_array_equal(results[1], weights)
 
 
-# --- intra-op parallelism: chunks of epilogues and depthwise convs on helper threads -----------
+# --- intra-op parallelism: chunks of fused convs, MatMuls and epilogues on helper threads ------
+def _conv(rng, data, out_channels, in_channels, kernel, stride=1, groups=None):
+    pad = kernel // 2
+    shape = ((groups, out_channels // groups, in_channels // groups) if groups
+             else (out_channels, in_channels)) + (kernel, kernel)
+    weights = rng.standard_normal(shape, dtype=np.float32) * 0.2
+    build = ops.group_convolution if groups else ops.convolution
+    return build(data, weights, [stride] * 2, [pad] * 2, [pad] * 2, [1, 1])
+
+
+def _bias(rng, channels):
+    return rng.standard_normal((1, channels, 1, 1), dtype=np.float32)
+
+
+def split_models(rng):
+    """One model per way the runtime splits work: (name, model, input shape)."""
+    x = ops.parameter([1, 64, 64, 64], np.float32, name="x")
+    depthwise = ops.swish(ops.add(ops.add(_conv(rng, x, 64, 64, 3, groups=64), _bias(rng, 64)), x))
+    pointwise = ops.gelu(ops.add(_conv(rng, depthwise, 48, 64, 1), _bias(rng, 48)))
+    dense = ops.relu(ops.add(_conv(rng, pointwise, 40, 48, 3, stride=2), _bias(rng, 40)))
+    batch = ops.parameter([6, 16, 24, 24], np.float32, name="batch")
+    batched = ops.hswish(_conv(rng, batch, 32, 16, 3))
+    tokens = ops.parameter([2, 64, 256], np.float32, name="tokens")
+    wide = ops.add(ops.matmul(tokens, rng.standard_normal((512, 256), dtype=np.float32) * 0.1,
+                              False, True), rng.standard_normal(512, dtype=np.float32))
+    tall = ops.parameter([2048, 256], np.float32, name="tall")
+    narrow = ops.add(ops.matmul(tall, rng.standard_normal((256, 64), dtype=np.float32), False, False),
+                     rng.standard_normal(64, dtype=np.float32))
+    return [("_by_output_rows _pointwise_by_rows _depthwise_by_channels", ov.Model([dense], [x]),
+             (1, 64, 64, 64)),
+            ("_by_batch", ov.Model([batched], [batch]), (6, 16, 24, 24)),
+            ("matmul columns", ov.Model([ops.gelu(wide)], [tokens]), (2, 64, 256)),
+            ("matmul rows", ov.Model([ops.relu(narrow)], [tall]), (2048, 256))]
+
+
 def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
     from ov_notebook.runtime import parallel
-    from ov_notebook.runtime.kernels import _epilogue, fused
+    from ov_notebook.runtime.kernels import _epilogue, _tiling
 
     calls = []
 
@@ -134,19 +170,48 @@ def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
         return parallel.parallel_for(count, function, threads)
 
     monkeypatch.setattr(_epilogue, "parallel_for", spy)
-    monkeypatch.setattr(fused, "parallel_for", spy)
-    x = ops.parameter([2, 32, 64, 64], np.float32, name="x")
-    depthwise = ops.group_convolution(x, rng.standard_normal((32, 1, 1, 3, 3), dtype=np.float32),
-                                      [1, 1], [1, 1], [1, 1], [1, 1])
-    y = ops.swish(ops.add(ops.add(depthwise, rng.standard_normal((1, 32, 1, 1), dtype=np.float32)), x))
-    pointwise = ops.convolution(y, rng.standard_normal((48, 32, 1, 1), dtype=np.float32),
-                                [1, 1], [0, 0], [0, 0], [1, 1])
-    z = ops.gelu(ops.add(pointwise, rng.standard_normal((1, 48, 1, 1), dtype=np.float32)))
-    model = ov.Model([z], [x])
-    value = rng.standard_normal((2, 32, 64, 64), dtype=np.float32)
+    monkeypatch.setattr(_tiling, "parallel_for", spy)
+    splits = []
+    for split in ("_by_batch", "_pointwise_by_rows", "_depthwise_by_channels", "_by_output_rows"):
+        def spy_split(*args, _split=split, _original=getattr(_tiling, split)):
+            splits.append(_split)
+            return _original(*args)
+        monkeypatch.setattr(_tiling, split, spy_split)
+    for name, model, shape in split_models(rng):
+        value = rng.standard_normal(shape, dtype=np.float32)
+        calls.clear()
+        single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(value)[0]
+        assert calls == [], name
+        for threads in (2, 3):
+            compiled = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})
+            np.testing.assert_allclose(compiled(value)[0], single, rtol=1e-5, atol=1e-5,
+                                       err_msg=f"{name}, {threads} threads")
+        assert calls and max(calls) > 1, name
+        if name.startswith("_"):
+            assert set(splits) == set(name.split()), name
+        splits.clear()
+
+
+@settings(max_examples=30, deadline=None)
+@given(kernel=st.integers(1, 5), stride=st.integers(1, 3), dilation=st.integers(1, 2),
+       pads=st.tuples(st.integers(0, 3), st.integers(0, 3)), groups=st.sampled_from([1, 2, 16]),
+       auto_pad=st.sampled_from(["explicit", "same_upper", "same_lower", "valid"]),
+       size=st.tuples(st.integers(20, 44), st.integers(20, 44)), seed=st.integers(0, 999))
+def test_split_convolutions_match_for_any_geometry(kernel, stride, dilation, pads, groups, auto_pad,
+                                                   size, seed):
+    rng = np.random.default_rng(seed)
+    x = ops.parameter([1, 16, *size], np.float32, name="x")
+    if groups == 1:
+        weights = rng.standard_normal((32, 16, kernel, kernel), dtype=np.float32)
+        conv = ops.convolution(x, weights, [stride] * 2, [pads[0]] * 2, [pads[1]] * 2,
+                               [dilation] * 2, auto_pad)
+    else:
+        weights = rng.standard_normal((groups, 32 // groups, 16 // groups, kernel, kernel),
+                                      dtype=np.float32)
+        conv = ops.group_convolution(x, weights, [stride] * 2, [pads[0]] * 2, [pads[1]] * 2,
+                                     [dilation] * 2, auto_pad)
+    model = ov.Model([ops.relu(conv)], [x])
+    value = rng.standard_normal((1, 16, *size), dtype=np.float32)
     single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(value)[0]
-    assert calls == []
-    for threads in (2, 3):
-        compiled = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})
-        np.testing.assert_allclose(compiled(value)[0], single, rtol=1e-6, atol=1e-6)
-    assert len(calls) >= 4  # the depthwise conv and the pointwise epilogue, at 2 and 3 threads
+    split = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 3})(value)[0]
+    np.testing.assert_allclose(split, single, rtol=1e-5, atol=1e-4)

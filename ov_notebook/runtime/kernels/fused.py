@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import get_kernel, kernel
-from ..parallel import chunk_bounds, current_threads, parallel_for
-from ._epilogue import apply_epilogue, parse_post_ops, run_epilogue
+from ._epilogue import parse_post_ops, run_epilogue
+from ._tiling import convolve_parallel, matmul_parallel
 
 
 def _owned_result(y, inputs):
@@ -101,13 +101,12 @@ def _convolve(x, packed, extras, program, bias, strides, dilations, pads_begin, 
     begin, end = resolve_pads(auto_pad, x.shape[2:], packed.kernel_shape, strides, dilations,
                               pads_begin, pads_end)
     geometry = (strides, dilations, begin, end)
-    if packed.kind == "depthwise" and current_threads() > 1 and \
-            x.size >= 2 * PARALLEL_CHANNELS_MIN and packed.groups > 1:
-        return _depthwise_in_parallel(x, packed, extras, program, bias, geometry)
-    return _convolve_with_epilogue(x, packed, extras, program, bias, geometry)
+    result = convolve_parallel(x, packed, geometry, bias, program, extras)
+    return result if result is not None else _convolve_serially(x, packed, extras, program, bias,
+                                                                 geometry)
 
 
-def _convolve_with_epilogue(x, packed, extras, program, bias, geometry):
+def _convolve_serially(x, packed, extras, program, bias, geometry):
     from .convolution import convolve
 
     grown = []  # run_epilogue returns a new array only when a dynamic broadcast grew y
@@ -120,42 +119,17 @@ def _convolve_with_epilogue(x, packed, extras, program, bias, geometry):
     return grown[0] if grown else y
 
 
-# input elements below which a depthwise conv is not worth splitting over threads
-PARALLEL_CHANNELS_MIN = 1 << 16
-
-
-def _channel_slice(packed, start, stop):
-    """The depthwise filters of channels [start, stop) (matrix [taps, G, O/G])."""
-    from .convolution import PackedWeights
-
-    per_out = packed.out_channels // packed.groups
-    return PackedWeights("depthwise", packed.matrix[:, start:stop], stop - start,
-                         (stop - start) * per_out, stop - start, packed.kernel_shape)
-
-
-def _depthwise_in_parallel(x, packed, extras, program, bias, geometry):
-    """Channels of a depthwise conv are independent: threads take slices of them, each running
-    the convolution, bias and epilogue on its slice and copying it into the output."""
-    from .convolution import convolve
-
-    bounds = chunk_bounds(packed.groups, 4 * current_threads())
-    parts = [None] * len(bounds)
-    per_out = packed.out_channels // packed.groups
-
-    def run_chunk(index):  # the epilogue runs on the slice while it is still in cache
-        start, stop = bounds[index]
-        part = convolve(x[:, start:stop], _channel_slice(packed, start, stop), *geometry,
-                        bias=None if bias is None else bias[start * per_out:stop * per_out])
-        full = (x.shape[0], packed.out_channels) + part.shape[2:]
-        if all(e.ndim <= len(full) and np.broadcast_shapes(full, e.shape) == full for e in extras):
-            channels = (slice(None), slice(start * per_out, stop * per_out))
-            part = apply_epilogue(part, program, [np.broadcast_to(e, full)[channels] for e in extras])
-            parts[index] = (part, True)
-        else:
-            parts[index] = (part, False)
-    parallel_for(len(bounds), run_chunk)
-    y = np.concatenate([p for p, _ in parts], axis=1) if len(parts) > 1 else parts[0][0]
-    return y if all(done for _, done in parts) else run_epilogue(y, program, extras)
+def _matmul(a, b, extras, program, bias, transpose_a=False, transpose_b=False):
+    """MatMul with bias and epilogue, split over threads when it pays."""
+    if not transpose_a and b.ndim == 2 and a.dtype in (np.float32, np.float64):
+        result = matmul_parallel(a, b.T if transpose_b else b, bias, program, extras)
+        if result is not None:
+            return result
+    y = _owned_result(get_kernel("MatMul").function(a, b, transpose_a=transpose_a,
+                                                    transpose_b=transpose_b), (a, b))
+    if bias is not None:
+        y += bias
+    return run_epilogue(y, program, extras)
 
 
 def _fused_kernel(anchor_type, anchor_inputs=2):
@@ -167,6 +141,8 @@ def _fused_kernel(anchor_type, anchor_inputs=2):
             anchor_args = (anchor_args[0], weights)
         if packed is not None:
             return _convolve(anchor_args[0], packed, extras, program, bias, **attrs)
+        if anchor_type == "MatMul":
+            return _matmul(*anchor_args, extras, program, bias, **attrs)
         y = _owned_result(get_kernel(anchor_type).function(*anchor_args, **attrs), anchor_args)
         if bias is not None:  # per channel: axis 1 of a convolution, the last axis of a MatMul
             y += bias if anchor_type == "MatMul" else bias.reshape((-1,) + (1,) * (y.ndim - 2))

@@ -6,7 +6,8 @@ The fused kernels pack constant filters into the layout the convolution kernel m
 a plain ``Convolution`` kernel would repack them on every call. Convolutions the epilogue fusion
 left alone (e.g. a downsampling branch whose output feeds a residual Add fused elsewhere) become
 ``Fused*`` ops with an empty epilogue, so they are packed too; a constant MatMul operand B is
-copied once as ``[K, N]`` (transpose_b applied), out of the memory-mapped IR file:
+copied once as ``[K, N]`` (transpose_b applied), out of the memory-mapped IR file; MatMuls of two
+run-time values become fused ops too, for the fused kernel's split over threads:
 
     conv(x, W)   -> fused_conv[](x, W)        # same math, W packed at compile time
     x @ W^T      -> fused_matmul[](x, W)      # W copied as [K, N]
@@ -30,7 +31,9 @@ def prepack_weights(model) -> bool:
     """Turn constant-weight anchors into fused ops with no epilogue; whether any was."""
     changed = False
     for node in model.get_ordered_ops():
-        if node.get_type_name() not in _ANCHORS or not _constant_weights(node):
+        # every MatMul goes through the fused kernel, which splits it over threads
+        if node.get_type_name() not in _ANCHORS or not (
+                _constant_weights(node) or node.get_type_name() == "MatMul"):
             continue
         cls = fused_op_class(node.get_type_name())
         packed = cls(*node.input_values()[:cls.anchor_inputs], name=node.get_friendly_name(),

@@ -1,0 +1,163 @@
+"""Fused convolutions and MatMuls split over threads, each chunk one single-threaded BLAS call
+followed by its share of the epilogue while it is still in cache.
+
+BLAS libraries thread a GEMM internally, but OpenBLAS's worker hand-off stalls for a scheduler
+slice (20-50 ms per call measured here) whenever the machine is busier than its cores, and numpy
+work between GEMMs (epilogues, depthwise taps) would stay on one core anyway. The runtime
+therefore runs BLAS single-threaded inside a compiled model's run and splits the work itself
+(``parallel.parallel_for``: a late helper only takes fewer chunks). Splits, all output-disjoint:
+
+* batch: images ``[n0:n1]`` (any conv kind, when there are enough images);
+* pointwise 1x1 conv: output rows of the image, i.e. column blocks of ``W[O, C] @ x[C, H*W]``;
+* depthwise: channel blocks;
+* other convs: output rows, each reading its input rows plus the kernel's halo;
+* MatMul: column blocks of B (rows of A for a 2-D A with few columns).
+
+Each function returns None when the work is too small to split or the shapes are unusual; the
+caller then runs the plain kernel.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...ir.ops.convolution import dilated
+from ..parallel import chunk_bounds, current_threads, parallel_for
+from ._epilogue import apply_epilogue
+
+__all__ = ["convolve_parallel", "matmul_parallel"]
+
+# pieces smaller than this many multiply-adds cost more to hand to a thread than they save
+MIN_CHUNK_MACS = 1 << 20
+
+
+def _chunk_count(macs: int, length: int) -> int:
+    return min(length, 4 * current_threads(), max(1, macs // MIN_CHUNK_MACS))
+
+
+def _fits(extras, shape) -> bool:
+    return all(e.ndim <= len(shape) and np.broadcast_shapes(shape, e.shape) == tuple(shape)
+               for e in extras)
+
+
+def _finish(out, index, bias, program, extras, channel_axis=1):
+    """Bias and epilogue on the chunk ``out[index]`` (extras broadcast to the full output)."""
+    part = out[index]
+    if bias is not None:
+        shape = [1] * out.ndim
+        shape[channel_axis] = -1
+        part += np.broadcast_to(bias.reshape(shape), out.shape)[index]
+    apply_epilogue(part, program, [np.broadcast_to(e, out.shape)[index] for e in extras])
+
+
+def _output_shape(x, packed, strides, dilations, begin, end):
+    sizes = [(n + b + e - dilated(k, d)) // s + 1 for n, b, e, k, d, s in zip(
+        x.shape[2:], begin, end, packed.kernel_shape, dilations, strides)]
+    return (x.shape[0], packed.out_channels) + tuple(sizes)
+
+
+def convolve_parallel(x, packed, geometry, bias, program, extras):
+    """The fused convolution on ``current_threads()`` threads, or None (not worth splitting)."""
+    shape = _output_shape(x, packed, *geometry)
+    macs = math.prod(shape) * (packed.in_channels // packed.groups) * math.prod(packed.kernel_shape)
+    if current_threads() <= 1 or len(shape) < 3 or macs < 2 * MIN_CHUNK_MACS or \
+            not _fits(extras, shape) or x.dtype != packed.matrix.dtype:
+        return None
+    out = np.empty(shape, x.dtype)
+    if shape[0] >= 2 * current_threads():
+        split = _by_batch
+    elif packed.kind == "pointwise" and x.ndim == 4 and list(geometry[0]) == [1, 1] and \
+            not any(geometry[2]) and not any(geometry[3]):
+        split = _pointwise_by_rows
+    elif packed.kind == "depthwise":
+        split = _depthwise_by_channels
+    else:
+        split = _by_output_rows
+    bounds, run_chunk = split(x, packed, geometry, out, _chunk_count(macs, macs))
+    parallel_for(len(bounds), lambda i: run_chunk(*bounds[i], bias, program, extras))
+    return out
+
+
+def _by_batch(x, packed, geometry, out, chunks):
+    from .convolution import convolve
+
+    def run_chunk(start, stop, bias, program, extras):
+        convolve(x[start:stop], packed, *geometry, out=out[start:stop])
+        _finish(out, (slice(start, stop),), bias, program, extras)
+    return chunk_bounds(x.shape[0], chunks), run_chunk
+
+
+def _pointwise_by_rows(x, packed, geometry, out, chunks):
+    """W[O, C] @ x[n, C, rows*W] straight into out[n, :, rows] (a column block, no copy)."""
+    width = x.shape[3]
+
+    def run_chunk(start, stop, bias, program, extras):
+        for image in range(x.shape[0]):
+            columns = x[image, :, start:stop].reshape(x.shape[1], -1)
+            target = out[image, :, start:stop].reshape(out.shape[1], (stop - start) * width)
+            np.matmul(packed.matrix, columns, out=target)
+        _finish(out, (slice(None), slice(None), slice(start, stop)), bias, program, extras)
+    return chunk_bounds(x.shape[2], chunks), run_chunk
+
+
+def _depthwise_by_channels(x, packed, geometry, out, chunks):
+    from .convolution import PackedWeights, convolve
+
+    per_out = packed.out_channels // packed.groups
+
+    def run_chunk(start, stop, bias, program, extras):
+        part = PackedWeights("depthwise", packed.matrix[:, start:stop], stop - start,
+                             (stop - start) * per_out, stop - start, packed.kernel_shape)
+        channels = (slice(None), slice(start * per_out, stop * per_out))
+        out[channels] = convolve(x[:, start:stop], part, *geometry)
+        _finish(out, channels, bias, program, extras)
+    return chunk_bounds(packed.groups, chunks), run_chunk
+
+
+def _by_output_rows(x, packed, geometry, out, chunks):
+    """Output rows [r0, r1) read input rows [r0*s - pad, (r1-1)*s - pad + reach): the chunk's
+    own rows of the input plus the kernel's halo, padded only where they leave the image."""
+    from .convolution import convolve
+
+    strides, dilations, begin, end = geometry
+    reach = dilated(packed.kernel_shape[0], dilations[0])
+    height = x.shape[2]
+
+    def run_chunk(start, stop, bias, program, extras):
+        first = start * strides[0] - begin[0]
+        last = (stop - 1) * strides[0] - begin[0] + reach
+        rows = x[:, :, max(first, 0):min(last, height)]
+        pads_begin = [max(-first, 0)] + list(begin[1:])
+        pads_end = [max(last - height, 0)] + list(end[1:])
+        out[:, :, start:stop] = convolve(rows, packed, strides, dilations, pads_begin, pads_end)
+        _finish(out, (slice(None), slice(None), slice(start, stop)), bias, program, extras)
+    return chunk_bounds(out.shape[2], chunks), run_chunk
+
+
+def matmul_parallel(a, b, bias, program, extras):
+    """``a @ b`` (b 2-D, transposes already applied as views) plus bias and epilogue on
+    ``current_threads()`` threads, or None when not worth splitting."""
+    if current_threads() <= 1 or b.ndim != 2 or a.ndim < 2 or a.dtype != b.dtype or \
+            a.dtype.kind != "f" or not a.flags.c_contiguous:
+        return None
+    rows, inner, columns = math.prod(a.shape[:-1]), a.shape[-1], b.shape[1]
+    shape = a.shape[:-1] + (columns,)
+    macs = rows * inner * columns
+    if macs < 2 * MIN_CHUNK_MACS or not _fits(extras, shape):
+        return None
+    out = np.empty(shape, a.dtype)
+    flat_a, flat_out = a.reshape(rows, inner), out.reshape(rows, columns)
+    chunks = _chunk_count(macs, macs)
+    if a.ndim == 2 and rows > columns:  # tall and narrow: blocks of rows
+        def run_chunk(start, stop):
+            np.matmul(flat_a[start:stop], b, out=flat_out[start:stop])
+            _finish(out, (slice(start, stop),), bias, program, extras, channel_axis=-1)
+        bounds = chunk_bounds(rows, chunks)
+    else:  # blocks of columns: each thread reads only its part of B
+        def run_chunk(start, stop):
+            np.matmul(flat_a, b[:, start:stop], out=flat_out[:, start:stop])
+            _finish(out, (Ellipsis, slice(start, stop)), bias, program, extras, channel_axis=-1)
+        bounds = chunk_bounds(columns, chunks)
+    parallel_for(len(bounds), lambda i: run_chunk(*bounds[i]))
+    return out
