@@ -1,8 +1,9 @@
 """Shared check for the translator layer tests (tests/frontend/torch/test_layers_*.py).
 
 In the style of OpenVINO's PyTorch layer tests: a tiny module is converted through
-``torch.export`` (FX route) and ``torch.jit.trace`` (TorchScript route), compiled, run, and its
-outputs compared with torch's: dtype and shape exactly, floats within 1e-4 absolute and relative.
+``torch.export`` (FX route; as exported and lowered to core ATen) and ``torch.jit.trace``
+(TorchScript route), compiled, run, and its outputs compared with torch's: dtype and shape
+exactly, floats within 1e-4 absolute and relative.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import torch
 
 import ov_notebook as ov
 
-ROUTES = ("export", "trace")
+# export: torch.export (the converter lowers what has no translator); core: the program already
+# lowered to core ATen by the user (run_decompositions()); trace: torch.jit.trace
+ROUTES = ("export", "core", "trace")
 
 
 def _flat(value):
@@ -24,6 +27,8 @@ def _flat(value):
 def _source(module, inputs, route):
     if route == "export":
         return torch.export.export(module, tuple(inputs))
+    if route == "core":
+        return torch.export.export(module, tuple(inputs)).run_decompositions()
     if route == "trace":
         return torch.jit.trace(module, tuple(inputs), check_trace=False)
     if route == "script":
@@ -38,7 +43,7 @@ def convert(module, inputs, route):
             source = _source(module, inputs, "trace")
         return ov.convert_model(source, example_input=tuple(inputs))
     source = _source(module, inputs, route)
-    if route == "export":
+    if route in ("export", "core"):
         return ov.convert_model(source)
     return ov.convert_model(source, example_input=tuple(inputs))
 

@@ -131,7 +131,7 @@ def gather(ctx):  # aten::gather(Tensor self, int dim, Tensor index, *, bool spa
     return out(ops.gather_elements(value, to_type(ctx.input(2, "index"), Type.i64), axis))
 
 
-@translator("aten.index", "aten::index")
+@translator("aten.index", "aten::index", "aten._unsafe_index", "aten::_unsafe_index")
 def index(ctx):  # aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor
     value = ctx.input(0)
     entries = ctx.optional_input_list(1, "indices")
@@ -141,15 +141,38 @@ def index(ctx):  # aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor
     indices = [to_type(entries[i], Type.i64) for i in positions]
     if len(positions) == 1:  # x[:, :, idx]: one gather along that axis
         return out(ops.gather(value, indices[0], i64(positions[0])))
+    return _gather_tuples(ctx, value, positions, indices)
+
+
+def _gather_tuples(ctx, value, positions, indices):
+    """``x[..., i, j, ...]`` with several index tensors: GatherND over the indexed axes moved to
+    the front. torch puts the broadcast index dimensions where the indexed axes were when those
+    are adjacent, and first otherwise (as GatherND does)."""
+    rank = static_rank(ctx, value)
+    others = [a for a in range(rank) if a not in positions]
     if positions != list(range(len(positions))):
-        ctx.fail("advanced indexing with several index tensors must start at dimension 0")
-    # x[i, j]: broadcast the index tensors together and gather the tuples
-    target = shape_of(indices[0])
-    for other in indices[1:]:
-        target = out(ops.maximum(target, shape_of(other))) if rank_of(other) == rank_of(
-            indices[0]) else ctx.fail("index tensors of different ranks are not supported")
-    stacked = [out(ops.unsqueeze(ops.broadcast(i, target), i64([-1]))) for i in indices]
-    return out(ops.gather_nd(value, ops.concat(stacked, -1)))
+        value = out(ops.transpose(value, i64(positions + others)))
+    zeros = None  # sum of 0 * index: the broadcast of all index shapes
+    for index_value in indices:
+        zero = ops.multiply(index_value, i64(0))
+        zeros = zero if zeros is None else ops.add(zeros, zero)
+    tuples = [out(ops.unsqueeze(_non_negative(ctx, ops.add(i, zeros), value, axis), i64([-1])))
+              for axis, i in enumerate(indices)]
+    result = out(ops.gather_nd(value, ops.concat(tuples, -1)))
+    start = positions[0]
+    if start == 0 or positions != list(range(start, start + len(positions))):
+        return result
+    index_rank = static_rank(ctx, out(zeros))
+    order = list(range(index_rank, index_rank + start)) + list(range(index_rank)) + list(
+        range(index_rank + start, index_rank + len(others)))
+    return out(ops.transpose(result, i64(order)))
+
+
+def _non_negative(ctx, index_value, value, axis):
+    """``index`` with negative entries counted from the end of ``axis`` (GatherND wants >= 0)."""
+    size = out(ops.squeeze(ops.gather(shape_of(value), i64([axis]), i64(0)), i64([0])))
+    negative = ops.less(index_value, i64(0))
+    return out(ops.select(negative, ops.add(index_value, size), index_value))
 
 
 @translator("aten.roll", "aten::roll")

@@ -74,11 +74,13 @@ def native_batch_norm_no_training(ctx):
 @translator("aten.native_batch_norm", "aten._native_batch_norm_legit")
 def native_batch_norm(ctx):
     # aten::native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean,
-    #   Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor)
+    #   Tensor? running_var, bool training, float momentum, float eps) -> (Tensor, Tensor, Tensor);
+    # _native_batch_norm_legit.no_stats has no running statistics, so arguments go by name
     value = ctx.input(0)
     result = batch_norm(ctx, value, ctx.optional_input(1), ctx.optional_input(2),
-                        ctx.optional_input(3), ctx.optional_input(4), ctx.arg(5, "training"),
-                        ctx.arg(7, "eps"))
+                        ctx.optional_input(None, "running_mean"),
+                        ctx.optional_input(None, "running_var"), ctx.arg(None, "training"),
+                        ctx.arg(None, "eps"))
     return [result, _empty(ctx, value), _empty(ctx, value)]
 
 
