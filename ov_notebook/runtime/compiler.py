@@ -18,9 +18,18 @@ def compile_plan(model: Model, properties: dict, disabled_passes=()) -> "Threade
     keep_freed_memory()
     graph = clone_model(model)
     applied = run_passes(graph, properties, disabled=disabled_passes)
-    plan = ThreadedPlan(Plan(graph), int(properties.get("INFERENCE_NUM_THREADS", 0) or 0))
+    plan = ThreadedPlan(Plan(graph), request_threads(properties))
     plan.applied_passes = applied
     return plan
+
+
+def request_threads(properties: dict) -> int:
+    """Threads one inference may use: INFERENCE_NUM_THREADS, else all cores for the LATENCY hint
+    and one for THROUGHPUT (requests then run side by side, one per core, as OpenVINO's streams)."""
+    threads = int(properties.get("INFERENCE_NUM_THREADS", 0) or 0)
+    if threads > 0:
+        return threads
+    return 1 if properties.get("PERFORMANCE_HINT", "LATENCY") != "LATENCY" else 0
 
 
 class _BlasThreads:

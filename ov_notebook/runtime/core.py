@@ -18,7 +18,7 @@ __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResul
 
 DEVICE = "CPU"
 _PROPERTIES = {
-    "INFERENCE_NUM_THREADS": 0,  # 0: the BLAS default
+    "INFERENCE_NUM_THREADS": 0,  # 0: every core (LATENCY hint) or one per request (THROUGHPUT)
     "PERFORMANCE_HINT": "LATENCY",
     "INFERENCE_PRECISION_HINT": "f32",
     "NUM_STREAMS": 1,

@@ -60,6 +60,8 @@ def test_properties_defaults_and_validation():
     assert compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS") >= 1
     latency = ov.compile_model(two_input_model(), "CPU", {"PERFORMANCE_HINT": "LATENCY"})
     assert latency.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS") == 1
+    throughput = ov.compile_model(two_input_model(), "CPU", {"PERFORMANCE_HINT": "THROUGHPUT"})
+    assert throughput._plan.threads == 1 and latency._plan.threads == 0  # 0: every core
     for bad in ({"PERFORMANCE_HINT": "FAST"}, {"INFERENCE_NUM_THREADS": -1},
                 {"INFERENCE_PRECISION_HINT": "bf16"}, {"NO_SUCH_PROPERTY": 1},
                 {"AVAILABLE_DEVICES": ["CPU"]}, {"DISABLED_PASSES": "no_such_pass"}):

@@ -144,8 +144,8 @@ def _fused_kernel(anchor_type, anchor_inputs=2):
         if anchor_type == "MatMul":
             return _matmul(*anchor_args, extras, program, bias, **attrs)
         y = _owned_result(get_kernel(anchor_type).function(*anchor_args, **attrs), anchor_args)
-        if bias is not None:  # per channel: axis 1 of a convolution, the last axis of a MatMul
-            y += bias if anchor_type == "MatMul" else bias.reshape((-1,) + (1,) * (y.ndim - 2))
+        if bias is not None:  # per channel: axis 1 of a convolution
+            y += bias.reshape((-1,) + (1,) * (y.ndim - 2))
         return run_epilogue(y, program, extras)
 
     run.__name__ = f"fused_{anchor_type.lower()}"
