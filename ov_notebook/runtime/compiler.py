@@ -32,12 +32,27 @@ def request_threads(properties: dict) -> int:
     return 1 if properties.get("PERFORMANCE_HINT", "LATENCY") != "LATENCY" else 0
 
 
-class _BlasThreads:
-    """Process-wide BLAS thread count, set while at least one run needs it.
+class _KernelPool:
+    """The kernels' own process-wide pool (``kernels/_parallel.py``), where present, seen through
+    the get/set interface of a threadpoolctl library controller."""
 
-    BLAS pools are global to the process, so concurrent runs share one setting: the first run in
-    sets it, the last one out restores the previous value. threadpoolctl's controller is built once
-    (scanning the loaded libraries costs ~0.3 ms, too much to repeat per inference).
+    def __init__(self, module):
+        self.module = module
+
+    def get_num_threads(self) -> int:
+        return self.module.get_num_threads()
+
+    def set_num_threads(self, threads: int) -> None:
+        self.module.set_num_threads(threads)
+
+
+class _BlasThreads:
+    """Process-wide BLAS thread count (and the kernels' pool's), set while a run needs it.
+
+    These pools are global to the process, so concurrent runs share one setting: the first run
+    in sets it, the last one out restores the previous value. threadpoolctl's controller is built
+    once (scanning the loaded libraries costs ~0.3 ms, too much to repeat per inference). Inside a
+    run the fused ops split work over threads themselves, so nested pools are held to one thread.
     """
 
     def __init__(self):
@@ -54,6 +69,12 @@ class _BlasThreads:
                 self._libraries = []
             else:
                 self._libraries = ThreadpoolController().select(user_api="blas").lib_controllers
+            try:
+                from .kernels import _parallel
+            except ImportError:  # no kernel pool: only BLAS to hold
+                pass
+            else:
+                self._libraries = list(self._libraries) + [_KernelPool(_parallel)]
         return self._libraries
 
     def enter(self, threads: int) -> None:

@@ -110,5 +110,6 @@ def parallel_for(count: int, function, threads: int | None = None) -> None:
     pool = _helpers()
     for _ in range(threads - 1):
         pool.submit(work.take_chunks, True)
-    work.take_chunks(False)
+    with thread_budget(1):  # a chunk must not split itself again (helpers already have 1)
+        work.take_chunks(False)
     work.wait()
