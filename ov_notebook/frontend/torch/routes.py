@@ -152,9 +152,24 @@ def _frozen_graph(module):
             graph = frozen.graph
             torch._C._jit_pass_inline(graph)
             torch._C._jit_pass_dce(graph)
+            _keep_input_types(module.graph, graph)
             return graph, frozen
         except RuntimeError:
             return module.inlined_graph, module  # GetAttr chains are resolved by the decoder
+
+
+def _keep_input_types(original, frozen):
+    """Freezing retypes every input as plain ``Tensor``; a traced graph knew each input's dtype
+    and rank, which OpenVINO keeps (with dynamic dimensions): without them a traced model
+    converted without example_input would take f32 of any rank, which OpenVINO's CPU plugin
+    refuses and integer token ids cannot be fed to."""
+    import torch
+
+    for source, target in zip(list(original.inputs())[1:], list(frozen.inputs())[1:]):
+        kind = source.type()
+        if isinstance(kind, torch.TensorType) and kind.dtype() is not None \
+                and kind.dim() is not None:
+            target.setType(kind.with_sizes([None] * kind.dim()))
 
 
 @contextlib.contextmanager
