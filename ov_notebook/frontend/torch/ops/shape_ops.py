@@ -139,11 +139,21 @@ def t(ctx):  # aten::t(Tensor(a) self) -> Tensor(a): transposes 2-D, leaves 0/1-
 
 
 def _expand_target(ctx, index, name):
+    # -1 keeps a dimension: |-1| = 1 broadcasts bidirectionally to the input's size
     sizes = known_arg(ctx, index, name)
     if sizes is not None:
         return i64([abs(s) for s in sizes])
-    # -1 keeps a dimension: |-1| = 1 broadcasts bidirectionally to the input's size
-    return out(ops.absolute(sizes_input(ctx, index, name)))
+    target = sizes_input(ctx, index, name)
+    if not ctx.is_tensor(index, name) and target.get_node().get_type_name() == "Concat":
+        # literals and sizes (TorchScript ``x.size(0)``): |x| per element, as OpenVINO sinks
+        # it, since OpenVINO cannot bound Abs(Concat(size, -1, ...)) for a Broadcast target
+        return out(ops.concat([_absolute(part) for part in target.get_node().input_values()], 0))
+    return out(ops.absolute(target))
+
+
+def _absolute(part):
+    known = part._desc.value  # a literal, Unsqueezed: folded here rather than left to a pass
+    return i64(np.abs(known)) if known is not None else out(ops.absolute(part))
 
 
 @translator("aten.expand", "aten::expand", "aten.broadcast_to", "aten::broadcast_to")
