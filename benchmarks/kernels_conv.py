@@ -1,15 +1,20 @@
-"""Convolution kernel latency against ``torch.nn.functional.conv2d`` at the same thread count.
+"""Convolution and pooling kernel latency against torch, layer by layer over whole-model mixes.
 
-    python benchmarks/kernels_conv.py                 # every layer, 2 threads
-    python benchmarks/kernels_conv.py --threads 1 --runs 30 --only resnet50
-    python benchmarks/kernels_conv.py --threads 1 --clock cpu   # on a busy machine
+    python benchmarks/kernels_conv.py                        # every model, batch 1, 2 threads
+    python benchmarks/kernels_conv.py --threads 1 --clock cpu --batch 1 8
+    python benchmarks/kernels_conv.py --models resnet50 --layers --runs 30
 
-Layers are the batch-1 convolutions of resnet50 (with how often each occurs), mobilenet_v3_large
-and efficientnet_b0 (depthwise). Ours runs on prepacked weights (what the compile pass feeds the
-kernel) and is timed interleaved with torch, one call each per round, so machine load hits both
-alike. The table shows median milliseconds and ours/torch; the resnet50 line weighs each layer by
-its count. ``--clock cpu`` times with the calling thread's CPU time instead of the wall clock: with
-one thread both engines compute in that thread, so other processes' load barely changes it.
+The layers are every Conv2d, MaxPool2d, AvgPool2d and AdaptiveAvgPool2d that torchvision's
+resnet50, mobilenet_v3_large and efficientnet_b0 run on a 224x224 image (found with forward hooks;
+identical layers are measured once and weighted by how often they occur). Ours runs what a compiled
+plan runs: the fused convolution kernel on prepacked weights (empty epilogue) and the pooling
+kernels, under the run's thread budget with BLAS single-threaded (the runtime splits the work over
+threads itself, see ``runtime/kernels/_tiling.py``); torch runs ``torch.nn.functional``. Both are timed interleaved, one call each per round, so machine load
+hits both alike. Printed: median milliseconds and ours/torch per layer family (stem, dense,
+pointwise, depthwise, grouped, pool) and per model mix, each weighted by layer counts.
+
+``--clock cpu`` times with the calling thread's CPU time instead of the wall clock: with one thread
+both engines compute in that thread, so other processes' load barely changes it.
 """
 from __future__ import annotations
 
@@ -23,28 +28,123 @@ import time
 
 import numpy as np
 
-# (model, count, in channels, out channels, input size, kernel, stride, groups)
-LAYERS = [
-    ("resnet50", 1, 3, 64, 224, 7, 2, 1),
-    ("resnet50", 1, 64, 64, 56, 1, 1, 1), ("resnet50", 2, 256, 64, 56, 1, 1, 1),
-    ("resnet50", 3, 64, 64, 56, 3, 1, 1), ("resnet50", 4, 64, 256, 56, 1, 1, 1),
-    ("resnet50", 1, 256, 128, 56, 1, 1, 1), ("resnet50", 1, 128, 128, 56, 3, 2, 1),
-    ("resnet50", 1, 256, 512, 56, 1, 2, 1), ("resnet50", 3, 512, 128, 28, 1, 1, 1),
-    ("resnet50", 3, 128, 128, 28, 3, 1, 1), ("resnet50", 4, 128, 512, 28, 1, 1, 1),
-    ("resnet50", 1, 512, 256, 28, 1, 1, 1), ("resnet50", 1, 256, 256, 28, 3, 2, 1),
-    ("resnet50", 1, 512, 1024, 28, 1, 2, 1), ("resnet50", 5, 1024, 256, 14, 1, 1, 1),
-    ("resnet50", 5, 256, 256, 14, 3, 1, 1), ("resnet50", 6, 256, 1024, 14, 1, 1, 1),
-    ("resnet50", 1, 1024, 512, 14, 1, 1, 1), ("resnet50", 1, 512, 512, 14, 3, 2, 1),
-    ("resnet50", 1, 1024, 2048, 14, 1, 2, 1), ("resnet50", 2, 2048, 512, 7, 1, 1, 1),
-    ("resnet50", 2, 512, 512, 7, 3, 1, 1), ("resnet50", 3, 512, 2048, 7, 1, 1, 1),
-    ("mobilenet_v3", 1, 16, 16, 112, 3, 1, 16), ("mobilenet_v3", 1, 64, 64, 112, 3, 2, 64),
-    ("mobilenet_v3", 1, 72, 72, 56, 5, 2, 72), ("mobilenet_v3", 2, 120, 120, 28, 5, 1, 120),
-    ("mobilenet_v3", 1, 240, 240, 28, 3, 2, 240), ("mobilenet_v3", 2, 480, 480, 14, 3, 1, 480),
-    ("mobilenet_v3", 2, 960, 960, 7, 5, 1, 960),
-    ("efficientnet_b0", 1, 32, 32, 112, 3, 1, 32), ("efficientnet_b0", 1, 96, 96, 112, 3, 2, 96),
-    ("efficientnet_b0", 1, 144, 144, 56, 5, 2, 144), ("efficientnet_b0", 3, 672, 672, 14, 5, 1, 672),
-    ("efficientnet_b0", 4, 1152, 1152, 7, 5, 1, 1152),
-]
+MODELS = ("resnet50", "mobilenet_v3_large", "efficientnet_b0")
+FAMILIES = ("stem", "dense", "pointwise", "depthwise", "grouped", "pool")
+
+
+# --- the layer mixes ------------------------------------------------------------------------------
+def model_layers(name, batch, size=224):
+    """``{layer: count}`` for model ``name``; a layer is ``(kind, input shape, attributes)``."""
+    import torch
+    import torchvision
+
+    model = torchvision.models.get_model(name, weights=None).eval()
+    counts, hooks = {}, []
+
+    def record(module, inputs, _output):
+        key = _layer_key(module, tuple(inputs[0].shape))
+        counts[key] = counts.get(key, 0) + 1
+
+    for module in model.modules():
+        if isinstance(module, (torch.nn.Conv2d, torch.nn.MaxPool2d, torch.nn.AvgPool2d,
+                               torch.nn.AdaptiveAvgPool2d)):
+            hooks.append(module.register_forward_hook(record))
+    with torch.no_grad():
+        model(torch.zeros(batch, 3, size, size))
+    for hook in hooks:
+        hook.remove()
+    return counts
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+def _layer_key(module, shape):
+    import torch
+
+    if isinstance(module, torch.nn.Conv2d):
+        return ("conv", shape, (module.out_channels, module.kernel_size, module.stride,
+                                module.padding, module.dilation, module.groups))
+    if isinstance(module, torch.nn.AdaptiveAvgPool2d):
+        return ("adaptive_avg", shape, (_pair(module.output_size),))
+    kind = "max" if isinstance(module, torch.nn.MaxPool2d) else "avg"
+    return (kind, shape, (_pair(module.kernel_size), _pair(module.stride),
+                          _pair(module.padding), bool(module.ceil_mode)))
+
+
+def family(layer) -> str:
+    kind, shape, attrs = layer
+    if kind != "conv":
+        return "pool"
+    out_channels, kernel, _, _, _, groups = attrs
+    if groups > 1:
+        return "depthwise" if groups == shape[1] == out_channels else "grouped"
+    if shape[1] <= 4 and kernel != (1, 1):
+        return "stem"
+    return "pointwise" if kernel == (1, 1) else "dense"
+
+
+def describe(layer) -> str:
+    kind, shape, attrs = layer
+    size = f"{shape[2]}x{shape[3]}"
+    if kind == "conv":
+        out_channels, kernel, stride, _, _, groups = attrs
+        return f"{shape[1]}->{out_channels} {size} k{kernel[0]} s{stride[0]} g{groups}"
+    if kind == "adaptive_avg":
+        return f"adaptive avg {shape[1]} {size}->{attrs[0][0]}"
+    return f"{kind}pool {shape[1]} {size} k{attrs[0][0]} s{attrs[1][0]}"
+
+
+# --- one layer: ours and torch's on the same data -------------------------------------------------
+def layer_calls(layer):
+    """(ours, theirs): zero-argument callables computing ``layer`` on the same random input."""
+    import torch
+
+    kind, shape, attrs = layer
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(np.float32)
+    xt = torch.from_numpy(x)
+    if kind == "conv":
+        return _conv_calls(x, xt, attrs, rng)
+    from ov_notebook.runtime.kernels import pooling
+
+    if kind == "adaptive_avg":
+        sizes = np.array(attrs[0], np.int64)
+        return (lambda: pooling.adaptive_avg_pool(x, sizes),
+                lambda: torch.nn.functional.adaptive_avg_pool2d(xt, attrs[0]))
+    kernel, stride, padding, ceil = attrs
+    settings = dict(strides=list(stride), kernel=list(kernel), pads_begin=list(padding),
+                    pads_end=list(padding), rounding_type="ceil_torch" if ceil else "floor")
+    if kind == "max":
+        return (lambda: pooling.max_pool(x, **settings),
+                lambda: torch.nn.functional.max_pool2d(xt, kernel, stride, padding,
+                                                       ceil_mode=ceil))
+    return (lambda: pooling.avg_pool(x, **settings),
+            lambda: torch.nn.functional.avg_pool2d(xt, kernel, stride, padding, ceil_mode=ceil))
+
+
+def _conv_calls(x, xt, attrs, rng):
+    import torch
+
+    from ov_notebook.runtime.kernels import get_kernel
+    from ov_notebook.runtime.kernels.convolution import prepare_convolution_weights
+
+    out_channels, kernel, stride, padding, dilation, groups = attrs
+    w = rng.standard_normal((out_channels, x.shape[1] // groups) + kernel).astype(np.float32)
+    filters = w.reshape((groups, out_channels // groups) + w.shape[1:]) if groups > 1 else w
+    packed = prepare_convolution_weights(filters, grouped=groups > 1)
+    wt = torch.from_numpy(w)
+
+    fused = get_kernel("FusedGroupConvolution" if groups > 1 else "FusedConvolution").function
+
+    def ours():
+        return fused(x, filters, post_ops="", packed=packed, strides=stride, dilations=dilation,
+                     pads_begin=padding, pads_end=padding)
+
+    def theirs():
+        return torch.nn.functional.conv2d(xt, wt, None, stride, padding, dilation, groups)
+    return ours, theirs
 
 
 def measure(functions, runs, clock=time.perf_counter):
@@ -61,37 +161,56 @@ def measure(functions, runs, clock=time.perf_counter):
     return [statistics.median(t) for t in times]
 
 
-def bench_layer(layer, runs, clock):
+def relative_error(ours, theirs) -> float:
+    reference = theirs().numpy()
+    return float(np.abs(ours() - reference).max() / max(np.abs(reference).max(), 1e-6))
+
+
+# --- the report -----------------------------------------------------------------------------------
+def run_mix(name, batch, args, clock):
+    """{family: [ours s, torch s]} for one model at one batch, weighted by layer counts."""
     import torch
 
-    from ov_notebook.runtime.kernels.convolution import convolve, prepare_convolution_weights
-
-    _, _, cin, cout, size, k, stride, groups = layer
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((1, cin, size, size)).astype(np.float32)
-    w = rng.standard_normal((cout, cin // groups, k, k)).astype(np.float32)
-    pad = k // 2
-    grouped = w.reshape((groups, cout // groups) + w.shape[1:])
-    packed = prepare_convolution_weights(grouped if groups > 1 else w, grouped=groups > 1)
-    xt, wt = torch.from_numpy(x), torch.from_numpy(w)
-
-    def ours():
-        return convolve(x, packed, [stride] * 2, [1, 1], [pad] * 2, [pad] * 2)
-
-    def theirs():
+    totals = {}
+    for layer, count in model_layers(name, batch).items():
+        if args.families and family(layer) not in args.families:
+            continue
+        ours, theirs = layer_calls(layer)
         with torch.no_grad():
-            return torch.nn.functional.conv2d(xt, wt, stride=stride, padding=pad, groups=groups)
+            error = relative_error(ours, theirs)
+            mine, torch_time = measure([ours, theirs], args.runs, clock)
+        total = totals.setdefault(family(layer), [0.0, 0.0])
+        total[0] += count * mine
+        total[1] += count * torch_time
+        if args.layers:
+            print(f"  {count:>3} {describe(layer):36}{family(layer):>10}{mine * 1e3:9.3f}"
+                  f"{torch_time * 1e3:9.3f}{mine / torch_time:7.2f}{error:9.1e}", flush=True)
+        if error > 1e-4:
+            print(f"  !! {describe(layer)}: relative error {error:.1e}", flush=True)
+    return totals
 
-    reference = theirs().numpy()
-    error = float(np.abs(ours() - reference).max() / max(np.abs(reference).max(), 1e-6))
-    return measure([ours, theirs], runs, clock) + [error, packed.kind]
+
+def print_mix(name, batch, totals):
+    cells = []
+    for family_name in FAMILIES:
+        if family_name in totals:
+            ours, theirs = totals[family_name]
+            cells.append(f"{family_name} {ours * 1e3:.2f}/{theirs * 1e3:.2f} ms "
+                         f"({ours / theirs:.2f})")
+    ours = sum(t[0] for t in totals.values())
+    theirs = sum(t[1] for t in totals.values())
+    print(f"{name:20} batch {batch}: total ours {ours * 1e3:.2f} ms, torch {theirs * 1e3:.2f} ms,"
+          f" ratio {ours / theirs:.2f}\n    " + "; ".join(cells), flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--only", default="", help="comma-separated model names")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--batch", type=int, nargs="+", default=[1])
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated")
+    parser.add_argument("--layers", action="store_true", help="print every layer's row")
+    parser.add_argument("--families", nargs="*", choices=FAMILIES, help="only these families")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                         help="cpu: this thread's CPU time (needs --threads 1)")
     args = parser.parse_args()
@@ -101,26 +220,22 @@ def main():
     import torch
     from threadpoolctl import threadpool_limits
 
+    from ov_notebook.runtime.compiler import thread_limit
+    from ov_notebook.runtime.memory import keep_freed_memory
+    from ov_notebook.runtime.parallel import thread_budget
+
+    keep_freed_memory()  # as a compiled model does: freed buffers are reused, not re-faulted
     torch.set_num_threads(args.threads)
-    threadpool_limits(args.threads)
-    wanted = set(filter(None, args.only.split(",")))
-    totals = {}
-    print(f"{'model':16}{'n':>3} {'layer':34}{'kind':>10}{'ours ms':>9}{'torch ms':>9}"
-          f"{'ratio':>7}{'rel err':>9}")
-    for layer in LAYERS:
-        model, count, cin, cout, size, k, stride, groups = layer
-        if wanted and model not in wanted:
-            continue
-        ours, theirs, error, kind = bench_layer(layer, args.runs, clock)
-        total = totals.setdefault(model, [0.0, 0.0])
-        total[0] += count * ours
-        total[1] += count * theirs
-        name = f"{cin}->{cout} {size}x{size} k{k} s{stride} g{groups}"
-        print(f"{model:16}{count:>3} {name:34}{kind:>10}{ours * 1e3:9.3f}{theirs * 1e3:9.3f}"
-              f"{ours / theirs:7.2f}{error:9.1e}", flush=True)
-    for model, (ours, theirs) in totals.items():
-        print(f"{model:16} weighted total: ours {ours * 1e3:.2f} ms, torch {theirs * 1e3:.2f} ms, "
-              f"ratio {ours / theirs:.2f}")
+    threadpool_limits(args.threads)  # for torch's BLAS; ours is held to one thread below
+    print(f"ours/torch, {args.threads} thread(s), {args.clock} clock, median of {args.runs}; "
+          f"per family: ours/torch ms (ratio)")
+    if args.layers:
+        print(f"  {'n':>3} {'layer':36}{'family':>10}{'ours ms':>9}{'torch ms':>9}{'ratio':>7}"
+              f"{'rel err':>9}")
+    with thread_budget(args.threads), thread_limit(1):  # as ThreadedPlan.run does
+        for name in filter(None, args.models.split(",")):
+            for batch in args.batch:
+                print_mix(name, batch, run_mix(name, batch, args, clock))
 
 
 if __name__ == "__main__":
