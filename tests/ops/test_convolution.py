@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import ov_notebook as ov
 from ov_notebook import opset as ops
 from ov_notebook.ir.ops.convolution import dilated
-from ov_notebook.runtime.kernels import convolution as conv_kernels
+from ov_notebook.runtime.kernels import _depthwise
 from ov_notebook.runtime.kernels.convolution import convolve, prepare_convolution_weights
 from oracle import assert_outputs_match, run_openvino, run_ours
 
@@ -54,13 +54,15 @@ def _weights(rng, shape):
 
 @contextlib.contextmanager
 def depthwise_layout(channels_last):
-    """Send every depthwise convolution down one of the two kernel layouts."""
-    saved = conv_kernels.CHANNELS_LAST_FROM
-    conv_kernels.CHANNELS_LAST_FROM = 1 if channels_last else 1 << 30
+    """Send every depthwise convolution down one of the two kernel layouts (channels-first in
+    blocks of one channel, so that the block bookkeeping is exercised too)."""
+    saved = _depthwise.PLANES_FROM_POSITIONS, _depthwise.BLOCK_BYTES
+    _depthwise.PLANES_FROM_POSITIONS = 1 << 62 if channels_last else 0
+    _depthwise.BLOCK_BYTES = 1
     try:
         yield
     finally:
-        conv_kernels.CHANNELS_LAST_FROM = saved
+        _depthwise.PLANES_FROM_POSITIONS, _depthwise.BLOCK_BYTES = saved
 
 
 @settings(max_examples=60, deadline=None)
@@ -121,12 +123,30 @@ def test_convolution_backprop_matches_openvino(config, data):
     ([7, 7], [3, 3], [1, 1], [2, 2], 2),
     ([5, 6, 7], [3, 1, 3], [1, 2, 1], [1, 1, 2], 1)])
 def test_wide_depthwise_layers(spatial, kernel, stride, dilation, multiplier):
-    channels = 96  # past CHANNELS_LAST_FROM: the channels-last path
+    channels = 96  # small images: the channels-last path
     rng = np.random.default_rng(8)
     x = rng.standard_normal([1, channels] + spatial).astype(np.float32)
     w = rng.standard_normal([channels, multiplier, 1] + kernel).astype(np.float32)
     pads = [k // 2 for k in kernel]
     compare(lambda p: ops.group_convolution(p, w, stride, pads, [0] * len(pads), dilation), [x])
+
+
+@pytest.mark.parametrize("shape, kernel, stride, dilation, multiplier", [
+    ([2, 24, 64, 64], [3, 3], [1, 1], [1, 1], 1), ([1, 40, 96, 90], [5, 5], [2, 2], [1, 1], 1),
+    ([1, 12, 70, 66], [3, 3], [2, 1], [2, 3], 2), ([1, 8, 4100], [3], [2], [2], 1)])
+def test_large_depthwise_layers(shape, kernel, stride, dilation, multiplier):
+    """Images past PLANES_FROM_POSITIONS: channels-first stride phases, split in blocks."""
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal([shape[1], multiplier, 1] + kernel).astype(np.float32)
+    pads = [k // 2 for k in kernel]
+    saved = _depthwise.BLOCK_BYTES
+    _depthwise.BLOCK_BYTES = 1 << 16
+    try:
+        compare(lambda p: ops.group_convolution(p, w, stride, pads, [1] * len(pads), dilation),
+                [x])
+    finally:
+        _depthwise.BLOCK_BYTES = saved
 
 
 @pytest.mark.parametrize("dtype, rtol", [(np.float16, 2e-3), (np.float64, 1e-5)])

@@ -6,9 +6,9 @@ numpy stride-trick views; no Python loop runs over batch, channels or spatial po
 * pointwise (1x1, one group): ``W[O, C] @ x[N, C, H*W]`` -- no im2col at all;
 * dense: im2col view ``[N, C, k..., out...]`` copied once to ``[N, C*K, P]``, then ``W[O, C*K] @``;
 * grouped: the same with a group axis, ``W[G, O/G, C/G*K] @ cols[N, G, C/G*K, P]``;
-* depthwise (one input channel per group): sum over taps of ``x_tap * w_tap``, channels-first
-  on stride phases (each tap one contiguous multiply-add) or, for many channels on a small image,
-  one ``np.einsum`` over a channels-last window view;
+* depthwise (one input channel per group): sum over taps of ``x_tap * w_tap`` with ``np.einsum``
+  (``_depthwise.py``): channels-first on stride phases for large images, channels-last for small
+  ones (their result is then a channels-first view of channels-last memory);
 * transposed: ``W^T @ x`` gives every tap's contribution, added into the output (col2im).
 
 The result comes out in NCHW directly. For a compile pass:
@@ -29,6 +29,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ...ir.ops.convolution import backprop_geometry, dilated, resolve_pads
 from . import kernel
+from ._depthwise import depthwise
 
 __all__ = ["PackedWeights", "prepare_convolution_weights", "prepare_backprop_weights",
            "convolve", "convolve_transposed"]
@@ -122,7 +123,9 @@ def convolve(x, packed: PackedWeights, strides, dilations, pads_begin, pads_end,
     batch = x.shape[0]
     target = out if out is not None and out.dtype == packed.matrix.dtype else None
     if packed.kind == "depthwise":
-        result = _depthwise(work, packed, strides, dilations, pads_begin, pads_end, out_sizes)
+        result = depthwise(work, packed.matrix, packed.kernel_shape, strides, dilations,
+                           pads_begin, pads_end, out_sizes, None if target is None else
+                           target.reshape((batch, packed.out_channels) + tuple(out_sizes)))
     else:
         xp = _pad(work, pads_begin, pads_end)
         result = _gemm_convolution(xp, packed, strides, dilations, out_sizes, target)
@@ -152,83 +155,6 @@ def _gemm_convolution(xp, packed, strides, dilations, out_sizes, out):
         return np.matmul(packed.matrix, columns, out=destination)
     columns = windows.reshape(batch, packed.groups, -1, positions)
     return np.matmul(packed.matrix, columns)  # [N, G, O/G, P]; convolve copies it into out=
-
-
-# --- depthwise ----------------------------------------------------------------------------------
-# Many channels on a small image run channels-last: numpy's inner loops then run over channels
-# instead of short rows (2-3x faster on mobilenet/efficientnet layers from 28x28 down); large
-# images stay channels-first, where copying them to channels-last would cost more than it saves.
-CHANNELS_LAST_FROM = 64
-CHANNELS_LAST_MAX_POSITIONS = 64 * 64
-
-
-def _depthwise(x, packed, strides, dilations, pads_begin, pads_end, out_sizes):
-    """y[n, g, m] = sum over taps of x_tap[n, g] * w[tap, g, m]; no loop over channels."""
-    if packed.groups >= CHANNELS_LAST_FROM and \
-            math.prod(x.shape[2:]) <= CHANNELS_LAST_MAX_POSITIONS:
-        return _depthwise_channels_last(x, packed, strides, dilations, pads_begin, pads_end,
-                                        out_sizes)
-    return _depthwise_phases(_pad(x, pads_begin, pads_end), packed, strides, dilations, out_sizes)
-
-
-def _depthwise_channels_last(x, packed, strides, dilations, pads_begin, pads_end, out_sizes):
-    """One einsum over a window view [N, out..., k..., G] of a channels-last padded copy."""
-    rank = len(out_sizes)
-    x = _pad(x, [min(b, 0) for b in pads_begin], [min(e, 0) for e in pads_end])  # crops only
-    begin, end = [max(b, 0) for b in pads_begin], [max(e, 0) for e in pads_end]
-    padded = np.zeros((x.shape[0],) + tuple(n + b + e for n, b, e in zip(x.shape[2:], begin, end))
-                      + (x.shape[1],), x.dtype)
-    padded[(slice(None),) + tuple(slice(b, b + n) for b, n in zip(begin, x.shape[2:]))] = \
-        np.moveaxis(x, 1, -1)
-    spatial = padded.strides[1:-1]
-    windows = as_strided(
-        padded, padded.shape[:1] + tuple(out_sizes) + tuple(packed.kernel_shape) + padded.shape[-1:],
-        padded.strides[:1] + tuple(s * st for s, st in zip(spatial, strides))
-        + tuple(s * d for s, d in zip(spatial, dilations)) + padded.strides[-1:], writeable=False)
-    weights = packed.matrix.reshape(packed.kernel_shape + packed.matrix.shape[1:])
-    positions, taps = "abc"[:rank], "ijk"[:rank]
-    return np.einsum(f"n{positions}{taps}g,{taps}gm->ngm{positions}", windows, weights)
-
-
-def _depthwise_phases(xp, packed, strides, dilations, out_sizes):
-    """Channels-first tap accumulation where every tap is one long contiguous multiply-add.
-
-    The padded input is split into stride phases (``xp[..., a::s, b::s]``) so that each tap reads
-    its phase with unit stride; spatial axes are flattened, so a tap is one slice of length
-    ``out[0] * (phase row length)`` and the output is computed that wide, then cropped.
-    """
-    groups, per_out = packed.matrix.shape[1:]
-    taps = list(np.ndindex(*packed.kernel_shape))
-    offsets = [[t * d for t, d in zip(tap, dilations)] for tap in taps]
-    reach = [max(o[a] // s for o in offsets) for a, s in enumerate(strides)]
-    shape = [o + r for o, r in zip(out_sizes, reach)]
-    shape[0] += 1  # a spare row: the wide slices of the last row run past its end
-    steps = [math.prod(shape[a + 1:]) for a in range(len(shape))]
-    length = out_sizes[0] * steps[0]
-    phases = {}
-    acc = scratch = None
-    for index, position in enumerate(offsets):
-        key = tuple(p % s for p, s in zip(position, strides))
-        if key not in phases:
-            phases[key] = _phase(xp, key, strides, shape)
-        start = sum(p // s * step for p, s, step in zip(position, strides, steps))
-        product = np.multiply(phases[key][..., start:start + length],
-                              packed.matrix[index][..., np.newaxis], out=scratch)
-        if acc is None:
-            acc, scratch = product, np.empty_like(product)
-        else:
-            acc += product
-    wide = acc.reshape(acc.shape[:3] + (out_sizes[0],) + tuple(shape[1:]))
-    return np.ascontiguousarray(wide[(Ellipsis,) + tuple(slice(0, o) for o in out_sizes[1:])])
-
-
-def _phase(xp, residues, strides, shape):
-    """``xp[..., r0::s0, r1::s1, ...]`` zero-filled to ``shape``, flattened to [N, G, 1, -1]."""
-    source = xp[(Ellipsis,) + tuple(slice(r, None, s) for r, s in zip(residues, strides))]
-    source = source[(Ellipsis,) + tuple(slice(0, n) for n in shape)]
-    plane = np.zeros(xp.shape[:2] + tuple(shape), xp.dtype)
-    plane[(Ellipsis,) + tuple(slice(0, n) for n in source.shape[2:])] = source
-    return plane.reshape(xp.shape[0], xp.shape[1], 1, -1)
 
 
 # --- transposed ---------------------------------------------------------------------------------
