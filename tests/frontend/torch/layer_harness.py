@@ -83,11 +83,11 @@ class Lambda(torch.nn.Module):
         return self.function(*inputs)
 
 
-def cases(table):
+def cases(table, routes=ROUTES):
     """pytest params from ``{id: (module factory, inputs factory[, routes])}`` crossed with the
-    routes (all of ROUTES unless the entry names its own)."""
+    routes (``routes`` unless the entry names its own)."""
     return [pytest.param(entry[0], entry[1], route, id=f"{name}-{route}")
-            for name, entry in table.items() for route in (entry[2:] or (ROUTES,))[0]]
+            for name, entry in table.items() for route in (entry[2:] or (routes,))[0]]
 
 
 def randn(*shape, seed=0):
