@@ -17,10 +17,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-TORCHVISION = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_large", "efficientnet_b0",
-               "densenet121", "squeezenet1_1", "shufflenet_v2_x1_0", "googlenet", "inception_v3",
-               "regnet_y_400mf", "vit_b_16"]
-TRANSFORMERS = ["bert", "distilbert", "gpt2", "vit"]
+from _models import TORCHVISION, TRANSFORMERS, randomize_zero_weights  # noqa: E402  shared
 
 
 def torchvision_case(name, size=None):
@@ -32,18 +29,6 @@ def torchvision_case(name, size=None):
     randomize_zero_weights(model)
     size = size or (299 if name == "inception_v3" else 224 if name.startswith("vit") else 128)
     return model, (torch.rand(1, 3, size, size),), ["x"]
-
-
-def randomize_zero_weights(model, seed=0):
-    """Some classifiers start with all-zero heads (ViT, GoogLeNet's fc): their outputs would be
-    all zeros and any comparison would pass trivially, so give such weights random values."""
-    import torch
-
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for parameter in model.parameters():
-            if parameter.ndim >= 2 and not parameter.any():
-                parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.02)
 
 
 def transformers_case(name):
