@@ -9,7 +9,7 @@ precision), ONNX Runtime runs a ``torch.onnx.export`` of the same module. All en
 thread count and are timed interleaved (one call of each per round) so that machine load hits them
 alike; the table shows median milliseconds, ratios to torch eager, the peak memory one inference
 of this runtime allocates (tracemalloc, numpy buffers included) and the largest difference between
-this runtime's first output and torch's.
+this runtime's first output and torch's, relative to torch's largest magnitude.
 
 Thread pools that spin after their work (OpenBLAS, OpenMP) would steal the cores of the engine timed
 next; unless already set, the script makes them sleep at once (``OPENBLAS_THREAD_TIMEOUT=4``,
@@ -193,7 +193,9 @@ def benchmark(name, batch, args, peers):
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory(prefix="ovn_bench_") as directory:
         engines, _ = build_engines(name, batch, args.threads, peers, directory, args.converter)
-        difference = float(np.max(np.abs(engines["ov_notebook"]() - engines["torch"]())))
+        reference = engines["torch"]()
+        difference = float(np.max(np.abs(engines["ov_notebook"]() - reference)) /
+                           max(float(np.max(np.abs(reference))), 1e-30))
         medians = measure(engines, args.runs, args.warmup)
         peak = peak_memory(engines["ov_notebook"])
     return {"model": name, "batch": batch, "ms": {k: v * 1e3 for k, v in medians.items()},
@@ -213,7 +215,7 @@ def format_row(row, engines) -> str:
 def print_table(rows, engines, threads, converter) -> None:
     print(f"\nmedian latency, ms (ratio to torch eager), {threads} threads, IR by {converter}")
     header = [f"{'model':<20}", f"{'batch':>5}"] + [f"{e:>18}" for e in engines]
-    print("  ".join(header + [f"{'peak MiB':>9}", f"{'max diff':>9}"]))
+    print("  ".join(header + [f"{'peak MiB':>9}", f"{'rel diff':>9}"]))
     for row in rows:
         print(format_row(row, engines))
 

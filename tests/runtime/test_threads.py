@@ -140,9 +140,10 @@ def _bias(rng, channels):
 
 def split_models(rng):
     """One model per way the runtime splits work: (name, model, input shape)."""
-    x = ops.parameter([1, 64, 64, 64], np.float32, name="x")
-    depthwise = ops.swish(ops.add(ops.add(_conv(rng, x, 64, 64, 3, groups=64), _bias(rng, 64)), x))
-    pointwise = ops.gelu(ops.add(_conv(rng, depthwise, 48, 64, 1), _bias(rng, 48)))
+    x = ops.parameter([1, 128, 96, 96], np.float32, name="x")
+    depthwise = ops.swish(ops.add(ops.add(_conv(rng, x, 128, 128, 3, groups=128), _bias(rng, 128)),
+                                  x))
+    pointwise = ops.gelu(ops.add(_conv(rng, depthwise, 48, 128, 1), _bias(rng, 48)))
     dense = ops.relu(ops.add(_conv(rng, pointwise, 40, 48, 3, stride=2), _bias(rng, 40)))
     batch = ops.parameter([6, 16, 24, 24], np.float32, name="batch")
     batched = ops.hswish(_conv(rng, batch, 32, 16, 3))
@@ -152,8 +153,12 @@ def split_models(rng):
     tall = ops.parameter([2048, 256], np.float32, name="tall")
     narrow = ops.add(ops.matmul(tall, rng.standard_normal((256, 64), dtype=np.float32), False, False),
                      rng.standard_normal(64, dtype=np.float32))
+    small = ops.parameter([1, 256, 8, 8], np.float32, name="small")
+    expanded = ops.relu(ops.add(_conv(rng, small, 512, 256, 1), _bias(rng, 512)))
+    deep = ops.add(_conv(rng, expanded, 256, 512, 3), small)
     return [("_by_output_rows _pointwise_by_rows _depthwise_by_channels", ov.Model([dense], [x]),
-             (1, 64, 64, 64)),
+             (1, 128, 96, 96)),
+            ("_pointwise_by_channels _dense_by_channels", ov.Model([deep], [small]), (1, 256, 8, 8)),
             ("_by_batch", ov.Model([batched], [batch]), (6, 16, 24, 24)),
             ("matmul columns", ov.Model([ops.gelu(wide)], [tokens]), (2, 64, 256)),
             ("matmul rows", ov.Model([ops.relu(narrow)], [tall]), (2048, 256))]
@@ -172,7 +177,8 @@ def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
     monkeypatch.setattr(_epilogue, "parallel_for", spy)
     monkeypatch.setattr(_tiling, "parallel_for", spy)
     splits = []
-    for split in ("_by_batch", "_pointwise_by_rows", "_depthwise_by_channels", "_by_output_rows"):
+    for split in ("_by_batch", "_pointwise_by_rows", "_depthwise_by_channels", "_by_output_rows",
+                  "_pointwise_by_channels", "_dense_by_channels"):
         def spy_split(*args, _split=split, _original=getattr(_tiling, split)):
             splits.append(_split)
             return _original(*args)

@@ -29,11 +29,14 @@ from ._epilogue import apply_epilogue
 __all__ = ["convolve_parallel", "matmul_parallel"]
 
 # pieces smaller than this many multiply-adds cost more to hand to a thread than they save
-MIN_CHUNK_MACS = 1 << 20
+MIN_CHUNK_MACS = 1 << 22
+# chunks per thread: more balance the load when a helper starts late, but each chunk re-reads
+# what it shares with the others (the weights, or the input rows of a kernel's halo)
+CHUNKS_PER_THREAD = 2
 
 
 def _chunk_count(macs: int, length: int) -> int:
-    return min(length, 4 * current_threads(), max(1, macs // MIN_CHUNK_MACS))
+    return min(length, CHUNKS_PER_THREAD * current_threads(), max(1, macs // MIN_CHUNK_MACS))
 
 
 def _fits(extras, shape) -> bool:
@@ -65,18 +68,27 @@ def convolve_parallel(x, packed, geometry, bias, program, extras):
             not _fits(extras, shape) or x.dtype != packed.matrix.dtype:
         return None
     out = np.empty(shape, x.dtype)
-    if shape[0] >= 2 * current_threads():
-        split = _by_batch
-    elif packed.kind == "pointwise" and x.ndim == 4 and list(geometry[0]) == [1, 1] and \
-            not any(geometry[2]) and not any(geometry[3]):
-        split = _pointwise_by_rows
-    elif packed.kind == "depthwise":
-        split = _depthwise_by_channels
-    else:
-        split = _by_output_rows
-    bounds, run_chunk = split(x, packed, geometry, out, _chunk_count(macs, macs))
+    bounds, run_chunk = _choose_split(x, packed, geometry, shape)(
+        x, packed, geometry, out, _chunk_count(macs, macs))
     parallel_for(len(bounds), lambda i: run_chunk(*bounds[i], bias, program, extras))
     return out
+
+
+def _choose_split(x, packed, geometry, shape):
+    """The split that duplicates the least work: images when there are enough; otherwise output
+    rows when the weights are smaller than the im2col matrix (each row chunk re-reads all the
+    weights), else output channels (each channel chunk redoes the im2col of the whole input)."""
+    if shape[0] >= 2 * current_threads():
+        return _by_batch
+    if packed.kind == "depthwise":
+        return _depthwise_by_channels
+    positions = math.prod(shape[2:])
+    columns_size = packed.matrix.size // packed.out_channels * positions  # im2col, per image
+    weights_larger = packed.matrix.size > columns_size
+    if packed.kind == "pointwise" and x.ndim == 4 and list(geometry[0]) == [1, 1] and \
+            not any(geometry[2]) and not any(geometry[3]):
+        return _pointwise_by_channels if weights_larger else _pointwise_by_rows
+    return _dense_by_channels if weights_larger and packed.kind != "grouped" else _by_output_rows
 
 
 def _by_batch(x, packed, geometry, out, chunks):
@@ -99,6 +111,28 @@ def _pointwise_by_rows(x, packed, geometry, out, chunks):
             np.matmul(packed.matrix, columns, out=target)
         _finish(out, (slice(None), slice(None), slice(start, stop)), bias, program, extras)
     return chunk_bounds(x.shape[2], chunks), run_chunk
+
+
+def _pointwise_by_channels(x, packed, geometry, out, chunks):
+    """W[o0:o1] @ x[n, C, H*W] into out[n, o0:o1]: each chunk reads only its rows of W."""
+    columns = x.reshape(x.shape[0], x.shape[1], -1)
+    target = out.reshape(out.shape[0], out.shape[1], -1)
+
+    def run_chunk(start, stop, bias, program, extras):
+        np.matmul(packed.matrix[start:stop], columns, out=target[:, start:stop])
+        _finish(out, (slice(None), slice(start, stop)), bias, program, extras)
+    return chunk_bounds(packed.out_channels, chunks), run_chunk
+
+
+def _dense_by_channels(x, packed, geometry, out, chunks):
+    from .convolution import PackedWeights, convolve
+
+    def run_chunk(start, stop, bias, program, extras):
+        part = PackedWeights(packed.kind, packed.matrix[start:stop], 1, stop - start,
+                             packed.in_channels, packed.kernel_shape)
+        convolve(x, part, *geometry, out=out[:, start:stop])
+        _finish(out, (slice(None), slice(start, stop)), bias, program, extras)
+    return chunk_bounds(packed.out_channels, chunks), run_chunk
 
 
 def _depthwise_by_channels(x, packed, geometry, out, chunks):
