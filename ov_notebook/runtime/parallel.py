@@ -14,7 +14,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["parallel_for", "thread_budget", "current_threads", "chunk_bounds"]
+__all__ = ["parallel_for", "thread_budget", "current_threads", "chunk_bounds", "splitting_pays"]
 
 _local = threading.local()
 _pool = None
@@ -99,6 +99,40 @@ class _Work:
             raise self.errors[0]
 
 
+class _HelperShare:
+    """How much of the work helpers have recently taken, relative to their fair share.
+
+    When the machine is busier than its cores, helpers wake up too late to take chunks and the
+    caller ends up doing everything, plus what splitting costs (copies, re-read weights): the
+    kernels then stop splitting, and try again every ``PROBE_EVERY`` calls to notice when cores
+    free up. Races between threads updating it only blur the average.
+    """
+
+    PROBE_EVERY = 16
+
+    def __init__(self):
+        self.share = 1.0
+        self.skipped = 0
+
+    def record(self, helper_chunks: int, count: int, threads: int) -> None:
+        fair = count * (threads - 1) / threads
+        self.share = 0.75 * self.share + 0.25 * min(1.0, helper_chunks / fair)
+
+    def pays(self) -> bool:
+        if self.share >= 0.35:
+            return True
+        self.skipped += 1
+        return self.skipped % self.PROBE_EVERY == 0
+
+
+_HELPERS = _HelperShare()
+
+
+def splitting_pays() -> bool:
+    """Whether a kernel should split its work: more than one thread, and helpers that help."""
+    return current_threads() > 1 and _HELPERS.pays()
+
+
 def parallel_for(count: int, function, threads: int | None = None) -> None:
     """Call ``function(i)`` for ``i in range(count)``, spread over ``threads`` threads."""
     threads = min(count, current_threads() if threads is None else threads)
@@ -113,3 +147,4 @@ def parallel_for(count: int, function, threads: int | None = None) -> None:
     with thread_budget(1):  # a chunk must not split itself again (helpers already have 1)
         work.take_chunks(False)
     work.wait()
+    _HELPERS.record(work.started, count, threads)

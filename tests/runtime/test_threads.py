@@ -174,6 +174,8 @@ def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
         calls.append(count)
         return parallel.parallel_for(count, function, threads)
 
+    # a busy machine could make the kernels stop splitting (see the next test): not here
+    monkeypatch.setattr(parallel._HELPERS, "pays", lambda: True)
     monkeypatch.setattr(_epilogue, "parallel_for", spy)
     monkeypatch.setattr(_tiling, "parallel_for", spy)
     splits = []
@@ -196,6 +198,20 @@ def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
         if name.startswith("_"):
             assert set(splits) == set(name.split()), name
         splits.clear()
+
+
+def test_splitting_stops_while_helpers_do_not_help_and_probes_again():
+    from ov_notebook.runtime.parallel import _HelperShare
+
+    share = _HelperShare()
+    assert share.pays()
+    for _ in range(8):  # helpers took nothing: a busy machine
+        share.record(0, 8, 2)
+    decisions = [share.pays() for _ in range(2 * share.PROBE_EVERY)]
+    assert decisions.count(True) == 2  # one probe every PROBE_EVERY calls
+    for _ in range(8):
+        share.record(4, 8, 2)  # helpers took their fair half again
+    assert share.pays()
 
 
 @settings(max_examples=30, deadline=None)

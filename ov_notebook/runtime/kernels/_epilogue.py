@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..parallel import chunk_bounds, current_threads, parallel_for
+from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 from ._fastmath import erf_f32, relu_, sigmoid_, swish_
 
 __all__ = ["parse_post_ops", "apply_epilogue", "run_epilogue"]
@@ -124,7 +124,8 @@ def run_epilogue(y: np.ndarray, program, extras) -> np.ndarray:
     """:func:`apply_epilogue`, over chunks of ``y`` on several threads when ``y`` is big."""
     threads = current_threads()
     if not program or threads <= 1 or y.size < 2 * PARALLEL_CHUNK or any(
-            e.ndim > y.ndim or np.broadcast_shapes(y.shape, e.shape) != y.shape for e in extras):
+            e.ndim > y.ndim or np.broadcast_shapes(y.shape, e.shape) != y.shape
+            for e in extras) or not splitting_pays():
         return apply_epilogue(y, program, extras)
     axis = _split_axis(y.shape)
     chunks = min(4 * threads, max(threads, y.size // PARALLEL_CHUNK))

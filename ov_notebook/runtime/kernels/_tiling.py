@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from ...ir.ops.convolution import dilated
-from ..parallel import chunk_bounds, current_threads, parallel_for
+from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 from ._epilogue import apply_epilogue
 
 __all__ = ["convolve_parallel", "matmul_parallel"]
@@ -64,8 +64,8 @@ def convolve_parallel(x, packed, geometry, bias, program, extras):
     """The fused convolution on ``current_threads()`` threads, or None (not worth splitting)."""
     shape = _output_shape(x, packed, *geometry)
     macs = math.prod(shape) * (packed.in_channels // packed.groups) * math.prod(packed.kernel_shape)
-    if current_threads() <= 1 or len(shape) < 3 or macs < 2 * MIN_CHUNK_MACS or \
-            not _fits(extras, shape) or x.dtype != packed.matrix.dtype:
+    if len(shape) < 3 or macs < 2 * MIN_CHUNK_MACS or not _fits(extras, shape) or \
+            x.dtype != packed.matrix.dtype or not splitting_pays():
         return None
     out = np.empty(shape, x.dtype)
     bounds, run_chunk = _choose_split(x, packed, geometry, shape)(
@@ -172,13 +172,13 @@ def _by_output_rows(x, packed, geometry, out, chunks):
 def matmul_parallel(a, b, bias, program, extras):
     """``a @ b`` (b 2-D, transposes already applied as views) plus bias and epilogue on
     ``current_threads()`` threads, or None when not worth splitting."""
-    if current_threads() <= 1 or b.ndim != 2 or a.ndim < 2 or a.dtype != b.dtype or \
-            a.dtype.kind != "f" or not a.flags.c_contiguous:
+    if b.ndim != 2 or a.ndim < 2 or a.dtype != b.dtype or a.dtype.kind != "f" or \
+            not a.flags.c_contiguous or current_threads() <= 1:
         return None
     rows, inner, columns = math.prod(a.shape[:-1]), a.shape[-1], b.shape[1]
     shape = a.shape[:-1] + (columns,)
     macs = rows * inner * columns
-    if macs < 2 * MIN_CHUNK_MACS or not _fits(extras, shape):
+    if macs < 2 * MIN_CHUNK_MACS or not _fits(extras, shape) or not splitting_pays():
         return None
     out = np.empty(shape, a.dtype)
     flat_a, flat_out = a.reshape(rows, inner), out.reshape(rows, columns)
