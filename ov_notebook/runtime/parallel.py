@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["parallel_for", "thread_budget", "current_threads", "chunk_bounds", "splitting_pays"]
@@ -70,6 +71,7 @@ class _Work:
         self.function, self.count = function, count
         self.next_index = itertools.count()  # next() is atomic under the GIL
         self.started = self.finished = 0
+        self.caller_chunks, self.caller_time = 0, 0.0
         self.errors = []
         self.done = threading.Condition()
 
@@ -83,6 +85,7 @@ class _Work:
 
     def take_chunks(self, helper: bool):
         while (index := self._claim(helper)) < self.count:
+            started = time.perf_counter()
             try:
                 self.function(index)
             except BaseException as exc:  # noqa: BLE001  re-raised by the caller
@@ -91,6 +94,9 @@ class _Work:
                 with self.done:
                     self.finished += 1
                     self.done.notify_all()
+            else:
+                self.caller_chunks += 1
+                self.caller_time += time.perf_counter() - started
 
     def wait(self):
         with self.done:
@@ -99,33 +105,35 @@ class _Work:
             raise self.errors[0]
 
 
-class _HelperShare:
-    """How much of the work helpers have recently taken, relative to their fair share.
+class _Speedup:
+    """Recent speedup of split work: the caller's own time per chunk times the chunk count,
+    over the wall time the split took.
 
-    When the machine is busier than its cores, helpers wake up too late to take chunks and the
-    caller ends up doing everything, plus what splitting costs (copies, re-read weights): the
+    When the machine is busier than its cores, helpers wake up late or are preempted mid-chunk
+    while the caller waits, and splitting costs more than it saves (copies, re-read weights): the
     kernels then stop splitting, and try again every ``PROBE_EVERY`` calls to notice when cores
     free up. Races between threads updating it only blur the average.
     """
 
     PROBE_EVERY = 16
+    WORTH = 1.15  # below this speedup, splitting is not worth its overhead
 
     def __init__(self):
-        self.share = 1.0
+        self.speedup = 2.0
         self.skipped = 0
 
-    def record(self, helper_chunks: int, count: int, threads: int) -> None:
-        fair = count * (threads - 1) / threads
-        self.share = 0.75 * self.share + 0.25 * min(1.0, helper_chunks / fair)
+    def record(self, serial_estimate: float, wall: float) -> None:
+        measured = serial_estimate / wall if wall > 0 else 2.0
+        self.speedup = 0.75 * self.speedup + 0.25 * measured
 
     def pays(self) -> bool:
-        if self.share >= 0.35:
+        if self.speedup >= self.WORTH:
             return True
         self.skipped += 1
         return self.skipped % self.PROBE_EVERY == 0
 
 
-_HELPERS = _HelperShare()
+_HELPERS = _Speedup()
 
 
 def splitting_pays() -> bool:
@@ -141,10 +149,12 @@ def parallel_for(count: int, function, threads: int | None = None) -> None:
             function(index)
         return
     work = _Work(function, count)
+    started = time.perf_counter()
     pool = _helpers()
     for _ in range(threads - 1):
         pool.submit(work.take_chunks, True)
     with thread_budget(1):  # a chunk must not split itself again (helpers already have 1)
         work.take_chunks(False)
     work.wait()
-    _HELPERS.record(work.started, count, threads)
+    if work.caller_chunks:
+        _HELPERS.record(work.caller_time / work.caller_chunks * count, time.perf_counter() - started)

@@ -192,7 +192,8 @@ def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
         assert calls == [], name
         for threads in (2, 3):
             compiled = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})
-            np.testing.assert_allclose(compiled(value)[0], single, rtol=1e-5, atol=1e-5,
+            # BLAS sums a split product in another order: float32 rounding, not an error
+            np.testing.assert_allclose(compiled(value)[0], single, rtol=1e-4, atol=1e-4,
                                        err_msg=f"{name}, {threads} threads")
         assert calls and max(calls) > 1, name
         if name.startswith("_"):
@@ -201,17 +202,17 @@ def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
 
 
 def test_splitting_stops_while_helpers_do_not_help_and_probes_again():
-    from ov_notebook.runtime.parallel import _HelperShare
+    from ov_notebook.runtime.parallel import _Speedup
 
-    share = _HelperShare()
-    assert share.pays()
-    for _ in range(8):  # helpers took nothing: a busy machine
-        share.record(0, 8, 2)
-    decisions = [share.pays() for _ in range(2 * share.PROBE_EVERY)]
+    speedup = _Speedup()
+    assert speedup.pays()
+    for _ in range(8):  # split work took as long as doing it alone: a busy machine
+        speedup.record(serial_estimate=1.0, wall=1.0)
+    decisions = [speedup.pays() for _ in range(2 * speedup.PROBE_EVERY)]
     assert decisions.count(True) == 2  # one probe every PROBE_EVERY calls
     for _ in range(8):
-        share.record(4, 8, 2)  # helpers took their fair half again
-    assert share.pays()
+        speedup.record(serial_estimate=1.0, wall=0.55)  # two threads nearly halve it again
+    assert speedup.pays()
 
 
 @settings(max_examples=30, deadline=None)
