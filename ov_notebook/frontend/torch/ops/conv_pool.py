@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 from .... import opset as ops
+from ....ir.types import Type
 from ..registry import translator
-from ._common import as_list, i64, known_arg, out, rank_of, sizes_input, static_rank
+from ._common import (as_list, i64, known_arg, out, rank_of, sizes_input, static_rank,
+                      to_type)
 
 
 def _per_axis(ctx, value, count, what):
@@ -187,5 +189,7 @@ def adaptive_max_pool(ctx):
     # aten::adaptive_max_pool2d(Tensor self, int[2] output_size) -> (Tensor, Tensor)
     spatial = _spatial_rank(ctx)
     data, added = _batched(ctx.input(0), spatial)
-    node = ops.adaptive_max_pool(data, _output_size(ctx, spatial), "i64")
-    return [_unbatched(node.output(0), added), _unbatched(node.output(1), added)]
+    # i32 indices, as OpenVINO's frontend makes them (its CPU plugin has no i64 kernel here)
+    node = ops.adaptive_max_pool(data, _output_size(ctx, spatial), "i32")
+    indices = to_type(node.output(1), Type.i64)
+    return [_unbatched(node.output(0), added), _unbatched(indices, added)]
