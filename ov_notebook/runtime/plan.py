@@ -149,7 +149,12 @@ class Plan:
                 timings.append((step.node, clock() - started))
             # the dead buffer given as out= may be returned: aliasing it is harmless
             self._store(step, produced, args if out is None else args[1:], values, shared)
-        return [self._result(slot, values[slot], shared) for slot in self.result_slots]
+            args = out = produced = None  # released values must not live on until the next step
+        results, seen = [], set()
+        for slot in self.result_slots:  # an output listed twice must not come back as one array
+            results.append(self._result(slot, values[slot], shared, slot in seen))
+            seen.add(slot)
+        return results
 
     @staticmethod
     def _store(step, produced, args, values, shared):
@@ -168,8 +173,8 @@ class Plan:
         for slot in step.release:
             values[slot] = None
 
-    def _result(self, slot, value, shared):
+    def _result(self, slot, value, shared, repeated):
         # results must not alias weights, the caller's inputs or each other's views
-        if slot in self.borrowed or slot in shared:
+        if repeated or slot in self.borrowed or slot in shared:
             return np.array(value, copy=True)
         return np.asarray(value)

@@ -155,9 +155,11 @@ def test_results_mapping(arrays):
 def test_results_do_not_alias_inputs_or_weights():
     x = ops.parameter([3], np.float32, name="x")
     weights = ops.constant(np.arange(3, dtype=np.float32))
-    compiled = ov.compile_model(ov.Model([x, weights, ops.add(x, 0.0)], [x]))
+    doubled = ops.multiply(x, 2.0)
+    compiled = ov.compile_model(ov.Model([x, weights, ops.add(x, 0.0), doubled, doubled], [x]))
     value = np.ones(3, np.float32)
     results = compiled(value)
+    assert results[3] is not results[4]
     for output in results.values():
         output[...] = -7
     np.testing.assert_array_equal(value, 1)
