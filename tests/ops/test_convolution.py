@@ -149,6 +149,20 @@ def test_large_depthwise_layers(shape, kernel, stride, dilation, multiplier):
         _depthwise.BLOCK_BYTES = saved
 
 
+@pytest.mark.parametrize("shape, out_channels, pads_begin, pads_end, auto_pad, dtype", [
+    ([2, 64, 13, 9], 64, [1, 1], [1, 1], "explicit", np.float32),
+    ([1, 64, 7, 7], 96, [0, 0], [0, 0], "explicit", np.float32),
+    ([3, 80, 10, 11], 64, [2, 0], [1, 2], "explicit", np.float32),
+    ([1, 64, 12, 5], 64, [0, 0], [0, 0], "same_lower", np.float32),
+    ([1, 64, 6, 6], 64, [1, 1], [1, 1], "explicit", np.float64)])
+def test_winograd_layers(shape, out_channels, pads_begin, pads_end, auto_pad, dtype):
+    """3x3 stride-1 convolutions with 64 channels and more take the Winograd path."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(shape).astype(dtype)
+    w = rng.standard_normal([out_channels, shape[1], 3, 3]).astype(dtype)
+    compare(lambda p: ops.convolution(p, w, [1, 1], pads_begin, pads_end, [1, 1], auto_pad), [x])
+
+
 @pytest.mark.parametrize("dtype, rtol", [(np.float16, 2e-3), (np.float64, 1e-5)])
 def test_other_float_types(dtype, rtol):
     rng = np.random.default_rng(5)

@@ -5,6 +5,7 @@ numpy stride-trick views; no Python loop runs over batch, channels or spatial po
 
 * pointwise (1x1, one group): ``W[O, C] @ x[N, C, H*W]`` -- no im2col at all;
 * dense: im2col view ``[N, C, k..., out...]`` copied once to ``[N, C*K, P]``, then ``W[O, C*K] @``;
+  3x3 stride-1 ones with 64 channels and more run Winograd F(2x2, 3x3) (``_winograd.py``);
 * grouped: the same with a group axis, ``W[G, O/G, C/G*K] @ cols[N, G, C/G*K, P]``;
 * depthwise (one input channel per group): sum over taps of ``x_tap * w_tap`` with ``np.einsum``
   (``_depthwise.py``): channels-first on stride phases for large images, channels-last for small
@@ -30,6 +31,7 @@ from numpy.lib.stride_tricks import as_strided
 from ...ir.ops.convolution import backprop_geometry, dilated, resolve_pads
 from . import kernel
 from ._depthwise import depthwise
+from ._winograd import applies as winograd_applies, winograd_convolve, winograd_weights
 
 __all__ = ["PackedWeights", "prepare_convolution_weights", "prepare_backprop_weights",
            "convolve", "convolve_transposed"]
@@ -44,7 +46,8 @@ class PackedWeights:
     """Filters rearranged for a kernel path. ``kind``: pointwise, dense, grouped or depthwise
     (forward) or transposed; ``matrix`` is the array that path multiplies with."""
 
-    __slots__ = ("kind", "matrix", "groups", "out_channels", "in_channels", "kernel_shape")
+    __slots__ = ("kind", "matrix", "groups", "out_channels", "in_channels", "kernel_shape",
+                 "_winograd")
 
     def __init__(self, kind, matrix, groups, out_channels, in_channels, kernel_shape):
         self.kind = kind
@@ -53,6 +56,14 @@ class PackedWeights:
         self.out_channels = out_channels
         self.in_channels = in_channels
         self.kernel_shape = tuple(kernel_shape)
+        self._winograd = None
+
+    def winograd(self):
+        """The Winograd-transformed 3x3 filters [16, C, O], made on first use (stride-1 use is
+        only known at run time; 16/9 of the filters' memory)."""
+        if self._winograd is None:
+            self._winograd = winograd_weights(self.matrix, self.in_channels)
+        return self._winograd
 
 
 def prepare_convolution_weights(filters, grouped=False) -> PackedWeights:
@@ -122,14 +133,18 @@ def convolve(x, packed: PackedWeights, strides, dilations, pads_begin, pads_end,
         x.shape[2:], pads_begin, pads_end, packed.kernel_shape, dilations, strides)]
     batch = x.shape[0]
     target = out if out is not None and out.dtype == packed.matrix.dtype else None
+    shape = (batch, packed.out_channels) + tuple(out_sizes)
     if packed.kind == "depthwise":
         result = depthwise(work, packed.matrix, packed.kernel_shape, strides, dilations,
-                           pads_begin, pads_end, out_sizes, None if target is None else
-                           target.reshape((batch, packed.out_channels) + tuple(out_sizes)))
+                           pads_begin, pads_end, out_sizes,
+                           None if target is None else target.reshape(shape))
+    elif winograd_applies(packed, strides, dilations, pads_begin, pads_end):
+        result = np.empty(shape, work.dtype) if target is None else target.reshape(shape)
+        winograd_convolve(work, packed.winograd(), pads_begin, pads_end, result)
     else:
         xp = _pad(work, pads_begin, pads_end)
         result = _gemm_convolution(xp, packed, strides, dilations, out_sizes, target)
-    result = result.reshape((batch, packed.out_channels) + tuple(out_sizes))
+    result = result.reshape(shape)
     if bias is not None:
         result += bias.reshape((-1,) + (1,) * len(out_sizes)).astype(result.dtype, copy=False)
     if epilogue is not None:
