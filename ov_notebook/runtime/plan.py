@@ -30,8 +30,10 @@ class KernelError(RuntimeError):
         self.cause = cause
         shapes = ", ".join(f"{a.dtype}{list(a.shape)}" if isinstance(a, np.ndarray) else repr(a)
                            for a in inputs)
-        super().__init__(f"While executing {node.get_type_name()} '{node.get_friendly_name()}' "
-                         f"with inputs ({shapes}): {type(cause).__name__}: {cause}")
+        fused = node.rt_info.get("fused_names")  # the model's own nodes behind a fused op
+        origin = f" (fused from {fused.replace(',', ', ')})" if fused else ""
+        super().__init__(f"While executing {node.get_type_name()} '{node.get_friendly_name()}'"
+                         f"{origin} with inputs ({shapes}): {type(cause).__name__}: {cause}")
 
 
 class Step:

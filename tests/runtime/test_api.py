@@ -235,3 +235,14 @@ def test_compile_from_path_like(tmp_path, arrays):
     ov.save_model(two_input_model(), path)
     compiled = ov.Core().compile_model(os.fspath(path))
     np.testing.assert_allclose(compiled(list(arrays))[1], expected(*arrays)[1], rtol=1e-6)
+
+
+def test_kernel_error_in_a_fused_op_names_the_original_nodes(rng):
+    x = ops.parameter([1, 2, -1, -1], np.float32, name="x")
+    residual = ops.parameter([1, 2, -1, -1], np.float32, name="residual")
+    conv = ops.convolution(x, rng.standard_normal((2, 2, 1, 1), dtype=np.float32), [1, 1], [0, 0],
+                           [0, 0], [1, 1], name="conv")
+    model = ov.Model([ops.relu(ops.add(conv, residual, name="skip"), name="act")], [x, residual])
+    compiled = ov.compile_model(model)
+    with pytest.raises(KernelError, match=r"FusedConvolution 'conv' \(fused from conv, skip, act\)"):
+        compiled([np.ones((1, 2, 3, 3), np.float32), np.ones((1, 2, 4, 4), np.float32)])

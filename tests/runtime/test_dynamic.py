@@ -83,3 +83,20 @@ def test_bounded_dimensions_are_checked_at_run_time(rng):
     assert compiled(np.ones((1, 8, 16), np.float32))[0].shape == (1, 8, 16)
     with pytest.raises(ov.runtime.InputError, match="dimension 1 is 9, allowed 1..8"):
         compiled(np.ones((1, 9, 16), np.float32))
+
+
+def test_a_fused_residual_that_broadcasts_bigger_at_run_time(rng):
+    """With dynamic dims the fused Add cannot know the residual will not grow the conv's output."""
+    x = ops.parameter([-1, 4, -1, -1], np.float32, name="x")
+    residual = ops.parameter([-1, 4, -1, -1], np.float32, name="residual")
+    conv = ops.convolution(x, rng.standard_normal((4, 4, 3, 3), dtype=np.float32), [1, 1],
+                           [1, 1], [1, 1], [1, 1])
+    model = ov.Model([ops.relu(ops.add(conv, residual))], [x, residual])
+    compiled = ov.compile_model(model)
+    assert "FusedConvolution" in {n.get_type_name() for n in compiled.get_runtime_model().get_ops()}
+    for x_shape, r_shape in (((1, 4, 6, 6), (3, 4, 6, 6)), ((2, 4, 5, 5), (2, 4, 5, 5)),
+                             ((1, 4, 1, 7), (1, 4, 6, 7))):
+        feeds = [rng.standard_normal(x_shape, dtype=np.float32),
+                 rng.standard_normal(r_shape, dtype=np.float32)]
+        assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-4,
+                             atol=1e-4, what=f"{x_shape} + {r_shape}")

@@ -68,11 +68,16 @@ def _silu_step(tail, consumers):
 
 
 def _keeps_type(node, tail) -> bool:
-    # with dynamic dimensions an operand could still broadcast the output bigger at run time;
-    # the epilogue then falls back to an out-of-place step (see kernels/fused.apply_epilogue)
-    return (node.get_output_size() == 1
-            and node.get_output_partial_shape(0) == tail.get_partial_shape()
-            and node.get_output_element_type(0) == tail.get_element_type())
+    """Same element type, and a shape that can only be the tail's: equal when static; with
+    dynamic dimensions an operand could still broadcast it bigger at run time, which the
+    epilogue handles with an out-of-place step (see kernels/_epilogue.apply_epilogue)."""
+    shape, tail_shape = node.get_output_partial_shape(0), tail.get_partial_shape()
+    if node.get_output_size() != 1 or node.get_output_element_type(0) != tail.get_element_type():
+        return False
+    if tail_shape.is_static:
+        return shape == tail_shape
+    return shape.rank_is_static and tail_shape.rank_is_static and \
+        len(shape) == len(tail_shape) and shape.compatible(tail_shape)
 
 
 def _next_step(tail):
