@@ -55,13 +55,18 @@ def mul(ctx):  # aten::mul.Tensor(Tensor self, Tensor other) -> Tensor
 
 
 def _divide(lhs, rhs, mode):
+    if mode is None:  # true division; the operands are floats by now
+        return out(ops.divide(lhs, rhs))
     if mode == "floor" and lhs.get_element_type().is_real:
         return out(ops.floor(ops.divide(lhs, rhs)))
     if mode == "trunc" and lhs.get_element_type().is_real:
         quotient = ops.divide(lhs, rhs)  # trunc(q) = sign(q) * floor(|q|)
         return out(ops.multiply(ops.sign(quotient), ops.floor(ops.absolute(quotient))))
-    # integers: Divide floors in Python mode and truncates otherwise
-    return out(Divide(lhs, rhs, m_pythondiv=mode != "trunc"))
+    if mode == "trunc":
+        return out(Divide(lhs, rhs, m_pythondiv=False))
+    # integer floor division as (a - a mod b) / b, exact in either rounding: OpenVINO's CPU
+    # plugin truncates integer Divide even in Python mode
+    return out(Divide(ops.subtract(lhs, ops.floor_mod(lhs, rhs)), rhs, m_pythondiv=False))
 
 
 @translator("aten.div", "aten::div", "aten.true_divide", "aten::true_divide")
