@@ -294,9 +294,17 @@ def read_model(model, weights=None) -> Model:
     """
     if isinstance(model, (bytes, bytearray)):
         return read_model_from_string(model, weights)
+    if not isinstance(model, (str, os.PathLike)):
+        raise TypeError(f"read_model expects a path to an IR .xml (or the XML as bytes), got "
+                        f"{type(model).__name__}")
     path = os.fspath(model)
+    if os.path.isdir(path):
+        raise IRReadError(f"{path} is a directory; give the path of the model's .xml file")
     if not os.path.isfile(path):
         raise IRReadError(f"model file {path} does not exist")
+    if path.lower().endswith(".bin"):
+        raise IRReadError(f"{path} is the weights file; read the model's .xml (its .bin is found "
+                          "beside it)")
     if weights is None:
         weights = (path[:-4] if path.endswith(".xml") else path) + ".bin"
     elif not isinstance(weights, (bytes, bytearray, memoryview, np.ndarray)):

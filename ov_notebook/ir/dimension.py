@@ -31,6 +31,9 @@ class Dimension:
             self._min, self._max = parsed._min, parsed._max
             return
         if min_or_value is None:
+            if max_value is not None:
+                raise TypeError(f"dimension lower bound must be an integer, got None (for "
+                                f"[0, {max_value}] write Dimension(0, {max_value}))")
             self._min, self._max = 0, _INF
         elif max_value is None:
             value = _as_int(min_or_value, "dimension")
@@ -52,6 +55,8 @@ class Dimension:
     @staticmethod
     def parse(text: str) -> "Dimension":
         """Parse ``3``, ``?``, ``-1``, ``1..10``, ``..10``, ``5..`` into a Dimension."""
+        if not isinstance(text, str):
+            raise TypeError(f"Dimension.parse expects a string, got {type(text).__name__} {text!r}")
         text = text.strip()
         try:
             if text in ("?", "-1", ""):

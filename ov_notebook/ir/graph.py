@@ -9,6 +9,8 @@ __all__ = ["clone_model", "replace_output", "eliminate_dead_code", "uniquify_fri
 
 def clone_model(model: Model) -> Model:
     """A deep copy of ``model``: new nodes, same attributes, names, rt_info; weights shared."""
+    if not isinstance(model, Model):
+        raise TypeError(f"clone_model expects a Model, got {type(model).__name__}")
     mapping = {}
     for node in model.get_ordered_ops():
         inputs = [mapping[id(src.get_node())].output(src.get_index()) for src in node.input_values()]

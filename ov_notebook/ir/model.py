@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import numbers
 
 from .errors import OpValidationError
 from .node import Node, Output, as_output
@@ -46,6 +47,35 @@ def _topological_order(results, extra_roots=()):
     return order
 
 
+def _require_list(values, what, expected):
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{what} must be a list of {expected}, got {type(values).__name__} "
+                        f"{values!r}")
+
+
+def _require_node(value, method, expected):
+    if not isinstance(value, Node):
+        raise TypeError(f"{method} expects {expected}, got {type(value).__name__} {value!r}")
+
+
+def _check_unique(parameters):
+    seen = set()
+    for param in parameters:
+        if id(param) in seen:
+            raise ValueError(f"Parameter '{param.get_friendly_name()}' is listed twice in the "
+                             "model's parameters")
+        seen.add(id(param))
+
+
+def _rt_info_keys(path) -> list:
+    """An rt_info path: a key, or a non-empty list of string keys."""
+    keys = [path] if isinstance(path, str) else path
+    if not isinstance(keys, (list, tuple)) or not keys or \
+            not all(isinstance(k, str) for k in keys):
+        raise TypeError(f"an rt_info path is a string or a non-empty list of strings, got {path!r}")
+    return list(keys)
+
+
 class Model:
     """A graph of operations from Parameters to Results.
 
@@ -66,6 +96,13 @@ class Model:
             results = [results]
         if isinstance(parameters, str) and name == "":
             parameters, name = None, parameters
+        if isinstance(parameters, Node):
+            parameters = [parameters]
+        _require_list(results, "results", "Result nodes, nodes or outputs")
+        if parameters is not None:
+            _require_list(parameters, "parameters", "Parameter nodes")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"a model name must be a string, got {type(name).__name__} {name!r}")
         made = []
         for item in results:
             if isinstance(item, Result):
@@ -81,6 +118,7 @@ class Model:
             if not isinstance(param, Parameter):
                 raise TypeError(f"model parameters must be Parameter nodes, got "
                                 f"{type(param).__name__} {getattr(param, 'get_friendly_name', lambda: '')()}")
+        _check_unique(parameters)
         self._parameters = parameters
         self._check_parameters_cover()
         self._id = next(_model_ids)
@@ -150,8 +188,17 @@ class Model:
     def result(self) -> Node:
         return self.get_result()
 
-    def get_output_op(self, index) -> Node:
+    def _result_at(self, index) -> Node:
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError(f"an output index must be an integer, got {type(index).__name__} "
+                            f"{index!r}")
+        if not -len(self._results) <= index < len(self._results):
+            raise IndexError(f"the model has {len(self._results)} outputs; index {index} is out of "
+                             "range")
         return self._results[index]
+
+    def get_output_op(self, index) -> Node:
+        return self._result_at(index)
 
     def get_sinks(self) -> list:
         return []  # no stateful ops (Assign) in this operation set
@@ -217,13 +264,13 @@ class Model:
         return len(self._results)
 
     def get_output_element_type(self, index):
-        return self._results[index].get_output_element_type(0)
+        return self._result_at(index).get_output_element_type(0)
 
     def get_output_partial_shape(self, index) -> PartialShape:
-        return self._results[index].get_output_partial_shape(0)
+        return self._result_at(index).get_output_partial_shape(0)
 
     def get_output_shape(self, index) -> Shape:
-        return self._results[index].get_output_shape(0)
+        return self._result_at(index).get_output_shape(0)
 
     def is_dynamic(self) -> bool:
         return any(op.get_output_partial_shape(i).is_dynamic
@@ -237,6 +284,9 @@ class Model:
     def add_parameters(self, parameters) -> None:
         from .ops.core import Parameter
 
+        if isinstance(parameters, Node):
+            parameters = [parameters]
+        _require_list(parameters, "parameters", "Parameter nodes")
         for param in parameters:
             if not isinstance(param, Parameter):
                 raise TypeError(f"expected Parameter nodes, got {type(param).__name__}")
@@ -246,6 +296,7 @@ class Model:
 
     def remove_parameter(self, parameter) -> None:
         """Drop ``parameter`` from the inputs; nothing may still depend on it."""
+        _require_node(parameter, "remove_parameter", "a Parameter of this model")
         index = self.get_parameter_index(parameter)
         if index < 0:
             raise ValueError(f"'{parameter.get_friendly_name()}' is not a parameter of this model")
@@ -255,14 +306,37 @@ class Model:
         del self._parameters[index]
 
     def replace_parameter(self, index, parameter) -> None:
-        """Put ``parameter`` in place of input ``index``, rewiring its consumers."""
+        """Put ``parameter`` in place of input ``index``, rewiring its consumers; if the graph does
+        not accept the new input's type or shape, the model is left unchanged and the error raised.
+        """
+        from .ops.core import Parameter
+
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral) or \
+                not -len(self._parameters) <= index < len(self._parameters):
+            raise IndexError(f"the model has {len(self._parameters)} parameters; {index!r} is not "
+                             "a valid index")
+        if not isinstance(parameter, Parameter):
+            raise TypeError(f"replace_parameter expects a Parameter node, got "
+                            f"{type(parameter).__name__}")
         old = self._parameters[index]
+        targets = list(old.output(0).get_target_inputs())
         old.output(0).replace(parameter.output(0))
         self._parameters[index] = parameter
+        try:
+            self.validate_nodes_and_infer_types()
+        except Exception:
+            for target in targets:
+                target.replace_source_output(old.output(0))
+            self._parameters[index] = old
+            self.validate_nodes_and_infer_types()
+            raise
 
     def add_results(self, results) -> None:
         from .ops.core import Result
 
+        if isinstance(results, Node):
+            results = [results]
+        _require_list(results, "results", "Result nodes")
         for result in results:
             if not isinstance(result, Result):
                 raise TypeError(f"expected Result nodes, got {type(result).__name__}")
@@ -270,6 +344,7 @@ class Model:
         self._check_parameters_cover()
 
     def remove_result(self, result) -> None:
+        _require_node(result, "remove_result", "a Result of this model")
         index = next((i for i, r in enumerate(self._results) if r is result), -1)
         if index < 0:
             raise ValueError(f"'{result.get_friendly_name()}' is not a result of this model")
@@ -313,20 +388,24 @@ class Model:
         if path is None:
             return self.rt_info
         node = self.rt_info
-        for key in ([path] if isinstance(path, str) else path):
+        for key in _rt_info_keys(path):
             if not isinstance(node, dict) or key not in node:
                 raise KeyError(f"the model's rt_info has no entry {path!r}")
             node = node[key]
         return node
 
     def set_rt_info(self, value, path) -> None:
-        keys = [path] if isinstance(path, str) else list(path)
+        keys = _rt_info_keys(path)
         node = self.rt_info
-        for key in keys[:-1]:
+        for depth, key in enumerate(keys[:-1]):
             node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise TypeError(f"rt_info path {keys!r}: {keys[:depth + 1]!r} holds a "
+                                f"{type(node).__name__}, not a section that can hold {keys[-1]!r}")
         node[keys[-1]] = value
 
     def has_rt_info(self, path) -> bool:
+        _rt_info_keys(path)
         try:
             self.get_rt_info(path)
             return True

@@ -7,6 +7,7 @@ re-exported here, where op modules have always imported them.
 from __future__ import annotations
 
 import itertools
+import numbers
 import weakref
 
 from .ports import Input, Output, OutputDesc, TypeInfo  # noqa: F401  (re-exported)
@@ -155,6 +156,10 @@ class Node:
         return [Output(self, i) for i in range(len(self._outputs))]
 
     def input_value(self, index) -> Output:
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral) or \
+                not -len(self._inputs) <= index < len(self._inputs):
+            raise IndexError(f"{self.get_type_name()} '{self.get_friendly_name()}' has "
+                             f"{len(self._inputs)} inputs; {index!r} is not a valid input index")
         return self._inputs[index]
 
     def input_values(self) -> list:

@@ -47,9 +47,12 @@ class Op(Node):
                                     f"{', '.join(sorted(unknown))}; it has "
                                     f"{', '.join(known) or 'none'}")
         for attr in self.attrs:
-            value = attributes.get(attr.name, attr.default)
+            value = attributes.get(attr.name)
+            if value is None:  # absent or None: the default (Python's "not given")
+                value = attr.default
             if value is REQUIRED:
-                raise OpValidationError(None, f"{self.type_name} requires attribute '{attr.name}'")
+                raise OpValidationError(None, f"{self.type_name} requires attribute '{attr.name}'"
+                                        f"{' (got None)' if attr.name in attributes else ''}")
             try:
                 self._attrs[attr.name] = None if value is None else attr.coerce(value)
             except (TypeError, ValueError) as exc:
@@ -107,7 +110,12 @@ class Op(Node):
         spec = next((a for a in self.attrs if a.name == name), None)
         if spec is None:
             raise KeyError(f"{self.type_name} has no attribute '{name}'")
-        self._attrs[name] = None if value is None else spec.coerce(value)
+        if value is None and spec.default is REQUIRED:
+            raise OpValidationError(self, f"attribute '{name}' is required and cannot be None")
+        try:
+            self._attrs[name] = spec.default if value is None else spec.coerce(value)
+        except (TypeError, ValueError) as exc:
+            raise OpValidationError(self, str(exc)) from None
 
     # --- inference ------------------------------------------------------------------------
     def validate_and_infer_types(self) -> None:

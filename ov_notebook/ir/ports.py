@@ -157,6 +157,8 @@ class Output:
 def _validated_names(names) -> set:
     if isinstance(names, str):
         names = {names}
+    if not hasattr(names, "__iter__"):
+        raise TypeError(f"tensor names are a set of strings, got {type(names).__name__} {names!r}")
     names = set(names)
     for name in names:
         if not isinstance(name, str) or not name:

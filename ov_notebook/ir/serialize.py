@@ -273,19 +273,32 @@ def save_model(model: Model, output_model, compress_to_fp16: bool = True) -> Non
 
         ov.save_model(ov_model, "model.xml")
     """
+    if not isinstance(model, Model):
+        raise TypeError(f"save_model expects an ov_notebook Model, got {type(model).__name__}")
+    if not isinstance(output_model, (str, os.PathLike)):
+        raise TypeError(f"save_model: the output path must be a str or os.PathLike ending with "
+                        f".xml, got {type(output_model).__name__}")
+    if not isinstance(compress_to_fp16, (bool, np.bool_)):
+        raise TypeError(f"save_model: compress_to_fp16 must be True or False, got "
+                        f"{compress_to_fp16!r}")
     path = os.fspath(output_model)
     if not path.endswith(".xml"):
         raise IRWriteError(f"the output model path must end with .xml, got {path!r}")
+    for target in (path, path[:-4] + ".bin"):
+        if os.path.isdir(target):
+            raise IRWriteError(f"cannot write {target}: it is a directory")
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
     bin_path = path[:-4] + ".bin"
     xml_tmp, bin_tmp = path + ".tmp", bin_path + ".tmp"
     try:
+        os.makedirs(directory, exist_ok=True)
         with open(xml_tmp, "w", encoding="utf-8", newline="\n") as xml_stream, \
                 open(bin_tmp, "wb") as bin_stream:
             serialize(model, xml_stream, bin_stream, compress_to_fp16=compress_to_fp16)
         os.replace(bin_tmp, bin_path)
         os.replace(xml_tmp, path)
+    except OSError as exc:
+        raise IRWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
         for leftover in (xml_tmp, bin_tmp):
             if os.path.exists(leftover):

@@ -35,10 +35,14 @@ class PartialShape:
     def dynamic(rank=None) -> "PartialShape":
         if rank is None:
             return PartialShape(None)
-        rank = int(rank) if not isinstance(rank, Dimension) else (
-            rank.get_length() if rank.is_static else None)
-        if rank is None:
+        if isinstance(rank, Dimension):
+            rank = rank.get_length() if rank.is_static else None
+        else:
+            rank = _as_int(rank, "a rank")
+        if rank is None or rank == -1:  # -1: a dynamic rank, as in OpenVINO
             return PartialShape(None)
+        if rank < 0:
+            raise ValueError(f"a rank must be >= 0 or -1 (dynamic), got {rank}")
         return PartialShape([Dimension() for _ in range(rank)])
 
     @staticmethod
@@ -136,7 +140,7 @@ class PartialShape:
         return None if any(d is None for d in dims) else PartialShape(dims)
 
     def merge_rank(self, rank) -> bool:
-        rank = rank.get_length() if isinstance(rank, Dimension) else int(rank)
+        rank = rank.get_length() if isinstance(rank, Dimension) else _as_int(rank, "a rank")
         if self._dims is None:
             self._dims = [Dimension() for _ in range(rank)]
             return True
@@ -168,7 +172,14 @@ class PartialShape:
         dims = self._require_rank()
         if isinstance(index, slice):
             return PartialShape(dims[index])
-        return dims[index]
+        try:
+            return dims[index]
+        except IndexError:
+            raise IndexError(f"dimension index {index} is out of range for shape {self} of rank "
+                             f"{len(dims)}") from None
+        except TypeError:
+            raise TypeError(f"shape dimensions are indexed by int or slice, not "
+                            f"{type(index).__name__} {index!r}") from None
 
     def __setitem__(self, index, value):
         self._require_rank()[index] = Dimension._coerce(value)
@@ -200,6 +211,9 @@ class Shape(tuple):
     def __new__(cls, dims=()):
         if isinstance(dims, PartialShape):
             dims = dims.to_shape()
+        elif isinstance(dims, (str, bytes)) or not hasattr(dims, "__iter__"):
+            raise TypeError(f"a static shape is a list of non-negative integers, got "
+                            f"{type(dims).__name__} {dims!r}")
         values = []
         for d in dims:
             if isinstance(d, Dimension):

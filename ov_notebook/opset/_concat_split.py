@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from ..ir.ops import concat_split as spec
-from ._base import as_node
+from ._base import as_node, node_list
 
 
 def concat(nodes, axis, name=None) -> spec.Concat:
     """Concat-1: joins ``nodes`` along ``axis`` (negative counts from the end)."""
-    return spec.Concat(*[as_node(n) for n in nodes], axis=axis, name=name)
+    return spec.Concat(*[as_node(n) for n in node_list(nodes)], axis=axis, name=name)
 
 
 def split(data, axis, num_splits, name=None) -> spec.Split:

@@ -1,8 +1,10 @@
 """Builders for the convolutions, with the signatures of ``openvino.opset1``."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..ir.ops import convolution as spec
-from ._base import as_node
+from ._base import BuilderTypeError, as_node
 
 
 def convolution(data, filters, strides, pads_begin, pads_end, dilations, auto_pad="EXPLICIT",
@@ -32,6 +34,9 @@ def _backprop_inputs(data, filters, output_shape):
 
 
 def _backprop_attrs(strides, pads_begin, pads_end, dilations, auto_pad, output_padding):
+    if not isinstance(strides, (list, tuple, np.ndarray)):
+        raise BuilderTypeError(strides, f"expected a list of integers (one per spatial axis), got "
+                                        f"{strides!r}")
     count = len(strides)
     return dict(strides=strides,
                 pads_begin=[0] * count if pads_begin is None else pads_begin,

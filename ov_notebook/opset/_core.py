@@ -6,7 +6,7 @@ import numpy as np
 from ..ir.ops import core as spec
 from ..ir.shape import PartialShape
 from ..ir.types import Type
-from ._base import as_node, named
+from ._base import as_node, check_fits, named, numeric_array
 
 
 def parameter(shape, dtype=np.float32, name=None) -> spec.Parameter:
@@ -19,11 +19,20 @@ def parameter(shape, dtype=np.float32, name=None) -> spec.Parameter:
 
 
 def constant(value, dtype=None, name=None, shared_memory=False) -> spec.Constant:
-    """A constant tensor; ``dtype`` defaults to the value's (Python floats become f32)."""
-    if dtype is None and isinstance(value, (float, list, tuple)):
-        array = np.asarray(value)
-        dtype = Type.f32 if array.dtype == np.float64 else None
-    return spec.Constant(value, None if dtype is None else Type(dtype), name=name,
+    """A constant tensor; ``dtype`` defaults to the value's (Python floats become f32).
+
+    A Python number or list must keep its value in ``dtype``: ``constant(300, np.uint8)`` raises
+    rather than wrapping to 44 (a numpy array is converted as numpy converts it)."""
+    if isinstance(value, spec.Constant):
+        value = value.get_data()
+    python_value = not isinstance(value, (np.ndarray, np.generic))
+    array = numeric_array(value)
+    if dtype is None and python_value and array.dtype == np.float64:
+        dtype = Type.f32
+    if dtype is not None and python_value:
+        check_fits(array, Type(dtype), value, "the requested type")
+    return spec.Constant(value if not python_value else array,
+                         None if dtype is None else Type(dtype), name=name,
                          shared_memory=shared_memory)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..ir.ops import matmul as spec
-from ._base import as_nodes
+from ._base import as_nodes, node_list
 
 
 def matmul(data_a, data_b, transpose_a, transpose_b, name=None) -> spec.MatMul:
@@ -16,4 +16,4 @@ def matmul(data_a, data_b, transpose_a, transpose_b, name=None) -> spec.MatMul:
 
 def einsum(inputs, equation, name=None) -> spec.Einsum:
     """Einsum-7, e.g. ``einsum([q, k], "bhqd,bhkd->bhqk")``."""
-    return spec.Einsum(*as_nodes(*inputs), equation=equation, name=name)
+    return spec.Einsum(*as_nodes(*node_list(inputs)), equation=equation, name=name)

@@ -71,6 +71,9 @@ class Concat(Op):
         return joined
 
 
+MAX_SPLITS = 1 << 16
+
+
 def _split_axis(node, data):
     """The normalized split axis, or None when it or the data rank is unknown."""
     require_integral(node, 1, "axis")
@@ -108,7 +111,6 @@ class Split(Op):
         parts = self._attrs["num_splits"]
         if parts <= 0:
             self.fail(f"num_splits must be positive, got {parts}")
-        self._set_output_count(parts)
         data = self.get_input_partial_shape(0)
         element_type = self.get_input_element_type(0)
         axis = _split_axis(self, data)
@@ -119,8 +121,15 @@ class Split(Op):
             if length.is_static and length.get_length() % parts:
                 self.fail(f"dimension {axis} of {data} ({length}) is not divisible by num_splits "
                           f"{parts}")
+            if length.min_length > 0 and length.max_length != -1 and length.max_length < parts:
+                self.fail(f"num_splits {parts} is larger than dimension {axis} of {data} "
+                          f"(at most {length.max_length})")
             shape = PartialShape(data)
             shape[axis] = _divide(length, parts)
+        if parts > MAX_SPLITS:  # each output costs memory before anything runs
+            self.fail(f"num_splits {parts} is more outputs than an operation can have "
+                      f"(at most {MAX_SPLITS})")
+        self._set_output_count(parts)
         for index in range(parts):
             self.set_output_type(index, element_type, shape)
 

@@ -96,7 +96,14 @@ class Constant(Op):
                 and value.dtype == element_type.to_dtype() and value.flags.c_contiguous:
             data = value
         else:
-            data = np.require(_array_for(value, element_type), requirements="C")
+            try:
+                if not isinstance(value, np.ndarray) and np.asarray(value).dtype.kind in "OUSV":
+                    raise TypeError("expected numbers")
+                data = np.require(_array_for(value, element_type), requirements="C")
+            except (OverflowError, ValueError, TypeError) as exc:
+                text = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+                raise OpValidationError(None, f"a Constant of element type {element_type} cannot "
+                                        f"be made from {text}: {exc}") from None
         if shape is not None:
             shape = [int(d) for d in shape]
             if data.size == 1 and int(np.prod(shape)) != 1:

@@ -223,6 +223,9 @@ class StridedSlice(Op):
         return lengths.pop() if lengths else None
 
     def infer(self):
+        for spec in self.attrs:
+            if any(bit not in (0, 1) for bit in self._attrs[spec.name]):
+                self.fail(f"{spec.name} must hold only 0 and 1, got {self._attrs[spec.name]}")
         for index, what in enumerate(("begin", "end", "strides")[:len(self._inputs) - 1], 1):
             _vector_input(self, index, what)
         data = self.get_input_partial_shape(0)
