@@ -155,7 +155,7 @@ def split_models(rng):
                      rng.standard_normal(64, dtype=np.float32))
     small = ops.parameter([1, 256, 8, 8], np.float32, name="small")
     expanded = ops.relu(ops.add(_conv(rng, small, 512, 256, 1), _bias(rng, 512)))
-    deep = ops.add(_conv(rng, expanded, 256, 512, 3), small)
+    deep = ops.add(_conv(rng, expanded, 256, 512, 3, stride=2), _bias(rng, 256))  # not Winograd
     return [("_by_output_rows _pointwise_by_rows _depthwise_by_channels", ov.Model([dense], [x]),
              (1, 128, 96, 96)),
             ("_pointwise_by_channels _dense_by_channels", ov.Model([deep], [small]), (1, 256, 8, 8)),

@@ -88,7 +88,17 @@ def _choose_split(x, packed, geometry, shape):
     if packed.kind == "pointwise" and x.ndim == 4 and list(geometry[0]) == [1, 1] and \
             not any(geometry[2]) and not any(geometry[3]):
         return _pointwise_by_channels if weights_larger else _pointwise_by_rows
+    if packed.kind == "dense" and _winograd_applies(packed, geometry):
+        return _by_output_rows  # a channel split would redo the input tile transform per chunk
     return _dense_by_channels if weights_larger and packed.kind != "grouped" else _by_output_rows
+
+
+def _winograd_applies(packed, geometry) -> bool:
+    try:
+        from .convolution import winograd_applies
+    except ImportError:  # a convolution kernel without Winograd
+        return False
+    return winograd_applies(packed, *geometry)
 
 
 def _by_batch(x, packed, geometry, out, chunks):
