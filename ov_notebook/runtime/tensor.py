@@ -3,10 +3,36 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ir.ops.core import _array_for
 from ..ir.shape import PartialShape, Shape
 from ..ir.types import Type
 
 __all__ = ["Tensor"]
+
+
+def _torch_int16():
+    import torch
+
+    return torch.int16
+
+
+def _converted(source, element_type):
+    """``source`` in ``element_type``'s storage; a conversion that changes values raises."""
+    if element_type is Type.bf16:  # uint16 data are raw bf16 bits; other numbers are rounded
+        return _array_for(source, Type.bf16)
+    dtype = element_type.to_dtype()
+    with np.errstate(invalid="ignore", over="ignore"):  # checked below
+        converted = source.astype(dtype)
+        back = converted.astype(source.dtype) if source.dtype.kind in "biuf" else None
+    if back is not None and source.dtype.kind in "biuf" and dtype.kind in "biu" and \
+            not np.array_equal(back, source):
+        raise ValueError(f"converting the {source.dtype} data to {element_type} would change "
+                         f"values (out of range or not integers); convert it yourself first")
+    if dtype.kind == "f" and source.dtype.kind in "iuf":
+        finite = np.isfinite(source) if source.dtype.kind == "f" else np.ones(source.shape, bool)
+        if np.any(finite & ~np.isfinite(converted)):
+            raise ValueError(f"converting the {source.dtype} data to {element_type} overflows")
+    return converted
 
 
 class Tensor:
@@ -30,23 +56,36 @@ class Tensor:
             source = array._data
             element_type = array._element_type
         else:
-            if hasattr(array, "detach") and hasattr(array, "numpy"):  # a torch.Tensor
-                array = array.detach().cpu().numpy()
-            source = np.asarray(array)
             element_type = None
+            if hasattr(array, "detach") and hasattr(array, "numpy"):  # a torch.Tensor
+                array = array.detach().cpu()
+                if str(array.dtype) == "torch.bfloat16":  # numpy has no bfloat16: keep the bits
+                    array, element_type = array.view(_torch_int16()).numpy().view(np.uint16), \
+                        Type.bf16
+                else:
+                    array = array.numpy()
+            try:
+                source = np.asarray(array)
+            except ValueError as exc:  # a ragged nested list
+                raise ValueError(f"a Tensor needs rectangular numeric data: {exc}") from None
         if source.dtype == object:
             raise TypeError("a Tensor needs numeric data, got an object array")
         if type is not None:
-            element_type = Type(type)
-            if source.dtype != element_type.to_dtype():
-                source = source.astype(element_type.to_dtype())
+            requested = Type(type)
+            if element_type is not requested:
+                source = _converted(source, requested)
+            element_type = requested
         if element_type is None:
             try:
                 element_type = Type(source.dtype)
             except TypeError:
                 raise TypeError(f"numpy dtype {source.dtype} has no OpenVINO element type") from None
         if shape is not None:
-            source = source.reshape(tuple(Shape(shape)))
+            dims = tuple(Shape(shape))
+            if int(np.prod(dims)) != source.size:
+                raise ValueError(f"a Tensor of {source.size} elements cannot take shape "
+                                 f"{list(dims)}")
+            source = source.reshape(dims)
         self._data = source if shared_memory else np.array(source, copy=True, order="C")
         self._element_type = element_type
 
@@ -95,6 +134,8 @@ class Tensor:
         return self.byte_size
 
     def copy_to(self, target: "Tensor") -> None:
+        if not isinstance(target, Tensor):
+            raise TypeError(f"copy_to expects a Tensor, got {type(target).__name__}")
         target._data = np.array(self._data, copy=True)
         target._element_type = self._element_type
 

@@ -181,6 +181,8 @@ class Tile(Op):
 
 def tile_values(data, repeats):
     repeats = [int(v) for v in np.asarray(repeats).reshape(-1)]
+    if any(r < 0 for r in repeats):
+        raise ValueError(f"repeats must not be negative, got {repeats}")
     if len(repeats) < data.ndim:  # np.tile would pad repeats, OpenVINO does the same
         repeats = [1] * (data.ndim - len(repeats)) + repeats
     return np.tile(data, repeats)
@@ -332,6 +334,11 @@ class Eye(Op):
 def eye_values(num_rows, num_columns, diagonal_index, batch_shape, output_type: Type):
     rows, columns, diagonal = (int(np.asarray(v).reshape(-1)[0]) for v in
                                (num_rows, num_columns, diagonal_index))
+    if rows < 0 or columns < 0:
+        raise ValueError(f"num_rows and num_columns must not be negative, got {rows} and {columns}")
+    batch = tuple(int(v) for v in np.asarray(batch_shape).reshape(-1))
+    if any(b < 0 for b in batch):
+        raise ValueError(f"batch_shape must not hold negative values, got {list(batch)}")
     matrix = np.eye(rows, columns, k=diagonal, dtype=output_type.to_dtype())
     batch = tuple(int(v) for v in np.asarray(batch_shape).reshape(-1))
     return np.broadcast_to(matrix, batch + matrix.shape).copy() if batch else matrix

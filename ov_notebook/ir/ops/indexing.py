@@ -40,6 +40,9 @@ def gather_values(data, indices, axis, batch_dims=0, fill_invalid=True):
     axis = axis + data.ndim if axis < 0 else axis
     batch_dims = batch_dims + indices.ndim if batch_dims < 0 else batch_dims
     indices, valid = normalized_indices(indices, data.shape[axis])
+    if fill_invalid and data.shape[axis] == 0:  # every index is out of range: all zeros
+        return np.zeros(data.shape[:axis] + indices.shape[batch_dims:] + data.shape[axis + 1:],
+                        dtype=data.dtype)
     safe = np.where(valid, indices, 0) if fill_invalid else indices
     if batch_dims == 0:
         result = np.take(data, safe, axis=axis)

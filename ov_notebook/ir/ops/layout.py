@@ -73,11 +73,32 @@ class _PadBase(Op):
         return [pad_values(values[0], values[1], values[2], self._attrs["pad_mode"], pad_value)]
 
 
+def _check_pads(shape, begin, end, mode):
+    """The run-time checks of Pad whose shapes were unknown when the graph was built."""
+    if len(begin) != len(shape) or len(end) != len(shape):
+        raise ValueError(f"pads_begin {begin} and pads_end {end} need one value per axis of the "
+                         f"data {list(shape)}")
+    for axis, (size, b, e) in enumerate(zip(shape, begin, end)):
+        if size + b + e < 0:
+            raise ValueError(f"pads {b} and {e} on axis {axis} of size {size} leave a negative "
+                             f"size {size + b + e}")
+        largest = max(b, e)
+        if mode == "reflect" and largest > size - 1:  # as the op's check (and OpenVINO's)
+            raise ValueError(f"reflect padding of axis {axis} by {largest} needs a dimension "
+                             f"larger than {largest}, got {size}")
+        if mode == "symmetric" and largest > size:
+            raise ValueError(f"symmetric padding of axis {axis} by {largest} needs a dimension "
+                             f"of at least {largest}, got {size}")
+        if mode == "edge" and largest > 0 and size == 0:
+            raise ValueError(f"edge padding needs a non-empty axis {axis}")
+
+
 def pad_values(data, pads_begin, pads_end, mode="constant", pad_value=None):
     """Pad-12: positive pads add elements (numpy's modes), negative pads remove them; both refer
     to the original data (padding first, then cropping, gives OpenVINO's results)."""
     begin = [int(v) for v in np.asarray(pads_begin).reshape(-1)]
     end = [int(v) for v in np.asarray(pads_end).reshape(-1)]
+    _check_pads(data.shape, begin, end, mode)
     widths = [(max(b, 0), max(e, 0)) for b, e in zip(begin, end)]
     if any(w != (0, 0) for w in widths):
         if mode == "constant":
@@ -220,6 +241,12 @@ def reverse_sequence_values(data, seq_lengths, batch_axis, seq_axis):
     """One gather along ``seq_axis`` with per-batch source positions (no loop over batches)."""
     batch_axis, seq_axis = batch_axis % data.ndim, seq_axis % data.ndim
     lengths = np.asarray(seq_lengths).astype(np.int64).reshape(-1)
+    if len(lengths) != data.shape[batch_axis]:
+        raise ValueError(f"seq_lengths has {len(lengths)} values for a batch of "
+                         f"{data.shape[batch_axis]} (axis {batch_axis} of {list(data.shape)})")
+    if lengths.size and (lengths.min() < 0 or lengths.max() > data.shape[seq_axis]):
+        raise ValueError(f"seq_lengths {lengths.tolist()} must be in [0, {data.shape[seq_axis]}] "
+                         f"(the length of axis {seq_axis})")
     positions = np.arange(data.shape[seq_axis])
     reversed_part = positions[None, :] < lengths[:, None]
     source = np.where(reversed_part, lengths[:, None] - 1 - positions, positions)
@@ -282,6 +309,9 @@ class DepthToSpace(Op):
 def depth_to_space_values(data, block_size, mode):
     n, c, spatial = data.shape[0], data.shape[1], data.shape[2:]
     k = len(spatial)
+    if c % block_size ** k:
+        raise ValueError(f"the channel dimension {c} is not divisible by block_size^{k} = "
+                         f"{block_size ** k}")
     channels = c // block_size ** k
     if mode == "blocks_first":
         split = data.reshape((n,) + (block_size,) * k + (channels,) + spatial)
@@ -318,6 +348,9 @@ class SpaceToDepth(Op):
 def space_to_depth_values(data, block_size, mode):
     n, c, spatial = data.shape[0], data.shape[1], data.shape[2:]
     k = len(spatial)
+    if any(d % block_size for d in spatial):
+        raise ValueError(f"the spatial dimensions {list(spatial)} are not all divisible by "
+                         f"block_size {block_size}")
     inner = tuple(d // block_size for d in spatial)
     split = data.reshape((n, c) + tuple(x for d in inner for x in (d, block_size)))
     blocks = [3 + 2 * i for i in range(k)]
@@ -353,5 +386,7 @@ class ShuffleChannels(Op):
 def shuffle_channels_values(data, axis, group):
     axis = axis % data.ndim
     shape = data.shape
+    if shape[axis] % group:
+        raise ValueError(f"dimension {axis} ({shape[axis]}) is not divisible by group {group}")
     split = data.reshape(shape[:axis] + (group, shape[axis] // group) + shape[axis + 1:])
     return np.swapaxes(split, axis, axis + 1).reshape(shape)

@@ -117,6 +117,8 @@ def one_hot_values(indices, depth, on_value, off_value, axis,
     """OneHot: ``on_value`` where the new ``axis`` position equals the index, else ``off_value``;
     indices outside [0, depth) (after ``normalize`` of [-depth, -1]) select nothing."""
     depth = int(np.asarray(depth).reshape(-1)[0])
+    if depth < 0:
+        raise ValueError(f"depth must not be negative, got {depth}")
     axis = axis + indices.ndim + 1 if axis < 0 else axis
     indices = np.asarray(indices).astype(np.int64)
     if negative_indices_mode == "normalize":

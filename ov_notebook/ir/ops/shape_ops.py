@@ -152,14 +152,24 @@ def _reshape_infer(node, shape, pattern, special_zero):
 def reshape_target(input_shape, pattern, special_zero) -> tuple:
     """The static output shape of Reshape-1 for a static input shape and a known pattern."""
     output, minus_one = [], None
-    for i, p in enumerate(int(v) for v in pattern):
+    pattern = [int(v) for v in pattern]
+    if pattern.count(-1) > 1 or any(p < -1 for p in pattern):
+        raise ValueError(f"shape pattern {pattern} may hold one -1 and otherwise sizes >= 0")
+    for i, p in enumerate(pattern):
         if p == -1:
             minus_one = i
+        if special_zero and p == 0 and i >= len(input_shape):
+            raise ValueError(f"shape pattern {pattern}: 0 at position {i} copies an input "
+                             f"dimension, but the input {list(input_shape)} has rank "
+                             f"{len(input_shape)}")
         output.append(input_shape[i] if special_zero and p == 0 else p)
+    total = int(np.prod(input_shape))
     if minus_one is not None:
         known = int(np.prod([d for i, d in enumerate(output) if i != minus_one]))
-        total = int(np.prod(input_shape))
         output[minus_one] = total // known if known else (1 if total == 0 else 0)
+    if int(np.prod(output)) != total:
+        raise ValueError(f"cannot reshape {list(input_shape)} ({total} elements) to "
+                         f"{output} ({int(np.prod(output))} elements), from the pattern {pattern}")
     return tuple(output)
 
 

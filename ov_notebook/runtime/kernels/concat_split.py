@@ -15,7 +15,11 @@ def concat(*inputs, axis):  # Concat-1
 
 @kernel("Split")
 def split(data, axis, *, num_splits):  # Split-1
-    parts = np.split(data, num_splits, axis=int(axis.reshape(-1)[0]))
+    axis = int(axis.reshape(-1)[0])
+    if data.shape[axis] % num_splits:
+        raise ValueError(f"dimension {axis} of {list(data.shape)} ({data.shape[axis]}) is not "
+                         f"divisible by num_splits {num_splits}")
+    parts = np.split(data, num_splits, axis=axis)
     return _outputs([readonly(part, data) for part in parts])
 
 

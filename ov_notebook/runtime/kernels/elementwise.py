@@ -158,10 +158,20 @@ def swish(x, beta=None):  # x * sigmoid(beta * x)
     return _same(x / (1 + np.exp(-scaled)), x)
 
 
+def _broadcasts_to(shape, target) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == tuple(target)
+    except ValueError:
+        return False
+
+
 @kernel("PRelu")
 def prelu(x, slope):  # x if x >= 0 else slope * x; a 1-D slope matches the channel axis
     if slope.ndim == 1 and x.ndim >= 2 and slope.shape[0] == x.shape[1] and slope.shape[0] != x.shape[-1]:
         slope = slope.reshape((1, -1) + (1,) * (x.ndim - 2))
+    elif not _broadcasts_to(slope.shape, x.shape):
+        raise ValueError(f"slope of shape {list(slope.shape)} matches neither the channels (axis 1) "
+                         f"nor broadcasts to the data {list(x.shape)}")
     return _same(np.where(x < 0, x * slope, x), x)
 
 

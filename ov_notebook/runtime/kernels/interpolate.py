@@ -203,7 +203,15 @@ def _to_dtype(values, dtype):
 def _resize_plan(data, target, axes, by_scales, pillow):
     """{axis: (output length, scale)}; pillow modes and sizes use output / input as the scale."""
     plan = {}
-    for axis, value in zip(axes, np.asarray(target).reshape(-1)):
+    values = np.asarray(target).reshape(-1)
+    axes = list(axes)
+    if len(values) != len(axes):
+        raise ValueError(f"{'scales' if by_scales else 'sizes'} {values.tolist()} give "
+                         f"{len(values)} values for {len(axes)} axes {axes}")
+    for axis, value in zip(axes, values):
+        if not value >= 0:  # also NaN
+            raise ValueError(f"{'scale' if by_scales else 'size'} {value} for axis {axis} must "
+                             "not be negative")
         in_len = data.shape[axis]
         out_len = scaled_length(in_len, value) if by_scales else int(value)
         ratio = F32(out_len) / F32(in_len) if in_len else F32(1)

@@ -16,6 +16,15 @@ def _channel_shape(ndim):
     return (1, -1) + (1,) * (ndim - 2)
 
 
+def _check_channels(x, what, *per_channel):
+    """Per-channel parameters must have one value per channel (axis 1 of ``x``)."""
+    channels = x.shape[1] if x.ndim >= 2 else None
+    sizes = [p.size for p in per_channel]
+    if channels is None or any(size != channels for size in sizes):
+        raise ValueError(f"{what} have {sizes} values but the data {list(x.shape)} has "
+                         f"{channels} channels (axis 1)")
+
+
 def _owned(x, out):
     """A float buffer of x's shape we may overwrite: ``out`` when it fits, else None (new)."""
     dtype = working_dtype(x.dtype)
@@ -45,6 +54,7 @@ def _normalize(centered, variance, eps, inside_sqrt=True):
 @kernel("BatchNormInference")
 def batch_norm_inference(x, gamma, beta, mean, variance, *, epsilon):
     # x * s + (beta - mean * s) with s = gamma / sqrt(variance + epsilon), per channel
+    _check_channels(x, "gamma, beta, mean and variance", gamma, beta, mean, variance)
     dtype = working_dtype(x.dtype)
     scale = gamma.astype(dtype) / np.sqrt(variance.astype(dtype) + dtype.type(epsilon))
     shift = beta.astype(dtype) - mean.astype(dtype) * scale
@@ -95,8 +105,14 @@ def normalize_l2(x, axes, *, eps, eps_mode="add"):
 @kernel("GroupNormalization")
 def group_normalization(x, scale, bias, *, num_groups, epsilon):
     # per (batch, group): (x - mean) / sqrt(var + epsilon); then scale[c] * y + bias[c]
+    _check_channels(x, "scale and bias", scale, bias)
+    if x.shape[1] % num_groups:
+        raise ValueError(f"{x.shape[1]} channels cannot be split into num_groups {num_groups}")
+    if x.size == 0:
+        return x.copy()
     dtype = working_dtype(x.dtype)
-    grouped = x.astype(dtype, copy=False).reshape(x.shape[0], num_groups, -1)
+    per_group = x.size // max(x.shape[0] * num_groups, 1)
+    grouped = x.astype(dtype, copy=False).reshape(x.shape[0], num_groups, per_group)
     centered = grouped - grouped.mean(axis=-1, keepdims=True)
     _normalize(centered, _mean_square_last(centered), epsilon)
     result = centered.reshape(x.shape)

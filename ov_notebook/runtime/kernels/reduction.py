@@ -51,12 +51,18 @@ _FUNCTIONS = {
 }
 
 
+_NO_IDENTITY = ("ReduceMax", "ReduceMin")
+
+
 def _reduction(type_name, function):
     @kernel(type_name)
     def run(x, axes, *, keep_dims=False):
         axes = unique_axes(axes, x.ndim) if x.ndim else ()
         if not axes:  # nothing to reduce (empty axes or a scalar): the data itself
             return x.copy()
+        if type_name in _NO_IDENTITY and any(x.shape[a] == 0 for a in axes):
+            raise ValueError(f"{type_name} over axes {list(axes)} of the empty data "
+                             f"{list(x.shape)} has no value (a maximum or minimum of nothing)")
         return np.asarray(function(x, axes, keep_dims)).astype(x.dtype, copy=False)
 
     run.__name__ = type_name.lower()

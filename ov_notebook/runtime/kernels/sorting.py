@@ -14,11 +14,20 @@ _SMALL_AXIS = 64  # below this a full stable argsort is cheaper than partitionin
 
 
 def _ascending_keys(x, mode):
-    """Keys whose ascending order is the wanted order (largest first for mode max)."""
+    """Keys whose ascending order is the wanted order (largest first for mode max).
+
+    NaN counts as larger than every number (as torch.topk and torch.sort order it): first for
+    mode max, never before a number for mode min (numpy sorts NaN keys last)."""
     if mode == "min":
         return x
     if x.dtype.kind == "f":
-        return np.negative(x)
+        keys = np.negative(x)
+        nan = np.isnan(x)
+        if nan.any():  # NaN before +inf: widen, send +inf just above -max, NaN to -inf
+            keys = keys.astype(np.float64)
+            keys[np.isposinf(x)] = -np.finfo(np.float64).max
+            keys[nan] = -np.inf
+        return keys
     return np.invert(x)  # order-reversing for signed, unsigned and bool without overflow
 
 
@@ -45,6 +54,8 @@ def _select(keys, count):
 def topk(x, k, *, axis, mode, sort, index_element_type=Type.i32, stable=False):
     axis = axis + x.ndim if axis < 0 else axis
     count = int(np.asarray(k).reshape(-1)[0])
+    if count < 0:
+        raise ValueError(f"k must not be negative, got {count}")
     if count > x.shape[axis]:
         raise ValueError(f"k ({count}) exceeds the length {x.shape[axis]} of axis {axis}")
     keys = np.moveaxis(_ascending_keys(x, mode), axis, -1)
