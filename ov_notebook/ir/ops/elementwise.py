@@ -242,8 +242,8 @@ _BINARY = [
     ("Maximum", np.maximum, "same", "numeric"),
     ("Minimum", np.minimum, "same", "numeric"),
     ("SquaredDifference", lambda a, b: np.square(a - b), "same", "numeric"),
-    ("FloorMod", None, "same", "numeric"),
-    ("Mod", None, "same", "numeric"),
+    ("FloorMod", np.mod, "same", "numeric"),  # sign of the divisor, as Python's %
+    ("Mod", np.fmod, "same", "numeric"),  # truncated: sign of the dividend
     ("Equal", np.equal, "boolean", "any"),
     ("NotEqual", np.not_equal, "boolean", "any"),
     ("Less", np.less, "boolean", "numeric"),
