@@ -127,6 +127,8 @@ def _input_spec(text):
 def _read(path):
     from . import read_model
 
+    if os.path.isdir(path):
+        raise CliError(f"{path} is a directory; give the model's .xml file")
     if not os.path.isfile(path):
         raise CliError(f"model file {path} does not exist")
     if not path.lower().endswith((".xml", ".onnx")):
@@ -231,10 +233,18 @@ def _infer_inputs(model, items):
             raise CliError(f"--input {item!r}: give one .npy file per input")
         key = name if name is not None else 0
         try:
-            model.input(key)
-        except (KeyError, IndexError) as exc:
+            port = model.input(key)
+        except KeyError as exc:
+            if not (name.isdigit() and int(name) < len(model.inputs)):
+                raise CliError(str(exc).strip("'\"")) from None
+            key, port = int(name), model.input(int(name))  # NAME may be the input's index
+        except IndexError as exc:
             raise CliError(str(exc).strip("'\"")) from None
-        values[key] = value
+        index = model.inputs.index(port)
+        if index in values:
+            raise CliError(f"--input {item!r}: input {index} "
+                           f"({', '.join(sorted(port.get_names())) or 'unnamed'}) is given twice")
+        values[index] = value
     if len(values) != len(model.inputs):
         names = [", ".join(sorted(p.get_names())) or str(i) for i, p in enumerate(model.inputs)]
         raise CliError(f"the model has {len(model.inputs)} inputs ({'; '.join(names)}); "
@@ -297,10 +307,18 @@ def cmd_bench(args) -> int:
         from .utils.input_spec import InputSpecError, parse_input_spec
 
         try:
-            for spec in parse_input_spec(args.shape):
-                shapes[spec.name if spec.name else "0"] = spec.shape
+            specs = parse_input_spec(args.shape)
         except InputSpecError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(str(exc).replace("--input", "--shape")) from None
+        known = {name for port in model.inputs for name in port.get_names()}
+        for position, spec in enumerate(specs):
+            if spec.shape is None or spec.element_type is not None:
+                raise CliError(f"--shape {args.shape!r}: give NAME[SHAPE] items only (shapes, "
+                               "no element types)")
+            if spec.name is not None and spec.name not in known:
+                raise CliError(f"--shape names {spec.name!r}, which is not an input of the model; "
+                               f"inputs: {sorted(known)}")
+            shapes[spec.name if spec.name else str(position)] = spec.shape
     with Progress("Compiling"):
         compiled = compile_model(model, config=_threads_config(args.threads))
     inputs = _random_inputs(model, shapes)

@@ -115,7 +115,12 @@ def convert(source, example_input=None, input_specs=None, label="model", save=No
     if save:
         from ..ir import save_model
 
-        save_model(model, os.fspath(save), compress_to_fp16=compress_to_fp16)
+        from ..ir.errors import IRWriteError
+
+        try:
+            save_model(model, os.fspath(save), compress_to_fp16=compress_to_fp16)
+        except IRWriteError as error:
+            raise UsageError(f"%convert --save: {error}") from None
     return ConversionReport(model, label, _route(model, source), seconds, caught, save,
                             graph_options or {})
 

@@ -145,16 +145,33 @@ def converted_leaves(compiled, value) -> list:
     return list(zip(_output_paths(compiled.outputs), [np.asarray(a) for a in results.values()]))
 
 
+def _as_torch(value):
+    """numpy arrays (which the converted side takes) as tensors, for the PyTorch side."""
+    import torch
+
+    if isinstance(value, np.ndarray):
+        return torch.from_numpy(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_as_torch(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_torch(v) for k, v in value.items()}
+    return value
+
+
 def call_torch(model, value):
     """Call a PyTorch model as ``convert_model`` calls it with ``example_input``."""
     import torch
 
-    args, kwargs = call_arguments(value)
+    args, kwargs = call_arguments(_as_torch(value))
     with torch.no_grad():
         return model(*args, **kwargs)
 
 
 def torch_leaves(model, value) -> list:
     """Run the PyTorch model on ``value``; ``[(path, array)]`` in the frontend's flattening order."""
-    output = call_torch(model, value)
+    try:
+        output = call_torch(model, value)
+    except Exception as error:  # noqa: BLE001  the user's model or input: one clear line
+        raise UsageError(f"%infer --torch: the PyTorch model failed on the input: "
+                         f"{type(error).__name__}: {error}") from None
     return [(path, to_numpy(leaf)) for path, leaf in flatten(output)]

@@ -7,6 +7,7 @@ functions, and returns a report object that displays itself. Expressions may con
 """
 from __future__ import annotations
 
+import keyword
 import re
 
 from IPython.core.error import UsageError
@@ -20,6 +21,11 @@ __all__ = ["OVMagics"]
 
 def _joined(value):
     return " ".join(value) if isinstance(value, list) else value
+
+
+def _check_variable_name(name: str, flag: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise UsageError(f"{flag}: {name!r} is not a valid variable name")
 
 
 def default_name(expression: str) -> str:
@@ -48,6 +54,9 @@ class OVMagics(Magics):
         except SyntaxError as error:
             raise UsageError(f"{what}: {expression!r} is not a valid Python expression: "
                              f"{error.msg}") from None
+        except Exception as error:  # noqa: BLE001  the user's expression failed: say which
+            raise UsageError(f"{what}: evaluating {expression!r} raised "
+                             f"{type(error).__name__}: {error}") from None
 
     def _parse(self, magic, line):
         try:
@@ -102,8 +111,9 @@ class OVMagics(Magics):
         except InputSpecError as error:
             raise UsageError(f"%convert: {error}") from None
         name = args.name or default_name(args.model)
-        if not name.isidentifier():
-            raise UsageError(f"%convert -o: {name!r} is not a valid variable name")
+        _check_variable_name(name, "%convert -o")
+        if args.save is not None and not args.save.endswith(".xml"):
+            raise UsageError(f"%convert --save: the IR path must end with .xml, got {args.save!r}")
         report = self._run_conversion(conversion, source, example, specs, args)
         self.shell.user_ns[name] = report.model
         report.name = name
@@ -160,17 +170,26 @@ class OVMagics(Magics):
         args = self._parse(self.infer, line)
         from .infer_report import run_infer
 
+        if args.name:
+            _check_variable_name(args.name, "%infer -o")
         model = self._evaluate(args.model, "%infer MODEL")
         value = self._evaluate(_joined(args.input), "%infer INPUT")
         torch_model = self._evaluate(_joined(args.torch), "%infer --torch") if args.torch else None
         labels = self._evaluate(_joined(args.labels), "%infer --labels") if args.labels else None
+        if torch_model is not None and not callable(torch_model):
+            raise UsageError(f"%infer --torch: expected the PyTorch model (a torch.nn.Module), got "
+                             f"{type(torch_model).__name__}")
+        if labels is not None and (isinstance(labels, (str, bytes, dict)) or
+                                   not hasattr(labels, "__len__")):
+            raise UsageError(f"%infer --labels: expected a list of class names, got "
+                             f"{type(labels).__name__}")
         if args.layers and torch_model is None:
             raise UsageError("%infer --layers compares with PyTorch: give --torch MODEL too")
         for flag, number in (("--topk", args.topk), ("--runs", args.runs)):
             if number is not None and number < 0:
                 raise UsageError(f"%infer {flag} must be >= 0, got {number}")
         runs = args.runs if args.runs is not None else (self.options.runs if torch_model else 0)
-        report = run_infer(model, value, torch_model, labels and list(labels),
+        report = run_infer(model, value, torch_model, None if labels is None else list(labels),
                            args.topk or self.options.topk, runs, args.layers, self.options,
                            args.model)
         report.config = self.options

@@ -100,6 +100,11 @@ class _GraphConverter:
     def add_inputs(self, overrides):
         initializer_names = {t.name for t in self.graph.initializer}
         inputs = [i for i in self.graph.input if i.name not in initializer_names]
+        positions = [k for k in overrides if isinstance(k, int)]
+        if positions and len(positions) != len(inputs):
+            raise ConversionError(f"input= gives {len(positions)} shape(s) by position but the ONNX "
+                                  f"model has {len(inputs)} inputs {[i.name for i in inputs]}; give "
+                                  "one per input, or name them: input={'x': [1, 3]}")
         unknown = set(overrides) - {i.name for i in inputs} - set(range(len(inputs)))
         if unknown:
             names = [i.name for i in inputs]
@@ -188,6 +193,11 @@ class _GraphConverter:
     def build_model(self, output_names):
         names = [o.name for o in self.graph.output]
         if output_names is not None:
+            if not isinstance(output_names, (str, list, tuple)) or not all(
+                    isinstance(n, str) for n in ([output_names] if isinstance(output_names, str)
+                                                 else output_names)):
+                raise ConversionError(f"output= takes a tensor name or a list of names, got "
+                                      f"{output_names!r}")
             names = [output_names] if isinstance(output_names, str) else list(output_names)
         results = []
         for name in names:
@@ -255,18 +265,31 @@ def _normalize_input(spec) -> dict:
     if spec is None:
         return {}
     if isinstance(spec, dict):
-        return {k: _shape_and_type(v) for k, v in spec.items()}
+        return {k: _checked(_shape_and_type, v, f"[{k!r}]") for k, v in spec.items()}
     if isinstance(spec, (list, tuple)) and spec and all(isinstance(s, (int, Dimension)) for s in spec):
         spec = [spec]
     if isinstance(spec, (str, PartialShape)):
         spec = [spec]
+    if not isinstance(spec, (list, tuple)):
+        raise ConversionError(f"input= takes a shape, a list of shapes or (name, shape, type) "
+                              f"tuples, or a dict by input name; got {type(spec).__name__} "
+                              f"{spec!r}")
     result = {}
     for index, item in enumerate(spec):
         if isinstance(item, tuple) and item and isinstance(item[0], str) and len(item) in (2, 3):
-            result[item[0]] = _shape_and_type(item[1:])
+            result[item[0]] = _checked(_shape_and_type, item[1:], f"[{index}]", item)
         else:
-            result[index] = _shape_and_type(item)
+            result[index] = _checked(_shape_and_type, item, f"[{index}]")
     return result
+
+
+def _checked(function, value, where, shown=None):
+    try:
+        return function(value)
+    except (TypeError, ValueError) as exc:
+        shown = value if shown is None else shown
+        raise ConversionError(f"input={where}: cannot read {shown!r} as a shape and element type: "
+                              f"{exc}") from None
 
 
 def _shape_and_type(value):
