@@ -67,7 +67,10 @@ def flatten(ctx):  # aten::flatten.using_ints(Tensor self, int start_dim=0, int 
         return out(ops.reshape(value, i64([1]), False))
     start = normalize_axis(ctx, ctx.arg(1, "start_dim", 0), rank)
     end = normalize_axis(ctx, ctx.arg(2, "end_dim", -1), rank)
-    return out(ops.reshape(value, _merged_shape(value, start, end, [-1]), False))
+    # flattened dims of known size give a known size ([?,8,1,1] -> [?,8], not [?,?])
+    merged = value.get_partial_shape()[start:end + 1]
+    middle = [int(np.prod(merged.to_shape()))] if merged.is_static else [-1]
+    return out(ops.reshape(value, _merged_shape(value, start, end, middle), False))
 
 
 @translator("aten.unflatten", "aten::unflatten")
