@@ -23,6 +23,13 @@ def _joined(value):
     return " ".join(value) if isinstance(value, list) else value
 
 
+def _unquoted(value):
+    """IPython keeps the quotes of ``--input "x[1,3,?,?]"``: drop one matching pair."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
 def _check_variable_name(name: str, flag: str) -> None:
     if not name.isidentifier() or keyword.iskeyword(name):
         raise UsageError(f"{flag}: {name!r} is not a valid variable name")
@@ -107,11 +114,12 @@ class OVMagics(Magics):
         example = (self._evaluate(_joined(args.example_input), "%convert -e")
                    if args.example_input else None)
         try:
-            specs = parse_input_spec(args.input_spec) if args.input_spec else None
+            specs = parse_input_spec(_unquoted(args.input_spec)) if args.input_spec else None
         except InputSpecError as error:
             raise UsageError(f"%convert: {error}") from None
         name = args.name or default_name(args.model)
         _check_variable_name(name, "%convert -o")
+        args.save = _unquoted(args.save)
         if args.save is not None and not args.save.endswith(".xml"):
             raise UsageError(f"%convert --save: the IR path must end with .xml, got {args.save!r}")
         report = self._run_conversion(conversion, source, example, specs, args)

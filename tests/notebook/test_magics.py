@@ -189,17 +189,22 @@ def test_graph_controls_redraw_the_report(ip, tmp_path):
 
 
 def test_convert_torch_module(ip):
-    """A real conversion through the PyTorch frontend (skipped until it converts Linear/ReLU)."""
+    """A real conversion through the PyTorch frontend, then a comparison with torch."""
     net = torch.nn.Sequential(torch.nn.Linear(8, 4), torch.nn.ReLU()).eval()
-    try:
-        ov.convert_model(net, example_input=torch.rand(1, 8))
-    except Exception as error:  # noqa: BLE001  the frontend is still being built
-        pytest.skip(f"frontend cannot convert yet: {type(error).__name__}: {error}")
     ip.user_ns.update(net=net, x=torch.rand(1, 8))
     report = ip.run_line_magic("convert", "net -e x")
     assert ip.user_ns["net_ov"] is report.model and report.parameter_count == 8 * 4 + 4
     check = ip.run_line_magic("infer", "net_ov x --torch net")
     assert check.passed and check.max_abs_error < 1e-5
+
+
+@pytest.mark.parametrize("quote", ['"', "'", ""])
+def test_convert_input_spec_may_be_quoted(ip, quote):
+    net = torch.nn.Sequential(torch.nn.Linear(8, 4), torch.nn.ReLU()).eval()
+    ip.user_ns.update(net=net, x=torch.rand(1, 8))
+    report = ip.run_line_magic("convert", f"net -e x --input {quote}x[?,8]{quote} -q -o quoted")
+    assert report is None
+    assert str(ip.user_ns["quoted"].input(0).get_partial_shape()) == "[?,8]"
 
 
 def test_progress_only_in_interactive_sessions(monkeypatch):

@@ -22,7 +22,8 @@ def _headline(report) -> tuple:
     count = len(report.comparisons)
     bound = f"atol {report.atol:g} + rtol {report.rtol:g} × max|PyTorch|"
     if not count:
-        return None, f"{len(report.outputs)} outputs of the converted model ({report.name})"
+        outputs = len(report.outputs)
+        return None, f"{outputs} output{'s' if outputs != 1 else ''} of the converted model ({report.name})"
     failed = sum(1 for c in report.comparisons if not c.passed)
     if failed:
         return False, f"{failed} of {count} outputs over tolerance ({bound})"
