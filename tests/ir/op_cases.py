@@ -109,6 +109,14 @@ ELEMENTWISE = (
        Case("Round", "opset5", [P([2, 3], low=-3, high=3)], mode="half_away_from_zero")]
 )
 
+BITWISE = (
+    [Case(name, "opset13", [P([2, 3], "i32", -9, 9), C([[3, -6, 5]], np.int32)])
+     for name in ("BitwiseAnd", "BitwiseOr", "BitwiseXor")]
+    + [Case("BitwiseNot", "opset13", [P([2, 3], "u8", 0, 255)]),
+       Case("BitwiseLeftShift", "opset15", [P([2, 3], "i64", -9, 9), C([[1, 0, 3]])]),
+       Case("BitwiseRightShift", "opset15", [P([2, 3], "i16", -99, 99), C([2], np.int16)])]
+)
+
 CORE = [
     Case("Convert", "opset1", [P([2, 3])], destination_type="i32"),
     Case("ConvertLike", "opset1", [P([2, 3]), C([1], np.int32)]),
@@ -242,7 +250,7 @@ MATH = [
          shape_calculation_mode="scales", coordinate_transformation_mode="half_pixel"),
 ]
 
-CASES = ELEMENTWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
+CASES = ELEMENTWISE + BITWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
     SELECTION + LAYOUT + REDUCTION + MATH
 
 
