@@ -286,3 +286,13 @@ def test_random_anchor_chains_keep_their_numbers(anchor, followers, seed):
         y = follow(rng, y, kind, x)
     shape = [6, 8] if anchor == "matmul" else [2, 4, 5, 5]
     compare_on_off(ov.Model([y], [x]), [normal(rng, *shape)], rtol=1e-4, atol=1e-4)
+
+
+def test_f16_anchors_are_neither_folded_nor_fused(rng):
+    x = ops.parameter([1, 4, 6, 6], np.float16, name="x")
+    weights = normal(rng, 4, 4, 3, 3).astype(np.float16)
+    y = ops.convolution(x, weights, [1, 1], [1, 1], [1, 1], [1, 1])
+    y = ops.relu(ops.multiply(y, normal(rng, 1, 4, 1, 1).astype(np.float16)))
+    compiled = compare_on_off(ov.Model([y], [x]), [normal(rng, 1, 4, 6, 6).astype(np.float16)],
+                              rtol=1e-3, atol=1e-3)
+    assert "Multiply" in runtime_types(compiled) and "Relu" in runtime_types(compiled)

@@ -131,7 +131,9 @@ def _affine_chain(anchor):
 
 def _foldable_weights(anchor):
     weights = anchor.input_value(1).get_node()
-    if not isinstance(weights, Constant) or weights.get_value().dtype.kind != "f":
+    # f16 weights would be rounded again after scaling; OpenVINO folds into f32
+    if not isinstance(weights, Constant) or weights.get_value().dtype not in (np.float32,
+                                                                             np.float64):
         return None
     if anchor.get_type_name() == "MatMul" and weights.get_value().ndim < 2:
         return None
