@@ -126,6 +126,8 @@ class Clamp(Op):
     def infer(self):
         if self._attrs["min"] > self._attrs["max"]:
             self.fail(f"min {self._attrs['min']} must not exceed max {self._attrs['max']}")
+        if self.get_input_element_type(0) is Type.boolean:
+            self.fail("input must be numeric, got boolean")
         self.set_output_type(0, self.get_input_element_type(0), self.get_input_partial_shape(0))
 
     def evaluate(self, values):
@@ -146,6 +148,9 @@ class Gelu(Op):
     attrs = (Attr("approximation_mode", "str", "ERF", choices=("ERF", "TANH")),)
 
     def infer(self):
+        element_type = self.get_input_element_type(0)
+        if element_type.is_static and not element_type.is_real():
+            self.fail(f"input must be a floating-point tensor, got {element_type}")
         self.set_output_type(0, self.get_input_element_type(0), self.get_input_partial_shape(0))
 
 
@@ -158,6 +163,9 @@ class Swish(Op):
     inputs_spec = ("data", "beta?")
 
     def infer(self):
+        element_type = self.get_input_element_type(0)
+        if element_type.is_static and not element_type.is_real():
+            self.fail(f"input must be a floating-point tensor, got {element_type}")
         if len(self._inputs) == 2:
             beta = self.get_input_partial_shape(1)
             if beta.rank_is_static and len(beta) not in (0, 1):
@@ -186,6 +194,17 @@ class Selu(Op):
     inputs_spec = ("data", "alpha", "lambda")
 
     def infer(self):
+        types = [self.get_input_element_type(i) for i in range(3)]
+        static = [t for t in types if t.is_static]
+        if len(set(static)) > 1:
+            self.fail(f"data, alpha and lambda must have the same element type, got "
+                      f"{', '.join(str(t) for t in types)}")
+        if static and not static[0].is_real():
+            self.fail(f"inputs must be floating-point tensors, got {static[0]}")
+        for index, what in ((1, "alpha"), (2, "lambda")):
+            shape = self.get_input_partial_shape(index)
+            if shape.is_static and int(np.prod(shape.to_list())) != 1:
+                self.fail(f"{what} (input {index}) must hold one value, got shape {shape}")
         self.set_output_type(0, self.get_input_element_type(0), self.get_input_partial_shape(0))
 
 

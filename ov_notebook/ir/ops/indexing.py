@@ -237,10 +237,11 @@ class _GatherNDBase(Op):
         batch_dims = self._attrs["batch_dims"]
         if batch_dims < 0:
             self.fail(f"batch_dims must not be negative, got {batch_dims}")
+        if (data.rank_is_static and len(data) == 0) or (indices.rank_is_static and
+                                                        len(indices) == 0):
+            self.fail("data and indices must not be scalars")
         if not data.rank_is_static or not indices.rank_is_static or not indices[-1].is_static:
             return self.set_output_type(0, element_type, PartialShape.dynamic())
-        if len(indices) < 1 or len(data) < 1:
-            self.fail("data and indices must not be scalars")
         depth = indices[-1].get_length()
         if batch_dims >= min(len(data), len(indices)):
             self.fail(f"batch_dims ({batch_dims}) must be less than the ranks of data {data} and "

@@ -137,6 +137,8 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 @kernel("Gelu")
 def gelu(x, *, approximation_mode="ERF"):
+    if x.dtype == np.float16:  # in f32, as OpenVINO: f16 underflows small tails to -0
+        return gelu(x.astype(np.float32), approximation_mode=approximation_mode).astype(x.dtype)
     if approximation_mode == "TANH":  # 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
         inner = x * x
         inner *= x.dtype.type(0.044715)
