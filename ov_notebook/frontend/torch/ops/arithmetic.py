@@ -9,6 +9,7 @@ import math
 
 from .... import opset as ops
 from ....ir.node import Output
+from ....opset import as_node
 from ....ir.ops.elementwise import Divide
 from ....ir.types import Type
 from ..registry import translator
@@ -153,11 +154,11 @@ _LOGICAL = {
     ("logical_or", None): ("aten.logical_or", "aten::logical_or"),
     ("logical_xor", None): ("aten.logical_xor", "aten::logical_xor"),
     ("logical_and", "bitwise_and"): ("aten.bitwise_and", "aten::bitwise_and", "aten::__and__",
-                                     "aten.__and__"),
+                                     "aten.__and__", "aten::__iand__", "aten.__iand__"),
     ("logical_or", "bitwise_or"): ("aten.bitwise_or", "aten::bitwise_or", "aten::__or__",
-                                   "aten.__or__"),
+                                   "aten.__or__", "aten::__ior__", "aten.__ior__"),
     ("logical_xor", "bitwise_xor"): ("aten.bitwise_xor", "aten::bitwise_xor", "aten::__xor__",
-                                     "aten.__xor__"),
+                                     "aten.__xor__", "aten::__ixor__", "aten.__ixor__"),
 }
 for (_builder, _bitwise), _names in _LOGICAL.items():
     translator(*_names)(_logical(_builder, _bitwise))
@@ -174,6 +175,46 @@ def bitwise_not(ctx):  # aten::bitwise_not(Tensor self) -> Tensor
     if value.get_element_type() is Type.boolean:
         return out(ops.logical_not(value))
     return out(ops.bitwise_not(value))
+
+
+def _shift(builder_name):
+    def translate(ctx):  # aten::bitwise_left_shift.Tensor(Tensor self, Tensor other) -> Tensor
+        (value, amount), element_type = promoted(ctx, 0, 1)
+        if not element_type.is_integral_number():
+            ctx.fail(f"shifts need integer tensors, got {element_type}")
+        shifted = out(getattr(ops, builder_name)(value, amount))
+        return _torch_out_of_range_shift(shifted, value, amount, builder_name.endswith("left_shift"))
+    translate.__name__ = builder_name
+    return translate
+
+
+def _torch_out_of_range_shift(shifted, value, amount, left):
+    """``shifted`` where ``0 <= amount < bits``; elsewhere torch's answer (0, or the sign bits of a
+    right shift), which OpenVINO leaves undefined (its CPU plugin shifts by amount mod 32)."""
+    element_type = value.get_element_type()
+    bits = element_type.bitwidth
+    known = amount._desc.value
+    if known is not None and known.size and known.min() >= 0 and known.max() < bits:
+        return shifted
+    inside = ops.logical_and(ops.greater_equal(amount, as_node(0, like=amount)),
+                             ops.less(amount, as_node(bits, like=amount)))
+    if left or not element_type.is_signed:
+        fill = as_node(0, like=value)
+    else:  # x >> (bits - 1): -1 for negative x, 0 otherwise
+        fill = ops.bitwise_right_shift(value, as_node(bits - 1, like=value))
+    return out(ops.select(inside, shifted, fill))
+
+
+_SHIFTS = {
+    "bitwise_left_shift": ("aten.bitwise_left_shift", "aten::bitwise_left_shift",
+                           "aten.__lshift__", "aten::__lshift__", "aten.__ilshift__",
+                           "aten::__ilshift__"),
+    "bitwise_right_shift": ("aten.bitwise_right_shift", "aten::bitwise_right_shift",
+                            "aten.__rshift__", "aten::__rshift__", "aten.__irshift__",
+                            "aten::__irshift__"),
+}
+for _builder, _names in _SHIFTS.items():
+    translator(*_names)(_shift(_builder))
 
 
 def _unary(builder_name, to_float):
