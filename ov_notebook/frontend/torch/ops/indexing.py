@@ -17,11 +17,22 @@ _INT64_MIN = np.iinfo(np.int64).min
             "aten::concatenate")
 def cat(ctx):  # aten::cat(Tensor[] tensors, int dim=0) -> Tensor
     values = ctx.input_list(0)
-    element_type = result_type(values)  # torch.cat promotes mixed dtypes
-    values = [to_type(v, element_type) for v in values]
+    element_type = result_type(values)  # torch.cat promotes mixed dtypes, empty inputs included
+    # torch skips 1-D empty tensors whatever the other ranks (legacy behaviour that caches
+    # rely on: transformers' DynamicCache starts from torch.tensor([]) and cats on dim -2)
+    kept = [v for v in values if not _empty_vector(v)] or values[:1]
+    values = [to_type(v, element_type) for v in kept]
+    if len(values) == 1:
+        return values[0]
     rank = rank_of(values[0])
     axis = ctx.arg(1, "dim", 0)
     return out(ops.concat(values, axis if rank is None else normalize_axis(ctx, axis, rank)))
+
+
+def _empty_vector(value):
+    shape = value.get_partial_shape()
+    return shape.rank_is_static and len(shape) == 1 and shape[0].is_static and \
+        shape[0].get_length() == 0
 
 
 @translator("aten.stack", "aten::stack")

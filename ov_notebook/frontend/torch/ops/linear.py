@@ -8,8 +8,9 @@ import math
 import numpy as np
 
 from .... import opset as ops
+from ....ir.types import Type
 from ..registry import translator
-from ._common import i64, out, rank_of
+from ._common import dims_of, i64, out, rank_of, static_rank
 
 
 def _linear(value, weight, bias=None):
@@ -52,13 +53,45 @@ def scaled_dot_product_attention(ctx):
     # aten::scaled_dot_product_attention(Tensor query, Tensor key, Tensor value,
     #   Tensor? attn_mask=None, float dropout_p=0.0, bool is_causal=False, *, float? scale=None,
     #   bool enable_gqa=False) -> Tensor; dropout is a training-time op and is ignored
-    if ctx.arg(7, "enable_gqa", False):
-        ctx.fail("scaled_dot_product_attention with enable_gqa=True is not supported")
     query, key, value = ctx.input(0), ctx.input(1), ctx.input(2)
+    if ctx.arg(7, "enable_gqa", False):
+        key, value = _repeat_heads(ctx, key, query), _repeat_heads(ctx, value, query)
     mask = ctx.optional_input(3, "attn_mask")
     scale = ctx.arg(6, "scale", None)
-    return out(ops.scaled_dot_product_attention(query, key, value, mask, scale,
-                                                bool(ctx.arg(5, "is_causal", False))))
+    result = out(ops.scaled_dot_product_attention(query, key, value, mask, scale,
+                                                  bool(ctx.arg(5, "is_causal", False))))
+    return result if mask is None else _zero_unattended_rows(ctx, result, mask)
+
+
+def _zero_unattended_rows(ctx, result, mask):
+    """torch (2.5 on) gives 0 for a query whose every key is masked (softmax would give NaN):
+    left-padded batches have such rows."""
+    if mask.get_element_type() is Type.boolean:
+        attends = mask
+    else:
+        attends = ops.not_equal(mask, ctx.const_like(float("-inf"), mask))
+    any_key = ops.reduce_logical_or(attends, i64([-1]), True)
+    return out(ops.select(any_key, result, ctx.const_like(0, result)))
+
+
+def _repeat_heads(ctx, value, query):
+    """``enable_gqa``: key/value heads repeated (interleaved) up to the query's head count, as
+    ``value.repeat_interleave(heads // kv_heads, -3)``."""
+    rank = static_rank(ctx, value, "key/value")
+    heads, kv_heads = (value_.get_partial_shape()[-3] for value_ in (query, value))
+    if rank < 3 or not (heads.is_static and kv_heads.is_static):
+        ctx.fail("enable_gqa needs static head counts (dimension -3 of query and key/value)")
+    heads, kv_heads = heads.get_length(), kv_heads.get_length()
+    if heads % kv_heads:
+        ctx.fail(f"enable_gqa: {heads} query heads are not a multiple of {kv_heads} key/value heads")
+    if heads == kv_heads:
+        return value
+    expanded = ops.unsqueeze(value, i64([rank - 2]))  # [..., Hkv, 1, L, D]
+    repeated = ops.broadcast(expanded, i64([1] * (rank - 2) + [heads // kv_heads, 1, 1]),
+                             broadcast_spec="BIDIRECTIONAL")
+    shape = ops.concat([dims_of(value, range(rank - 3)), i64([heads]),
+                        dims_of(value, [rank - 2, rank - 1])], 0)
+    return out(ops.reshape(repeated, shape, False))
 
 
 def _heads(value, num_heads, head_dim):

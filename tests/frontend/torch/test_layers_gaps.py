@@ -1,0 +1,109 @@
+"""Translator gaps closed: bitwise ops and shifts, boolean-mask indexing and writes, circular
+padding, avg_pool divisor_override, grouped-query attention, masked multi-head attention,
+view(dtype), antialiased interpolation, splits along dynamic dimensions, grouped convolutions with
+computed weights, eye of run-time sizes, and GPT-2 with its default cache (torch.cat skipping the
+empty cache tensors)."""
+import numpy as np
+import pytest
+import torch
+
+import ov_notebook as ov
+from layer_harness import Lambda, cases, check_layer, convert, randint, randn
+from oracle import assert_outputs_match, run_openvino, run_ours
+
+pytestmark = pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+BOTH = ("export", "trace")
+
+
+def ints(*shape, seed=0, dtype=torch.int64):
+    return randint(-50, 50, *shape, seed=seed, dtype=dtype)
+
+
+# --- bitwise operations and shifts -------------------------------------------------------------
+BITWISE = {
+    "and_int": (lambda: Lambda(lambda x, y: x & y), lambda: (ints(2, 5), ints(5, seed=1))),
+    "or_int32": (lambda: Lambda(torch.bitwise_or),
+                 lambda: (ints(2, 5, dtype=torch.int32), ints(2, 5, seed=1, dtype=torch.int32))),
+    "xor_uint8": (lambda: Lambda(lambda x, y: x ^ y),
+                  lambda: (randint(0, 255, 6, dtype=torch.uint8),
+                           randint(0, 255, 6, seed=1, dtype=torch.uint8))),
+    "and_scalar": (lambda: Lambda(lambda x: x & 12), lambda: (ints(6),)),
+    "or_mixed_dtypes": (lambda: Lambda(lambda x, y: x | y),
+                        lambda: (ints(6, dtype=torch.int8), ints(6, seed=1, dtype=torch.int32))),
+    "bool_and_int_scalar": (lambda: Lambda(lambda x: (x > 0) & 3), lambda: (ints(6),)),
+    "bool_xor": (lambda: Lambda(lambda x, y: torch.bitwise_xor(x > 0, y > 0)),
+                 lambda: (ints(6), ints(6, seed=1))),
+    "not_int": (lambda: Lambda(lambda x: ~x), lambda: (ints(6),)),
+    "not_uint8": (lambda: Lambda(torch.bitwise_not), lambda: (randint(0, 255, 6, dtype=torch.uint8),)),
+    "left_shift": (lambda: Lambda(lambda x, y: x << y), lambda: (ints(6), randint(0, 8, 6, seed=1))),
+    "right_shift_negative": (lambda: Lambda(lambda x, y: x >> y),
+                             lambda: (ints(6), randint(0, 8, 6, seed=1))),
+    "shift_scalar": (lambda: Lambda(lambda x: (x << 3) + (x >> 2)), lambda: (ints(6),)),
+    # torch: amounts outside [0, bits) shift everything out (0, or the sign for >>)
+    "shift_out_of_range": (lambda: Lambda(lambda x, y: torch.stack([x << y, x >> y])),
+                           lambda: (ints(6, dtype=torch.int32),
+                                    torch.tensor([-1, 31, 32, 40, -7, 3], dtype=torch.int32))),
+    "shift_uint8": (lambda: Lambda(lambda x, y: torch.bitwise_right_shift(x, y) | (x << 9)),
+                    lambda: (randint(0, 255, 6, dtype=torch.uint8),
+                             randint(0, 10, 6, seed=1, dtype=torch.uint8))),
+}
+
+
+@pytest.mark.parametrize("make_module, make_inputs, route", cases(BITWISE, BOTH))
+def test_bitwise(make_module, make_inputs, route):
+    check_layer(make_module(), make_inputs(), route)
+
+
+# --- GPT-2 with its default cache ------------------------------------------------------------
+@pytest.fixture
+def dynamic_cache_pytree():
+    """transformers' DynamicCache as a pytree, which torch.export needs to return it; undone
+    afterwards so other tests see the process as they expect."""
+    transformers = pytest.importorskip("transformers")
+    from torch.fx import _pytree as fx_pytree
+    from torch.utils import _pytree
+    from transformers.integrations.executorch import register_dynamic_cache_export_support
+
+    cache_type = transformers.DynamicCache
+    registered = cache_type in _pytree.SUPPORTED_NODES
+    register_dynamic_cache_export_support()
+    yield
+    if not registered:
+        _pytree._deregister_pytree_node(cache_type)
+        fx_pytree._deregister_pytree_flatten_spec(cache_type)
+
+
+def _gpt2():
+    import transformers
+
+    torch.manual_seed(0)
+    config = transformers.GPT2Config(vocab_size=1000, n_embd=64, n_layer=2, n_head=4,
+                                     n_positions=64, bos_token_id=0, eos_token_id=0)
+    model = transformers.GPT2LMHeadModel(config).eval()  # use_cache=True: the default
+    ids = torch.randint(0, 1000, (1, 7), generator=torch.Generator().manual_seed(0))
+    mask = torch.ones(1, 7, dtype=torch.int64)
+    mask[0, :2] = 0  # left padding, as batched generation has
+    return model, {"input_ids": ids, "attention_mask": mask}
+
+
+@pytest.mark.parametrize("source", ["exported_program", "module"])
+def test_gpt2_default_cache(source, dynamic_cache_pytree):
+    model, inputs = _gpt2()
+    with torch.no_grad():
+        reference = model(**inputs)
+    if source == "module":
+        converted = ov.convert_model(model, example_input=inputs)
+    else:
+        converted = ov.convert_model(torch.export.export(model, (), kwargs=inputs))
+    assert converted.rt_info["ov_notebook"]["route"] == "export"
+    # the cache flattens as torch.export's pytree of it does: every key, then every value
+    layers = reference.past_key_values.layers
+    expected = [reference.logits] + [layer.keys for layer in layers] + \
+        [layer.values for layer in layers]
+    assert [port.get_any_name() for port in converted.outputs] == \
+        ["logits"] + [f"cache.{i}.{j}" for i in range(2) for j in range(2)]
+    results = ov.compile_model(converted)({k: v.numpy() for k, v in inputs.items()})
+    for got, want in zip(results.values(), expected):
+        want = want.numpy()
+        assert got.shape == want.shape and got.dtype == want.dtype
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
