@@ -6,12 +6,15 @@ empty cache tensors)."""
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 import ov_notebook as ov
 from layer_harness import Lambda, cases, check_layer, convert, randint, randn
 from oracle import assert_outputs_match, run_openvino, run_ours
 
-pytestmark = pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning"),
+              # softmax over rows with every key masked, before they are zeroed
+              pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")]
 BOTH = ("export", "trace")
 
 
@@ -51,6 +54,64 @@ BITWISE = {
 
 @pytest.mark.parametrize("make_module, make_inputs, route", cases(BITWISE, BOTH))
 def test_bitwise(make_module, make_inputs, route):
+    check_layer(make_module(), make_inputs(), route)
+
+
+
+# --- attention ---------------------------------------------------------------------------------
+def _qkv(heads, kv_heads, length=5):
+    return (randn(2, heads, length, 8), randn(2, kv_heads, length, 8, seed=1),
+            randn(2, kv_heads, length, 4, seed=2))
+
+
+def _unattended_rows():
+    mask = torch.ones(5, 5, dtype=torch.bool).tril()
+    mask[:2] = False  # the first two queries may attend to nothing: torch gives 0, not NaN
+    return mask
+
+
+class _MaskedSelfAttention(torch.nn.Module):
+    """nn.MultiheadAttention; traced without gradients it takes the
+    aten::_native_multi_head_attention fast path, with its masks merged."""
+
+    def __init__(self, need_weights, padding, causal):
+        super().__init__()
+        torch.manual_seed(0)
+        self.attention = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+        self.need_weights, self.padding, self.causal = need_weights, padding, causal
+
+    def forward(self, x, padding):
+        causal = torch.ones(5, 5, dtype=torch.bool).triu(1) if self.causal else None
+        result, weights = self.attention(x, x, x, key_padding_mask=padding if self.padding else None,
+                                         attn_mask=causal, need_weights=self.need_weights)
+        return (result, weights) if self.need_weights else result
+
+
+def _padding():
+    return (randn(2, 5, 8), torch.tensor([[False] * 5, [False] * 3 + [True] * 2]))
+
+
+ATTENTION = {
+    "sdpa_gqa": (lambda: Lambda(lambda q, k, v: F.scaled_dot_product_attention(
+        q, k, v, enable_gqa=True)), lambda: _qkv(4, 2)),
+    "sdpa_gqa_single_kv_head": (lambda: Lambda(lambda q, k, v: F.scaled_dot_product_attention(
+        q, k, v, is_causal=True, enable_gqa=True)), lambda: _qkv(6, 1)),
+    "sdpa_unattended_rows_bool": (lambda: Lambda(lambda q, k, v: F.scaled_dot_product_attention(
+        q, k, v, attn_mask=_unattended_rows())), lambda: _qkv(2, 2)),
+    "sdpa_unattended_rows_float": (lambda: Lambda(lambda q, k, v: F.scaled_dot_product_attention(
+        q, k, v, attn_mask=torch.zeros(5, 5).masked_fill(~_unattended_rows(), float("-inf")))),
+        lambda: _qkv(2, 2)),
+}
+for _weights in (False, True):
+    for _name, _padding_mask, _causal in (("padding", True, False), ("causal", False, True),
+                                          ("padding_causal", True, True)):
+        ATTENTION[f"mha_{_name}{'_weights' if _weights else ''}"] = (
+            lambda w=_weights, p=_padding_mask, c=_causal: _MaskedSelfAttention(w, p, c),
+            _padding, ("export", "trace_no_grad"))
+
+
+@pytest.mark.parametrize("make_module, make_inputs, route", cases(ATTENTION, BOTH))
+def test_attention(make_module, make_inputs, route):
     check_layer(make_module(), make_inputs(), route)
 
 

@@ -100,9 +100,11 @@ def _heads(value, num_heads, head_dim):
     return out(ops.transpose(split, i64([0, 2, 1, 3])))
 
 
-def _explicit_attention(ctx, query, key, value, average):
+def _explicit_attention(ctx, query, key, value, average, mask):
     scale = ctx.const_like(1 / math.sqrt(query.get_partial_shape()[3].get_length()), query)
     scores = ops.matmul(ops.multiply(query, scale), key, False, True)
+    if mask is not None:
+        scores = ops.add(scores, mask)
     weights = out(ops.softmax(scores, -1))
     result = out(ops.matmul(weights, value, False, False))
     return result, out(ops.reduce_mean(weights, i64([1]), False)) if average else weights
@@ -114,8 +116,6 @@ def native_multi_head_attention(ctx):
     #   int num_head, Tensor qkv_weight, Tensor qkv_bias, Tensor proj_weight, Tensor proj_bias,
     #   Tensor? mask=None, bool need_weights=True, bool average_attn_weights=True,
     #   int? mask_type=None) -> (Tensor, Tensor); nn.MultiheadAttention's inference fast path
-    if not ctx.is_none(9, "mask"):
-        ctx.fail("_native_multi_head_attention with a mask is not supported")
     if rank_of(ctx.input(0)) != 3:
         ctx.fail("_native_multi_head_attention needs batched (3-D) inputs")
     embed_dim, num_heads = ctx.arg(3, "embed_dim"), ctx.arg(4, "num_head")
@@ -123,10 +123,26 @@ def native_multi_head_attention(ctx):
     biases = ops.split(ctx.input(6), i64(0), 3)
     projected = [_heads(_linear(ctx.input(i), weights.output(i), biases.output(i)), num_heads,
                         embed_dim // num_heads) for i in range(3)]
+    mask = _native_mask(ctx, projected[0])
     if ctx.arg(10, "need_weights", True):
-        attended, attention = _explicit_attention(ctx, *projected, ctx.arg(11, None, True))
+        attended, attention = _explicit_attention(ctx, *projected, ctx.arg(11, None, True), mask)
     else:
-        attended = out(ops.scaled_dot_product_attention(*projected))
+        attended = out(ops.scaled_dot_product_attention(*projected, mask))
         attention = ctx.const(np.zeros(0, projected[0].get_element_type().to_dtype()))
     merged = ops.reshape(ops.transpose(attended, i64([0, 2, 1, 3])), i64([0, 0, embed_dim]), True)
     return [_linear(out(merged), ctx.input(7), ctx.input(8)), attention]
+
+
+def _native_mask(ctx, like):
+    """The fast path's mask as an additive one (-inf where masked) broadcastable to the [B, H, L, S]
+    scores. torch turns it to bool (non-zero masks a key out: nn.MultiheadAttention hands over its
+    bool masks as -inf/0 floats); mask_type 1 is a [B, S] key padding mask. Queries with every
+    key masked give NaN, as in torch's fast path."""
+    mask = ctx.optional_input(9, "mask")
+    if mask is None:
+        return None
+    if mask.get_element_type() is not Type.boolean:
+        mask = ops.not_equal(mask, ctx.const_like(0, mask))
+    if ctx.arg(12, "mask_type", None) == 1:
+        mask = ops.unsqueeze(mask, i64([1, 2]))  # [B, S] -> [B, 1, 1, S]
+    return out(ops.select(mask, ctx.const_like(float("-inf"), like), ctx.const_like(0, like)))
