@@ -9,9 +9,10 @@ resnet50, mobilenet_v3_large and efficientnet_b0 run on a 224x224 image (found w
 identical layers are measured once and weighted by how often they occur). Ours runs what a compiled
 plan runs: the fused convolution kernel on prepacked weights (empty epilogue) and the pooling
 kernels, under the run's thread budget with BLAS single-threaded (the runtime splits the work over
-threads itself, see ``runtime/kernels/_tiling.py``); torch runs ``torch.nn.functional``. Both are timed interleaved, one call each per round, so machine load
-hits both alike. Printed: median milliseconds and ours/torch per layer family (stem, dense,
-pointwise, depthwise, grouped, pool) and per model mix, each weighted by layer counts.
+threads itself, see ``runtime/kernels/_tiling.py``); torch runs ``torch.nn.functional``. Both are
+timed interleaved, one call each per round, so machine load hits both alike. Printed: median
+milliseconds and ours/torch per layer family (stem, dense, pointwise, depthwise, grouped, pool)
+and per model mix, each weighted by layer counts.
 
 ``--clock cpu`` times with the calling thread's CPU time instead of the wall clock: with one thread
 both engines compute in that thread, so other processes' load barely changes it.

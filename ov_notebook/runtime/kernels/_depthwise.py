@@ -87,7 +87,8 @@ def _fill_phase(plane, x, residues, strides, pads_begin):
         start = r + s * low - b
         inner.append((slice(low, high), slice(start, start + s * (high - low - 1) + 1, s)))
     if all(target.stop > target.start for target, _ in inner):
-        plane[(Ellipsis,) + tuple(t for t, _ in inner)] = x[(Ellipsis,) + tuple(s for _, s in inner)]
+        targets, sources = zip(*inner)
+        plane[(Ellipsis,) + targets] = x[(Ellipsis,) + sources]
 
 
 def _planes(x, weights, strides, dilations, pads_begin, out_sizes, result):
