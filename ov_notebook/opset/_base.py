@@ -36,6 +36,12 @@ def numeric_array(value) -> np.ndarray:
     """``value`` (a number, nested lists of numbers, a numpy array) as a numeric numpy array."""
     if isinstance(value, np.ndarray):
         array = value
+    elif hasattr(value, "__array__") and not isinstance(value, (str, bytes)):  # ov.Tensor, torch
+        try:
+            array = np.asarray(value)
+        except Exception as exc:  # noqa: BLE001  e.g. a torch tensor that requires grad
+            raise BuilderTypeError(value, f"cannot read {type(value).__name__} as an array: "
+                                          f"{exc}") from None
     elif isinstance(value, (numbers.Number, np.generic, list, tuple)):
         try:
             array = np.asarray(value)
@@ -57,6 +63,11 @@ def numeric_array(value) -> np.ndarray:
         raise BuilderTypeError(value, f"expected {EXPECTED_VALUE}, got {_short(value)} (it holds "
                                       f"{what})")
     return array
+
+
+def is_python_value(value) -> bool:
+    """A Python number or (nested) list, whose element type the builder chooses."""
+    return isinstance(value, (numbers.Number, list, tuple)) and not isinstance(value, np.generic)
 
 
 def _short(value, limit=60) -> str:
@@ -103,14 +114,14 @@ def as_node(value, like=None, dtype=None) -> Output:
     if isinstance(value, Node):
         return value.output(0)
     array = numeric_array(value)
-    python_value = not isinstance(value, (np.ndarray, np.generic))
+    python_value = is_python_value(value)
     if dtype is not None:
         element_type = Type(dtype)
         if python_value:
             check_fits(array, element_type, value, "the requested type")
         return Constant(array, element_type).output(0)
-    if not python_value:
-        return Constant(value).output(0)
+    if not python_value:  # numpy arrays and scalars, ov.Tensor, torch tensors: their own dtype
+        return Constant(array).output(0)
     if like is not None:
         like_type = as_node(like).get_element_type()
         if like_type.is_static:

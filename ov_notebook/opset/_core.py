@@ -6,7 +6,7 @@ import numpy as np
 from ..ir.ops import core as spec
 from ..ir.shape import PartialShape
 from ..ir.types import Type
-from ._base import as_node, check_fits, named, numeric_array
+from ._base import as_node, check_fits, is_python_value, named, numeric_array
 
 
 def parameter(shape, dtype=np.float32, name=None) -> spec.Parameter:
@@ -25,7 +25,7 @@ def constant(value, dtype=None, name=None, shared_memory=False) -> spec.Constant
     rather than wrapping to 44 (a numpy array is converted as numpy converts it)."""
     if isinstance(value, spec.Constant):
         value = value.get_data()
-    python_value = not isinstance(value, (np.ndarray, np.generic))
+    python_value = is_python_value(value)
     array = numeric_array(value)
     if dtype is None and python_value and array.dtype == np.float64:
         dtype = Type.f32

@@ -169,6 +169,13 @@ def test_python_numbers_that_fit_still_take_the_operands_type():
     assert ops.logical_and(boolean([2]), True).input_value(1).get_element_type() == ov.Type.boolean
     # a numpy array keeps its own dtype; numpy arrays are converted as numpy converts them
     assert ops.constant(np.array([300]), np.uint8).get_data().tolist() == [44]
+    # so do other array-likes (ov.Tensor, torch tensors)
+    assert ops.constant(ov.Tensor(np.ones(2))).get_output_element_type(0) == ov.Type.f64
+    torch = pytest.importorskip("torch")
+    assert ops.constant(torch.ones(2)).get_output_element_type(0) == ov.Type.f32
+    with pytest.raises(TypeError, match=r"constant\(\): argument 'value': cannot read Tensor as "
+                                        r"an array: .*requires grad"):
+        ops.constant(torch.ones(2, requires_grad=True))
 
 
 def _required_arguments():
