@@ -138,6 +138,13 @@ def test_a_failed_reshape_leaves_the_model_unchanged(shapes):
     assert ov.compile_model(m)([np.ones((1, 3), np.float32)] * 2)[0].shape == (1, 3)
 
 
+def test_a_reshape_naming_an_unknown_input_changes_nothing():
+    m = model()
+    with pytest.raises(KeyError, match="no input named 'nope'"):
+        m.reshape({"x": [2, 3], "nope": [1]})
+    assert _shapes(m) == ["[1,3]", "[1,3]", "[1,3]"]
+
+
 def test_a_failed_replace_parameter_leaves_the_model_unchanged():
     m = model()
     old = m.get_parameters()[0]
