@@ -58,6 +58,74 @@ def test_bitwise(make_module, make_inputs, route):
 
 
 
+
+# --- boolean masks and indexed writes ----------------------------------------------------------
+class _Write(torch.nn.Module):
+    """``write(y, *inputs)`` on a copy of the first input (in-place index_put_ in the graph)."""
+
+    def __init__(self, write):
+        super().__init__()
+        self.write = write
+
+    def forward(self, x, *inputs):
+        y = x.clone()
+        self.write(y, *inputs)
+        return y
+
+
+def _put(y, i, v):
+    y[i] = v
+
+
+def x34():
+    return (randn(3, 4),)
+
+
+MASKS = {
+    "mask_index": (lambda: Lambda(lambda x: x[x > 0]), x34),
+    "mask_rows": (lambda: Lambda(lambda x: x[x[:, 0] > 0]), x34),
+    "mask_columns": (lambda: Lambda(lambda x: x[:, x[0] > 0] * 2), x34),
+    "mask_inner_axes": (lambda: Lambda(lambda x: x[:, x[0] > 0]), lambda: (randn(2, 3, 4, 2),)),
+    "mask_and_index": (lambda: Lambda(lambda x, i: x[x[:, 0] > 0, i]),
+                       lambda: (randn(4, 3), torch.tensor([2]))),
+    "mask_write_scalar": (lambda: _Write(lambda y: y.__setitem__(y > 0, 0.5)), x34),
+    "mask_write_row": (lambda: _Write(lambda y, v: _put(y, y[:, 0] > 0, v)),
+                       lambda: (randn(3, 4), randn(4, seed=1))),
+    "mask_write_selected": (lambda: _Write(lambda y: _put(y, y < 0, y[y < 0] * 3)), x34),
+    "index_write": (lambda: _Write(lambda y, i, v: _put(y, i, v)),
+                    lambda: (randn(5, 3), torch.tensor([4, 0, -2]), randn(3, 3, seed=1))),
+    "index_write_columns": (lambda: _Write(lambda y, i: y.__setitem__((slice(None), i), -1.0)),
+                            lambda: (randn(2, 5, 3), torch.tensor([1, 3]))),
+    "index_write_pairs": (lambda: _Write(lambda y, i, j, v: _put(y, (slice(None), i, j), v)),
+                          lambda: (randn(2, 4, 3), torch.tensor([0, 3]), torch.tensor([2, 1]),
+                                   randn(2, seed=1))),
+    "index_put_accumulate": (lambda: Lambda(lambda x, i, v: x.index_put((i,), v, accumulate=True)),
+                             lambda: (randn(4, 2), torch.tensor([1, 3, 1]), randn(3, 2, seed=1))),
+    "masked_scatter": (lambda: Lambda(lambda x, s: x.masked_scatter(x > 0, s)),
+                       lambda: (randn(3, 4), randn(20, seed=1))),
+    "masked_scatter_broadcast": (lambda: Lambda(lambda x, s: x.masked_scatter(x[0] > 0, s)),
+                                 lambda: (randn(3, 4), randn(3, 4, seed=1))),
+    "masked_select": (lambda: Lambda(lambda x: torch.masked_select(x, x > 0.2)), x34),
+    "masked_select_broadcast": (lambda: Lambda(lambda x: x.masked_select(x[:, :1] > 0)), x34),
+    "nonzero": (lambda: Lambda(lambda x: torch.nonzero(x > 0)), x34),
+}
+
+
+@pytest.mark.parametrize("make_module, make_inputs, route", cases(MASKS, BOTH))
+def test_masks(make_module, make_inputs, route):
+    check_layer(make_module(), make_inputs(), route)
+
+
+@pytest.mark.parametrize("route", BOTH)
+def test_mask_index_shape_is_dynamic(route):
+    model = check_layer(Lambda(lambda x: x[x > 0].unsqueeze(1) * 2), x34(), route)
+    shape = model.outputs[0].get_partial_shape()  # [0..12, 1]: at most every element selected
+    assert shape[0].is_dynamic and shape[0].get_max_length() == 12 and shape[1] == 1
+    compiled = ov.compile_model(model)
+    for x in (torch.ones(3, 4), -torch.ones(3, 4)):  # all and none selected
+        assert compiled([x.numpy()])[0].shape == ((x > 0).sum().item(), 1)
+
+
 # --- attention ---------------------------------------------------------------------------------
 def _qkv(heads, kv_heads, length=5):
     return (randn(2, heads, length, 8), randn(2, kv_heads, length, 8, seed=1),

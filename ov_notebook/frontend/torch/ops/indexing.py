@@ -145,14 +145,29 @@ def gather(ctx):  # aten::gather(Tensor self, int dim, Tensor index, *, bool spa
 @translator("aten.index", "aten::index", "aten._unsafe_index", "aten::_unsafe_index")
 def index(ctx):  # aten::index.Tensor(Tensor self, Tensor?[] indices) -> Tensor
     value = ctx.input(0)
-    entries = ctx.optional_input_list(1, "indices")
+    entries = mask_indices(ctx, ctx.optional_input_list(1, "indices"))
     positions = [i for i, e in enumerate(entries) if e is not None]
-    if any(entries[i].get_element_type() is Type.boolean for i in positions):
-        ctx.fail("indexing with a boolean mask gives a data-dependent shape and is not supported")
     indices = [to_type(entries[i], Type.i64) for i in positions]
     if len(positions) == 1:  # x[:, :, idx]: one gather along that axis
         return out(ops.gather(value, indices[0], i64(positions[0])))
     return _gather_tuples(ctx, value, positions, indices)
+
+
+def mask_indices(ctx, entries):
+    """``Tensor?[]`` indices with each boolean mask replaced by the indices of its True elements,
+    one index tensor per mask axis, as torch defines it (``x[m] == x[m.nonzero().unbind(1)]``).
+    Their length, the count of True elements, is known only at run time."""
+    expanded = []
+    for entry in entries:
+        if entry is None or entry.get_element_type() is not Type.boolean:
+            expanded.append(entry)
+            continue
+        rank = static_rank(ctx, entry, "a boolean mask index")
+        if rank == 0:
+            ctx.fail("indexing with a 0-d boolean mask (x[True]) is not supported")
+        found = ops.non_zero(entry, "i64")  # [rank, count]
+        expanded.extend(out(ops.gather(found, i64(axis), i64(0))) for axis in range(rank))
+    return expanded
 
 
 def _gather_tuples(ctx, value, positions, indices):
