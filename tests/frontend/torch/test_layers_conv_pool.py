@@ -80,9 +80,5 @@ def test_pooling(make_module, make_inputs, route):
 
 
 @pytest.mark.parametrize("route", ["export", "trace"])
-def test_avg_pool_divisor_override_is_refused(route):
-    from layer_harness import convert
-
-    module = Lambda(lambda x: F.avg_pool2d(x, 2, divisor_override=3))
-    with pytest.raises(Exception, match="divisor_override"):
-        convert(module, image()(), route)
+def test_avg_pool_divisor_override(route):  # more cases in test_layers_gaps.py
+    check_layer(Lambda(lambda x: F.avg_pool2d(x, 2, divisor_override=3)), image()(), route)

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 import ov_notebook as ov
+from ov_notebook.frontend.errors import ConversionError
 from layer_harness import Lambda, cases, check_layer, convert, randint, randn
 from oracle import assert_outputs_match, run_openvino, run_ours
 
@@ -124,6 +125,49 @@ def test_mask_index_shape_is_dynamic(route):
     compiled = ov.compile_model(model)
     for x in (torch.ones(3, 4), -torch.ones(3, 4)):  # all and none selected
         assert compiled([x.numpy()])[0].shape == ((x > 0).sum().item(), 1)
+
+
+
+# --- circular padding and average pools --------------------------------------------------------
+def image(*shape):
+    return lambda: (randn(*shape),)
+
+
+PADDING_AND_POOLS = {
+    "pad_circular_2d": (lambda: Lambda(lambda x: F.pad(x, (1, 2, 2, 1), mode="circular")),
+                        image(1, 2, 4, 5)),
+    "pad_circular_crop": (lambda: Lambda(lambda x: F.pad(x, (-1, 2, 1, -1), mode="circular")),
+                          image(1, 2, 4, 5)),
+    "circular_pad1d": (lambda: torch.nn.CircularPad1d((2, 3)), image(2, 3, 5)),
+    "circular_pad3d": (lambda: torch.nn.CircularPad3d(1), image(1, 1, 3, 3, 3)),
+    "conv2d_circular": (lambda: torch.nn.Conv2d(2, 3, (3, 5), padding=(1, 2),
+                                                padding_mode="circular"), image(1, 2, 5, 6)),
+    "conv1d_circular_unbatched": (lambda: torch.nn.Conv1d(2, 3, 3, padding=1,
+                                                          padding_mode="circular"), image(2, 7)),
+    "avg_pool_divisor": (lambda: torch.nn.AvgPool2d(3, stride=2, padding=1, divisor_override=2),
+                         image(1, 2, 5, 6)),
+    "avg_pool_divisor_exclude_pad": (lambda: torch.nn.AvgPool2d(
+        3, stride=2, padding=1, count_include_pad=False, divisor_override=5), image(1, 2, 5, 6)),
+    "avg_pool_divisor_ceil": (lambda: torch.nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True,
+                                                         divisor_override=4), image(1, 2, 6, 7)),
+    "avg_pool3d_divisor_ceil": (lambda: Lambda(lambda x: F.avg_pool3d(
+        x, 2, ceil_mode=True, divisor_override=3)), image(1, 1, 3, 5, 4)),
+    # the last window overhangs the padded input: torch divides by its part inside that
+    "avg_pool1d_ceil_count_pad": (lambda: torch.nn.AvgPool1d(3, stride=2, padding=1,
+                                                             ceil_mode=True), image(1, 2, 8)),
+}
+
+
+@pytest.mark.parametrize("make_module, make_inputs, route", cases(PADDING_AND_POOLS, BOTH))
+def test_padding_and_pools(make_module, make_inputs, route):
+    torch.manual_seed(0)
+    check_layer(make_module(), make_inputs(), route)
+
+
+def test_circular_padding_wrapping_twice_is_refused():
+    module = Lambda(lambda x: F.pad(x, (0, 0, 3, -2), mode="circular"))  # 3 rows wrap around 2
+    with pytest.raises(ConversionError, match="wraps around more than"):
+        convert(module, image(1, 1, 4, 5)(), "export")
 
 
 # --- attention ---------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .... import opset as ops
 from ....ir.types import Type
 from ..registry import translator
@@ -157,13 +159,53 @@ def avg_pool(ctx):
     #   bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)
     spatial = _spatial_rank(ctx)
     kernel, strides, pads = _window(ctx, spatial)
-    if ctx.arg(6, "divisor_override", None) is not None:
-        ctx.fail("avg_pool with divisor_override is not supported (AvgPool divides by the window)")
-    rounding = "ceil_torch" if ctx.arg(4, "ceil_mode", False) else "floor"
-    exclude_pad = not ctx.arg(5, "count_include_pad", True)
+    ceil = bool(ctx.arg(4, "ceil_mode", False))
+    include_pad = bool(ctx.arg(5, "count_include_pad", True))
+    divisor = ctx.arg(6, "divisor_override", None)
     data, added = _batched(ctx.input(0), spatial)
-    node = ops.avg_pool(data, strides, pads, pads, kernel, exclude_pad, rounding_type=rounding)
-    return _unbatched(out(node), added)
+    exclude_pad, factor = not include_pad, None
+    if divisor is not None or (ceil and include_pad and any(pads)):
+        exclude_pad, factor = _rescaling(ctx, data, kernel, strides, pads, ceil, divisor)
+    node = out(ops.avg_pool(data, strides, pads, pads, kernel, exclude_pad,
+                            rounding_type="ceil_torch" if ceil else "floor"))
+    if factor is not None:
+        node = out(ops.multiply(node, to_type(ctx.const(np.asarray(factor, np.float32)),
+                                              node.get_element_type())))
+    return _unbatched(node, added)
+
+
+def _rescaling(ctx, data, kernel, strides, pads, ceil, divisor):
+    """``(exclude_pad, factor)``: AvgPool's means times ``factor`` are torch's window sums divided
+    by ``divisor_override``, or, in ceil mode counting the padding, by the window clipped to the
+    padded input (AvgPool-14 divides a window overhanging it by the whole kernel)."""
+    if not ceil:  # every window lies in the padded input and AvgPool divides by the kernel area
+        return False, float(np.prod(kernel)) / divisor
+    inside, padded = _window_counts(ctx, data, kernel, strides, pads)
+    if divisor is not None:
+        return True, inside / divisor
+    if np.all(padded == np.prod(kernel)):  # no window overhangs: AvgPool agrees with torch
+        return False, None
+    return True, inside / padded
+
+
+def _window_counts(ctx, data, kernel, strides, pads):
+    """Per output position of a ceil-mode pool, the elements of its window inside the input and
+    inside the padded input (torch's ``count_include_pad`` divisor), as [spatial...] arrays."""
+    shape = data.get_partial_shape()
+    if not all(d.is_static for d in list(shape)[2:]):
+        ctx.fail("avg_pool in ceil mode with divisor_override or with padding it counts "
+                 "(count_include_pad) needs static spatial sizes")
+    inside, padded = np.ones([], np.float32), np.ones([], np.float32)
+    for length, size, stride, pad in zip([d.get_length() for d in list(shape)[2:]], kernel,
+                                         strides, pads):
+        outputs = -(-(length + 2 * pad - size) // stride) + 1
+        if (outputs - 1) * stride >= length + pad:  # the last window must start inside
+            outputs -= 1
+        starts = np.arange(outputs) * stride - pad
+        ends = np.minimum(starts + size, length + pad)
+        inside = np.multiply.outer(inside, np.minimum(ends, length) - np.maximum(starts, 0))
+        padded = np.multiply.outer(padded, ends - starts)
+    return inside.astype(np.float32), padded.astype(np.float32)
 
 
 @translator("aten.adaptive_avg_pool1d", "aten.adaptive_avg_pool2d", "aten.adaptive_avg_pool3d",

@@ -243,8 +243,7 @@ def _slice_positions(ctx, value, axis):
                          _bound(ctx, 5, "step", 1), i64([0])))
 
 
-_PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge",
-              "circular": None}
+_PAD_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge"}
 
 
 def _pad_amounts(ctx, index, name, rank):
@@ -264,10 +263,43 @@ def _pad_amounts(ctx, index, name, rank):
         for side in (0, 1)]
 
 
+def _circular_pad(ctx, value, index, name):
+    """torch's circular padding, axis by axis from the last: negative amounts crop, then the last
+    ``begin`` elements wrap around before and the first ``end`` after (Slice + Concat)."""
+    pads = known_arg(ctx, index, name)
+    if pads is None:
+        ctx.fail("circular padding needs pad amounts known at conversion time")
+    rank = static_rank(ctx, value)
+    for pair in range(len(pads) // 2):
+        axis, begin, end = rank - 1 - pair, pads[2 * pair], pads[2 * pair + 1]
+        length = value.get_partial_shape()[axis]
+        kept = length.get_length() - max(-begin, 0) - max(-end, 0) if length.is_static else None
+        if kept is not None and max(begin, end) > kept:
+            # torch checks the uncropped size and then reads outside the cropped tensor
+            ctx.fail(f"circular padding of dimension {axis} by {max(begin, end)} wraps around "
+                     f"more than its {kept} elements (after cropping)")
+        value = _wrap_around(value, axis, begin, end)
+    return value
+
+
+def _wrap_around(value, axis, begin, end):
+    def part(start, stop):
+        return out(ops.slice(value, i64([start]), i64([stop]), i64([1]), i64([axis])))
+
+    if begin < 0 or end < 0:
+        value = part(max(-begin, 0), end if end < 0 else _INT64_MAX)
+    pieces = ([part(-begin, _INT64_MAX)] if begin > 0 else []) + [value] + \
+        ([part(0, end)] if end > 0 else [])
+    return out(ops.concat(pieces, axis)) if len(pieces) > 1 else value
+
+
 def pad(ctx, value, index, name, mode, fill=None):
     """Pad-12 of ``value`` by the torch pad list in argument ``index``/``name``."""
+    if mode == "circular":
+        return _circular_pad(ctx, value, index, name)
     if _PAD_MODES.get(mode) is None:
-        ctx.fail(f"padding mode {mode!r} is not supported (constant, reflect, replicate)")
+        ctx.fail(f"padding mode {mode!r} is not supported (constant, reflect, replicate, "
+                 "circular)")
     begins, ends = _pad_amounts(ctx, index, name, static_rank(ctx, value))
     fill_value = None
     if mode == "constant":
