@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 
+from . import frontend as _frontend  # noqa: F401  registers the .onnx model reader (imports no torch/onnx)
 from . import opset
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)

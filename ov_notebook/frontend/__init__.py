@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from ..ir.deserialize import read_model as _read_ir
+from ..ir.readers import read_any_model, register_model_reader
 from .errors import ConversionError
 
 __all__ = ["convert_model", "read_model", "ConversionError"]
@@ -82,9 +83,13 @@ def convert_model(input_model=None, *, input=None, output=None, example_input=No
 
 def read_model(model, weights=None):
     """Read an OpenVINO IR ``.xml`` (with its ``.bin``) or convert an ``.onnx`` file."""
-    path = os.fspath(model)
-    if path.lower().endswith(".onnx"):
-        from .onnx import convert_onnx
+    return read_any_model(model, weights)
 
-        return convert_onnx(path)
-    return _read_ir(path, weights)
+
+def _read_onnx(path, weights=None):
+    from .onnx import convert_onnx
+
+    return convert_onnx(path)
+
+
+register_model_reader(".onnx", _read_onnx)

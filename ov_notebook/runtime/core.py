@@ -5,7 +5,7 @@ import os
 import threading
 from collections.abc import Mapping
 
-from ..ir.deserialize import read_model as _read_ir
+from ..ir.readers import read_any_model
 from ..ir.model import Model
 from ..ir.node import Output
 from ..ir.types import Type
@@ -89,12 +89,7 @@ class Core:
 
     def read_model(self, model, weights=None) -> Model:
         """Read an IR ``.xml`` (with its ``.bin``); ONNX files are converted (needs ``onnx``)."""
-        path = os.fspath(model)
-        if path.endswith(".onnx"):
-            from ..frontend import convert_model  # the ONNX frontend, imported on demand
-
-            return convert_model(path)
-        return _read_ir(path, weights)
+        return read_any_model(model, weights, "Core.read_model")
 
     def compile_model(self, model, device_name="CPU", config=None) -> "CompiledModel":
         _check_device(device_name)

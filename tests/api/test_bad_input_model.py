@@ -191,10 +191,6 @@ def test_bad_save_and_read(tmp_path, call, error, message):
         call(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="ov_notebook/frontend/__init__.py read_model calls "
-                   "os.fspath() first: read_model(None) / read_model(5) / read_model(model) raise "
-                   "Python's 'expected str, bytes or os.PathLike object, not NoneType' instead of "
-                   "an error naming read_model and what it takes")
 def test_read_model_names_what_it_takes():
     with pytest.raises(TypeError, match="read_model"):
         ov.read_model(None)

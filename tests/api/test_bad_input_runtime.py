@@ -459,9 +459,6 @@ def test_einsum_label_mismatch_is_explained():
             [np.ones((2, 3), np.float32), np.ones((4, 5), np.float32)])
 
 
-@pytest.mark.xfail(strict=True, reason="runtime/core.py Core.read_model(5) / read_model(None) "
-                   "raise os.fspath's 'expected str, bytes or os.PathLike object, not int' without "
-                   "naming read_model or saying it takes a path to .xml/.onnx")
 def test_core_read_model_names_what_it_takes():
     with pytest.raises(TypeError, match="read_model"):
         ov.Core().read_model(5)
