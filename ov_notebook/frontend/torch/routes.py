@@ -59,13 +59,34 @@ def _quiet():
 
 
 # --- torch.export -------------------------------------------------------------------------------
+# torch logs a full traceback at ERROR level when an op fails on fake tensors during export; the
+# failure reaches the user as one ConversionError (or the trace fallback), so silence the log
+_NOISY_LOGGERS = ("torch._subclasses.fake_tensor", "torch.fx.experimental.symbolic_shapes",
+                  "torch._dynamo", "torch.export")
+
+
+@contextlib.contextmanager
+def _quiet_export_logs():
+    import logging
+
+    loggers = [logging.getLogger(name) for name in _NOISY_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
 def export_program(model, args, kwargs, input_tree, specs):
     """``torch.export.export(model, args, kwargs, strict=False)``; dimensions ``specs`` declare
     dynamic are exported dynamic (raises when torch has to specialize them)."""
     import torch
 
     dynamic = _dynamic_shapes(input_tree, specs)
-    with _size_oblivious(dynamic is not None):
+    with _size_oblivious(dynamic is not None), _quiet_export_logs():
         return torch.export.export(model, tuple(args), dict(kwargs), dynamic_shapes=dynamic,
                                    strict=False)
 
