@@ -227,6 +227,64 @@ def test_attention(make_module, make_inputs, route):
     check_layer(make_module(), make_inputs(), route)
 
 
+
+# --- view(dtype) and antialiased interpolation -------------------------------------------------
+def _interpolate(**options):
+    return lambda: Lambda(lambda x: F.interpolate(x, antialias=True, **options))
+
+
+VIEWS_AND_RESIZES = {
+    "view_int8_as_uint8": (lambda: Lambda(lambda x: x.view(torch.uint8)),
+                           lambda: (randint(-128, 128, 2, 5, dtype=torch.int8),), ("export",)),
+    "view_uint8_as_int8": (lambda: Lambda(lambda x: x.view(torch.int8) * 2),
+                           lambda: (randint(0, 256, 6, dtype=torch.uint8),), ("export",)),
+    "view_int32_as_uint32": (lambda: Lambda(lambda x: x.view(torch.uint32)),
+                             lambda: (randint(-2 ** 31, 2 ** 31, 6, dtype=torch.int32),),
+                             ("export",)),
+    "view_bool_as_uint8": (lambda: Lambda(lambda x: (x > 0).view(torch.uint8)),
+                           lambda: (randn(6),), ("export",)),
+    "view_same_dtype": (lambda: Lambda(lambda x: x.view(torch.float32) + 1), lambda: (randn(6),),
+                        ("export",)),
+    "bilinear_antialias_down": (_interpolate(size=(3, 5), mode="bilinear"), image(1, 2, 8, 9)),
+    "bilinear_antialias_up": (_interpolate(size=(11, 13), mode="bilinear"), image(1, 2, 8, 9)),
+    "bicubic_antialias_down": (_interpolate(size=(3, 4), mode="bicubic"), image(2, 2, 9, 11)),
+    "bicubic_antialias_mixed": (_interpolate(size=(12, 4), mode="bicubic"), image(1, 3, 7, 11)),
+    "bilinear_antialias_scale": (_interpolate(scale_factor=0.5, mode="bilinear"),
+                                 image(1, 2, 8, 10)),
+    "bicubic_antialias_recomputed_scale": (_interpolate(scale_factor=0.3, mode="bicubic",
+                                                        recompute_scale_factor=True),
+                                           image(1, 2, 8, 10)),
+}
+
+
+@pytest.mark.parametrize("make_module, make_inputs, route", cases(VIEWS_AND_RESIZES, BOTH))
+def test_views_and_resizes(make_module, make_inputs, route):
+    check_layer(make_module(), make_inputs(), route)
+
+
+# torch.jit.trace cannot record view(dtype) (an internal assert in torch), so export only
+REFUSED = {
+    "view_float_bits": (lambda x: x.view(torch.int32), randn(4), "floating-point bits"),
+    "view_other_size": (lambda x: x.view(torch.float16), randn(4), "another size"),
+    "view_64_bit": (lambda x: x.view(torch.uint64), randint(0, 5, 4), "modulo 2\\^64"),
+    "antialias_fractional_scale": (lambda x: F.interpolate(x, scale_factor=0.3, mode="bilinear",
+                                                           antialias=True),
+                                   randn(1, 2, 8, 10), "recompute_scale_factor"),
+    "antialias_align_corners": (lambda x: F.interpolate(x, size=(3, 3), mode="bilinear",
+                                                        antialias=True, align_corners=True),
+                                randn(1, 2, 8, 10), "align_corners"),
+    "antialias_uint8": (lambda x: F.interpolate(x, size=(3, 3), mode="bilinear", antialias=True),
+                        randint(0, 256, 1, 2, 8, 8, dtype=torch.uint8), "fixed-point"),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refused_with_a_reason(name):
+    function, x, reason = REFUSED[name]
+    with pytest.raises(ConversionError, match=reason):
+        convert(Lambda(function), (x,), "export")
+
+
 # --- GPT-2 with its default cache ------------------------------------------------------------
 @pytest.fixture
 def dynamic_cache_pytree():

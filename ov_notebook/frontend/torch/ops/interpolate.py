@@ -4,9 +4,11 @@ torch's coordinate rules map onto OpenVINO's: nearest -> asymmetric + floor, nea
 half_pixel + round_prefer_ceil, (bi/tri)linear and bicubic -> pytorch_half_pixel, or
 align_corners. Given scale factors, torch sizes the output as floor(size * scale) and maps
 coordinates with 1 / scale, which is Interpolate's "scales" mode; given sizes, "sizes" mode.
+Antialiased bilinear/bicubic (torch's Pillow-style filters) -> the bilinear/bicubic_pillow modes.
 """
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -76,3 +78,43 @@ def upsample_bicubic(ctx):
     # aten::upsample_bicubic2d(Tensor self, SymInt[2] output_size, bool align_corners,
     #   float? scales_h=None, float? scales_w=None); torch's cubic kernel has A = -0.75
     return _interpolate(ctx, "cubic", _coordinates(ctx), cube_coeff=-0.75)
+
+
+@translator("aten._upsample_bilinear2d_aa", "aten::_upsample_bilinear2d_aa",
+            "aten._upsample_bicubic2d_aa", "aten::_upsample_bicubic2d_aa")
+def upsample_antialiased(ctx):
+    # aten::_upsample_bilinear2d_aa(Tensor self, SymInt[2] output_size, bool align_corners,
+    #   float? scales_h=None, float? scales_w=None) | .vec(Tensor input, SymInt[]? output_size,
+    #   bool align_corners, float[]? scale_factors). torch's antialiasing is Pillow's resampling
+    # (triangle, or cubic with a = -0.5, widened by the downscale factor, centred at
+    # (i + 0.5) * in / out), which Interpolate-11's *_pillow modes compute
+    image = ctx.input(0)
+    if ctx.arg(None, "align_corners", False):
+        ctx.fail("antialiased interpolation with align_corners=True is not supported: "
+                 "OpenVINO's Pillow modes centre the filters on pixel centres")
+    if not image.get_element_type().is_real:
+        ctx.fail("antialiased interpolation of integer images is not supported: torch's uint8 "
+                 "path rounds with fixed-point weights, 1 off OpenVINO's for some pixels")
+    mode = "bicubic_pillow" if "bicubic" in ctx.op else "bilinear_pillow"
+    return out(ops.interpolate(image, _antialias_sizes(ctx, image), mode, "sizes",
+                               axes=i64([2, 3])))
+
+
+def _antialias_sizes(ctx, image):
+    """Output sizes; with scale factors, torch filters with 1 / scale where Pillow uses
+    in / out: the same only when size * scale is a whole number."""
+    scales = _scales(ctx, 2)
+    if scales is None:
+        if ctx.is_none(None, "output_size"):
+            ctx.fail("upsampling needs output_size or scale factors")
+        return sizes_input(ctx, None, "output_size")
+    dims = list(image.get_partial_shape())[2:]
+    if not all(d.is_static for d in dims):
+        ctx.fail("antialiased interpolation by scale factors needs static spatial sizes")
+    lengths = [d.get_length() * scale for d, scale in zip(dims, scales)]
+    if any(length - math.floor(length) > 1e-6 * max(length, 1) for length in lengths):
+        ctx.fail(f"antialiased interpolation by scale factors {scales} of sizes "
+                 f"{[d.get_length() for d in dims]}: torch filters with 1 / scale, OpenVINO with "
+                 "input / output size, which differ unless the output sizes are whole; pass "
+                 "size= or recompute_scale_factor=True")
+    return i64([math.floor(length) for length in lengths])  # torch's output sizes
