@@ -285,6 +285,60 @@ def test_refused_with_a_reason(name):
         convert(Lambda(function), (x,), "export")
 
 
+
+# --- sizes only run time knows: splits, grouped convolutions, eye -------------------------------
+def _dynamic(module, inputs, route):
+    """``module`` converted with every input dimension dynamic: torch.export with the first
+    input's last dimension an (even) Dim, or torch.jit.trace converted without example_input."""
+    if route == "trace":
+        return ov.convert_model(torch.jit.trace(module, inputs, check_trace=False))
+    half = torch.export.Dim("half", min=2, max=64)
+    dims = tuple({inputs[0].dim() - 1: 2 * half} if i == 0 else None for i in range(len(inputs)))
+    return ov.convert_model(torch.export.export(module, inputs, dynamic_shapes=(dims,)))
+
+
+def _check_dynamic(module, inputs, route, other_inputs):
+    """Converted once, right for the example and for inputs of other sizes."""
+    model = _dynamic(module, inputs, route)
+    assert any(port.get_partial_shape().is_dynamic for port in model.inputs)
+    compiled = ov.compile_model(model)
+    for feed in (inputs, other_inputs):
+        with torch.no_grad():
+            expected = module(*feed)
+        expected = list(expected) if isinstance(expected, (list, tuple)) else [expected]
+        results = compiled([t.numpy() for t in feed])
+        assert len(results) == len(expected)
+        for got, want in zip(results.values(), expected):
+            assert got.shape == tuple(want.shape) and got.dtype == want.numpy().dtype
+            np.testing.assert_allclose(got, want.numpy(), rtol=1e-4, atol=1e-4)
+
+
+DYNAMIC = {  # function, example input shapes, other input shapes
+    "chunk": (lambda x: [t * 2 for t in x.chunk(2, 1)], [(3, 8)], [(3, 12)]),
+    "chunk_uneven": (lambda x: x.chunk(3, -1), [(3, 8)], [(3, 10)]),
+    "split_piece": (lambda x: x.split(4, 1)[1] + 1, [(3, 8)], [(3, 8)]),
+    "split_computed_sizes": (lambda x: x.split([x.shape[1] // 4, 3 * x.shape[1] // 4], 1),
+                             [(3, 8)], [(3, 12)]),
+    "chunk_getitem": (lambda x: x.chunk(2, 1)[1], [(3, 8)], [(3, 6)]),
+    "grouped_conv_weight_input": (lambda w, x: F.conv2d(x, w * 2, groups=2, padding=1),
+                                  [(6, 2, 3, 4), (1, 4, 5, 5)], [(6, 2, 3, 6), (1, 4, 5, 5)]),
+    "eye": (lambda x: x @ torch.eye(x.shape[1]) + torch.eye(x.shape[0], x.shape[1]), [(3, 4)],
+            [(3, 6)]),
+    "eye_bool": (lambda x: torch.eye(x.shape[1], dtype=torch.bool) | (x[:1] > 0), [(1, 4)],
+                 [(1, 6)]),
+}
+# unbind: torch.export specializes a dimension unbound along, so TorchScript only
+DYNAMIC_TRACE_ONLY = {"unbind": (lambda x: [t + 1 for t in x.unbind(1)], [(3, 4)], [(2, 4)])}
+
+
+@pytest.mark.parametrize("name, route", [(n, r) for n in DYNAMIC for r in BOTH] +
+                         [(n, "trace") for n in DYNAMIC_TRACE_ONLY])
+def test_run_time_sizes(name, route):
+    function, example, other = {**DYNAMIC, **DYNAMIC_TRACE_ONLY}[name]
+    _check_dynamic(Lambda(function), tuple(randn(*shape, seed=i) for i, shape in enumerate(example)),
+                   route, tuple(randn(*shape, seed=5 + i) for i, shape in enumerate(other)))
+
+
 # --- GPT-2 with its default cache ------------------------------------------------------------
 @pytest.fixture
 def dynamic_cache_pytree():

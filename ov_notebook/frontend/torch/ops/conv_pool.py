@@ -14,8 +14,8 @@ import numpy as np
 from .... import opset as ops
 from ....ir.types import Type
 from ..registry import translator
-from ._common import (as_list, i64, known_arg, out, rank_of, sizes_input, static_rank,
-                      to_type)
+from ._common import (as_list, dims_of, i64, known_arg, out, rank_of, sizes_input,
+                      static_rank, to_type)
 
 
 def _per_axis(ctx, value, count, what):
@@ -39,11 +39,15 @@ def _unbatched(value, added):
 
 
 def _grouped_weight(ctx, weight, groups):
+    """``[O, I/g, k...]`` -> ``[g, O/g, I/g, k...]``; a weight whose shape only run time knows
+    (computed, or an input) is reshaped to ``[g, -1, shape[1:]...]`` then."""
     shape = weight.get_partial_shape()
-    if not shape.is_static:
-        ctx.fail("grouped convolution needs a weight of static shape")
-    dims = list(shape.to_shape())
-    return out(ops.reshape(weight, i64([groups, dims[0] // groups] + dims[1:]), False))
+    if shape.is_static:
+        dims = list(shape.to_shape())
+        return out(ops.reshape(weight, i64([groups, dims[0] // groups] + dims[1:]), False))
+    rank = static_rank(ctx, weight, "weight")
+    target = ops.concat([i64([groups, -1]), dims_of(weight, range(1, rank))], 0)
+    return out(ops.reshape(weight, target, False))
 
 
 def _explicit_same_pads(weight, dilations):

@@ -115,10 +115,23 @@ def arange(ctx):
 
 @translator("aten.eye", "aten::eye")
 def eye(ctx):  # aten::eye.m(SymInt n, SymInt m, *, ScalarType? dtype=None, ...) -> Tensor
-    rows = ctx.arg(0, "n")
-    columns = ctx.arg(None, "m", None)
-    columns = rows if columns is None else columns
-    return ctx.const(np.eye(rows, columns, dtype=_dtype(ctx, DEFAULT_FLOAT).to_dtype()))
+    element_type = _dtype(ctx, DEFAULT_FLOAT)
+    rows, columns = known_arg(ctx, 0, "n"), known_arg(ctx, None, "m")
+    if ctx.is_none(None, "m"):
+        columns = rows
+    if rows is not None and columns is not None:
+        return ctx.const(np.eye(rows, columns, dtype=element_type.to_dtype()))
+    # sizes known at run time: Eye-9, which makes no booleans (u8 ones, then converted)
+    sizes = [_run_time_size(ctx, 0, "n")]
+    sizes.append(sizes[0] if ctx.is_none(None, "m") else _run_time_size(ctx, None, "m"))
+    made = Type.u8 if element_type is Type.boolean else element_type
+    return to_type(out(ops.eye(sizes[0], sizes[1], i64(0), made.get_type_name())), element_type)
+
+
+def _run_time_size(ctx, index, name):
+    if ctx.is_tensor(index, name):
+        return to_type(ctx.input(index, name), Type.i64)
+    return i64(ctx.arg(index, name))
 
 
 def _triangle(lower):

@@ -1,4 +1,4 @@
-"""Joining, splitting, slicing, gathering and padding translators."""
+"""Joining, slicing, gathering and padding translators (splitting: splitting.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -43,54 +43,6 @@ def stack(ctx):  # aten::stack(Tensor[] tensors, int dim=0) -> Tensor
     axis = normalize_axis(ctx, ctx.arg(1, "dim", 0), rank + 1)
     expanded = [out(ops.unsqueeze(to_type(v, element_type), i64([axis]))) for v in values]
     return out(ops.concat(expanded, axis))
-
-
-def _axis_length(ctx, value, axis):
-    dim = value.get_partial_shape()[axis]
-    if not dim.is_static:
-        ctx.fail(f"splitting needs a static size along dimension {axis}")
-    return dim.get_length()
-
-
-def split_lengths(ctx, value, axis, lengths):
-    """The outputs of VariadicSplit of ``value`` along ``axis`` into ``lengths``."""
-    node = ops.variadic_split(value, i64(axis), i64(lengths))
-    return [node.output(i) for i in range(len(lengths))]
-
-
-def _even_lengths(total, size):
-    return [size] * (total // size) + ([total % size] if total % size else []) or [0]
-
-
-@translator("aten.split", "aten::split", "aten.unsafe_split", "aten::unsafe_split",
-            "aten.split_with_sizes", "aten::split_with_sizes", "aten::unsafe_split_with_sizes")
-def split(ctx):
-    # aten::split.Tensor(Tensor self, SymInt split_size, int dim=0) -> Tensor[];
-    # aten::split_with_sizes(Tensor self, SymInt[] split_sizes, int dim=0) -> Tensor[]
-    value = ctx.input(0)
-    axis = normalize_axis(ctx, ctx.arg(2, "dim", 0), static_rank(ctx, value))
-    sizes = ctx.arg(1)
-    if isinstance(sizes, (list, tuple)):
-        return split_lengths(ctx, value, axis, list(sizes))
-    return split_lengths(ctx, value, axis, _even_lengths(_axis_length(ctx, value, axis), sizes))
-
-
-@translator("aten.chunk", "aten::chunk", "aten.unsafe_chunk", "aten::unsafe_chunk")
-def chunk(ctx):  # aten::chunk(Tensor(a -> *) self, int chunks, int dim=0) -> Tensor(a)[]
-    value = ctx.input(0)
-    axis = normalize_axis(ctx, ctx.arg(2, "dim", 0), static_rank(ctx, value))
-    total = _axis_length(ctx, value, axis)
-    size = -(-total // ctx.arg(1, "chunks"))  # torch: ceil(total / chunks) per chunk
-    return split_lengths(ctx, value, axis, _even_lengths(total, max(size, 1)))
-
-
-@translator("aten.unbind", "aten::unbind")
-def unbind(ctx):  # aten::unbind.int(Tensor(a -> *) self, int dim=0) -> Tensor(a)[]
-    value = ctx.input(0)
-    axis = normalize_axis(ctx, ctx.arg(1, "dim", 0), static_rank(ctx, value))
-    count = _axis_length(ctx, value, axis)
-    node = ops.split(value, i64(axis), count)
-    return [out(ops.squeeze(node.output(i), i64([axis]))) for i in range(count)]
 
 
 def _bound(ctx, index, name, default):

@@ -217,6 +217,8 @@ def unpack(ctx):  # prim::ListUnpack(t[] list) -> (t, t, ...): one value per out
     if isinstance(value, (list, tuple)):
         return list(value)
     count = ctx.node.num_outputs
+    if hasattr(value, "unpack_pieces"):  # a split along a dynamic dimension: now the count is known
+        return value.unpack_pieces(count)
     if isinstance(value, Output):
         shape = value.get_partial_shape()
         if shape.rank_is_static and len(shape) == 1 and value.get_element_type().is_integral_number():
@@ -230,6 +232,8 @@ def list_getitem(ctx):  # aten::__getitem__.t(t[](a) list, int idx) -> t(*)
     index = ctx.arg(1)
     if isinstance(container, (list, tuple)):
         return container[index]
+    if hasattr(container, "piece") and index >= 0:  # one piece of a dynamic split
+        return container.piece(index)
     if isinstance(container, Output):
         length = container.get_partial_shape()
         if length.rank_is_static and len(length) == 1 and length[0].is_static:
