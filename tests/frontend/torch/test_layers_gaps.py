@@ -241,6 +241,8 @@ VIEWS_AND_RESIZES = {
     "view_int32_as_uint32": (lambda: Lambda(lambda x: x.view(torch.uint32)),
                              lambda: (randint(-2 ** 31, 2 ** 31, 6, dtype=torch.int32),),
                              ("export",)),
+    "view_int64_as_uint64": (lambda: Lambda(lambda x: x.view(torch.uint64)),
+                             lambda: (randint(-2 ** 62, 2 ** 62, 6),), ("export",)),
     "view_bool_as_uint8": (lambda: Lambda(lambda x: (x > 0).view(torch.uint8)),
                            lambda: (randn(6),), ("export",)),
     "view_same_dtype": (lambda: Lambda(lambda x: x.view(torch.float32) + 1), lambda: (randn(6),),
@@ -266,7 +268,6 @@ def test_views_and_resizes(make_module, make_inputs, route):
 REFUSED = {
     "view_float_bits": (lambda x: x.view(torch.int32), randn(4), "floating-point bits"),
     "view_other_size": (lambda x: x.view(torch.float16), randn(4), "another size"),
-    "view_64_bit": (lambda x: x.view(torch.uint64), randint(0, 5, 4), "modulo 2\\^64"),
     "antialias_fractional_scale": (lambda x: F.interpolate(x, scale_factor=0.3, mode="bilinear",
                                                            antialias=True),
                                    randn(1, 2, 8, 10), "recompute_scale_factor"),

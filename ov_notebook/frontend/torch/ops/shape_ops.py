@@ -6,7 +6,6 @@ import numpy as np
 
 from .... import opset as ops
 from ....ir.types import Type
-from ....opset import as_node
 from ..registry import translator
 from ._common import (dims_of, i64, known_arg, normalize_axis, out, ov_type, rank_of, shape_of,
                       sizes_input, static_rank, to_type)
@@ -44,8 +43,8 @@ def reshape(ctx):  # aten::view(Tensor(a) self, SymInt[] size) -> Tensor(a)
 
 def view_dtype(ctx, value, target):
     """aten::view.dtype(Tensor(a) self, ScalarType dtype): the same bytes read as ``target``.
-    Expressible for integers of one size (two's complement: the value modulo 2^bits, computed
-    in a wider type) and bool to 8-bit integers; float bits have no OpenVINO operation."""
+    Between integers of one size that is Convert, which wraps modulo 2^bits (two's complement)
+    in OpenVINO as in C++; bool to 8-bit integers too. Float bits have no OpenVINO operation."""
     source = value.get_element_type()
     if source == target:
         return value
@@ -56,18 +55,8 @@ def view_dtype(ctx, value, target):
                  "size (the last dimension changes): not supported")
     if not (source.is_integral_number() and target.is_integral_number()):
         ctx.fail(f"view({target}) of a {source} tensor reinterprets floating-point bits, which no "
-                 "OpenVINO operation does (integers of up to 32 bits and bool are supported)")
-    if source.bitwidth > 32:
-        ctx.fail(f"view({target}) of a {source} tensor: no wider integer type to take the value "
-                 "modulo 2^64 in (integers of up to 32 bits and bool are supported)")
-    wide = Type.i64 if source.bitwidth == 32 else Type.i32
-    half, modulus = as_node(2 ** (source.bitwidth - 1), dtype=wide), \
-        as_node(2 ** source.bitwidth, dtype=wide)
-    widened = to_type(value, wide)
-    if target.is_signed:  # (v + half) mod 2^bits - half
-        shifted = ops.floor_mod(ops.add(widened, half), modulus)
-        return to_type(out(ops.subtract(shifted, half)), target)
-    return to_type(out(ops.floor_mod(widened, modulus)), target)
+                 "OpenVINO operation does (integers of one size and bool are supported)")
+    return to_type(value, target)
 
 
 @translator("aten.view_as", "aten::view_as", "aten.reshape_as", "aten::reshape_as")
