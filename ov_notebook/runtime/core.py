@@ -8,77 +8,22 @@ from collections.abc import Mapping
 from ..ir.readers import read_any_model
 from ..ir.model import Model
 from ..ir.node import Output
-from ..ir.types import Type
 from .compiler import compile_plan
-from .inputs import InputError, prepare_inputs
+from .inputs import InputError, port_label, prepare_inputs
+from .properties import PROPERTIES, READ_ONLY, normalize_config
 from .results import InferResults
 from .tensor import Tensor
 
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "InputError"]
 
 DEVICE = "CPU"
-_PROPERTIES = {
-    "INFERENCE_NUM_THREADS": 0,  # 0: every core (LATENCY hint) or one per request (THROUGHPUT)
-    "PERFORMANCE_HINT": "LATENCY",
-    "INFERENCE_PRECISION_HINT": "f32",
-    "NUM_STREAMS": 1,
-    # names of compile passes to skip (ov_notebook only; for debugging numerics of a fusion)
-    "DISABLED_PASSES": (),
-}
-_READ_ONLY = {
-    "AVAILABLE_DEVICES": ["CPU"],
-    "FULL_DEVICE_NAME": "ov_notebook numpy CPU runtime",
-    "SUPPORTED_PROPERTIES": sorted(list(_PROPERTIES) + ["AVAILABLE_DEVICES", "FULL_DEVICE_NAME",
-                                                        "OPTIMAL_NUMBER_OF_INFER_REQUESTS"]),
-    "OPTIMIZATION_CAPABILITIES": ["FP32"],
-}
-
-
-def _normalize_config(config) -> dict:
-    result = {}
-    for key, value in (config or {}).items():
-        name = str(getattr(key, "name", key)).upper()
-        if name in _READ_ONLY:
-            raise ValueError(f"property {name} is read-only")
-        if name not in _PROPERTIES:
-            raise ValueError(f"unknown property {name!r}; supported: {', '.join(sorted(_PROPERTIES))}")
-        value = getattr(value, "name", value)
-        if name == "INFERENCE_NUM_THREADS":
-            if isinstance(value, bool) or int(value) < 0:
-                raise ValueError(f"INFERENCE_NUM_THREADS must be a non-negative integer, got {value!r}")
-            value = int(value)
-        elif name == "PERFORMANCE_HINT":
-            value = str(value).upper()
-            if value not in ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"):
-                raise ValueError(f"PERFORMANCE_HINT must be LATENCY or THROUGHPUT, got {value!r}")
-        elif name == "INFERENCE_PRECISION_HINT":
-            value = Type(value).get_type_name() if not isinstance(value, Type) else value.get_type_name()
-            if value != "f32":
-                raise ValueError(f"INFERENCE_PRECISION_HINT: only f32 is supported, got {value!r}")
-        elif name == "NUM_STREAMS":
-            value = int(value)
-        elif name == "DISABLED_PASSES":
-            value = _pass_names(value)
-        result[name] = value
-    return result
-
-
-def _pass_names(value) -> tuple:
-    from .passes import PASS_NAMES
-
-    names = tuple(n.strip() for n in value.split(",") if n.strip()) if isinstance(value, str) \
-        else tuple(value)
-    unknown = [n for n in names if n not in PASS_NAMES]
-    if unknown:
-        raise ValueError(f"DISABLED_PASSES: unknown pass(es) {unknown}; passes: {list(PASS_NAMES)}")
-    return names
 
 
 class Core:
     """The runtime entry point: ``Core().compile_model(model, "CPU")``."""
 
     def __init__(self):
-        self._properties = dict(_PROPERTIES)
+        self._properties = dict(PROPERTIES)
 
     @property
     def available_devices(self) -> list:
@@ -99,22 +44,22 @@ class Core:
             raise TypeError(f"compile_model expects a Model or a path to an IR .xml, got "
                             f"{type(model).__name__}")
         properties = dict(self._properties)
-        properties.update(_normalize_config(config))
+        properties.update(normalize_config(config, "compile_model's config"))
         return CompiledModel(model, properties)
 
     def set_property(self, device_name_or_properties, properties=None) -> None:
         if properties is None:
             device_name_or_properties, properties = "CPU", device_name_or_properties
         _check_device(device_name_or_properties)
-        self._properties.update(_normalize_config(properties))
+        self._properties.update(normalize_config(properties, "set_property's config"))
 
     def get_property(self, device_name, name=None):
         if name is None:
             device_name, name = "CPU", device_name
         _check_device(device_name)
         key = str(getattr(name, "name", name)).upper()
-        if key in _READ_ONLY:
-            return _READ_ONLY[key]
+        if key in READ_ONLY:
+            return READ_ONLY[key]
         if key not in self._properties:
             raise ValueError(f"unknown property {key!r}")
         return self._properties[key]
@@ -151,7 +96,7 @@ class CompiledModel:
 
     def __init__(self, model: Model, properties=None):
         self._model = model
-        self._properties = dict(properties or _PROPERTIES)
+        self._properties = dict(properties or PROPERTIES)
         self._plan = compile_plan(model, self._properties,
                                   self._properties.get("DISABLED_PASSES", ()))
 
@@ -183,8 +128,8 @@ class CompiledModel:
             return (os.cpu_count() or 1) if self._properties["PERFORMANCE_HINT"] != "LATENCY" else 1
         if key in self._properties:
             return self._properties[key]
-        if key in _READ_ONLY:
-            return _READ_ONLY[key]
+        if key in READ_ONLY:
+            return READ_ONLY[key]
         raise ValueError(f"unknown property {key!r}")
 
     def create_infer_request(self) -> "InferRequest":

@@ -322,16 +322,11 @@ def test_values_that_are_fine_at_run_time():
 
 
 # -- owners' bugs, found by this probe: they fail today and must pass once fixed ----------------
-@pytest.mark.xfail(strict=True, reason="runtime/core.py _normalize_config: a non-numeric "
-                   "INFERENCE_NUM_THREADS/NUM_STREAMS value raises int()'s 'invalid literal for "
-                   "int() with base 10' without naming the property")
 def test_config_values_are_named():
     with pytest.raises(ValueError, match="INFERENCE_NUM_THREADS"):
         ov.compile_model(small(), "CPU", {"INFERENCE_NUM_THREADS": "abc"})
 
 
-@pytest.mark.xfail(strict=True, reason="runtime/core.py _normalize_config: INFERENCE_NUM_THREADS "
-                   "2.5 is truncated to 2 and NUM_STREAMS -5 accepted silently")
 def test_config_values_out_of_their_domain():
     with pytest.raises(ValueError, match="INFERENCE_NUM_THREADS"):
         ov.compile_model(small(), "CPU", {"INFERENCE_NUM_THREADS": 2.5})
@@ -339,9 +334,6 @@ def test_config_values_out_of_their_domain():
         ov.compile_model(small(), "CPU", {"NUM_STREAMS": -5})
 
 
-@pytest.mark.xfail(strict=True, reason="runtime/core.py: a config that is not a dict (a list, a "
-                   "string; Core.set_property('CPU', 5)) raises AttributeError \"'list' object has no "
-                   "attribute 'items'\"; DISABLED_PASSES=5 raises \"'int' object is not iterable\"")
 def test_config_must_be_a_mapping():
     with pytest.raises(TypeError, match="config"):
         ov.compile_model(small(), "CPU", [("PERFORMANCE_HINT", "LATENCY")])

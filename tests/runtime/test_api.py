@@ -70,6 +70,35 @@ def test_properties_defaults_and_validation():
     assert "INFERENCE_NUM_THREADS" in core.get_property("CPU", "SUPPORTED_PROPERTIES")
 
 
+@pytest.mark.parametrize("config, error, message", [
+    ({"INFERENCE_NUM_THREADS": "abc"}, ValueError,
+     r"INFERENCE_NUM_THREADS must be a non-negative integer \(0: let the runtime choose\), got 'abc'"),
+    ({"INFERENCE_NUM_THREADS": 2.5}, ValueError, r"INFERENCE_NUM_THREADS must be .* got 2.5"),
+    ({"INFERENCE_NUM_THREADS": True}, ValueError, r"INFERENCE_NUM_THREADS must be .* got True"),
+    ({"NUM_STREAMS": "abc"}, ValueError, r"NUM_STREAMS must be a non-negative integer or 'AUTO'"),
+    ({"NUM_STREAMS": -5}, ValueError, r"NUM_STREAMS must be .* got -5"),
+    ({"DISABLED_PASSES": 5}, TypeError, r"DISABLED_PASSES takes pass names, as a comma-separated "
+                                        r"string or a list of strings, got 5"),
+    ([("PERFORMANCE_HINT", "LATENCY")], TypeError,
+     r"compile_model's config must be a dict of property name to value .* got list"),
+    ("LATENCY", TypeError, r"compile_model's config must be a dict .* got str"),
+])
+def test_bad_config_values_name_the_property(config, error, message):
+    with pytest.raises(error, match=message):
+        ov.compile_model(two_input_model(), "CPU", config)
+
+
+def test_config_values_that_mean_a_whole_number_are_taken():
+    core = ov.Core()
+    for config, want in (({"INFERENCE_NUM_THREADS": "3"}, 3), ({"INFERENCE_NUM_THREADS": 4.0}, 4),
+                         ({"INFERENCE_NUM_THREADS": np.int64(2)}, 2), ({"NUM_STREAMS": "AUTO"}, -1),
+                         ({"NUM_STREAMS": 2}, 2), ({"DISABLED_PASSES": ["dead_code"]}, ("dead_code",))):
+        core.set_property("CPU", config)
+        assert core.get_property("CPU", *config) == want
+    with pytest.raises(TypeError, match="set_property's config must be a dict .* got int"):
+        core.set_property("CPU", 5)
+
+
 def test_inference_num_threads_limits_blas_during_runs_only(monkeypatch, arrays):
     threadpoolctl = pytest.importorskip("threadpoolctl")
     blas = threadpoolctl.ThreadpoolController().select(user_api="blas")

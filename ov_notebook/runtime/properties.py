@@ -1,0 +1,116 @@
+"""The CPU device's properties and the checking of a config given to compile_model/set_property.
+
+A config is a mapping of property name (or an ``openvino.properties`` key) to value; a bad one is
+an error that names the property and says what it takes.
+"""
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping
+
+from ..ir.types import Type
+
+__all__ = ["PROPERTIES", "READ_ONLY", "normalize_config"]
+
+PROPERTIES = {
+    "INFERENCE_NUM_THREADS": 0,  # 0: every core (LATENCY hint) or one per request (THROUGHPUT)
+    "PERFORMANCE_HINT": "LATENCY",
+    "INFERENCE_PRECISION_HINT": "f32",
+    "NUM_STREAMS": 1,
+    # names of compile passes to skip (ov_notebook only; for debugging numerics of a fusion)
+    "DISABLED_PASSES": (),
+}
+READ_ONLY = {
+    "AVAILABLE_DEVICES": ["CPU"],
+    "FULL_DEVICE_NAME": "ov_notebook numpy CPU runtime",
+    "SUPPORTED_PROPERTIES": sorted(list(PROPERTIES) + ["AVAILABLE_DEVICES", "FULL_DEVICE_NAME",
+                                                       "OPTIMAL_NUMBER_OF_INFER_REQUESTS"]),
+    "OPTIMIZATION_CAPABILITIES": ["FP32"],
+}
+_HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
+
+
+def normalize_config(config, where: str = "config") -> dict:
+    """``config`` checked and canonicalized: upper-case names, values of each property's type."""
+    if config is None:
+        return {}
+    if not isinstance(config, Mapping):
+        raise TypeError(f"{where} must be a dict of property name to value (e.g. "
+                        f"{{'INFERENCE_NUM_THREADS': 4}}), got {type(config).__name__}")
+    result = {}
+    for key, value in config.items():
+        name = str(getattr(key, "name", key)).upper()
+        if name in READ_ONLY:
+            raise ValueError(f"property {name} is read-only")
+        if name not in PROPERTIES:
+            raise ValueError(f"unknown property {name!r}; supported: {', '.join(sorted(PROPERTIES))}")
+        result[name] = _CHECKS[name](getattr(value, "name", value))
+    return result
+
+
+def _whole_number(name: str, value, minimum: int, what: str) -> int:
+    """``value`` as an int >= ``minimum``: ints, whole floats and digit strings, nothing else."""
+    number = None
+    if isinstance(value, str):
+        try:
+            number = int(value.strip())
+        except ValueError:
+            pass
+    elif isinstance(value, float):
+        number = int(value) if value.is_integer() else None
+    elif not isinstance(value, bool):
+        try:
+            number = operator.index(value)
+        except TypeError:
+            pass
+    if number is None or number < minimum:
+        raise ValueError(f"{name} must be {what}, got {value!r}")
+    return number
+
+
+def _threads(value) -> int:
+    return _whole_number("INFERENCE_NUM_THREADS", value, 0,
+                         "a non-negative integer (0: let the runtime choose)")
+
+
+def _streams(value) -> int:
+    if hasattr(value, "to_integer"):  # openvino.properties.streams.Num
+        value = value.to_integer()
+    if isinstance(value, str) and value.strip().upper() == "AUTO":
+        return -1
+    return _whole_number("NUM_STREAMS", value, -1, "a non-negative integer or 'AUTO' (-1)")
+
+
+def _hint(value) -> str:
+    hint = str(value).upper()
+    if hint not in _HINTS:
+        raise ValueError(f"PERFORMANCE_HINT must be LATENCY or THROUGHPUT, got {hint!r}")
+    return hint
+
+
+def _precision(value) -> str:
+    name = (value if isinstance(value, Type) else Type(value)).get_type_name()
+    if name != "f32":
+        raise ValueError(f"INFERENCE_PRECISION_HINT: only f32 is supported, got {name!r}")
+    return name
+
+
+def _pass_names(value) -> tuple:
+    from .passes import PASS_NAMES
+
+    if isinstance(value, str):
+        names = tuple(n.strip() for n in value.split(",") if n.strip())
+    elif isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(n, str) for n in value):
+        names = tuple(value)
+    else:
+        raise TypeError(f"DISABLED_PASSES takes pass names, as a comma-separated string or a list "
+                        f"of strings, got {value!r}; passes: {list(PASS_NAMES)}")
+    unknown = [n for n in names if n not in PASS_NAMES]
+    if unknown:
+        raise ValueError(f"DISABLED_PASSES: unknown pass(es) {unknown}; passes: {list(PASS_NAMES)}")
+    return names
+
+
+_CHECKS = {"INFERENCE_NUM_THREADS": _threads, "PERFORMANCE_HINT": _hint,
+           "INFERENCE_PRECISION_HINT": _precision, "NUM_STREAMS": _streams,
+           "DISABLED_PASSES": _pass_names}
