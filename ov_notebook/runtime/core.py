@@ -1,6 +1,7 @@
 """Core, compile_model, CompiledModel, InferRequest: OpenVINO's inference API on the numpy runtime."""
 from __future__ import annotations
 
+import numbers
 import os
 import threading
 from collections.abc import Mapping
@@ -140,7 +141,10 @@ class CompiledModel:
         results = self._plan.run(arrays)
         return InferResults(self._model.outputs, results)
 
-    def __call__(self, inputs=None, share_inputs=False, share_outputs=False, **kwargs):
+    def __call__(self, inputs=None, share_inputs=False, share_outputs=False, *,
+                 decode_strings=True, **unexpected):
+        if unexpected:
+            raise TypeError(_unexpected_keywords(unexpected, self.inputs))
         return self._infer(inputs)
 
     def infer_new_request(self, inputs=None) -> InferResults:
@@ -156,6 +160,16 @@ class CompiledModel:
 
     def __repr__(self):
         return f"<CompiledModel: '{self._model.get_friendly_name()}' on CPU>"
+
+
+def _unexpected_keywords(keywords, ports) -> str:
+    """Why ``compiled(x=a, y=b)`` is refused: inputs go in one dict, keyed by name."""
+    given = ", ".join(repr(k) for k in keywords)
+    names = [n for p in ports for n in sorted(p.get_names())[:1]]
+    example = ", ".join(f"{k!r}: ..." for k in (names or list(keywords)))
+    return (f"CompiledModel() got unexpected keyword argument(s) {given}; pass the inputs as one "
+            f"list or dict, e.g. compiled({{{example}}}) (model inputs: "
+            f"{', '.join(port_label(p, i) for i, p in enumerate(ports)) or 'none'})")
 
 
 class InferRequest:
@@ -232,6 +246,9 @@ class InferRequest:
 
     def set_callback(self, callback, userdata=None) -> None:
         """``callback(userdata)`` is called in the worker thread when an async inference ends."""
+        if not callable(callback):
+            raise TypeError(f"set_callback needs a callable, called as callback(userdata) when an "
+                            f"async inference ends; got {type(callback).__name__}")
         self._callback = callback
         self._callback_userdata = userdata
 
@@ -248,7 +265,25 @@ class InferRequest:
     def get_output_tensor(self, index=0) -> Tensor:
         return Tensor(self._require_results()[index], shared_memory=True)
 
+    def _input_index(self, key, method: str) -> int:
+        """The position of input ``key`` (index, tensor name or port); errors list the inputs."""
+        ports = self._compiled.inputs
+        try:
+            port = self._compiled._model.input(key)
+        except (IndexError, KeyError, TypeError) as exc:
+            listing = ", ".join(port_label(p, i) for i, p in enumerate(ports))
+            raise type(exc)(f"{method}: {exc.args[0]} (inputs: {listing})") from None
+        return ports.index(port)
+
+    def _input_position(self, index, method: str, by_key: str) -> int:
+        """``index`` for the methods that take input indices only, as OpenVINO's."""
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError(f"{method} takes an input index (int), got {index!r}; use {by_key} "
+                            f"for tensor names and ports")
+        return self._input_index(int(index), method)
+
     def get_input_tensor(self, index=0) -> Tensor:
+        index = self._input_position(index, "get_input_tensor", "get_tensor")
         value = self._inputs[index]
         if value is None:
             raise RuntimeError(f"input {index} has not been set")
@@ -261,17 +296,17 @@ class InferRequest:
                 return Tensor(self._results[key], shared_memory=True)
             except KeyError:
                 pass
-        port = self._compiled._model.input(key)
-        return self.get_input_tensor(self._compiled.inputs.index(port))
+        return self.get_input_tensor(self._input_index(key, "get_tensor"))
 
     def set_input_tensor(self, index_or_tensor, tensor=None) -> None:
         if tensor is None:
             index_or_tensor, tensor = 0, index_or_tensor
-        self._inputs[index_or_tensor] = tensor.data if isinstance(tensor, Tensor) else tensor
+        index = self._input_position(index_or_tensor, "set_input_tensor", "set_tensor")
+        self._inputs[index] = tensor.data if isinstance(tensor, Tensor) else tensor
 
     def set_tensor(self, key, tensor) -> None:
-        port = self._compiled._model.input(key)
-        self._inputs[self._compiled.inputs.index(port)] = tensor.data if isinstance(tensor, Tensor) else tensor
+        index = self._input_index(key, "set_tensor")
+        self._inputs[index] = tensor.data if isinstance(tensor, Tensor) else tensor
 
     def set_input_tensors(self, tensors) -> None:
         for key, tensor in (tensors.items() if isinstance(tensors, Mapping) else enumerate(tensors)):
