@@ -118,39 +118,6 @@ def test_inference_num_threads_limits_blas_during_runs_only(monkeypatch, arrays)
     assert [lib.get_num_threads() for lib in blas.lib_controllers] == before
 
 
-_LATE_BLAS = """
-import numpy as np
-import ov_notebook as ov
-from ov_notebook import opset as ops
-from threadpoolctl import ThreadpoolController
-
-x = ops.parameter([2], np.float32, name="x")
-ov.compile_model(ov.Model([ops.relu(x)], [x]))(np.ones(2, np.float32))  # the runtime scans BLAS
-import scipy.special  # a second OpenBLAS, loaded after that scan (the erf kernels import it)
-
-compiled = ov.compile_model(ov.Model([ops.relu(x)], [x]), "CPU", {"INFERENCE_NUM_THREADS": 1})
-blas = ThreadpoolController().select(user_api="blas").lib_controllers
-before, seen, original = [lib.get_num_threads() for lib in blas], [], compiled._plan.plan.run
-def spy(feeds, timings=None):
-    seen.extend(lib.get_num_threads() for lib in blas)
-    return original(feeds, timings)
-compiled._plan.plan.run = spy
-compiled(np.ones(2, np.float32))
-assert seen and set(seen) == {1}, [(lib.filepath, lib.get_num_threads()) for lib in blas]
-assert [lib.get_num_threads() for lib in blas] == before
-"""
-
-
-def test_a_blas_loaded_after_the_first_run_is_limited_too():
-    """The test above, with a BLAS library loaded after the runtime's first run (in a fresh
-    process, so that the order is certain): the runtime once scanned the libraries only once."""
-    pytest.importorskip("threadpoolctl")
-    pytest.importorskip("scipy.special")
-    done = subprocess.run([sys.executable, "-c", _LATE_BLAS], capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
 # --- CompiledModel ------------------------------------------------------------------------------
 def test_compiled_model_ports():
     compiled = ov.compile_model(two_input_model())
@@ -187,6 +154,15 @@ def test_call_conventions_match_openvino(convention, arrays, tmp_path):
     assert len(ours_result) == len(their_result) == 2
 
 
+def test_call_refuses_keywords_naming_them(arrays):
+    compiled = ov.compile_model(two_input_model())
+    with pytest.raises(TypeError, match=r"got unexpected keyword argument\(s\) 'x', 'y'; pass the "
+                                        r"inputs as one list or dict, e.g. compiled\(\{'x': ..., "
+                                        r"'y': ...\}\)"):
+        compiled(x=arrays[0], y=arrays[1])
+    assert len(compiled(list(arrays), decode_strings=False)) == 2  # OpenVINO's keyword is taken
+
+
 def test_single_input_accepts_bare_array_tensor_and_torch(rng):
     x = ops.parameter([4], np.float32, name="x")
     compiled = ov.compile_model(ov.Model([ops.negative(x)], [x]))
@@ -212,9 +188,6 @@ def test_results_mapping(arrays):
     with pytest.raises(IndexError):
         results[2]
     assert "float32[2, 3]" in repr(results)
-    assert 0 in results and "sum" in results and compiled.output(1) in results
-    for unknown in (2, -3, "nope", 1.5, [0], ops.parameter([1], np.float32).output(0)):
-        assert unknown not in results
 
 
 def test_results_do_not_alias_inputs_or_weights():
@@ -251,6 +224,27 @@ def test_infer_request(arrays):
     np.testing.assert_array_equal(request.get_tensor("x").data, arrays[1])
 
 
+def test_infer_request_input_keys_are_checked(arrays):
+    compiled = ov.compile_model(two_input_model())
+    request = compiled.create_infer_request()
+    out_of_range = r"the model has 2 inputs; index 5 is out of range \(inputs: 0 \('x'\), 1 \('y'\)\)"
+    with pytest.raises(IndexError, match="get_input_tensor: " + out_of_range):
+        request.get_input_tensor(5)
+    with pytest.raises(IndexError, match="set_input_tensor: " + out_of_range):
+        request.set_input_tensor(5, ov.Tensor(arrays[0]))
+    with pytest.raises(TypeError, match=r"set_input_tensor takes an input index \(int\), got 'x'; "
+                                        r"use set_tensor for tensor names and ports"):
+        request.set_input_tensor("x", ov.Tensor(arrays[0]))
+    with pytest.raises(KeyError, match=r"get_tensor: the model has no input named 'z'.*inputs: 0"):
+        request.get_tensor("z")
+    request.set_input_tensor(np.int64(1), ov.Tensor(arrays[1]))
+    request.set_tensor(compiled.input(0), arrays[0])
+    np.testing.assert_allclose(request.infer()["sum"], arrays[0] + arrays[1], rtol=1e-6)
+    np.testing.assert_array_equal(request.get_input_tensor(-1).data, arrays[1])
+    with pytest.raises(TypeError, match=r"set_callback needs a callable, .* got int"):
+        request.set_callback(5)
+
+
 def test_start_async_wait_and_callback(arrays):
     compiled = ov.compile_model(two_input_model())
     request = compiled.create_infer_request()
@@ -279,13 +273,6 @@ def test_tensor_matches_openvino(rng):
     allocated = ov.Tensor(ov.Type.i64, [3, 1])
     assert allocated.data.dtype == np.int64 and allocated.data.shape == (3, 1)
     assert np.asarray(ov.Tensor(value)).shape == (2, 5)
-
-
-def test_tensor_bf16_rounding_refuses_overflow_and_keeps_inf_and_nan():
-    with pytest.raises(ValueError, match="converting the float32 data to bf16 overflows"):
-        ov.Tensor(np.array([3.4e38], np.float32), type="bf16")  # above bf16's largest, 3.3895e38
-    kept = ov.Tensor(np.array([np.inf, np.nan, 1.5]), type="bf16").data
-    assert kept.tolist()[::2] == [0x7F80, 0x3FC0] and (kept[1] & 0x7F80) == 0x7F80 and kept[1] & 0x7F
 
 
 # --- errors inside kernels ----------------------------------------------------------------------
