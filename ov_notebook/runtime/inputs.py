@@ -4,6 +4,9 @@ Inputs are matched by position, tensor name, index or port; each becomes a C-con
 of the input's element type. Conversions that lose nothing (int32 -> i64, uint8 -> f32, bool ->
 f32) happen silently; anything else (f64 -> f32, i64 -> i32, f32 -> i64) is an error naming the
 input, as are a wrong rank, a static or bounded dimension out of range, and a wrong input count.
+Python numbers (lists, scalars) take the input's type, if it holds them: whole numbers within an
+integer type's range, finite floats that stay finite. A bf16 input takes raw bf16 bits (uint16
+data, bf16 Tensors), torch bfloat16 tensors and Python numbers (rounded to bf16).
 """
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..ir.node import Output
+from ..ir.ops.core import _array_for, bf16_to_f32
+from ..ir.types import Type
 from .tensor import Tensor
 
 __all__ = ["InputError", "prepare_inputs", "to_array", "port_label"]
@@ -21,39 +26,106 @@ class InputError(ValueError):
     """Inputs given to a compiled model that do not match its inputs; the message names the input."""
 
 
-def _as_numpy(value, label: str) -> np.ndarray:
+def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
     if isinstance(value, np.ndarray):
         return value
-    if isinstance(value, Tensor):
+    if isinstance(value, Tensor):  # bf16 bits widen to f32 unless the input is bf16 itself
+        if value.element_type is Type.bf16 and element_type is not Type.bf16:
+            return bf16_to_f32(value.data)
         return value.data
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch.Tensor, without importing torch
-        tensor = value.detach().cpu()
-        if str(tensor.dtype) == "torch.bfloat16":  # numpy has no bfloat16
-            tensor = tensor.float()
-        return tensor.resolve_conj().numpy() if tensor.is_conj() else tensor.numpy()
+        return _torch_data(value, label, element_type)
     try:
         array = np.asarray(value)
     except Exception as exc:  # noqa: BLE001  any failure to make an array is the user's input
         raise InputError(f"input {label}: cannot make an array from {type(value).__name__}: "
                          f"{exc}") from None
     if array.dtype == object:
+        if array.size and all(isinstance(v, int) for v in array.flat):
+            raise InputError(f"input {label}: the integers from {min(array.flat)} to "
+                             f"{max(array.flat)} do not fit in 64 bits")
         raise InputError(f"input {label}: expected a numeric array, got {type(value).__name__} "
                          "holding objects")
     return array
 
 
+def _torch_data(tensor, label: str, element_type: Type) -> np.ndarray:
+    """A torch tensor's values as numpy (bf16 rounds back exactly into a bf16 input's bits)."""
+    needed = "a dense CPU tensor with data"
+    if getattr(tensor, "is_meta", False):
+        raise InputError(f"input {label}: a torch tensor on the meta device has only a shape, no "
+                         f"data; expected {needed}")
+    if str(tensor.layout) != "torch.strided":
+        raise InputError(f"input {label}: a torch tensor of layout {tensor.layout}; expected "
+                         f"{needed} (x.to_dense())")
+    try:
+        tensor = tensor.detach().cpu()
+        if str(tensor.dtype) == "torch.bfloat16":  # numpy has no bfloat16; f32 holds it exactly
+            array = tensor.float().numpy()
+            return _array_for(array, Type.bf16) if element_type is Type.bf16 else array
+        return tensor.resolve_conj().numpy() if tensor.is_conj() else tensor.numpy()
+    except (RuntimeError, TypeError, NotImplementedError) as exc:
+        raise InputError(f"input {label}: cannot read the torch tensor ({exc}); expected "
+                         f"{needed}") from None
+
+
 def _convert_type(array, value, element_type, label: str) -> np.ndarray:
     target = element_type.to_dtype()
     if isinstance(value, (int, float, bool, list, tuple)):  # Python numbers take the input's type
-        converted = array.astype(target)
-        if array.dtype.kind in "fc" and target.kind in "iub" and not np.array_equal(converted, array):
-            raise InputError(f"input {label} expects {element_type}, got non-integer values")
-        return converted
+        return _from_python_numbers(array, element_type, label)
+    if element_type is Type.bf16:
+        if array.dtype.kind == "b" or array.dtype in (np.int8, np.uint8):  # exact in bf16
+            return _array_for(array.astype(np.float32), Type.bf16)
+        raise InputError(f"input {label} expects element type bf16, got a {array.dtype} array, "
+                         f"which cannot be converted without loss; round it to bf16 with "
+                         f"ov.Tensor(x, type='bf16') (a uint16 array is taken as raw bf16 bits)")
     if np.can_cast(array.dtype, target, casting="safe"):
         return array.astype(target)
     raise InputError(f"input {label} expects element type {element_type}, got a {array.dtype} "
                      f"array, which cannot be converted without loss; convert it first "
                      f"(e.g. .astype(np.{np.dtype(target).name}))")
+
+
+def _from_python_numbers(array, element_type, label: str) -> np.ndarray:
+    """Python numbers in the input's type; values that the type cannot hold are refused."""
+    if array.dtype.kind not in "biuf":
+        kind = "complex" if array.dtype.kind == "c" else f"non-numeric ({array.dtype})"
+        raise InputError(f"input {label} expects {element_type}, got {kind} values")
+    if element_type.to_dtype().kind in "iub" and element_type is not Type.bf16:
+        _check_integers(array, element_type, label)
+        return array.astype(element_type.to_dtype())
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked below
+        converted = _array_for(array, element_type)
+    widened = bf16_to_f32(converted) if element_type is Type.bf16 else converted
+    if array.dtype.kind in "iuf" and np.any(np.isfinite(array) & ~np.isfinite(widened)):
+        finite = array[np.isfinite(array)]
+        raise InputError(f"input {label} expects {element_type}, whose finite values lie within "
+                         f"±{_largest_float(element_type):g}; got values from {finite.min():g} "
+                         f"to {finite.max():g}, which would overflow to inf")
+    return converted
+
+
+def _largest_float(element_type) -> float:
+    if element_type is Type.bf16:
+        return float(bf16_to_f32(np.array([0x7F7F], np.uint16))[0])
+    return float(np.finfo(element_type.to_dtype()).max)
+
+
+def _check_integers(array, element_type, label: str) -> None:
+    """Python numbers bound for an integer or boolean input: whole and within its range."""
+    if array.size == 0:
+        return
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        raise InputError(f"input {label} expects {element_type}, got non-finite values")
+    if array.dtype.kind == "f" and np.any(array != np.trunc(array)):
+        raise InputError(f"input {label} expects {element_type}, got non-integer values")
+    target = element_type.to_dtype()
+    low, high = (0, 1) if target.kind == "b" else (int(np.iinfo(target).min),
+                                                    int(np.iinfo(target).max))
+    smallest, largest = array.min().item(), array.max().item()  # Python compares exactly
+    if smallest < low or largest > high:
+        raise InputError(f"input {label} expects {element_type}, which holds {low} to {high}; "
+                         f"got values from {smallest} to {largest}")
 
 
 def _check_shape(array, shape, label: str) -> None:
@@ -71,8 +143,8 @@ def _check_shape(array, shape, label: str) -> None:
 
 def to_array(value, port: Output, label: str) -> np.ndarray:
     """``value`` as a C-contiguous array of ``port``'s element type, checked against its shape."""
-    array = _as_numpy(value, label)
     element_type = port.get_element_type()
+    array = _as_numpy(value, label, element_type)
     if element_type.is_static and array.dtype != element_type.to_dtype():
         array = _convert_type(array, value, element_type, label)
     _check_shape(array, port.get_partial_shape(), label)

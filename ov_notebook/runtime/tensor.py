@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ir.ops.core import _array_for
+from ..ir.ops.core import _array_for, bf16_to_f32
 from ..ir.shape import PartialShape, Shape
 from ..ir.types import Type
 
@@ -19,7 +19,12 @@ def _torch_int16():
 def _converted(source, element_type):
     """``source`` in ``element_type``'s storage; a conversion that changes values raises."""
     if element_type is Type.bf16:  # uint16 data are raw bf16 bits; other numbers are rounded
-        return _array_for(source, Type.bf16)
+        if source.dtype == np.uint16:
+            return source
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            converted = _array_for(source, Type.bf16)
+        _check_overflow(source, bf16_to_f32(converted), element_type)
+        return converted
     dtype = element_type.to_dtype()
     with np.errstate(invalid="ignore", over="ignore"):  # checked below
         converted = source.astype(dtype)
@@ -28,11 +33,15 @@ def _converted(source, element_type):
             not np.array_equal(back, source):
         raise ValueError(f"converting the {source.dtype} data to {element_type} would change "
                          f"values (out of range or not integers); convert it yourself first")
-    if dtype.kind == "f" and source.dtype.kind in "iuf":
-        finite = np.isfinite(source) if source.dtype.kind == "f" else np.ones(source.shape, bool)
-        if np.any(finite & ~np.isfinite(converted)):
-            raise ValueError(f"converting the {source.dtype} data to {element_type} overflows")
+    if dtype.kind == "f":
+        _check_overflow(source, converted, element_type)
     return converted
+
+
+def _check_overflow(source, converted, element_type) -> None:
+    """Finite numbers must stay finite (inf and nan given as such are kept)."""
+    if source.dtype.kind in "iuf" and np.any(np.isfinite(source) & ~np.isfinite(converted)):
+        raise ValueError(f"converting the {source.dtype} data to {element_type} overflows")
 
 
 class Tensor:

@@ -275,6 +275,13 @@ def test_tensor_matches_openvino(rng):
     assert np.asarray(ov.Tensor(value)).shape == (2, 5)
 
 
+def test_tensor_bf16_rounding_refuses_overflow_and_keeps_inf_and_nan():
+    with pytest.raises(ValueError, match="converting the float32 data to bf16 overflows"):
+        ov.Tensor(np.array([3.4e38], np.float32), type="bf16")  # above bf16's largest, 3.3895e38
+    kept = ov.Tensor(np.array([np.inf, np.nan, 1.5]), type="bf16").data
+    assert kept.tolist()[::2] == [0x7F80, 0x3FC0] and (kept[1] & 0x7F80) == 0x7F80 and kept[1] & 0x7F
+
+
 # --- errors inside kernels ----------------------------------------------------------------------
 def test_kernel_error_names_node_type_and_shapes():
     x = ops.parameter([-1], np.float32, name="x")

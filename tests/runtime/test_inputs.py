@@ -125,3 +125,74 @@ def test_any_dtype_is_converted_exactly_or_rejected(given_dtype, target):
     else:
         assert np.can_cast(given_dtype, target, casting="safe")
         np.testing.assert_array_equal(result, value.astype(target))
+
+
+def result_model(element_type, shape=(2,)):
+    x = ops.parameter(list(shape), element_type, name="x")
+    return ov.compile_model(ov.Model([ops.result(x)], [x]))
+
+
+@pytest.mark.parametrize("target, values, message", [
+    (np.int32, [2**40, 1], r"expects i32, which holds -2147483648 to 2147483647; got values from 1 "
+                           r"to 1099511627776"),
+    (np.uint8, [300, 1], r"expects u8, which holds 0 to 255; got values from 1 to 300"),
+    (np.uint8, [-1, 1], r"expects u8, which holds 0 to 255; got values from -1 to 1"),
+    (np.int64, [-1, 2**63], r"expects i64, which holds .* to 9223372036854775807"),
+    (np.int64, [2**70, 1], r"the integers from 1 to 1180591620717411303424 do not fit in 64 bits"),
+    (np.int32, [1e20, 1], r"expects i32, which holds"),
+    (np.int32, [float("nan"), 1], r"expects i32, got non-finite values"),
+    (np.bool_, [2, 1], r"expects boolean, which holds 0 to 1; got values from 1 to 2"),
+    (np.float32, [1e300, 1], r"expects f32, whose finite values lie within ±3.40282e\+38; got "
+                             r"values from 1 to 1e\+300, which would overflow to inf"),
+    (np.float16, [70000.0, 1], r"expects f16, whose finite values lie within ±65504; got values "
+                               r"from 1 to 70000"),
+    (np.float16, [2**20, 1], r"expects f16, .* overflow to inf"),
+    ("bf16", [1e300, 1], r"expects bf16, whose finite values lie within ±3.38953e\+38"),
+    (np.float32, ["a", "b"], r"expects f32, got non-numeric \(<U1\) values"),
+    (np.float32, [1j, 0], r"expects f32, got complex values"),
+])
+def test_python_values_the_input_type_cannot_hold_are_refused(target, values, message):
+    with pytest.raises(InputError, match=r"input 0 \('x'\):? " + message):
+        result_model(target)([values])
+
+
+def test_python_values_within_range_and_explicit_inf_and_nan_are_taken():
+    np.testing.assert_array_equal(result_model(np.uint8, [3])([[255, 0, 1]])[0], [255, 0, 1])
+    extremes = [-2**63, 2**63 - 1]
+    np.testing.assert_array_equal(result_model(np.int64)([extremes])[0], extremes)
+    kept = result_model(np.float16, [3])([[float("inf"), float("nan"), -float("inf")]])[0]
+    assert np.isposinf(kept[0]) and np.isnan(kept[1]) and np.isneginf(kept[2])
+    assert result_model(np.bool_)([[0, 1]])[0].tolist() == [False, True]
+
+
+def test_bf16_inputs_take_bits_rounded_python_numbers_and_exact_conversions():
+    compiled = result_model("bf16", [3])
+    bits = [0x3F80, 0x4000, 0x3FC0]  # 1.0, 2.0, 1.5
+    assert compiled([[1.0, 2, 1.5]])[0].tolist() == bits
+    assert compiled(np.array(bits, np.uint16))[0].tolist() == bits  # raw bits, as ov.Tensor
+    assert compiled(np.array([1, 2, 0], np.uint8))[0].tolist() == bits[:2] + [0]  # exact in bf16
+    assert compiled(ov.Tensor(np.array([1, 2, 1.5], np.float32), type="bf16"))[0].tolist() == bits
+    with pytest.raises(InputError, match=r"input 0 \('x'\) expects element type bf16, got a "
+                                         r"float32 array.*ov.Tensor\(x, type='bf16'\)") as info:
+        compiled(np.ones(3, np.float32))
+    assert "astype" not in str(info.value)  # .astype(np.uint16) would feed integers as bf16 bits
+    torch = pytest.importorskip("torch")
+    assert compiled(torch.tensor([1, 2, 1.5], dtype=torch.bfloat16))[0].tolist() == bits
+
+
+def test_a_bf16_tensor_fed_to_a_float_input_gives_its_values_not_its_bits():
+    value = np.array([1, 2, 1.5], np.float32)
+    result = result_model(np.float32, [3])(ov.Tensor(value, type="bf16"))[0]
+    np.testing.assert_array_equal(result, value)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda torch: torch.ones(2, device="meta"), r"a torch tensor on the meta device has only a "
+                                                 r"shape, no data; expected a dense CPU tensor"),
+    (lambda torch: torch.ones(2).to_sparse(), r"a torch tensor of layout torch.sparse_coo; "
+                                              r"expected a dense CPU tensor with data"),
+])
+def test_torch_tensors_without_dense_data_are_refused(make, message):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(InputError, match=r"input 0 \('x'\): " + message):
+        result_model(np.float32)(make(torch))
