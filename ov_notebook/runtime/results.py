@@ -48,6 +48,13 @@ class InferResults(Mapping):
     def __getitem__(self, key):
         return self._arrays[self._index(key)]
 
+    def __contains__(self, key) -> bool:  # Mapping's catches only KeyError, not IndexError
+        try:
+            self._index(key)
+        except (KeyError, IndexError):
+            return False
+        return True
+
     def __iter__(self):
         return iter(self._ports)
 

@@ -381,8 +381,6 @@ def test_unusable_torch_tensors_are_input_errors(compiled):
         compiled([torch.ones(2, 3, device="meta"), B])
 
 
-@pytest.mark.xfail(strict=True, reason="runtime/results.py InferResults: `5 in results` raises "
-                   "IndexError (Mapping.__contains__ only catches KeyError) instead of False")
 def test_membership_of_a_bad_key_is_false(compiled):
     assert 5 not in compiled([A, B])
 

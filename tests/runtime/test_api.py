@@ -188,6 +188,9 @@ def test_results_mapping(arrays):
     with pytest.raises(IndexError):
         results[2]
     assert "float32[2, 3]" in repr(results)
+    assert 0 in results and "sum" in results and compiled.output(1) in results
+    for unknown in (2, -3, "nope", 1.5, [0], ops.parameter([1], np.float32).output(0)):
+        assert unknown not in results
 
 
 def test_results_do_not_alias_inputs_or_weights():
