@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 
 from ..ir.graph import clone_model
@@ -50,39 +51,34 @@ class _BlasThreads:
     """Process-wide BLAS thread count (and the kernels' pool's), set while a run needs it.
 
     These pools are global to the process, so concurrent runs share one setting: the first run
-    in sets it, the last one out restores the previous value. threadpoolctl's controller is built
-    once (scanning the loaded libraries costs ~0.3 ms, too much to repeat per inference). Inside a
-    run the fused ops split work over threads themselves, so nested pools are held to one thread.
+    in sets it, the last one out restores the previous value. threadpoolctl's scan of the loaded
+    libraries costs ~0.3 ms, too much to repeat per inference, so it is repeated only when modules
+    were imported since the last one: a BLAS loaded later (scipy's own OpenBLAS, which the erf
+    kernels' ``scipy.special`` brings in) must be held too. Inside a run the fused ops split work
+    over threads themselves, so nested pools are held to one thread.
     """
 
     def __init__(self):
         self._lock = threading.Lock()
         self._users = 0
-        self._libraries = None
-        self._saved = []
+        self._libraries = []
+        self._modules_seen = -1
+        self._saved = {}
 
     def _blas(self):
-        if self._libraries is None:
-            try:
-                from threadpoolctl import ThreadpoolController
-            except ImportError:  # without threadpoolctl the BLAS keeps its own setting
-                self._libraries = []
-            else:
-                self._libraries = ThreadpoolController().select(user_api="blas").lib_controllers
-            try:
-                from .kernels import _parallel
-            except ImportError:  # no kernel pool: only BLAS to hold
-                pass
-            else:
-                self._libraries = list(self._libraries) + [_KernelPool(_parallel)]
+        if len(sys.modules) != self._modules_seen:
+            self._libraries = _thread_pools(self._libraries)
+            self._modules_seen = len(sys.modules)
         return self._libraries
 
     def enter(self, threads: int) -> None:
         with self._lock:
             self._users += 1
             if self._users == 1:
-                self._saved = [(lib, lib.get_num_threads()) for lib in self._blas()]
+                self._saved = {}
             for lib in self._blas():
+                if lib not in self._saved:  # a pool loaded while other runs are in
+                    self._saved[lib] = lib.get_num_threads()
                 if lib.get_num_threads() != threads:
                     lib.set_num_threads(threads)
 
@@ -90,8 +86,29 @@ class _BlasThreads:
         with self._lock:
             self._users -= 1
             if self._users == 0:
-                for lib, threads in self._saved:
+                for lib, threads in self._saved.items():
                     lib.set_num_threads(threads)
+
+
+def _thread_pools(known: list) -> list:
+    """``known`` plus the pools loaded since; a library keeps its controller, which the saved
+    thread counts are keyed by."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # without threadpoolctl the BLAS keeps its own setting
+        found = []
+    else:
+        found = ThreadpoolController().select(user_api="blas").lib_controllers
+    paths = {getattr(lib, "filepath", None) for lib in known}
+    pools = list(known) + [lib for lib in found if lib.filepath not in paths]
+    if not any(isinstance(lib, _KernelPool) for lib in pools):
+        try:
+            from .kernels import _parallel
+        except ImportError:  # no kernel pool: only BLAS to hold
+            pass
+        else:
+            pools.append(_KernelPool(_parallel))
+    return pools
 
 
 _BLAS_THREADS = _BlasThreads()

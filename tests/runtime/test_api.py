@@ -1,6 +1,8 @@
 """Core, compile_model, CompiledModel, InferRequest, InferResults and Tensor, compared with the
 behaviour of real OpenVINO's Python API on the same IR where the API is meant to match."""
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -116,6 +118,39 @@ def test_inference_num_threads_limits_blas_during_runs_only(monkeypatch, arrays)
     compiled(list(arrays))
     assert seen and set(seen) == {1}
     assert [lib.get_num_threads() for lib in blas.lib_controllers] == before
+
+
+_LATE_BLAS = """
+import numpy as np
+import ov_notebook as ov
+from ov_notebook import opset as ops
+from threadpoolctl import ThreadpoolController
+
+x = ops.parameter([2], np.float32, name="x")
+ov.compile_model(ov.Model([ops.relu(x)], [x]))(np.ones(2, np.float32))  # the runtime scans BLAS
+import scipy.special  # a second OpenBLAS, loaded after that scan (the erf kernels import it)
+
+compiled = ov.compile_model(ov.Model([ops.relu(x)], [x]), "CPU", {"INFERENCE_NUM_THREADS": 1})
+blas = ThreadpoolController().select(user_api="blas").lib_controllers
+before, seen, original = [lib.get_num_threads() for lib in blas], [], compiled._plan.plan.run
+def spy(feeds, timings=None):
+    seen.extend(lib.get_num_threads() for lib in blas)
+    return original(feeds, timings)
+compiled._plan.plan.run = spy
+compiled(np.ones(2, np.float32))
+assert seen and set(seen) == {1}, [(lib.filepath, lib.get_num_threads()) for lib in blas]
+assert [lib.get_num_threads() for lib in blas] == before
+"""
+
+
+def test_a_blas_loaded_after_the_first_run_is_limited_too():
+    """The test above, with a BLAS library loaded after the runtime's first run (in a fresh
+    process, so that the order is certain): the runtime once scanned the libraries only once."""
+    pytest.importorskip("threadpoolctl")
+    pytest.importorskip("scipy.special")
+    done = subprocess.run([sys.executable, "-c", _LATE_BLAS], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 # --- CompiledModel ------------------------------------------------------------------------------
