@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from ov_notebook import opset as ops
 
-from .opcheck import assert_rejected, assert_round_trip, assert_same_inference, compare_with_openvino
+from .opcheck import (assert_rejected, assert_round_trip, assert_same_inference,
+                      compare_with_openvino)
 
 INTEGERS = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64]
 NARROWED = (np.uint32, np.int64, np.uint64)  # what the CPU plugin runs as i32

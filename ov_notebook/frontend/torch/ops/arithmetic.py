@@ -183,7 +183,8 @@ def _shift(builder_name):
         if not element_type.is_integral_number():
             ctx.fail(f"shifts need integer tensors, got {element_type}")
         shifted = out(getattr(ops, builder_name)(value, amount))
-        return _torch_out_of_range_shift(shifted, value, amount, builder_name.endswith("left_shift"))
+        left = builder_name.endswith("left_shift")
+        return _torch_out_of_range_shift(shifted, value, amount, left)
     translate.__name__ = builder_name
     return translate
 

@@ -83,7 +83,8 @@ def _repeat_heads(ctx, value, query):
         ctx.fail("enable_gqa needs static head counts (dimension -3 of query and key/value)")
     heads, kv_heads = heads.get_length(), kv_heads.get_length()
     if heads % kv_heads:
-        ctx.fail(f"enable_gqa: {heads} query heads are not a multiple of {kv_heads} key/value heads")
+        ctx.fail(f"enable_gqa: {heads} query heads are not a multiple of {kv_heads} key/value "
+                 "heads")
     if heads == kv_heads:
         return value
     expanded = ops.unsqueeze(value, i64([rank - 2]))  # [..., Hkv, 1, L, D]
