@@ -55,8 +55,9 @@ def _finish(out, index, bias, program, extras, channel_axis=1):
 
 
 def _output_shape(x, packed, strides, dilations, begin, end):
-    sizes = [(n + b + e - dilated(k, d)) // s + 1 for n, b, e, k, d, s in zip(
-        x.shape[2:], begin, end, packed.kernel_shape, dilations, strides)]
+    from .convolution import output_sizes  # raises for an input smaller than the kernel
+
+    sizes = output_sizes(x.shape[2:], packed.kernel_shape, strides, dilations, begin, end)
     return (x.shape[0], packed.out_channels) + tuple(sizes)
 
 

@@ -34,7 +34,7 @@ from ._depthwise import depthwise
 from ._winograd import applies as winograd_applies, winograd_convolve, winograd_weights
 
 __all__ = ["PackedWeights", "prepare_convolution_weights", "prepare_backprop_weights",
-           "convolve", "convolve_transposed"]
+           "convolve", "convolve_transposed", "output_sizes"]
 
 
 def _compute_dtype(dtype):
@@ -124,17 +124,33 @@ def _windows(xp, kernel_shape, strides, dilations, out_sizes):
                       + tuple(s * st for s, st in zip(spatial_strides, strides)), writeable=False)
 
 
+def output_sizes(sizes, kernel_shape, strides, dilations, pads_begin, pads_end) -> list:
+    """Output size per spatial axis. A padded input smaller than the dilated kernel (a size only
+    run time knows) is an error naming the sizes, not a numpy reshape failure further on."""
+    result = []
+    for axis, (n, k, s, d, b, e) in enumerate(zip(sizes, kernel_shape, strides, dilations,
+                                                  pads_begin, pads_end)):
+        extent = dilated(k, d)
+        if n + b + e < extent:
+            raise ValueError(f"the padded input ({n} + pads {b} + {e} = {n + b + e}) is smaller "
+                             f"than the dilated kernel ({extent}) at spatial axis {axis}")
+        result.append((n + b + e - extent) // s + 1)
+    return result
+
+
 def convolve(x, packed: PackedWeights, strides, dilations, pads_begin, pads_end, bias=None,
              epilogue=None, out=None):
     """Convolution of ``x`` [N, C, spatial...] with prepacked weights; see the module docstring."""
     dtype = x.dtype
     work = x.astype(packed.matrix.dtype, copy=False)
-    out_sizes = [(n + b + e - dilated(k, d)) // s + 1 for n, b, e, k, d, s in zip(
-        x.shape[2:], pads_begin, pads_end, packed.kernel_shape, dilations, strides)]
+    out_sizes = output_sizes(x.shape[2:], packed.kernel_shape, strides, dilations, pads_begin,
+                             pads_end)
     batch = x.shape[0]
     target = out if out is not None and out.dtype == packed.matrix.dtype else None
     shape = (batch, packed.out_channels) + tuple(out_sizes)
-    if packed.kind == "depthwise":
+    if x.size == 0 or 0 in shape:  # an empty batch: the paths' reshapes cannot infer sizes of 0
+        result = np.zeros(shape, work.dtype)
+    elif packed.kind == "depthwise":
         result = depthwise(work, packed.matrix, packed.kernel_shape, strides, dilations,
                            pads_begin, pads_end, out_sizes,
                            None if target is None else target.reshape(shape))
@@ -211,7 +227,8 @@ def convolve_transposed(x, packed: PackedWeights, strides, dilations, begin, out
     dtype = x.dtype
     batch, spatial = x.shape[0], x.shape[2:]
     work = x.astype(packed.matrix.dtype, copy=False)
-    inputs = work.reshape(batch, packed.groups, packed.in_channels // packed.groups, -1)
+    inputs = work.reshape(batch, packed.groups, packed.in_channels // packed.groups,
+                          math.prod(spatial))  # not -1: a batch of 0 leaves it undetermined
     columns = np.matmul(packed.matrix, inputs)  # [N, G, O/G * K, P]
     columns = columns.reshape((batch, packed.out_channels) + packed.kernel_shape + spatial)
     full = [(n - 1) * s + dilated(k, d) for n, s, k, d

@@ -79,11 +79,26 @@ def _contract(a, la, b, lb, keep):
     return result.reshape(shape), batch + only_a + only_b
 
 
+def _check_label_sizes(inputs, operands):
+    """A label names one size everywhere (ellipsis axes broadcast and are not checked); sizes
+    only run time knows would otherwise fail in a reshape that names neither label nor sizes."""
+    seen = {}
+    for index, (labels, operand) in enumerate(zip(inputs, operands)):
+        for label, size in zip(labels, operand.shape):
+            if isinstance(label, tuple):  # an ellipsis token
+                continue
+            first_size, first_index = seen.setdefault(label, (size, index))
+            if size != first_size:
+                raise ValueError(f"Einsum label '{label}' has size {first_size} in input "
+                                 f"{first_index} and {size} in input {index}")
+
+
 @kernel("Einsum")
 def einsum(*operands, equation):  # Einsum-7
     dtype = operands[0].dtype
     inputs, output = parse_equation(equation)
     inputs, output = _expand_labels(inputs, output, operands)
+    _check_label_sizes(inputs, operands)
     work = _compute_dtype(dtype)
     pending = [op.astype(work, copy=False) for op in operands]
     for index, labels in enumerate(inputs):

@@ -22,11 +22,21 @@ def _geometry(x, kernel_shape, strides, dilations, pads_begin, pads_end, auto_pa
     dilations = list(dilations) if dilations else [1] * count
     begin, end = resolve_pads(auto_pad, x.shape[2:], kernel_shape, strides, dilations,
                               pads_begin, pads_end)
+    _check_kernel_fits(x.shape[2:], kernel_shape, dilations, begin, end)
     out_sizes = [pool_output_size(n, k, s, d, b, e, rounding) for n, k, s, d, b, e
                  in zip(x.shape[2:], kernel_shape, strides, dilations, begin, end)]
     reach = [max(e, (o - 1) * s + dilated(k, d) - n - b) for n, k, s, d, b, e, o
              in zip(x.shape[2:], kernel_shape, strides, dilations, begin, end, out_sizes)]
     return dilations, begin, reach, out_sizes
+
+
+def _check_kernel_fits(sizes, kernel_shape, dilations, begin, end):
+    """OpenVINO refuses windows larger than the padded input; sizes only run time knows would
+    otherwise pool to an empty output silently."""
+    for axis, (n, k, d, b, e) in enumerate(zip(sizes, kernel_shape, dilations, begin, end)):
+        if n + b + e < dilated(k, d):
+            raise ValueError(f"the dilated kernel ({dilated(k, d)}) is larger than the padded "
+                             f"input ({n} + pads {b} + {e} = {n + b + e}) at spatial axis {axis}")
 
 
 def _padded(x, begin, end, fill):
