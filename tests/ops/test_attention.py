@@ -120,3 +120,60 @@ def test_round_trip(causal):
         return o.scaled_dot_product_attention(q, k, v, m, causal=causal)
 
     assert_round_trip(build, _float("[2,3,4]"), _float("[2,5,4]"), _float("[2,5,6]"), ("[3,5]", np.bool_))
+
+
+def _heads_back_together(q, k, v, *rest):
+    """BERT's attention output: SDPA [B, H, L, Ev] -> Transpose -> [B, L, H * Ev]."""
+    attention = ops.scaled_dot_product_attention(q, k, v, *rest)
+    merged = ops.transpose(attention, ops.constant(np.array([0, 2, 1, 3])))
+    batch, heads, length, depth = q.get_partial_shape().to_shape()
+    return ops.reshape(merged, ops.constant(np.array([batch, length, heads * depth])), False)
+
+
+def test_attention_writes_the_layout_its_transpose_reads():
+    import ov_notebook as ov
+
+    rng = np.random.default_rng(2)
+    inputs = [rng.standard_normal((2, 4, 9, 8)).astype(F32) for _ in range(3)]
+    inputs.append(rng.random((2, 1, 9, 9)) < 0.7)
+    inputs[3][..., 0] = True
+    compare_with_openvino(_heads_back_together, inputs, atol=1e-5)
+    params = [ops.parameter(list(a.shape), a.dtype) for a in inputs]
+    compiled = ov.compile_model(ov.Model([_heads_back_together(*params)], params))
+    step = next(s for s in compiled._plan.plan.steps
+                if s.node.get_type_name() == "ScaledDotProductAttention")
+    assert step.attrs["output_order"] == (0, 2, 1, 3)
+    assert compiled(inputs)[0].shape == (2, 9, 32)
+
+
+def test_attention_rows_far_below_their_heads_max():
+    """The exp shift is one max per head; a row 300 below it is redone with its own max."""
+    rng = np.random.default_rng(3)
+    inputs = [rng.standard_normal((1, 2, 6, 4)).astype(F32) for _ in range(3)]
+    mask = np.zeros((1, 2, 6, 6), F32)
+    mask[0, 1, 2] = -300.0  # finite: the row still has weights, all e^-300 of its head's max
+    mask[0, 0, 4, 1:] = -np.inf
+    compare_with_openvino(lambda q, k, v, m: ops.scaled_dot_product_attention(q, k, v, m),
+                          inputs + [mask], atol=1e-5)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_attention_split_over_threads_gives_the_single_thread_result(threads, monkeypatch):
+    import ov_notebook as ov
+    from ov_notebook.runtime import parallel
+    from ov_notebook.runtime.kernels import attention
+
+    calls = []
+    monkeypatch.setattr(parallel._HELPERS, "pays", lambda: True)  # even on a busy machine
+    monkeypatch.setattr(attention, "parallel_for",
+                        lambda count, function: calls.append(count) or
+                        parallel.parallel_for(count, function))
+    rng = np.random.default_rng(4)
+    inputs = [rng.standard_normal((2, 6, 64, 64)).astype(F32) for _ in range(3)]
+    params = [ops.parameter(list(a.shape), F32) for a in inputs]
+    model = ov.Model([_heads_back_together(*params)], params)
+    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(inputs)[0]
+    assert calls == []
+    split = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})(inputs)[0]
+    assert calls and calls[0] >= 2 * threads
+    np.testing.assert_allclose(split, single, rtol=1e-6, atol=1e-6)
