@@ -48,6 +48,14 @@ def cases(kernel, torch):
     mvn, softmax, sdpa = kernel("MVN"), kernel("Softmax"), kernel("ScaledDotProductAttention")
     resize, topk, group_norm = kernel("Interpolate"), kernel("TopK"), kernel("GroupNormalization")
     ones, zeros = np.ones(320, np.float32), np.zeros(320, np.float32)
+    gamma, beta = rng.random(768).astype(np.float32) + 0.5, rng.standard_normal(768).astype(np.float32)
+    t_gamma, t_beta = torch.from_numpy(gamma), torch.from_numpy(beta)
+    multiply, add, fused_mvn = kernel("Multiply"), kernel("Add"), kernel("FusedMVN")
+    axes = np.array([-1])
+
+    def layer_norm_unfused():  # as the plan runs MVN, Multiply, Add (in place on dead buffers)
+        y = mvn(hidden, axes, eps=1e-6, normalize_variance=True, eps_mode="INSIDE_SQRT")
+        return add(multiply(y, gamma, out=y), beta, out=y)
 
     def interpolate(mode, coordinates):
         return lambda: resize(image, np.array([112, 112]), np.array([2, 3]), mode=mode,
@@ -58,6 +66,11 @@ def cases(kernel, torch):
         ("MVN last axis 197x768 (LayerNorm)",
          lambda: mvn(hidden, np.array([-1]), eps=1e-6, normalize_variance=True, eps_mode="INSIDE_SQRT"),
          lambda: functional.layer_norm(t["hidden"], (768,), eps=1e-6)),
+        ("LayerNorm 197x768 gamma beta: MVN, Mul, Add", layer_norm_unfused,
+         lambda: functional.layer_norm(t["hidden"], (768,), t_gamma, t_beta, eps=1e-6)),
+        ("LayerNorm 197x768 gamma beta: FusedMVN",
+         lambda: fused_mvn(hidden, axes, gamma, beta, eps=1e-6, post_ops="mul;add"),
+         lambda: functional.layer_norm(t["hidden"], (768,), t_gamma, t_beta, eps=1e-6)),
         ("Softmax 12x197x197", lambda: softmax(scores, axis=-1), lambda: torch.softmax(t["scores"], -1)),
         ("SDPA 12 heads 197x64", lambda: sdpa(heads, heads, heads),
          lambda: functional.scaled_dot_product_attention(t["heads"], t["heads"], t["heads"])),

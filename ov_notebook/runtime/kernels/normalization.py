@@ -1,14 +1,19 @@
 """Normalization kernels: BatchNormInference, MVN, NormalizeL2, GroupNormalization, LRN.
 
-MVN over the last axis (LayerNorm in BERT/ViT) is the hot path: one centred buffer, the variance
-from an einsum dot product (no squared temporary) and one in-place scaling.
+MVN over the last axis (LayerNorm in BERT/ViT) is the hot path: rows of the data in blocks spread
+over the run's threads, each block centred in the output buffer with its means from one
+matrix-vector product (4x numpy's per-row mean), the variance from an einsum dot product (no
+squared temporary) and one in-place scaling. ``FusedMVN`` (the layer-norm fusion pass: MVN then
+gamma, beta, residual... as an epilogue) runs its epilogue on each block while it is in cache.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ...ir.ops.reduction import unique_axes
+from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 from . import kernel
+from ._epilogue import PARALLEL_CHUNK, apply_epilogue, parse_post_ops
 from .softmax import working_dtype
 
 
@@ -64,21 +69,85 @@ def batch_norm_inference(x, gamma, beta, mean, variance, *, epsilon):
     return result.astype(x.dtype, copy=False)
 
 
+def _normalize_rows(x, out, eps, inside_sqrt):
+    """MVN over the last axis of the 2-D ``x`` into ``out`` (which may be ``x``)."""
+    columns = x.shape[-1]
+    mean = np.matmul(x, np.full((columns, 1), 1 / columns, x.dtype))
+    np.subtract(x, mean, out=out)
+    variance = np.einsum("ij,ij->i", out, out)[:, None]
+    variance /= x.dtype.type(columns)
+    return _normalize(out, variance, eps, inside_sqrt)
+
+
+def _as_rows(extra, shape):
+    """An epilogue input as [rows or 1, columns]: a per-column vector (gamma, beta) stays one row
+    that numpy broadcasts (cheaper than a zero-stride matrix); others are broadcast to the data."""
+    if extra.size == (extra.shape[-1] if extra.ndim else 1):
+        return extra.reshape(1, -1)
+    return np.broadcast_to(extra, shape).reshape(-1, shape[-1])
+
+
+def _layer_norm(x, out, eps, inside_sqrt, program=(), extras=()):
+    """MVN over the last axis then the epilogue ``program``, by blocks of rows on the run's
+    threads when the data is big enough for that to pay."""
+    dtype = working_dtype(x.dtype)
+    rows = x.reshape(-1, x.shape[-1]).astype(dtype, copy=False)
+    target = out if out is not None and out.flags.c_contiguous else np.empty(x.shape, dtype)
+    flat = target.reshape(rows.shape)
+    extras = [_as_rows(e, x.shape) for e in extras]
+    threads = current_threads()
+    chunks = 1
+    if threads > 1 and x.size >= 2 * PARALLEL_CHUNK and len(rows) > 1 and splitting_pays():
+        chunks = min(4 * threads, max(threads, x.size // PARALLEL_CHUNK))
+    bounds = chunk_bounds(len(rows), chunks)
+
+    def run_chunk(index):
+        part = slice(*bounds[index])
+        _normalize_rows(rows[part], flat[part], eps, inside_sqrt)
+        apply_epilogue(flat[part], program, [e if len(e) == 1 else e[part] for e in extras])
+
+    parallel_for(len(bounds), run_chunk)
+    return target.astype(x.dtype, copy=False)
+
+
+def _last_axis_only(x, axes, normalize_variance):
+    return normalize_variance and x.ndim >= 1 and x.size and axes == (x.ndim - 1,)
+
+
 @kernel("MVN", inplace=True)
 def mvn(x, axes, *, eps, normalize_variance=True, eps_mode="INSIDE_SQRT", out=None):
     axes = unique_axes(axes, x.ndim) if x.ndim else ()
     dtype = working_dtype(x.dtype)
     if not axes:  # every element is its own mean
         return np.zeros_like(x)
+    inside_sqrt = eps_mode.upper() == "INSIDE_SQRT"
+    if _last_axis_only(x, axes, normalize_variance):  # LayerNorm
+        return _layer_norm(x, _owned(x, out), eps, inside_sqrt)
     data = x.astype(dtype, copy=False)
     centered = np.subtract(data, data.mean(axis=axes, keepdims=True), out=_owned(x, out))
     if normalize_variance:
-        if axes == (x.ndim - 1,):
-            variance = _mean_square_last(centered)
-        else:
-            variance = np.mean(np.square(centered), axis=axes, keepdims=True)
-        _normalize(centered, variance, eps, eps_mode.upper() == "INSIDE_SQRT")
+        variance = np.mean(np.square(centered), axis=axes, keepdims=True)
+        _normalize(centered, variance, eps, inside_sqrt)
     return centered.astype(x.dtype, copy=False)
+
+
+def _prepare_fused_mvn(node, attrs):
+    return dict(attrs, post_ops=parse_post_ops(attrs["post_ops"]))
+
+
+@kernel("FusedMVN", prepare=_prepare_fused_mvn)
+def fused_mvn(x, axes, *extras, eps, normalize_variance=True, eps_mode="INSIDE_SQRT",
+              post_ops=()):
+    """MVN then an in-place epilogue (runtime/passes/layer_norm.py): LayerNorm's gamma and beta,
+    and whatever else joined them."""
+    program = parse_post_ops(post_ops) if isinstance(post_ops, str) else post_ops
+    axes = unique_axes(axes, x.ndim) if x.ndim else ()
+    inside_sqrt = eps_mode.upper() == "INSIDE_SQRT"
+    if _last_axis_only(x, axes, normalize_variance) and all(
+            e.ndim <= x.ndim and np.broadcast_shapes(e.shape, x.shape) == x.shape for e in extras):
+        return _layer_norm(x, None, eps, inside_sqrt, program, extras)
+    return apply_epilogue(mvn(x, axes, eps=eps, normalize_variance=normalize_variance,
+                              eps_mode=eps_mode), program, extras)
 
 
 @kernel("NormalizeL2")

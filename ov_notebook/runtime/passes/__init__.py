@@ -11,6 +11,7 @@ from .affine_folding import fold_affine_into_weights
 from .constant_folding import fold_constants
 from .dead_code import eliminate_dead_code
 from .fusion import fuse_epilogues
+from .layer_norm import fuse_layer_norms
 from .prepacking import prepack_weights
 
 # (name, pass); a name may appear twice when a pass is worth repeating after another one
@@ -19,6 +20,7 @@ PIPELINE = [
     ("dead_code", eliminate_dead_code),
     ("affine_folding", fold_affine_into_weights),
     ("epilogue_fusion", fuse_epilogues),
+    ("layer_norm_fusion", fuse_layer_norms),
     ("prepacking", prepack_weights),
     ("dead_code", eliminate_dead_code),
 ]

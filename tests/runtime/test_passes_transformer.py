@@ -1,0 +1,101 @@
+"""Transformer passes (layer_norm_fusion): each fires on the
+pattern BERT/ViT produce (seen in get_runtime_model()), leaves look-alikes alone, and never changes
+the numbers (pass on vs off, and a whole encoder block vs real OpenVINO)."""
+import numpy as np
+import pytest
+
+import ov_notebook as ov
+from ov_notebook import opset as ops
+from oracle import assert_outputs_match, run_openvino
+
+F32 = np.float32
+
+
+def runtime_types(compiled):
+    return [n.get_type_name() for n in compiled.get_runtime_model().get_ordered_ops()]
+
+
+def compare_on_off(model, feeds, disabled, rtol=1e-5, atol=1e-5):
+    """Outputs with every pass vs with ``disabled`` off; returns the optimized compiled model."""
+    optimized = ov.compile_model(model)
+    plain = ov.compile_model(model, "CPU", {"DISABLED_PASSES": disabled})
+    assert_outputs_match(optimized(feeds).values(), plain(feeds).values(), rtol=rtol, atol=atol)
+    assert disabled not in plain._plan.applied_passes
+    return optimized
+
+
+def normal(rng, *shape, scale=1.0):
+    return (rng.standard_normal(shape) * scale).astype(F32)
+
+
+# --- layer_norm_fusion --------------------------------------------------------------------------
+def _layer_norm(rng, x, width):
+    normalized = ops.mvn(x, [-1], True, 1e-12, "inside_sqrt")
+    return ops.add(ops.multiply(normalized, normal(rng, width)), normal(rng, width))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_layer_norm_affine_and_residual_join_the_mvn(rng, threads, monkeypatch):
+    from ov_notebook.runtime import parallel
+    from ov_notebook.runtime.kernels import normalization
+
+    chunks = []
+    monkeypatch.setattr(parallel._HELPERS, "pays", lambda: True)  # even on a busy machine
+    monkeypatch.setattr(normalization, "parallel_for", lambda count, function: chunks.append(
+        count) or parallel.parallel_for(count, function))
+    x = ops.parameter([2, 300, 256], F32, name="x")  # big enough to split over threads
+    model = ov.Model([ops.add(_layer_norm(rng, x, 256), x)], [x])
+    feed = normal(rng, 2, 300, 256, scale=3.0) + 5
+    optimized = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})
+    got = list(optimized(feed).values())
+    assert max(chunks) == 1 if threads == 1 else max(chunks) >= threads
+    plain = ov.compile_model(model, "CPU", {"DISABLED_PASSES": "layer_norm_fusion"})
+    assert_outputs_match(got, plain(feed).values(), rtol=1e-5, atol=1e-5)
+    fused = [n for n in optimized.get_runtime_model().get_ordered_ops()
+             if n.get_type_name() == "FusedMVN"]
+    assert len(fused) == 1 and fused[0].get_attributes()["post_ops"] == "mul;add;add"
+    assert "layer_norm_fusion" in optimized._plan.applied_passes
+
+
+def test_other_mvns_are_not_fused(rng):
+    x = ops.parameter([2, 6, 8], F32, name="x")
+    over_two_axes = ops.multiply(ops.mvn(x, [1, 2], True, 1e-5, "inside_sqrt"), normal(rng, 8))
+    centred_only = ops.multiply(ops.mvn(x, [-1], False, 1e-5, "inside_sqrt"), normal(rng, 8))
+    compiled = compare_on_off(ov.Model([over_two_axes, centred_only], [x]),
+                              [normal(rng, 2, 6, 8)], "layer_norm_fusion")
+    assert "FusedMVN" not in runtime_types(compiled)
+
+
+# --- a whole encoder block ----------------------------------------------------------------------
+def encoder_block(rng, tokens=24, width=64, heads=4):
+    """BERT's layer: LayerNorm, q/k/v projections to heads, SDPA with a padding mask, heads
+    merged, output projection + residual, LayerNorm, GELU MLP + residual."""
+    x = ops.parameter([1, tokens, width], F32, name="x")
+    mask = ops.parameter([1, 1, tokens, tokens], np.bool_, name="mask")
+    h = _layer_norm(rng, x, width)
+    to_heads = [ops.transpose(ops.reshape(p, [1, tokens, heads, width // heads], False),
+                              [0, 2, 1, 3]) for p in _projections_sized(rng, h, width)]
+    attention = ops.scaled_dot_product_attention(*to_heads, mask)
+    merged = ops.reshape(ops.transpose(attention, [0, 2, 1, 3]), [1, tokens, width], False)
+    h = _layer_norm(rng, ops.add(ops.matmul(merged, normal(rng, width, width, scale=0.2),
+                                            False, True), h), width)
+    up = ops.gelu(ops.add(ops.matmul(h, normal(rng, 4 * width, width, scale=0.2), False, True),
+                          normal(rng, 4 * width)))
+    out = ops.add(ops.matmul(up, normal(rng, width, 4 * width, scale=0.1), False, True), h)
+    return ov.Model([out], [x, mask])
+
+
+def _projections_sized(rng, x, width):
+    return [ops.add(ops.matmul(x, normal(rng, width, width, scale=0.2), False, True),
+                    normal(rng, width)) for _ in range(3)]
+
+
+def test_encoder_block_matches_openvino_with_and_without_the_passes(rng):
+    model = encoder_block(rng)
+    mask = np.ones((1, 1, 24, 24), bool)
+    mask[..., 20:] = False  # padded keys
+    feeds = [normal(rng, 1, 24, 64), mask]
+    compiled = compare_on_off(model, feeds, "layer_norm_fusion")
+    assert "layer_norm_fusion" in compiled._plan.applied_passes
+    assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-4,
+                         atol=1e-4)
