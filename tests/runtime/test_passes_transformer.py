@@ -1,4 +1,4 @@
-"""Transformer passes (layer_norm_fusion): each fires on the
+"""Transformer passes (gather_slicing, layer_norm_fusion): each fires on the
 pattern BERT/ViT produce (seen in get_runtime_model()), leaves look-alikes alone, and never changes
 the numbers (pass on vs off, and a whole encoder block vs real OpenVINO)."""
 import numpy as np
@@ -26,6 +26,28 @@ def compare_on_off(model, feeds, disabled, rtol=1e-5, atol=1e-5):
 
 def normal(rng, *shape, scale=1.0):
     return (rng.standard_normal(shape) * scale).astype(F32)
+
+
+# --- gather_slicing -----------------------------------------------------------------------------
+def test_single_index_gathers_become_views(rng):
+    x = ops.parameter([3, 5, 4], F32, name="x")
+    picks = [(0, 0), (-1, 1), (2, -1)]
+    model = ov.Model([ops.gather(x, np.int64(i), np.int64(a)) for i, a in picks], [x])
+    compiled = compare_on_off(model, [normal(rng, 3, 5, 4)], "gather_slicing")
+    assert "Gather" not in runtime_types(compiled)
+    assert runtime_types(compiled).count("StridedSlice") == 3
+    assert "gather_slicing" in compiled._plan.applied_passes
+
+
+def test_other_gathers_stay(rng):
+    x = ops.parameter([3, 5, 4], F32, name="x")
+    index = ops.parameter([], np.int64, name="i")
+    kept = [ops.gather(x, np.int64(7), np.int64(1)),  # out of range: Gather gives zeros
+            ops.gather(x, np.array([2, 0]), np.int64(1)),  # several indices: a copy anyway
+            ops.gather(x, index, np.int64(0))]  # run-time index
+    model = ov.Model(kept, [x, index])
+    compiled = compare_on_off(model, [normal(rng, 3, 5, 4), np.int64(1)], "gather_slicing")
+    assert runtime_types(compiled).count("Gather") == 3
 
 
 # --- layer_norm_fusion --------------------------------------------------------------------------
@@ -95,7 +117,7 @@ def test_encoder_block_matches_openvino_with_and_without_the_passes(rng):
     mask = np.ones((1, 1, 24, 24), bool)
     mask[..., 20:] = False  # padded keys
     feeds = [normal(rng, 1, 24, 64), mask]
-    compiled = compare_on_off(model, feeds, "layer_norm_fusion")
+    compiled = compare_on_off(model, feeds, "gather_slicing,layer_norm_fusion")
     assert "layer_norm_fusion" in compiled._plan.applied_passes
     assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-4,
                          atol=1e-4)

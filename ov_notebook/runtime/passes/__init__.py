@@ -11,6 +11,7 @@ from .affine_folding import fold_affine_into_weights
 from .constant_folding import fold_constants
 from .dead_code import eliminate_dead_code
 from .fusion import fuse_epilogues
+from .gather_slicing import slice_gathers
 from .layer_norm import fuse_layer_norms
 from .prepacking import prepack_weights
 
@@ -18,6 +19,7 @@ from .prepacking import prepack_weights
 PIPELINE = [
     ("constant_folding", fold_constants),
     ("dead_code", eliminate_dead_code),
+    ("gather_slicing", slice_gathers),
     ("affine_folding", fold_affine_into_weights),
     ("epilogue_fusion", fuse_epilogues),
     ("layer_norm_fusion", fuse_layer_norms),
