@@ -1,4 +1,4 @@
-"""Transformer passes (gather_slicing, layer_norm_fusion): each fires on the
+"""Transformer passes (gather_slicing, projection_merging, layer_norm_fusion): each fires on the
 pattern BERT/ViT produce (seen in get_runtime_model()), leaves look-alikes alone, and never changes
 the numbers (pass on vs off, and a whole encoder block vs real OpenVINO)."""
 import numpy as np
@@ -48,6 +48,38 @@ def test_other_gathers_stay(rng):
     model = ov.Model(kept, [x, index])
     compiled = compare_on_off(model, [normal(rng, 3, 5, 4), np.int64(1)], "gather_slicing")
     assert runtime_types(compiled).count("Gather") == 3
+
+
+# --- projection_merging -------------------------------------------------------------------------
+def _projections(rng, x, biased=(True, False, True)):
+    """BERT's query, key and value layers on one input (some with a bias)."""
+    outputs = []
+    for index, bias in enumerate(biased):
+        y = ops.matmul(x, normal(rng, 16, 16, scale=0.3), False, index != 1)
+        outputs.append(ops.add(y, normal(rng, 16)) if bias else y)
+    return outputs
+
+
+def test_projections_of_one_input_merge(rng):
+    x = ops.parameter([2, 7, 16], F32, name="x")
+    model = ov.Model(_projections(rng, x) + [ops.relu(x)], [x])
+    compiled = compare_on_off(model, [normal(rng, 2, 7, 16)], "projection_merging")
+    assert runtime_types(compiled).count("FusedMatMul") == 1
+    assert runtime_types(compiled).count("Slice") == 3
+    assert "projection_merging" in compiled._plan.applied_passes
+
+
+def test_projections_that_cannot_merge_stay(rng):
+    x = ops.parameter([2, 7, 16], F32, name="x")
+    w = ops.parameter([16, 16], F32, name="w")
+    model = ov.Model([ops.matmul(x, normal(rng, 16, 16), False, False),
+                      ops.matmul(x, w, False, False),  # run-time weights
+                      ops.matmul(x, normal(rng, 7, 5), True, False)],  # x transposed
+                     [x, w])
+    compiled = compare_on_off(model, [normal(rng, 2, 7, 16), normal(rng, 16, 16)],
+                              "projection_merging")
+    assert "Slice" not in runtime_types(compiled)
+    assert "projection_merging" not in compiled._plan.applied_passes
 
 
 # --- layer_norm_fusion --------------------------------------------------------------------------
@@ -117,7 +149,7 @@ def test_encoder_block_matches_openvino_with_and_without_the_passes(rng):
     mask = np.ones((1, 1, 24, 24), bool)
     mask[..., 20:] = False  # padded keys
     feeds = [normal(rng, 1, 24, 64), mask]
-    compiled = compare_on_off(model, feeds, "gather_slicing,layer_norm_fusion")
-    assert "layer_norm_fusion" in compiled._plan.applied_passes
+    compiled = compare_on_off(model, feeds, "gather_slicing,projection_merging,layer_norm_fusion")
+    assert {"projection_merging", "layer_norm_fusion"} <= set(compiled._plan.applied_passes)
     assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-4,
                          atol=1e-4)

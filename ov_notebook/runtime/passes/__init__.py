@@ -14,6 +14,7 @@ from .fusion import fuse_epilogues
 from .gather_slicing import slice_gathers
 from .layer_norm import fuse_layer_norms
 from .prepacking import prepack_weights
+from .projection_merging import merge_projections
 
 # (name, pass); a name may appear twice when a pass is worth repeating after another one
 PIPELINE = [
@@ -21,6 +22,7 @@ PIPELINE = [
     ("dead_code", eliminate_dead_code),
     ("gather_slicing", slice_gathers),
     ("affine_folding", fold_affine_into_weights),
+    ("projection_merging", merge_projections),
     ("epilogue_fusion", fuse_epilogues),
     ("layer_norm_fusion", fuse_layer_norms),
     ("prepacking", prepack_weights),
