@@ -56,3 +56,31 @@ def test_softmax_writes_opset8_softmax_and_reads_opset1():
 @pytest.mark.parametrize("name", ["softmax", "log_softmax"])
 def test_scalar_matches_openvino(name):
     compare_with_openvino(lambda p: getattr(ops, name)(p, 0), [np.array(2.5, np.float32)])
+
+
+def test_softmax_rows_far_below_their_blocks_max_and_masked_rows():
+    """The exp shift is one max per block of rows; rows 300 below it are redone with their own
+    max; -inf entries give 0, rows of -inf NaN (as OpenVINO)."""
+    x = np.random.default_rng(1).standard_normal((6, 9)).astype(np.float32)
+    x[2] -= 300
+    x[3, 4:] = -np.inf
+    x[4] = -np.inf
+    compare_with_openvino(lambda p: ops.softmax(p, -1), [x], atol=1e-6)
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_softmax_split_over_threads_gives_the_single_thread_result(threads, monkeypatch):
+    import ov_notebook as ov
+    from ov_notebook.runtime import parallel
+    from ov_notebook.runtime.kernels import softmax
+
+    calls = []
+    monkeypatch.setattr(parallel._HELPERS, "pays", lambda: True)  # even on a busy machine
+    monkeypatch.setattr(softmax, "parallel_for", lambda count, function: calls.append(count) or
+                        parallel.parallel_for(count, function))
+    x = (np.random.default_rng(2).standard_normal((4, 12, 80, 300)) * 4).astype(np.float32)
+    model = ov.Model([ops.softmax(p := ops.parameter(list(x.shape), np.float32), -1)], [p])
+    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(x)[0]
+    split = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})(x)[0]
+    assert max(calls) >= 2 * threads
+    np.testing.assert_allclose(split, single, rtol=1e-6, atol=1e-7)
