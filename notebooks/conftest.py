@@ -9,9 +9,9 @@ Two settings nbval has no command-line option for:
 
 - stderr is not compared: it carries library warnings whose text and source lines change with
   library versions; what a notebook teaches is in its stdout and displayed results.
-- with pytest-xdist (``-n 2``) the cells of one notebook must run in order on one worker: each
-  notebook's cells form one ``xdist_group`` (pyproject sets ``--dist loadgroup``; tests without
-  that mark are spread across workers as usual).
+- the notebooks run in a pytest call of their own, without pytest-xdist (README's test command:
+  ``python -m pytest notebooks``): a notebook's cells share one kernel, so they must run in order
+  in one process; spreading them over xdist workers would split that kernel.
 """
 import pytest
 
@@ -26,6 +26,7 @@ def pytest_collectstart(collector):
         collector.skip_compare = tuple(collector.skip_compare) + ("stderr",)
 
 
-def pytest_itemcollected(item):
-    if _is_notebook(item):
-        item.add_marker(pytest.mark.xdist_group(f"notebook:{item.path.name}"))
+def pytest_configure(config):
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        raise pytest.UsageError("the notebooks run cell by cell in one kernel each: run them "
+                                "without -n (python -m pytest notebooks)")
