@@ -66,7 +66,9 @@ def _inplace_argument(node):
     if len(written) != 1 or written[0].name != schema.arguments[0].name or not node.args:
         return None
     target = node.args[0]
-    if not hasattr(target, "op") or target.op != "call_function" or _aliases(target):
+    if not hasattr(target, "op") or target.op != "call_function":
+        return None
+    if _aliases(target) and _inplace_target(target) is None:  # x.add_(y).relu_() is a chain
         return None
     if any(user is not node and user.op == "call_function" and _aliases(user)
            for user in target.users):
@@ -86,8 +88,9 @@ def decode_exported_program(program, names=None, name="") -> DecodedGraph:
         if node.op == "placeholder":
             _placeholder(graph, program, node, kinds.get(node.name), ranges, user_values)
         elif node.op == "call_function":
-            graph.items.append(DecodedItem(_decoded_node(node, graph), [node.name],
-                                           rebinds=_rebinds(node)))
+            decoded = _decoded_node(node, graph)
+            graph.items.append(DecodedItem(decoded, [node.name], rebinds=_rebinds(node)))
+            graph.items.extend(_chain_write_backs(node, decoded))
         elif node.op == "get_attr":
             graph.constants[node.name] = _fetch_attr(program.graph_module, node.target)
             graph.constant_names[node.name] = str(node.target)
@@ -187,12 +190,30 @@ def op_name(target) -> str:
     return f"{module}.{getattr(target, '__name__', str(target))}"
 
 
-def _rebinds(node):
+def _inplace_target(node):
+    """The node an in-place ``node`` writes (see _inplace_argument), or None."""
     schema = getattr(node.target, "_schema", None)
     if schema is None or not schema.is_mutable:
         return None
-    target = _inplace_argument(node)
+    return _inplace_argument(node)
+
+
+def _rebinds(node):
+    target = _inplace_target(node)
     return None if target is None else target.name
+
+
+def _chain_write_backs(node, decoded):
+    """``x.add_(y).relu_()``: relu_ rebinds add_'s result, and ``x`` must read relu_'s result
+    too: one alias write per earlier tensor of the chain. (Without chains, ResNet's
+    ``out += identity; relu_(out)`` needed run_decompositions: two thirds of its conversion.)"""
+    items, target = [], _inplace_target(node)
+    while target is not None and (target := _inplace_target(target)) is not None:
+        key = f"{node.name}.{target.name}.alias"
+        alias = DecodedNode("prim::alias_write", key, [TensorRef(node.name)], {}, ["self"], {},
+                            decoded.module_path, decoded.module_type, None, 1)
+        items.append(DecodedItem(alias, [key], rebinds=target.name))
+    return items
 
 
 def _schema(target):
