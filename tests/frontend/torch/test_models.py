@@ -143,3 +143,29 @@ def test_transformers_jit_traced(name, with_example, tmp_path):
         [(key, "i64", 2) for key in inputs]
     assert [port.get_any_name() for port in converted.outputs] == OUTPUT_NAMES[name]
     _check(converted, [v.numpy() for v in inputs.values()], expected, tmp_path)
+
+
+# --- patterns whole models are made of -----------------------------------------------------------
+class _InPlaceChain(torch.nn.Module):
+    """ResNet's ``out += identity`` followed by ``ReLU(inplace=True)``: in-place ops on the
+    result of in-place ops; every name of the tensor must read the last write."""
+
+    def forward(self, a):
+        x = a * 3
+        before = x * 1
+        y = x.add_(1).relu_()
+        between = x - 0.5
+        z = y.mul_(2).sigmoid_()
+        return x, y, z, before, between, x + 1
+
+
+def test_in_place_chains_convert_without_decompositions():
+    from ov_notebook.frontend.torch.fx_decoder import _needs_decomposition
+
+    a = torch.randn(2, 5)
+    program = torch.export.export(_InPlaceChain(), (a,), strict=False)
+    assert not _needs_decomposition(program)  # run_decompositions is most of a ResNet's time
+    converted = ov.convert_model(_InPlaceChain(), example_input=a)
+    expected = _torch_outputs(_InPlaceChain()(a))
+    for index, got in enumerate(ov.compile_model(converted)(a.numpy()).values()):
+        np.testing.assert_allclose(got, expected[index], rtol=1e-6, err_msg=f"output {index}")
