@@ -14,6 +14,7 @@ the torch output hardly depends on the input, so a comparison would prove nothin
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import os
 import sys
@@ -59,9 +60,23 @@ def convert_ours(model, x, route):
 
 
 def convert_openvino(model, x):
+    """OpenVINO's own conversion of the same model: ``(wall s, CPU s, note)``. Its TorchScript
+    tracing fails on some models with this torch (ViT: "Graphs differed across invocations");
+    it then converts torch.export's program, the export timed with it."""
     import openvino
+    import torch
 
-    return openvino.convert_model(model, example_input=x)
+    def through_export():
+        return openvino.convert_model(torch.export.export(model, (x,)))
+
+    for note, convert in (("", lambda: openvino.convert_model(model, example_input=x)),
+                          (" (export)", through_export)):
+        try:
+            _, wall, cpu = timed(convert)
+            return wall, cpu, note
+        except Exception:  # noqa: BLE001  OpenVINO's failure is reported, ours still counts
+            gc.collect()
+    return None, None, " failed"
 
 
 def run_openvino_on_ours(converted, x, directory):
@@ -93,19 +108,42 @@ def run_case(name, route, size, with_openvino, directory):
     expected, trivial = torch_reference(model, x)
     converted, ours_s, ours_cpu = timed(convert_ours, model, x, route)
     taken = converted.rt_info["ov_notebook"]["route"]
-    got = ov.compile_model(converted)(x.numpy())[0]
     row = {"route": f"{route}->{taken}" if route != "export" or taken != "export" else route,
-           "err": relative_error(got, expected), "ours_s": ours_s, "ours_cpu": ours_cpu,
-           "top1": bool(np.argmax(got) == np.argmax(expected))}
+           "ours_s": ours_s, "ours_cpu": ours_cpu}
+    outputs = {"ours": ov.compile_model(converted)(x.numpy())[0]}
     if with_openvino:
-        row["ov_err"] = relative_error(run_openvino_on_ours(converted, x.numpy(), directory),
-                                       expected)
+        outputs["OpenVINO"] = run_openvino_on_ours(converted, x.numpy(), directory)
         del converted
         gc.collect()
-        _, row["ov_s"], row["ov_cpu"] = timed(convert_openvino, model, x)
-    errors_ok = row["err"] <= TOLERANCE and (row["ov_err"] is None or row["ov_err"] <= TOLERANCE)
-    row["result"] = "TRIVIAL" if trivial else "PASS" if errors_ok and row["top1"] else "FAIL"
+        row["ov_s"], row["ov_cpu"], row["ov_note"] = convert_openvino(model, x)
+    row["err"] = relative_error(outputs["ours"], expected)
+    row["ov_err"] = relative_error(outputs["OpenVINO"], expected) if with_openvino else None
+    row["top1"] = all(np.argmax(got) == np.argmax(expected) for got in outputs.values())
+    row["result"] = ("TRIVIAL" if trivial else
+                     verdict(model, x, expected, outputs, row["top1"]))
     return row
+
+
+def verdict(model, x, expected, outputs, top1):
+    if top1 and all(relative_error(got, expected) <= TOLERANCE for got in outputs.values()):
+        return "PASS"
+    return "FAIL" + float64_diagnosis(model, x, expected, outputs)
+
+
+def float64_diagnosis(model, x, expected, outputs) -> str:
+    """Whether torch's own f32 result is as far from the exact (float64) one as ours: then the
+    difference is f32 rounding that a deep random-weight model amplifies, not a conversion
+    error."""
+    import torch
+
+    with torch.no_grad():
+        exact = copy.deepcopy(model).double()(x.double()).numpy()
+    noise = relative_error(expected, exact)
+    distances = {label: relative_error(got, exact) for label, got in outputs.items()}
+    if max(distances.values()) > 2 * noise:
+        return ""
+    return (f" (f32 rounding: from the f64 result torch is {noise:.1e}, " +
+            ", ".join(f"{label} {d:.1e}" for label, d in distances.items()) + ")")
 
 
 def format_row(name, row):
@@ -115,8 +153,14 @@ def format_row(name, row):
     ratio = (row["ours_s"] / row["ov_s"]) if row.get("ov_s") else None
     return (name, row["route"], row["result"], number(row.get("err"), ".1e"),
             number(row.get("ov_err"), ".1e"), {True: "yes", False: "NO"}.get(row.get("top1"), "-"),
-            number(row.get("ours_s"), ".2f"), number(row.get("ov_s"), ".2f"), number(ratio, ".2f"),
+            number(row.get("ours_s"), ".2f"), openvino_time(row), number(ratio, ".2f"),
             number(row.get("ours_cpu"), ".2f"), number(row.get("ov_cpu"), ".2f"))
+
+
+def openvino_time(row) -> str:
+    if row.get("ov_s") is None:
+        return row.get("ov_note", "-").strip()
+    return f"{row['ov_s']:.2f}{row['ov_note']}"
 
 
 def error_row(route, exc):
