@@ -37,6 +37,7 @@ def cases(kernel, torch):
     bert_q, bert_k, bert_v = (projected[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
     padding = np.ones((1, 1, 128, 128), bool)
     scores = rng.standard_normal((1, 12, 197, 197)).astype(np.float32)
+    intermediate = rng.standard_normal((1, 128, 3072)).astype(np.float32)  # BERT's MLP
     heads = rng.standard_normal((1, 12, 197, 64)).astype(np.float32)
     image = rng.standard_normal((1, 64, 56, 56)).astype(np.float32)
     logits = rng.standard_normal((32, 1000)).astype(np.float32)
@@ -44,13 +45,14 @@ def cases(kernel, torch):
     t = {name: torch.from_numpy(value) for name, value in [
         ("hidden", hidden), ("scores", scores), ("heads", heads), ("image", image), ("logits", logits),
         ("groups", groups), ("bert_q", bert_q), ("bert_k", bert_k), ("bert_v", bert_v),
-        ("padding", padding)]}
+        ("padding", padding), ("intermediate", intermediate)]}
     mvn, softmax, sdpa = kernel("MVN"), kernel("Softmax"), kernel("ScaledDotProductAttention")
     resize, topk, group_norm = kernel("Interpolate"), kernel("TopK"), kernel("GroupNormalization")
     ones, zeros = np.ones(320, np.float32), np.zeros(320, np.float32)
     gamma, beta = rng.random(768).astype(np.float32) + 0.5, rng.standard_normal(768).astype(np.float32)
     t_gamma, t_beta = torch.from_numpy(gamma), torch.from_numpy(beta)
     multiply, add, fused_mvn = kernel("Multiply"), kernel("Add"), kernel("FusedMVN")
+    gelu = kernel("Gelu")
     axes = np.array([-1])
 
     def layer_norm_unfused():  # as the plan runs MVN, Multiply, Add (in place on dead buffers)
@@ -71,6 +73,7 @@ def cases(kernel, torch):
         ("LayerNorm 197x768 gamma beta: FusedMVN",
          lambda: fused_mvn(hidden, axes, gamma, beta, eps=1e-6, post_ops="mul;add"),
          lambda: functional.layer_norm(t["hidden"], (768,), t_gamma, t_beta, eps=1e-6)),
+        ("Gelu erf 128x3072", lambda: gelu(intermediate), lambda: functional.gelu(t["intermediate"])),
         ("Softmax 12x197x197", lambda: softmax(scores, axis=-1), lambda: torch.softmax(t["scores"], -1)),
         ("SDPA 12 heads 197x64", lambda: sdpa(heads, heads, heads),
          lambda: functional.scaled_dot_product_attention(t["heads"], t["heads"], t["heads"])),

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
-from ._fastmath import erf_f32, relu_, sigmoid_, swish_
+from ._fastmath import gelu_erf_f32_, relu_, sigmoid_, swish_
 
 __all__ = ["parse_post_ops", "apply_epilogue", "run_epilogue"]
 
@@ -20,13 +20,12 @@ _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 
 def _gelu_erf(y):  # y * 0.5 * (1 + erf(y / sqrt(2)))
-    gate = np.multiply(y, y.dtype.type(_SQRT_HALF))
-    if gate.dtype == np.float32:
-        erf_f32(gate, out=gate)
-    else:  # f64 and f16 keep scipy's double-precision erf
-        from scipy.special import erf
+    if y.dtype == np.float32:
+        return gelu_erf_f32_(y)
+    from scipy.special import erf  # f64 and f16 keep scipy's double-precision erf
 
-        erf(gate, out=gate)
+    gate = np.multiply(y, y.dtype.type(_SQRT_HALF))
+    erf(gate, out=gate)
     gate += 1
     gate *= y.dtype.type(0.5)
     return np.multiply(y, gate, out=y)

@@ -6,9 +6,11 @@
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-__all__ = ["erf_f32", "sigmoid_", "swish_", "relu_"]
+__all__ = ["erf_f32", "gelu_erf_f32_", "sigmoid_", "swish_", "relu_"]
 
 # erf(x) = x * P(x^2) / Q(x^2) on [-4, 4] (erf is +-1 in float32 beyond): the rational
 # approximation Eigen and XLA use for float erf; max abs error 4.5e-7 (a few float32 ulp).
@@ -39,6 +41,41 @@ def erf_f32(x: np.ndarray, out=None) -> np.ndarray:
     numerator = _horner(x2, _ERF_P)
     numerator *= clipped
     return np.divide(numerator, _horner(x2, _ERF_Q), out=out)
+
+
+def _gelu_coefficients():
+    """GELU(x) = x * (0.5 + x * P(x^2) / Q(x^2)) on |x| <= 4 sqrt(2), from erf's x P(x^2)/Q(x^2):
+    x / sqrt(2), the factor 0.5 and P's leading coefficient folded into the coefficients (in
+    float64, rounded once), so P is monic and its first Horner step is one pass."""
+    half_root = 0.5 / math.sqrt(2)
+    p = [float(c) * half_root * 0.5 ** (len(_ERF_P) - 1 - i) for i, c in enumerate(_ERF_P)]
+    q = [float(c) * 0.5 ** (len(_ERF_Q) - 1 - i) for i, c in enumerate(_ERF_Q)]
+    return (tuple(np.float32(c / p[0]) for c in p[1:]), tuple(np.float32(c / p[0]) for c in q))
+
+
+_GELU_P, _GELU_Q = _gelu_coefficients()
+_GELU_BOUND = np.float32(4 * math.sqrt(2))
+_HALF = np.float32(0.5)
+
+
+def gelu_erf_f32_(y: np.ndarray) -> np.ndarray:
+    """x * Phi(x) of a float32 array, in place, in 25 numpy passes (the erf route takes 28) and
+    three temporaries; same rational approximation as :func:`erf_f32`."""
+    clipped = np.clip(y, -_GELU_BOUND, _GELU_BOUND)
+    squares = np.multiply(clipped, clipped)
+    numerator = np.add(squares, _GELU_P[0])
+    for coefficient in _GELU_P[1:]:
+        numerator *= squares
+        numerator += coefficient
+    numerator *= clipped
+    denominator = np.multiply(squares, _GELU_Q[0], out=clipped)
+    denominator += _GELU_Q[1]
+    for coefficient in _GELU_Q[2:]:
+        denominator *= squares
+        denominator += coefficient
+    numerator /= denominator
+    numerator += _HALF
+    return np.multiply(y, numerator, out=y)
 
 
 def relu_(y: np.ndarray) -> np.ndarray:
