@@ -82,6 +82,17 @@ def test_projections_that_cannot_merge_stay(rng):
     assert "projection_merging" not in compiled._plan.applied_passes
 
 
+def test_projections_whose_epilogue_would_grow_stay_apart(rng):
+    """An activation or residual after a projection fuses into its own MatMul; merged, it would
+    run after a slice as a plan step of its own."""
+    x = ops.parameter([2, 7, 16], F32, name="x")
+    model = ov.Model([ops.relu(ops.matmul(x, normal(rng, 16, 16), False, False)),
+                      ops.add(ops.matmul(x, normal(rng, 16, 16), False, False), x)], [x])
+    compiled = compare_on_off(model, [normal(rng, 2, 7, 16)], "projection_merging")
+    assert runtime_types(compiled).count("FusedMatMul") == 2 and "Slice" not in \
+        runtime_types(compiled)
+
+
 # --- layer_norm_fusion --------------------------------------------------------------------------
 def _layer_norm(rng, x, width):
     normalized = ops.mvn(x, [-1], True, 1e-12, "inside_sqrt")

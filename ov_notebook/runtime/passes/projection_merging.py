@@ -16,6 +16,7 @@ from ...ir.ops.core import Constant
 from ...opset import add, constant, matmul
 from ...opset import slice as slice_op
 from .affine_folding import per_channel
+from .fusion import _next_step
 
 
 def _weights(node):
@@ -42,6 +43,13 @@ def _bias(node):
         return None, None
     vector = per_channel(other.get_node().get_value(), node.output(0), -1)
     return (None, None) if vector is None else (vector, consumer)
+
+
+def _fuses_more(node) -> bool:
+    """Whether something after the MatMul (and its bias) would join its epilogue: an activation
+    or a residual Add, which a slice of the merged product would leave as a plan step."""
+    _, bias_add = _bias(node)
+    return _next_step((bias_add or node).output(0)) is not None
 
 
 def _merge(source, members):
@@ -73,7 +81,8 @@ def merge_projections(model) -> bool:
             groups = {}
             for target in output.get_target_inputs():
                 reader = target.get_node()
-                if target.get_index() == 0 and (weights := _weights(reader)) is not None:
+                if target.get_index() == 0 and (weights := _weights(reader)) is not None and \
+                        not _fuses_more(reader):
                     key = (weights.shape[0], weights.dtype, reader.get_output_element_type(0))
                     groups.setdefault(key, []).append(reader)
             for members in groups.values():
