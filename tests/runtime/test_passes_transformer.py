@@ -1,6 +1,7 @@
-"""Transformer passes (gather_slicing, projection_merging, layer_norm_fusion): each fires on the
-pattern BERT/ViT produce (seen in get_runtime_model()), leaves look-alikes alone, and never changes
-the numbers (pass on vs off, and a whole encoder block vs real OpenVINO)."""
+"""Transformer passes (gather_slicing, projection_merging, layer_norm_fusion,
+transpose_sinking): each fires on the pattern BERT/ViT produce (seen in get_runtime_model()),
+leaves look-alikes alone, and never changes the numbers (pass on vs off, and a whole encoder block
+vs real OpenVINO)."""
 import numpy as np
 import pytest
 
@@ -93,6 +94,37 @@ def test_projections_whose_epilogue_would_grow_stay_apart(rng):
         runtime_types(compiled)
 
 
+# --- transpose_sinking --------------------------------------------------------------------------
+def test_batch_transposes_move_after_the_matmul(rng):
+    """torchvision's MultiheadAttention: x.transpose(0, 1) @ W + b (+ a residual in the
+    transposed layout) becomes (x @ W + b + residual transposed back).transpose(0, 1)."""
+    x = ops.parameter([4, 6, 16], F32, name="x")
+    residual = ops.parameter([6, 4, 8], F32, name="residual")
+    swapped = ops.transpose(x, [1, 0, 2])
+    projected = ops.add(ops.add(ops.matmul(swapped, normal(rng, 8, 16), False, True),
+                                normal(rng, 8)), residual)
+    model = ov.Model([projected, ops.relu(ops.matmul(swapped, normal(rng, 16, 5), False, False))],
+                     [x, residual])
+    compiled = compare_on_off(model, [normal(rng, 4, 6, 16), normal(rng, 6, 4, 8)],
+                              "transpose_sinking")
+    ordered = [n for n in compiled.get_runtime_model().get_ordered_ops()
+               if n.get_type_name() in ("FusedMatMul", "Transpose")]
+    assert all(n.input_value(0).get_node().get_type_name() == "Parameter"
+               for n in ordered if n.get_type_name() == "FusedMatMul")
+    assert "transpose_sinking" in compiled._plan.applied_passes
+
+
+def test_transposes_that_keep_the_rows_in_place_stay(rng):
+    ones = ops.parameter([1, 6, 16], F32, name="ones")  # moving a size-1 axis: already rows
+    last = ops.parameter([6, 16, 4], F32, name="last")  # the last axis moves: not rows of x
+    model = ov.Model([ops.matmul(ops.transpose(ones, [1, 0, 2]), normal(rng, 16, 3), False, False),
+                      ops.matmul(ops.transpose(last, [0, 2, 1]), normal(rng, 16, 3), False, False)],
+                     [ones, last])
+    compiled = compare_on_off(model, [normal(rng, 1, 6, 16), normal(rng, 6, 16, 4)],
+                              "transpose_sinking")
+    assert "transpose_sinking" not in compiled._plan.applied_passes
+
+
 # --- layer_norm_fusion --------------------------------------------------------------------------
 def _layer_norm(rng, x, width):
     normalized = ops.mvn(x, [-1], True, 1e-12, "inside_sqrt")
@@ -160,7 +192,8 @@ def test_encoder_block_matches_openvino_with_and_without_the_passes(rng):
     mask = np.ones((1, 1, 24, 24), bool)
     mask[..., 20:] = False  # padded keys
     feeds = [normal(rng, 1, 24, 64), mask]
-    compiled = compare_on_off(model, feeds, "gather_slicing,projection_merging,layer_norm_fusion")
+    compiled = compare_on_off(model, feeds, "gather_slicing,projection_merging,layer_norm_fusion,"
+                                            "transpose_sinking")
     assert {"projection_merging", "layer_norm_fusion"} <= set(compiled._plan.applied_passes)
     assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-4,
                          atol=1e-4)

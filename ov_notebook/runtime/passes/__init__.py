@@ -15,6 +15,7 @@ from .gather_slicing import slice_gathers
 from .layer_norm import fuse_layer_norms
 from .prepacking import prepack_weights
 from .projection_merging import merge_projections
+from .transpose_sinking import sink_transposes
 
 # (name, pass); a name may appear twice when a pass is worth repeating after another one
 PIPELINE = [
@@ -26,6 +27,7 @@ PIPELINE = [
     ("epilogue_fusion", fuse_epilogues),
     ("layer_norm_fusion", fuse_layer_norms),
     ("prepacking", prepack_weights),
+    ("transpose_sinking", sink_transposes),
     ("dead_code", eliminate_dead_code),
 ]
 PASS_NAMES = tuple(dict.fromkeys(name for name, _ in PIPELINE))
