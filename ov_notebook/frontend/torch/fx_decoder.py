@@ -45,11 +45,22 @@ def _needs_decomposition(program) -> bool:
         if node.op != "call_function":
             continue
         schema = getattr(node.target, "_schema", None)
-        if schema is not None and schema.is_mutable and _inplace_argument(node) is None:
+        if schema is not None and schema.is_mutable and _inplace_argument(node) is None \
+                and not _eval_dropout(node):
             return True
         if find_translator(op_name(node.target)) is None:
             return True
     return False
+
+
+def _eval_dropout(node) -> bool:
+    """``dropout_(x, p, train=False)``: writes nothing, even when ``x`` is a view (EfficientNet's
+    classifier drops out in place on a flatten)."""
+    if not str(node.target).startswith(("aten.dropout_.", "aten.feature_dropout_.",
+                                        "aten.alpha_dropout_.", "aten.feature_alpha_dropout_.")):
+        return False
+    train = node.args[2] if len(node.args) > 2 else node.kwargs.get("train", True)
+    return train is False
 
 
 def _aliases(node) -> bool:
