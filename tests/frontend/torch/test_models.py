@@ -148,7 +148,8 @@ def test_transformers_jit_traced(name, with_example, tmp_path):
 # --- patterns whole models are made of -----------------------------------------------------------
 class _InPlaceChain(torch.nn.Module):
     """ResNet's ``out += identity`` followed by ``ReLU(inplace=True)``: in-place ops on the
-    result of in-place ops; every name of the tensor must read the last write."""
+    result of in-place ops; every name of the tensor must read the last write. And
+    EfficientNet's in-place dropout (eval: no write) on a view."""
 
     def forward(self, a):
         x = a * 3
@@ -156,10 +157,11 @@ class _InPlaceChain(torch.nn.Module):
         y = x.add_(1).relu_()
         between = x - 0.5
         z = y.mul_(2).sigmoid_()
-        return x, y, z, before, between, x + 1
+        dropped = torch.nn.functional.dropout(z.flatten(), 0.2, training=False, inplace=True)
+        return x, y, z, before, between, x + 1, dropped
 
 
-def test_in_place_chains_convert_without_decompositions():
+def test_in_place_ops_convert_without_decompositions():
     from ov_notebook.frontend.torch.fx_decoder import _needs_decomposition
 
     a = torch.randn(2, 5)
