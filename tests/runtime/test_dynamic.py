@@ -54,7 +54,8 @@ def count_compiles(monkeypatch):
 def test_one_compilation_runs_every_size(build, shapes, rng, count_compiles):
     model = build(rng)
     compiled = ov.compile_model(model)
-    runtime_types = {n.get_type_name() for n in compiled.get_runtime_model().get_ordered_ops()}
+    runtime_types = {n.get_type_name().removesuffix("NHWC")  # the channels_last pass's variants
+                     for n in compiled.get_runtime_model().get_ordered_ops()}
     assert runtime_types & {"FusedConvolution", "FusedMatMul"}
     for shape in shapes:
         value = rng.standard_normal(shape, dtype=np.float32)

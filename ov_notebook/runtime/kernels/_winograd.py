@@ -39,45 +39,56 @@ def winograd_weights(matrix, in_channels) -> np.ndarray:
     return np.ascontiguousarray(transformed.reshape(16, in_channels, -1).astype(matrix.dtype))
 
 
-def winograd_convolve(x, weights, pads_begin, pads_end, out):
+def winograd_convolve(x, weights, pads_begin, pads_end, out, channels_last=False,
+                      rows=None):
     """The 3x3 stride-1 convolution of ``x`` [N, C, H, W] with :func:`winograd_weights` written
-    into ``out`` [N, O, H_out, W_out]."""
-    batch, channels = x.shape[:2]
-    tile_rows, tiles_wide = -(-out.shape[2] // 2), -(-out.shape[3] // 2)
+    into ``out`` [N, O, H_out, W_out]; ``channels_last``: x [N, H, W, C] and out [N, H_out, W_out,
+    O]; ``rows`` (first, stop), first even: only those output rows."""
+    batch, channels = x.shape[0], x.shape[3 if channels_last else 1]
+    height, width = out.shape[1:3] if channels_last else out.shape[2:]
+    first_tile, tile_rows = (0, -(-height // 2)) if rows is None else \
+        (rows[0] // 2, -(-rows[1] // 2))
+    tiles_wide = -(-width // 2)
     tile_row_bytes = 16 * tiles_wide * max(channels, weights.shape[2]) * x.itemsize
-    rows = max(1, min(tile_rows, BLOCK_BYTES // tile_row_bytes))
+    step = max(1, min(tile_rows - first_tile, BLOCK_BYTES // tile_row_bytes))
     # small images: several per block (512 channels of 7x7 at batch 8: 1.24x -> 0.95x torch)
-    images = 1 if rows < tile_rows else -(-MIN_BLOCK_TILES // (tile_rows * tiles_wide))
+    images = 1 if step < tile_rows - first_tile else \
+        -(-MIN_BLOCK_TILES // ((tile_rows - first_tile) * tiles_wide))
     for image in range(0, batch, images):  # blocks: a few tile rows, or a few whole images
-        for first in range(0, tile_rows, rows):
+        for first in range(first_tile, tile_rows, step):
             _block(x[image:image + images], weights, pads_begin, out[image:image + images],
-                   first, min(first + rows, tile_rows), tiles_wide)
+                   first, min(first + step, tile_rows), tiles_wide, channels_last)
     return out
 
 
-def _block(x, weights, pads_begin, out, first, last, tiles_wide):
-    """Output rows [2 * first, 2 * last) of images ``x`` [n, C, H, W]."""
-    images, channels, rows = x.shape[0], x.shape[1], last - first
-    padded = _padded_rows(x, pads_begin, 2 * first, 2 * rows + 2, 2 * tiles_wide + 2)
+def _block(x, weights, pads_begin, out, first, last, tiles_wide, channels_last=False):
+    """Output rows [2 * first, 2 * last) of images ``x`` [n, C, H, W] (or [n, H, W, C])."""
+    images, rows = x.shape[0], last - first
+    channels = x.shape[3 if channels_last else 1]
+    padded = _padded_rows(x, pads_begin, 2 * first, 2 * rows + 2, 2 * tiles_wide + 2,
+                          channels_last)
     stage = np.empty((4, images, rows, padded.shape[2], channels), x.dtype)
     _combine(*[padded[:, k:k + 2 * rows:2] for k in range(4)], stage)  # B^T d: tile rows
     tiles = np.empty((4, 4, images, rows, tiles_wide, channels), x.dtype)
     for i in range(4):  # (B^T d) B: tile columns
         _combine(*[stage[i][:, :, k:k + 2 * tiles_wide:2] for k in range(4)], tiles[i])
     products = np.matmul(tiles.reshape(16, -1, channels), weights)
-    _output_transform(products.reshape(4, 4, images, rows, tiles_wide, -1), out, 2 * first)
+    _output_transform(products.reshape(4, 4, images, rows, tiles_wide, -1), out, 2 * first,
+                      channels_last)
 
 
-def _padded_rows(x, pads_begin, start, count, width):
+def _padded_rows(x, pads_begin, start, count, width, channels_last=False):
     """Rows [start, start + count) of the zero-padded images, channels-last: [n, count, width,
     C]."""
     top, left = pads_begin
-    padded = np.zeros((x.shape[0], count, width, x.shape[1]), x.dtype)
-    low, high = max(start - top, 0), min(start + count - top, x.shape[2])
+    if not channels_last:
+        x = x.transpose(0, 2, 3, 1)  # a view: the copy below transposes
+    padded = np.zeros((x.shape[0], count, width, x.shape[3]), x.dtype)
+    low, high = max(start - top, 0), min(start + count - top, x.shape[1])
     if high > low:
-        columns = min(x.shape[3], width - left)
+        columns = min(x.shape[2], width - left)
         padded[:, low + top - start:high + top - start, left:left + columns] = \
-            x[:, :, low:high, :columns].transpose(0, 2, 3, 1)
+            x[:, low:high, :columns]
     return padded
 
 
@@ -89,9 +100,9 @@ def _combine(d0, d1, d2, d3, out):
     np.subtract(d1, d3, out=out[3])
 
 
-def _output_transform(products, out, row):
-    """A^T m A: (m0 + m1 + m2, m1 - m2 - m3) along both tile axes, into ``out`` [n, O, H, W] from
-    output row ``row`` on (the last tile row and column may overhang the output)."""
+def _output_transform(products, out, row, channels_last=False):
+    """A^T m A: (m0 + m1 + m2, m1 - m2 - m3) along both tile axes, into ``out`` [n, O, H, W] (or
+    [n, H, W, O]) from output row ``row`` on (the last tile row and column may overhang it)."""
     images, rows, tiles_wide, channels = products.shape[2:]
     half = np.empty((2, 4, images, rows, tiles_wide, channels), products.dtype)
     np.add(products[0], products[1], out=half[0])
@@ -106,5 +117,9 @@ def _output_transform(products, out, row):
         np.subtract(half[a, 1], half[a, 2], out=odd)
         odd -= half[a, 3]
     result = blocks.reshape(images, 2 * rows, 2 * tiles_wide, channels)
+    if channels_last:
+        height = min(2 * rows, out.shape[1] - row)
+        out[:, row:row + height] = result[:, :height, :out.shape[2]]
+        return
     height = min(2 * rows, out.shape[2] - row)
     out[:, :, row:row + height] = result[:, :height, :out.shape[3]].transpose(0, 3, 1, 2)

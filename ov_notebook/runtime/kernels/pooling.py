@@ -16,17 +16,20 @@ from ...ir.ops.pooling import pool_output_size
 from . import kernel
 
 
-def _geometry(x, kernel_shape, strides, dilations, pads_begin, pads_end, auto_pad, rounding):
-    """(dilations, pads_begin, padded end, output sizes); the end pad grows to hold ceil windows."""
+def _geometry(x, kernel_shape, strides, dilations, pads_begin, pads_end, auto_pad, rounding,
+              first=2):
+    """(dilations, pads_begin, padded end, output sizes); the end pad grows to hold ceil windows.
+    ``first``: the first spatial axis (2 for NC..., 1 for channels-last N...C)."""
     count = len(kernel_shape)
+    sizes = x.shape[first:first + count]
     dilations = list(dilations) if dilations else [1] * count
-    begin, end = resolve_pads(auto_pad, x.shape[2:], kernel_shape, strides, dilations,
-                              pads_begin, pads_end)
-    _check_kernel_fits(x.shape[2:], kernel_shape, dilations, begin, end)
+    begin, end = resolve_pads(auto_pad, sizes, kernel_shape, strides, dilations, pads_begin,
+                              pads_end)
+    _check_kernel_fits(sizes, kernel_shape, dilations, begin, end)
     out_sizes = [pool_output_size(n, k, s, d, b, e, rounding) for n, k, s, d, b, e
-                 in zip(x.shape[2:], kernel_shape, strides, dilations, begin, end)]
+                 in zip(sizes, kernel_shape, strides, dilations, begin, end)]
     reach = [max(e, (o - 1) * s + dilated(k, d) - n - b) for n, k, s, d, b, e, o
-             in zip(x.shape[2:], kernel_shape, strides, dilations, begin, end, out_sizes)]
+             in zip(sizes, kernel_shape, strides, dilations, begin, end, out_sizes)]
     return dilations, begin, reach, out_sizes
 
 
@@ -39,12 +42,14 @@ def _check_kernel_fits(sizes, kernel_shape, dilations, begin, end):
                              f"input ({n} + pads {b} + {e} = {n + b + e}) at spatial axis {axis}")
 
 
-def _padded(x, begin, end, fill):
+def _padded(x, begin, end, fill, first=2):
     if not any(begin) and not any(end):
         return x
-    shape = x.shape[:2] + tuple(n + b + e for n, b, e in zip(x.shape[2:], begin, end))
+    sizes = x.shape[first:first + len(begin)]
+    shape = list(x.shape)
+    shape[first:first + len(begin)] = [n + b + e for n, b, e in zip(sizes, begin, end)]
     padded = np.full(shape, fill, x.dtype)
-    padded[(Ellipsis,) + tuple(slice(b, b + n) for b, n in zip(begin, x.shape[2:]))] = x
+    padded[(slice(None),) * first + tuple(slice(b, b + n) for b, n in zip(begin, sizes))] = x
     return padded
 
 
@@ -60,10 +65,10 @@ def _axis_taps(array, axis, taps, stride, dilation, size):
             for t in range(taps)]
 
 
-def _separable(array, kernel_shape, strides, dilations, out_sizes, combine):
+def _separable(array, kernel_shape, strides, dilations, out_sizes, combine, first=2):
     """Reduce one spatial axis at a time with ``combine`` (np.add or np.maximum)."""
     for index, (k, s, d, o) in enumerate(zip(kernel_shape, strides, dilations, out_sizes)):
-        views = _axis_taps(array, 2 + index, k, s, d, o)
+        views = _axis_taps(array, first + index, k, s, d, o)
         result = views[0].copy()
         for view in views[1:]:
             combine(result, view, out=result)
@@ -200,6 +205,56 @@ def _global_mean(x):
         return x.mean(axis=tuple(range(2, x.ndim)), keepdims=True, dtype=x.dtype)
     weights = np.full(positions, 1 / positions, x.dtype)
     return np.matmul(x.reshape(rows, positions), weights).reshape(kept)
+
+
+# --- channels-last variants (the layout pass's MaxPoolNHWC / AvgPoolNHWC) ------------------------
+@kernel("MaxPoolNHWC")
+def max_pool_nhwc(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
+                  auto_pad="explicit", dilations=(), index_element_type=None, axis=0):
+    """MaxPool of x [N, H, W, C]; the pass only moves MaxPools whose indices nobody reads."""
+    dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
+                                                 pads_end, auto_pad, rounding_type, first=1)
+    padded = _padded(x, begin, end, _lowest(x.dtype), first=1)
+    values = _separable(padded, kernel, strides, dilations, out_sizes, np.maximum, first=1)
+    if index_element_type is None:
+        return values
+    return values, np.zeros(values.shape, np.dtype(index_element_type.to_dtype()))
+
+
+@kernel("AvgPoolNHWC")
+def avg_pool_nhwc(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
+                  auto_pad="explicit", dilations=(), **hyphenated):
+    """AvgPool of float x [N, H, W, C] (the pass moves float pools only)."""
+    dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
+                                                 pads_end, auto_pad, rounding_type, first=1)
+    sizes = x.shape[1:3]
+    if list(kernel) == list(sizes) and not any(begin) and not any(end) and \
+            all(d == 1 for d in dilations):
+        return global_mean_nhwc(x)
+    padded = _padded(x, begin, end, 0, first=1)
+    sums = _separable(padded, kernel, strides, dilations, out_sizes, np.add, first=1)
+    counts = _divisors(sizes, kernel, strides, dilations, begin, out_sizes,
+                       hyphenated.get("exclude-pad", False),
+                       any(begin) or any(resolve_pads(auto_pad, sizes, kernel, strides, dilations,
+                                                      pads_begin, pads_end)[1]))
+    with np.errstate(invalid="ignore", divide="ignore"):  # an all-padding window is 0/0 = NaN
+        return sums / counts[..., np.newaxis].astype(sums.dtype)
+
+
+def global_mean_nhwc(x):
+    """Mean over H and W of x [N, H, W, C] as [N, 1, 1, C]: one BLAS product with a 1/P vector
+    per image (a reduction whose inner loop runs along the contiguous channels)."""
+    batch, positions, channels = x.shape[0], x.shape[1] * x.shape[2], x.shape[3]
+    if not positions or not x.size:
+        return x.mean(axis=(1, 2), keepdims=True)
+    weights = np.full((1, positions), 1 / positions, x.dtype)
+    return np.matmul(weights, x.reshape(batch, positions, channels)).reshape(batch, 1, 1, -1)
+
+
+@kernel("AdaptiveAvgPoolNHWC")
+def adaptive_avg_pool_nhwc(x, output_shape):
+    """Global AdaptiveAvgPool of x [N, H, W, C] (the pass moves only those with 1x1 outputs)."""
+    return global_mean_nhwc(x)
 
 
 # --- adaptive pooling ---------------------------------------------------------------------------

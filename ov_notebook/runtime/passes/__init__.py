@@ -8,6 +8,7 @@ elimination prunes consumer links of replaced nodes so "has exactly one consumer
 from __future__ import annotations
 
 from .affine_folding import fold_affine_into_weights
+from .channels_last import convert_to_channels_last
 from .constant_folding import fold_constants
 from .dead_code import eliminate_dead_code
 from .fusion import fuse_epilogues
@@ -28,6 +29,7 @@ PIPELINE = [
     ("layer_norm_fusion", fuse_layer_norms),
     ("prepacking", prepack_weights),
     ("transpose_sinking", sink_transposes),
+    ("channels_last", convert_to_channels_last),
     ("dead_code", eliminate_dead_code),
 ]
 PASS_NAMES = tuple(dict.fromkeys(name for name, _ in PIPELINE))

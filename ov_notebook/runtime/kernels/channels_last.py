@@ -1,0 +1,90 @@
+"""Kernels of the channels-last layout pass's runtime-internal ops (``runtime/layout_ops.py``):
+the layout conversions at region boundaries and the NHWC fused convolutions (``_nhwc_conv.py``).
+The NHWC pools live with the other pools (``pooling.py``)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...ir.ops.convolution import resolve_pads
+from ..layout_ops import TO_CHANNELS_FIRST, TO_CHANNELS_LAST
+from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
+from . import kernel
+from ._epilogue import parse_post_ops
+from ._nhwc_conv import convolve_nhwc, prepare_channels_last_weights
+
+# a conversion splits over threads (by images, then rows) from this many elements
+PARALLEL_ELEMENTS = 1 << 18
+
+
+def _converted(x, order):
+    """``x`` transposed by ``order`` into fresh C-contiguous memory, split over threads by the
+    output's axis 1 when it is big (a strided copy is memory-bound on one core)."""
+    out = np.empty([x.shape[axis] for axis in order], x.dtype)
+    source = x.transpose(order)
+    if out.size < PARALLEL_ELEMENTS or not splitting_pays():
+        np.copyto(out, source)
+        return out
+    bounds = chunk_bounds(out.shape[1], 2 * current_threads())
+    parallel_for(len(bounds), lambda i: np.copyto(out[:, slice(*bounds[i])],
+                                                  source[:, slice(*bounds[i])]))
+    return out
+
+
+@kernel("ToChannelsLast")
+def to_channels_last(x):  # [N, C, H, W] -> [N, H, W, C]
+    return _converted(x, TO_CHANNELS_LAST)
+
+
+@kernel("ToChannelsFirst")
+def to_channels_first(x):  # [N, H, W, C] -> [N, C, H, W]
+    return _converted(x, TO_CHANNELS_FIRST)
+
+
+# --- FusedConvolutionNHWC, FusedGroupConvolutionNHWC ----------------------------------------------
+def _leading_bias(node, program):
+    """The constant of a leading ``add`` as a vector over the last (channel) axis, or None."""
+    from ..passes.affine_folding import per_channel  # passes import kernels
+
+    if not program or program[0][0] is not np.add:
+        return None
+    source = node.input_value(node.anchor_inputs).get_node()
+    if source.get_type_name() != "Constant":
+        return None
+    vector = per_channel(source.get_value(), node.output(0), -1)
+    return None if vector is None else vector.astype(node.get_output_element_type(0).to_dtype())
+
+
+def _prepare(grouped):
+    def prepare(node, attrs):
+        attrs = dict(attrs)
+        program = parse_post_ops(attrs.pop("post_ops"))
+        bias = _leading_bias(node, program)
+        attrs.update(post_ops=program[bias is not None:], bias=bias,
+                     extras_from=int(bias is not None))
+        filters = node.input_value(1).get_node()
+        if filters.get_type_name() == "Constant":
+            attrs["packed"] = prepare_channels_last_weights(filters.get_value(), grouped=grouped)
+            node.rt_info["prepacked_weights"] = f"{attrs['packed'].kind} channels-last"
+        return attrs
+    return prepare
+
+
+def _fused_nhwc(type_name, grouped):
+    @kernel(type_name, prepare=_prepare(grouped))
+    def run(x, filters, *extras, post_ops="", bias=None, extras_from=0, packed=None, strides,
+            dilations, pads_begin, pads_end, auto_pad="explicit"):
+        program = parse_post_ops(post_ops) if isinstance(post_ops, str) else post_ops
+        if packed is None:  # run without the plan's prepare hook
+            packed = prepare_channels_last_weights(filters, grouped=grouped)
+        dilations = list(dilations) or [1, 1]
+        begin, end = resolve_pads(auto_pad, x.shape[1:3], packed.kernel_shape, strides,
+                                  dilations, pads_begin, pads_end)
+        return convolve_nhwc(x, packed, strides, dilations, begin, end, bias, program,
+                             extras[extras_from:])
+
+    run.__name__ = type_name.lower()
+    return run
+
+
+_fused_nhwc("FusedConvolutionNHWC", grouped=False)
+_fused_nhwc("FusedGroupConvolutionNHWC", grouped=True)
