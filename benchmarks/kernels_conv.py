@@ -15,7 +15,9 @@ milliseconds and ours/torch per layer family (stem, dense, pointwise, depthwise,
 and per model mix, each weighted by layer counts.
 
 ``--clock cpu`` times with the calling thread's CPU time instead of the wall clock: with one thread
-both engines compute in that thread, so other processes' load barely changes it.
+both engines compute in that thread, so other processes' load barely changes it. ``--layout nhwc``
+runs ours channels-last (the kernels of the ``channels_last`` pass, on an NHWC copy of the input;
+torch stays NCHW, as eager runs); ``--layout both`` times both of ours and torch interleaved.
 """
 from __future__ import annotations
 
@@ -98,8 +100,9 @@ def describe(layer) -> str:
 
 
 # --- one layer: ours and torch's on the same data -------------------------------------------------
-def layer_calls(layer):
-    """(ours, theirs): zero-argument callables computing ``layer`` on the same random input."""
+def layer_calls(layer, layout="nchw"):
+    """(ours, theirs): zero-argument callables computing ``layer`` on the same random input
+    (ours in ``layout``: nhwc results are channels-last)."""
     import torch
 
     kind, shape, attrs = layer
@@ -107,8 +110,11 @@ def layer_calls(layer):
     x = rng.standard_normal(shape).astype(np.float32)
     xt = torch.from_numpy(x)
     if kind == "conv":
-        return _conv_calls(x, xt, attrs, rng)
+        return _conv_calls(x, xt, attrs, rng, layout)
     from ov_notebook.runtime.kernels import pooling
+
+    if layout == "nhwc":
+        return _pool_nhwc(np.ascontiguousarray(x.transpose(0, 2, 3, 1)), xt, kind, attrs)
 
     if kind == "adaptive_avg":
         sizes = np.array(attrs[0], np.int64)
@@ -125,19 +131,44 @@ def layer_calls(layer):
             lambda: torch.nn.functional.avg_pool2d(xt, kernel, stride, padding, ceil_mode=ceil))
 
 
-def _conv_calls(x, xt, attrs, rng):
+def _pool_nhwc(x, xt, kind, attrs):
+    import torch
+
+    from ov_notebook.runtime.kernels import pooling
+
+    if kind == "adaptive_avg":  # the pass moves global pooling only
+        return (lambda: pooling.global_mean_nhwc(x),
+                lambda: torch.nn.functional.adaptive_avg_pool2d(xt, attrs[0]))
+    kernel, stride, padding, ceil = attrs
+    settings = dict(strides=list(stride), kernel=list(kernel), pads_begin=list(padding),
+                    pads_end=list(padding), rounding_type="ceil_torch" if ceil else "floor")
+    if kind == "max":
+        return (lambda: pooling.max_pool_nhwc(x, **settings),
+                lambda: torch.nn.functional.max_pool2d(xt, kernel, stride, padding,
+                                                       ceil_mode=ceil))
+    return (lambda: pooling.avg_pool_nhwc(x, **settings),
+            lambda: torch.nn.functional.avg_pool2d(xt, kernel, stride, padding, ceil_mode=ceil))
+
+
+def _conv_calls(x, xt, attrs, rng, layout="nchw"):
     import torch
 
     from ov_notebook.runtime.kernels import get_kernel
+    from ov_notebook.runtime.kernels._nhwc_conv import prepare_channels_last_weights
     from ov_notebook.runtime.kernels.convolution import prepare_convolution_weights
 
     out_channels, kernel, stride, padding, dilation, groups = attrs
     w = rng.standard_normal((out_channels, x.shape[1] // groups) + kernel).astype(np.float32)
     filters = w.reshape((groups, out_channels // groups) + w.shape[1:]) if groups > 1 else w
-    packed = prepare_convolution_weights(filters, grouped=groups > 1)
     wt = torch.from_numpy(w)
-
-    fused = get_kernel("FusedGroupConvolution" if groups > 1 else "FusedConvolution").function
+    name = "FusedGroupConvolution" if groups > 1 else "FusedConvolution"
+    if layout == "nhwc":
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+        packed = prepare_channels_last_weights(filters, grouped=groups > 1)
+        name += "NHWC"
+    else:
+        packed = prepare_convolution_weights(filters, grouped=groups > 1)
+    fused = get_kernel(name).function
 
     def ours():
         return fused(x, filters, post_ops="", packed=packed, strides=stride, dilations=dilation,
@@ -162,46 +193,55 @@ def measure(functions, runs, clock=time.perf_counter):
     return [statistics.median(t) for t in times]
 
 
-def relative_error(ours, theirs) -> float:
-    reference = theirs().numpy()
-    return float(np.abs(ours() - reference).max() / max(np.abs(reference).max(), 1e-6))
+def relative_error(ours, theirs, layout="nchw") -> float:
+    reference, result = theirs().numpy(), ours()
+    if layout == "nhwc":
+        result = result.transpose(0, 3, 1, 2)
+    return float(np.abs(result - reference).max() / max(np.abs(reference).max(), 1e-6))
 
 
 # --- the report -----------------------------------------------------------------------------------
 def run_mix(name, batch, args, clock):
-    """{family: [ours s, torch s]} for one model at one batch, weighted by layer counts."""
+    """{family: [ours s per layout..., torch s]} for one model at one batch, weighted by layer
+    counts."""
     import torch
 
+    layouts = ["nchw", "nhwc"] if args.layout == "both" else [args.layout]
     totals = {}
     for layer, count in model_layers(name, batch).items():
         if args.families and family(layer) not in args.families:
             continue
-        ours, theirs = layer_calls(layer)
+        calls = [layer_calls(layer, layout) for layout in layouts]
         with torch.no_grad():
-            error = relative_error(ours, theirs)
-            mine, torch_time = measure([ours, theirs], args.runs, clock)
-        total = totals.setdefault(family(layer), [0.0, 0.0])
-        total[0] += count * mine
-        total[1] += count * torch_time
+            error = max(relative_error(ours, theirs, layout)
+                        for (ours, theirs), layout in zip(calls, layouts))
+            times = measure([ours for ours, _ in calls] + [calls[0][1]], args.runs, clock)
+        total = totals.setdefault(family(layer), [0.0] * len(times))
+        for index, seconds in enumerate(times):
+            total[index] += count * seconds
         if args.layers:
-            print(f"  {count:>3} {describe(layer):36}{family(layer):>10}{mine * 1e3:9.3f}"
-                  f"{torch_time * 1e3:9.3f}{mine / torch_time:7.2f}{error:9.1e}", flush=True)
+            print(f"  {count:>3} {describe(layer):36}{family(layer):>10}"
+                  + "".join(f"{t * 1e3:9.3f}" for t in times)
+                  + "".join(f"{t / times[-1]:7.2f}" for t in times[:-1]) + f"{error:9.1e}",
+                  flush=True)
         if error > 1e-4:
             print(f"  !! {describe(layer)}: relative error {error:.1e}", flush=True)
     return totals
 
 
-def print_mix(name, batch, totals):
+def print_mix(name, batch, totals, layouts):
     cells = []
     for family_name in FAMILIES:
         if family_name in totals:
-            ours, theirs = totals[family_name]
-            cells.append(f"{family_name} {ours * 1e3:.2f}/{theirs * 1e3:.2f} ms "
-                         f"({ours / theirs:.2f})")
-    ours = sum(t[0] for t in totals.values())
-    theirs = sum(t[1] for t in totals.values())
-    print(f"{name:20} batch {batch}: total ours {ours * 1e3:.2f} ms, torch {theirs * 1e3:.2f} ms,"
-          f" ratio {ours / theirs:.2f}\n    " + "; ".join(cells), flush=True)
+            *ours, theirs = totals[family_name]
+            cells.append(f"{family_name} " + "/".join(f"{t * 1e3:.2f}" for t in ours)
+                         + f"/{theirs * 1e3:.2f} ms ("
+                         + "/".join(f"{t / theirs:.2f}" for t in ours) + ")")
+    sums = [sum(t[i] for t in totals.values()) for i in range(len(layouts) + 1)]
+    print(f"{name:20} batch {batch}: total ours ({'/'.join(layouts)}) "
+          + "/".join(f"{t * 1e3:.2f}" for t in sums[:-1]) + f" ms, torch {sums[-1] * 1e3:.2f} ms, "
+          "ratio " + "/".join(f"{t / sums[-1]:.2f}" for t in sums[:-1]) + "\n    "
+          + "; ".join(cells), flush=True)
 
 
 def main():
@@ -214,6 +254,9 @@ def main():
     parser.add_argument("--families", nargs="*", choices=FAMILIES, help="only these families")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                         help="cpu: this thread's CPU time (needs --threads 1)")
+    parser.add_argument("--layout", choices=["nchw", "nhwc", "both"], default="nchw",
+                        help="ours channels-first, channels-last (the channels_last pass's "
+                        "kernels) or both")
     args = parser.parse_args()
     if args.clock == "cpu" and args.threads != 1:
         parser.error("--clock cpu measures one thread: use --threads 1")
@@ -231,12 +274,14 @@ def main():
     print(f"ours/torch, {args.threads} thread(s), {args.clock} clock, median of {args.runs}; "
           f"per family: ours/torch ms (ratio)")
     if args.layers:
-        print(f"  {'n':>3} {'layer':36}{'family':>10}{'ours ms':>9}{'torch ms':>9}{'ratio':>7}"
-              f"{'rel err':>9}")
+        layouts = ["nchw", "nhwc"] if args.layout == "both" else ["ours"]
+        print(f"  {'n':>3} {'layer':36}{'family':>10}" + "".join(f"{l + ' ms':>9}" for l in layouts)
+              + f"{'torch ms':>9}" + "".join(f"{l + '/t':>7}" for l in layouts) + f"{'rel err':>9}")
     with thread_budget(args.threads), thread_limit(1):  # as ThreadedPlan.run does
         for name in filter(None, args.models.split(",")):
             for batch in args.batch:
-                print_mix(name, batch, run_mix(name, batch, args, clock))
+                print_mix(name, batch, run_mix(name, batch, args, clock),
+                          ["nchw", "nhwc"] if args.layout == "both" else [args.layout])
 
 
 if __name__ == "__main__":

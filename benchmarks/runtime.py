@@ -2,6 +2,7 @@
 
     python benchmarks/runtime.py                       # every model, batch 1 and 8, 2 threads
     python benchmarks/runtime.py --models resnet50,bert --batch 1 --runs 30 --threads 2
+    python benchmarks/runtime.py --threads 1 --clock cpu --without channels_last --peers ''
 
 Each model (random weights: torchvision ``weights=None``, BERT-base from ``BertConfig()``) is
 converted with ``ov_notebook.convert_model``; OpenVINO compiles the IR we save (f32 inference
@@ -9,7 +10,10 @@ precision), ONNX Runtime runs a ``torch.onnx.export`` of the same module. All en
 thread count and are timed interleaved (one call of each per round) so that machine load hits them
 alike; the table shows median milliseconds, ratios to torch eager, the peak memory one inference
 of this runtime allocates (tracemalloc, numpy buffers included) and the largest difference between
-this runtime's first output and torch's, relative to torch's largest magnitude.
+this runtime's first output and torch's, relative to torch's largest magnitude. ``--without
+PASSES`` adds this runtime with those compile passes disabled (``DISABLED_PASSES``) as one more
+engine, for a pass's before/after in the same run; ``--clock cpu`` times the calling thread's CPU
+time (for one thread: other processes' load barely changes it).
 
 Thread pools that spin after their work (OpenBLAS, OpenMP) would steal the cores of the engine timed
 next; unless already set, the script makes them sleep at once (``OPENBLAS_THREAD_TIMEOUT=4``,
@@ -85,7 +89,7 @@ def convert_with_openvino(model, inputs, path):
     openvino.save_model(ov_model, path, compress_to_fp16=False)
 
 
-def ours_engine(model, inputs, threads, directory, converter="ov_notebook"):
+def ours_engine(model, inputs, threads, directory, converter="ov_notebook", disabled=""):
     import ov_notebook as ov
 
     path = os.path.join(directory, "model.xml")
@@ -96,7 +100,10 @@ def ours_engine(model, inputs, threads, directory, converter="ov_notebook"):
         example = tuple(inputs.values()) if len(inputs) > 1 else next(iter(inputs.values()))
         ov_model = ov.convert_model(model, example_input=example)
         ov.save_model(ov_model, path)
-    compiled = ov.compile_model(ov_model, "CPU", {"INFERENCE_NUM_THREADS": threads})
+    config = {"INFERENCE_NUM_THREADS": threads}
+    if disabled:
+        config["DISABLED_PASSES"] = disabled
+    compiled = ov.compile_model(ov_model, "CPU", config)
     feeds = [t.numpy() for t in inputs.values()]
     request = compiled.create_infer_request()
     return lambda: np.asarray(request.infer(feeds)[0]), compiled
@@ -133,12 +140,15 @@ def onnxruntime_engine(model, inputs, threads, directory):
     return lambda: np.asarray(session.run(None, feeds)[0])
 
 
-def build_engines(name, batch, threads, peers, directory, converter):
+def build_engines(name, batch, threads, peers, directory, converter, without=""):
     """{engine name: callable} for one model and batch; peers that fail are reported and left out."""
     model, inputs = make_model(name, batch)
     engines = {"torch": torch_engine(model, inputs)}
     ours, compiled = ours_engine(model, inputs, threads, directory, converter)
     engines["ov_notebook"] = ours
+    if without:
+        engines[f"-{without}"] = ours_engine(model, inputs, threads, directory, converter,
+                                            disabled=without)[0]
     makers = {"openvino": lambda: openvino_engine(inputs, threads, directory),
               "onnxruntime": lambda: onnxruntime_engine(model, inputs, threads, directory)}
     for peer in peers:
@@ -149,7 +159,7 @@ def build_engines(name, batch, threads, peers, directory, converter):
     return engines, compiled
 
 
-def measure(engines, runs, warmup):
+def measure(engines, runs, warmup, clock=time.perf_counter):
     """Median seconds per engine, timed interleaved: one call of every engine per round."""
     for _ in range(warmup):
         for run in engines.values():
@@ -157,9 +167,9 @@ def measure(engines, runs, warmup):
     times = {name: [] for name in engines}
     for _ in range(runs):
         for name, run in engines.items():
-            started = time.perf_counter()
+            started = clock()
             run()
-            times[name].append(time.perf_counter() - started)
+            times[name].append(clock() - started)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -192,11 +202,13 @@ def benchmark(name, batch, args, peers):
 
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory(prefix="ovn_bench_") as directory:
-        engines, _ = build_engines(name, batch, args.threads, peers, directory, args.converter)
+        engines, _ = build_engines(name, batch, args.threads, peers, directory, args.converter,
+                                   args.without)
         reference = engines["torch"]()
         difference = float(np.max(np.abs(engines["ov_notebook"]() - reference)) /
                            max(float(np.max(np.abs(reference))), 1e-30))
-        medians = measure(engines, args.runs, args.warmup)
+        medians = measure(engines, args.runs, args.warmup,
+                          time.thread_time if args.clock == "cpu" else time.perf_counter)
         peak = peak_memory(engines["ov_notebook"])
     return {"model": name, "batch": batch, "ms": {k: v * 1e3 for k, v in medians.items()},
             "peak_mib": peak, "max_diff": difference}
@@ -212,8 +224,9 @@ def format_row(row, engines) -> str:
     return "  ".join(cells)
 
 
-def print_table(rows, engines, threads, converter) -> None:
-    print(f"\nmedian latency, ms (ratio to torch eager), {threads} threads, IR by {converter}")
+def print_table(rows, engines, threads, converter, clock="wall") -> None:
+    print(f"\nmedian {'CPU time' if clock == 'cpu' else 'latency'}, ms (ratio to torch eager), "
+          f"{threads} threads, IR by {converter}")
     header = [f"{'model':<20}", f"{'batch':>5}"] + [f"{e:>18}" for e in engines]
     print("  ".join(header + [f"{'peak MiB':>9}", f"{'rel diff':>9}"]))
     for row in rows:
@@ -232,16 +245,20 @@ def main(argv=None) -> int:
                         help="who writes the IR our runtime runs (openvino: its own converter)")
     parser.add_argument("--peers", default="openvino,onnxruntime",
                         help="comma-separated peers to measure besides torch ('' for none)")
+    parser.add_argument("--without", default="", help="also run ov_notebook without these "
+                        "comma-separated compile passes (DISABLED_PASSES), e.g. channels_last")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="cpu: the calling thread's CPU time (meaningful with --threads 1)")
     args = parser.parse_args(argv)
     peers = available_peers([p for p in args.peers.split(",") if p])
-    engines = ["torch", "ov_notebook"] + peers
+    engines = ["torch", "ov_notebook"] + ([f"-{args.without}"] if args.without else []) + peers
     rows = []
     for name in [m.strip() for m in args.models.split(",") if m.strip()]:
         for batch in args.batch:
             print(f"{name} batch {batch} ...", file=sys.stderr, flush=True)
             rows.append(benchmark(name, batch, args, peers))
             print(format_row(rows[-1], engines), file=sys.stderr, flush=True)
-    print_table(rows, engines, args.threads, args.converter)
+    print_table(rows, engines, args.threads, args.converter, args.clock)
     return 0
 
 
