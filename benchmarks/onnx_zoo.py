@@ -54,10 +54,13 @@ def transformers_case(name):
                                         intermediate_size=128, image_size=32, patch_size=8)
         model = transformers.ViTModel(config)
         return _first_output(model.eval(), "pixel_values"), (torch.rand(1, 3, 32, 32),), ["x"]
-    return _first_output(model.eval(), "input_ids"), (ids,), ["input_ids"]
+    # GPT-2 without an attention mask looks for packed sequences in position ids (aten::diff,
+    # which the TorchScript exporter cannot write); an all-ones mask is the same computation
+    return (_first_output(model.eval(), "input_ids", with_mask=name == "gpt2"), (ids,),
+            ["input_ids"])
 
 
-def _first_output(model, argument):
+def _first_output(model, argument, with_mask=False):
     import torch
 
     class FirstOutput(torch.nn.Module):
@@ -66,7 +69,8 @@ def _first_output(model, argument):
             self.model = model
 
         def forward(self, x):
-            out = self.model(**{argument: x})
+            extra = {"attention_mask": torch.ones_like(x)} if with_mask else {}
+            out = self.model(**{argument: x}, **extra)
             return out[0]
 
     return FirstOutput().eval()
@@ -74,7 +78,7 @@ def _first_output(model, argument):
 
 def export(model, args, path, names, opset):
     """torch.onnx.export at ``opset``: the TorchScript exporter first (it writes opsets < 18
-    natively); ops it cannot export (aten::diff in GPT-2, the fused MHA of torchvision's ViT) go
+    natively); ops it cannot export (the fused MHA of torchvision's ViT) go
     through the torch.export-based exporter, which converts its opset-18 graph down."""
     import torch
 

@@ -81,6 +81,55 @@ def test_bert_encoder(tmp_path, opset):
     _compare(path, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
 
 
+def _small_transformer(name, transformers):
+    """(model taking one tensor and returning the first output, example input, input name) for
+    small random DistilBERT, GPT-2 and ViT models with eager attention."""
+    torch.manual_seed(0)
+    if name == "vit":
+        config = transformers.ViTConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
+                                        intermediate_size=128, image_size=32, patch_size=8)
+        inner, argument, x = transformers.ViTModel(config), "pixel_values", torch.rand(1, 3, 32, 32)
+    elif name == "gpt2":
+        config = transformers.GPT2Config(vocab_size=500, n_embd=64, n_layer=2, n_head=4,
+                                         use_cache=False)
+        inner, argument = transformers.GPT2LMHeadModel(config), "input_ids"
+        x = torch.randint(0, 500, (1, 16))
+    else:
+        config = transformers.DistilBertConfig(vocab_size=500, dim=64, n_layers=2, n_heads=4,
+                                               hidden_dim=128)
+        inner, argument = transformers.DistilBertModel(config), "input_ids"
+        x = torch.randint(0, 500, (1, 16))
+    inner.config._attn_implementation = "eager"  # the TorchScript exporter at opset 11 has no SDPA
+
+    class FirstOutput(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            # GPT-2 without a mask searches position ids for packed sequences with aten::diff,
+            # which the TorchScript exporter cannot write; an all-ones mask computes the same
+            extra = {"attention_mask": torch.ones_like(x)} if name == "gpt2" else {}
+            return self.inner(**{argument: x}, **extra)[0]
+
+    return FirstOutput().eval(), x, argument
+
+
+@pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning")
+@pytest.mark.parametrize("opset", [11, 17])
+@pytest.mark.parametrize("name", ["distilbert", "gpt2", "vit"])
+def test_small_transformers(tmp_path, name, opset):
+    transformers = pytest.importorskip("transformers")
+    model, x, argument = _small_transformer(name, transformers)
+    path = str(tmp_path / f"{name}.onnx")
+    with torch.no_grad():
+        torch.onnx.export(model, (x,), path, opset_version=opset, dynamo=False,
+                          input_names=[argument])
+        expected = model(x).numpy()
+    assert [p.get_any_name() for p in ov.convert_model(path).inputs] == [argument]
+    _compare(path, {argument: x.numpy()}, expected)
+
+
 def test_document_two_step_example(tmp_path, monkeypatch):
     """The reference document's ONNX example, with the import swapped (weights=None offline)."""
     monkeypatch.chdir(tmp_path)
