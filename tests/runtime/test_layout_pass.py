@@ -155,13 +155,21 @@ def test_threads_give_the_single_thread_numbers(rng, monkeypatch):
     x = ops.parameter([3, 64, 13, 11], np.float32, name="x")
     wide = ops.relu(ops.add(conv(rng, x, 256, 64), bias(rng, 256)))  # weights outweigh input
     winograd = conv(rng, ops.relu(conv(rng, wide, 64, 256)), 64, 64, 3)
-    depthwise = ops.swish(conv(rng, winograd, 64, 64, 5, stride=2, groups=64))
-    model = ov.Model([ops.add(conv(rng, depthwise, 8, 64, 3, stride=2), bias(rng, 8))], [x])
+    depthwise = ops.swish(conv(rng, winograd, 64, 64, 5, stride=2, groups=64))  # [3, 64, 7, 6]
+    # small images: a Winograd-sized 3x3 on 126 positions and a strided 3x3 on 36, by channels
+    small = conv(rng, ops.relu(conv(rng, depthwise, 64, 64, 3)), 32, 64, 3, stride=2)
+    model = ov.Model([ops.add(conv(rng, small, 8, 32, 3, stride=2), bias(rng, 8))], [x])
     value = rng.standard_normal((3, 64, 13, 11), dtype=np.float32)
     single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(value)[0]
+    by_channels = []
+    original = _nhwc_conv._im2col_by_channels
+    monkeypatch.setattr(_nhwc_conv, "_im2col_by_channels",
+                        lambda *args: by_channels.append(args[3]) or original(*args))
     for threads in (2, 3):
         compiled = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})
         np.testing.assert_allclose(compiled(value)[0], single, rtol=1e-4, atol=1e-4)
+    sizes = [list(size) for size in by_channels]
+    assert sizes.count([7, 6]) == sizes.count([4, 3]) == 2  # on 2 and on 3 threads
 
 
 # --- the NHWC kernels against the channels-first ones ---------------------------------------------
