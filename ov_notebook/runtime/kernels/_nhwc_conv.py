@@ -279,19 +279,18 @@ def _im2col_by_channels(x, packed, geometry, out_sizes, out, macs):
     windows = _windows(_padded(x, begin, end), packed.kernel_shape, strides, dilations,
                        out_sizes)
     columns = windows.reshape(-1, math.prod(windows.shape[3:]))  # the copy: every window once
-    target = out.reshape(-1, out.shape[3])
-    count = min(2 * current_threads(), macs // MIN_CHUNK_MACS)
-
-    def compute(start, stop, index):
-        np.matmul(columns, packed.matrix[:, start:stop], out=target[:, start:stop])
-    return [(start, stop, (Ellipsis, slice(start, stop)))
-            for start, stop in chunk_bounds(packed.out_channels, count)], compute
+    return _channel_blocks(columns, packed, out, macs)
 
 
 def _by_channels(x, packed, strides, out, macs):
     """W[:, o0:o1] per block: a 1x1 convolution whose weights outweigh its input reads only its
     columns of them."""
-    columns = x[:, ::strides[0], ::strides[1]].reshape(-1, x.shape[3])
+    return _channel_blocks(x[:, ::strides[0], ::strides[1]].reshape(-1, x.shape[3]), packed,
+                           out, macs)
+
+
+def _channel_blocks(columns, packed, out, macs):
+    """(blocks, compute): ``columns @ W[:, o0:o1]`` into ``out``'s channels o0:o1 per block."""
     target = out.reshape(-1, out.shape[3])
     count = min(2 * current_threads(), macs // MIN_CHUNK_MACS)
 

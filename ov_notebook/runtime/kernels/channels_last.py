@@ -10,6 +10,7 @@ from ..layout_ops import TO_CHANNELS_FIRST, TO_CHANNELS_LAST
 from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 from . import kernel
 from ._epilogue import parse_post_ops
+from .fused import leading_bias
 from ._nhwc_conv import convolve_nhwc, prepare_channels_last_weights
 
 # a conversion splits over threads (by images, then rows) from this many elements
@@ -41,24 +42,11 @@ def to_channels_first(x):  # [N, H, W, C] -> [N, C, H, W]
 
 
 # --- FusedConvolutionNHWC, FusedGroupConvolutionNHWC ----------------------------------------------
-def _leading_bias(node, program):
-    """The constant of a leading ``add`` as a vector over the last (channel) axis, or None."""
-    from ..passes.affine_folding import per_channel  # passes import kernels
-
-    if not program or program[0][0] is not np.add:
-        return None
-    source = node.input_value(node.anchor_inputs).get_node()
-    if source.get_type_name() != "Constant":
-        return None
-    vector = per_channel(source.get_value(), node.output(0), -1)
-    return None if vector is None else vector.astype(node.get_output_element_type(0).to_dtype())
-
-
 def _prepare(grouped):
     def prepare(node, attrs):
         attrs = dict(attrs)
         program = parse_post_ops(attrs.pop("post_ops"))
-        bias = _leading_bias(node, program)
+        bias = leading_bias(node, program, axis=-1)
         attrs.update(post_ops=program[bias is not None:], bias=bias,
                      extras_from=int(bias is not None))
         filters = node.input_value(1).get_node()

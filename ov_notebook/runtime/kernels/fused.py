@@ -18,8 +18,9 @@ def _owned_result(y, inputs):
 
 
 # --- compile time: parse the epilogue, lift a leading constant bias, prepack the weights ---------
-def _leading_bias(node, program):
-    """The constant of a leading ``add`` as a per-channel vector (the anchor adds it itself)."""
+def leading_bias(node, program, axis=None):
+    """The constant of a leading ``add`` as a per-channel vector (the anchor adds it itself);
+    channels along ``axis`` (default: the anchor's channel axis; -1 for the NHWC variants)."""
     from ..passes.affine_folding import channel_axis, per_channel  # passes import kernels
 
     if not program or program[0][0] is not np.add:
@@ -27,7 +28,8 @@ def _leading_bias(node, program):
     source = node.input_value(node.anchor_inputs).get_node()
     if source.get_type_name() != "Constant":
         return None
-    vector = per_channel(source.get_value(), node.output(0), channel_axis(node))
+    vector = per_channel(source.get_value(), node.output(0),
+                         channel_axis(node) if axis is None else axis)
     dtype = node.get_output_element_type(0).to_dtype()
     return None if vector is None else vector.astype(dtype)
 
@@ -68,7 +70,7 @@ def _prepare(anchor_type):
     def prepare(node, attrs):
         attrs = dict(attrs)
         program = parse_post_ops(attrs.pop("post_ops"))
-        bias = _leading_bias(node, program)
+        bias = leading_bias(node, program)
         if bias is not None:
             program = program[1:]
         attrs.update(post_ops=program, bias=bias, extras_from=0 if bias is None else 1)
