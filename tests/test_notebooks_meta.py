@@ -59,21 +59,39 @@ def _pinned():
     return pins
 
 
-def _runtime_requirements():
-    """pyproject's dependencies and its torch, onnx and notebook extras (self-references expanded)."""
+def _requirements(*extras):
+    """pyproject's dependencies and those ``extras`` (self-references expanded)."""
     project = tomllib.loads(_read(os.path.join(ROOT, "pyproject.toml")))["project"]
-    extras = project["optional-dependencies"]
+    optional = project["optional-dependencies"]
     requirements, pending = [], list(project["dependencies"])
-    for extra in ("torch", "onnx", "notebook"):
-        pending += extras[extra]
+    for extra in extras:
+        pending += optional[extra]
     while pending:
         requirement = Requirement(pending.pop(0))
         if canonicalize_name(requirement.name) == canonicalize_name(project["name"]):
             for extra in requirement.extras:
-                pending += extras[extra]
+                pending += optional[extra]
         else:
             requirements.append(requirement)
     return requirements
+
+
+def _runtime_requirements():
+    """pyproject's dependencies and its torch, onnx and notebook extras."""
+    return _requirements("torch", "onnx", "notebook")
+
+
+def _notebook_distributions():
+    """Canonical distribution names of the third-party modules the notebooks import."""
+    imported = set()
+    for path in NOTEBOOKS:
+        for cell in _notebook(path)["cells"]:
+            if cell["cell_type"] == "code":
+                imported |= set(re.findall(r"^\s*(?:from|import)\s+(\w+)", _source(cell), re.M))
+    third_party = imported - set(sys.stdlib_module_names) - {"ov_notebook"}
+    assert third_party, "no imports found: the regex is wrong"
+    return {module: canonicalize_name(DISTRIBUTIONS.get(module, module))
+            for module in sorted(third_party)}
 
 
 def test_the_five_tutorials_exist():
@@ -120,16 +138,17 @@ def test_binder_pins_every_runtime_dependency_within_pyproject():
 
 def test_binder_pins_what_the_notebooks_import():
     pins = _pinned()
-    imported = set()
-    for path in NOTEBOOKS:
-        for cell in _notebook(path)["cells"]:
-            if cell["cell_type"] == "code":
-                imported |= set(re.findall(r"^\s*(?:from|import)\s+(\w+)", _source(cell), re.M))
-    third_party = imported - set(sys.stdlib_module_names) - {"ov_notebook"}
-    assert third_party, "no imports found: the regex is wrong"
-    for module in sorted(third_party):
-        distribution = canonicalize_name(DISTRIBUTIONS.get(module, module))
+    for module, distribution in _notebook_distributions().items():
         assert distribution in pins, f"the notebooks import {module}; binder does not pin it"
+
+
+def test_the_test_extra_installs_what_the_notebooks_import():
+    """CI installs ``.[test]`` on a clean machine and runs the notebooks: a module they import
+    that only happens to be installed here (requests) would fail there."""
+    declared = {canonicalize_name(r.name) for r in _requirements("test")}
+    for module, distribution in _notebook_distributions().items():
+        assert distribution in declared, \
+            f"the notebooks import {module}; pyproject's test extra does not install {distribution}"
 
 
 def test_binder_installs_graphviz_the_package_and_cpu_torch():
