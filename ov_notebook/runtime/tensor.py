@@ -1,6 +1,8 @@
 """Tensor: a numpy array with an element type, as ``openvino.Tensor``."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from ..ir.ops.core import _array_for, bf16_to_f32
@@ -11,9 +13,9 @@ __all__ = ["Tensor"]
 
 
 def _torch_int16():
-    import torch
-
-    return torch.int16
+    """torch.int16, for a torch tensor given to us: torch is loaded already (this module never
+    imports it)."""
+    return sys.modules["torch"].int16
 
 
 def _converted(source, element_type):
