@@ -29,18 +29,14 @@ def _names_str(names):
     return ", ".join(sorted(names))
 
 
-class Output:
-    """An output port of a node: ``node.output(i)``; model inputs and outputs are Outputs."""
+class _Port:
+    """What output and input ports share: the node they belong to and their index on it."""
 
     __slots__ = ("_node", "_index")
 
     def __init__(self, node, index):
         self._node = node
         self._index = index
-
-    @property
-    def _desc(self) -> OutputDesc:
-        return self._node._output_desc(self._index)
 
     def get_node(self) -> "Node":
         return self._node
@@ -55,6 +51,16 @@ class Output:
     @property
     def index(self) -> int:
         return self._index
+
+
+class Output(_Port):
+    """An output port of a node: ``node.output(i)``; model inputs and outputs are Outputs."""
+
+    __slots__ = ()
+
+    @property
+    def _desc(self) -> OutputDesc:
+        return self._node._output_desc(self._index)
 
     def get_element_type(self) -> Type:
         return self._desc.element_type
@@ -166,28 +172,10 @@ def _validated_names(names) -> set:
     return names
 
 
-class Input:
+class Input(_Port):
     """An input port of a node: ``node.input(i)``."""
 
-    __slots__ = ("_node", "_index")
-
-    def __init__(self, node, index):
-        self._node = node
-        self._index = index
-
-    def get_node(self) -> "Node":
-        return self._node
-
-    @property
-    def node(self) -> "Node":
-        return self._node
-
-    def get_index(self) -> int:
-        return self._index
-
-    @property
-    def index(self) -> int:
-        return self._index
+    __slots__ = ()
 
     def get_source_output(self) -> Output:
         return self._node._inputs[self._index]
