@@ -5,15 +5,7 @@ from __future__ import annotations
 from .... import opset as ops
 from ..registry import translator
 from ._common import DEFAULT_FLOAT, normalize_axis, ov_type, out, rank_of, to_type
-from .arithmetic import float_input
-
-
-def _unary(builder_name, to_float):
-    def translate(ctx):
-        value = float_input(ctx) if to_float else ctx.input(0)
-        return out(getattr(ops, builder_name)(value))
-    translate.__name__ = builder_name
-    return translate
+from .arithmetic import float_input, register_unary
 
 
 # aten::relu(Tensor self) -> Tensor, and the like: builder -> (aten names, computes in float)
@@ -26,8 +18,7 @@ _UNARY = {
     "hsigmoid": (("aten.hardsigmoid", "aten::hardsigmoid"), False),
     "mish": (("aten.mish", "aten::mish"), False),
 }
-for _builder, (_names, _to_float) in _UNARY.items():
-    translator(*_names)(_unary(_builder, _to_float))
+register_unary(_UNARY)
 
 
 def _clamped(ctx, value, low, high):

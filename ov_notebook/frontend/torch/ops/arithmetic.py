@@ -226,6 +226,12 @@ def _unary(builder_name, to_float):
     return translate
 
 
+def register_unary(table):
+    """Register a translator per entry of ``{builder: (aten names, computes in float)}``."""
+    for builder, (names, to_float) in table.items():
+        translator(*names)(_unary(builder, to_float))
+
+
 # aten::neg(Tensor self) -> Tensor, and the like: builder -> (aten names, computes in float)
 _UNARY = {
     "negative": (("aten.neg", "aten::neg"), False),
@@ -242,8 +248,7 @@ _UNARY = {
     "tan": (("aten.tan", "aten::tan"), True),
     "atan": (("aten.atan", "aten::atan"), True),
 }
-for _builder, (_names, _to_float) in _UNARY.items():
-    translator(*_names)(_unary(_builder, _to_float))
+register_unary(_UNARY)
 
 
 @translator("aten.rsqrt", "aten::rsqrt")
