@@ -137,6 +137,22 @@ class ConvolutionBase(Op):
             self.fail("data and filters must be numeric, got boolean")
         return element_type
 
+    def _infer_forward(self, channels_of):
+        """Output type of a forward convolution; ``channels_of(data, filters)`` checks the
+        channels and gives the output's."""
+        element_type = self._element_type()
+        data, filters = self.get_input_partial_shape(0), self.get_input_partial_shape(1)
+        num_spatial = self._num_spatial(data, filters)
+        if num_spatial is None:
+            return self.set_output_type(0, element_type, PartialShape.dynamic())
+        self._check_filter_rank(data, filters)
+        self._check_attributes(data, num_spatial)
+        channels = channels_of(data, filters)
+        batch = data[0] if data.rank_is_static else Dimension()
+        self._store_auto_pads(data, filters)
+        spatial = self._forward_spatial(data, filters, num_spatial)
+        self.set_output_type(0, element_type, [batch, channels] + spatial)
+
     def _num_spatial(self, data, filters, output_spatial=None):
         if data.rank_is_static:
             return len(data) - 2
@@ -245,21 +261,13 @@ class Convolution(ConvolutionBase):
         _AUTO_PAD_ATTR,)
 
     def infer(self):
-        element_type = self._element_type()
-        data, filters = self.get_input_partial_shape(0), self.get_input_partial_shape(1)
-        num_spatial = self._num_spatial(data, filters)
-        if num_spatial is None:
-            return self.set_output_type(0, element_type, PartialShape.dynamic())
-        self._check_filter_rank(data, filters)
-        self._check_attributes(data, num_spatial)
+        self._infer_forward(self._output_channels)
+
+    def _output_channels(self, data, filters):
         if data.rank_is_static and filters.rank_is_static and not data[1].compatible(filters[1]):
             self.fail(f"data channels ({data[1]}) do not match filter input channels "
                       f"({filters[1]})")
-        batch = data[0] if data.rank_is_static else Dimension()
-        channels = filters[0] if filters.rank_is_static else Dimension()
-        self._store_auto_pads(data, filters)
-        spatial = self._forward_spatial(data, filters, num_spatial)
-        self.set_output_type(0, element_type, [batch, channels] + spatial)
+        return filters[0] if filters.rank_is_static else Dimension()
 
 
 def _group_channels(node, data, filters, groups_axis_in, per_group_axis_in, per_group_axis_out):
@@ -289,18 +297,7 @@ class GroupConvolution(ConvolutionBase):
         _AUTO_PAD_ATTR,)
 
     def infer(self):
-        element_type = self._element_type()
-        data, filters = self.get_input_partial_shape(0), self.get_input_partial_shape(1)
-        num_spatial = self._num_spatial(data, filters)
-        if num_spatial is None:
-            return self.set_output_type(0, element_type, PartialShape.dynamic())
-        self._check_filter_rank(data, filters)
-        self._check_attributes(data, num_spatial)
-        batch = data[0] if data.rank_is_static else Dimension()
-        channels = _group_channels(self, data, filters, 0, 2, 1)
-        self._store_auto_pads(data, filters)
-        spatial = self._forward_spatial(data, filters, num_spatial)
-        self.set_output_type(0, element_type, [batch, channels] + spatial)
+        self._infer_forward(lambda data, filters: _group_channels(self, data, filters, 0, 2, 1))
 
 
 class BackpropBase(ConvolutionBase):
