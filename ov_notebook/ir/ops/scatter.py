@@ -84,6 +84,21 @@ def scatter_update_values(data, indices, updates, axis):
     return scatter_reduce(data, (slice(None),) * axis + (indices,), updates)
 
 
+def _scattered_dims(node):
+    """A 1-D shape-like data tensor's dims with known dims written at constant positions
+    (inputs: data, indices with one position per update, updates), or None."""
+    data, indices, updates = dims_of(node, 0), value_of(node, 1), dims_of(node, 2)
+    if data is None or indices is None or updates is None or \
+            node.get_input_partial_shape(0).rank != 1 or len(updates) != indices.size:
+        return None
+    positions, valid = normalized_indices(indices.reshape(-1), len(data))
+    if not valid.all():
+        return None
+    for position, dim in zip(positions, updates):
+        data[int(position)] = dim
+    return data
+
+
 @register_op
 class ScatterUpdate(Op):
     """ScatterUpdate-3: slices of ``data`` along ``axis`` at ``indices`` replaced by ``updates``
@@ -110,16 +125,7 @@ class ScatterUpdate(Op):
         return [scatter_update_values(values[0], values[1], values[2], axis)]
 
     def evaluate_dims(self):
-        data, indices, updates = dims_of(self, 0), value_of(self, 1), dims_of(self, 2)
-        if data is None or indices is None or updates is None or \
-                self.get_input_partial_shape(0).rank != 1 or len(updates) != indices.size:
-            return None
-        positions, valid = normalized_indices(indices.reshape(-1), len(data))
-        if not valid.all():
-            return None
-        for position, dim in zip(positions, updates):
-            data[int(position)] = dim
-        return data
+        return _scattered_dims(self)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -212,17 +218,9 @@ class _ScatterNDBase(Op):
         return [scatter_nd_values(*values, self._attrs.get("reduction", "none"))]
 
     def evaluate_dims(self):
-        data, indices, updates = dims_of(self, 0), value_of(self, 1), dims_of(self, 2)
-        if data is None or indices is None or updates is None or \
-                self._attrs.get("reduction", "none") != "none" or \
-                self.get_input_partial_shape(0).rank != 1 or len(updates) != indices.size:
+        if self._attrs.get("reduction", "none") != "none":
             return None
-        positions, valid = normalized_indices(indices.reshape(-1), len(data))
-        if not valid.all():
-            return None
-        for position, dim in zip(positions, updates):
-            data[int(position)] = dim
-        return data
+        return _scattered_dims(self)
 
 
 @register_op
