@@ -15,14 +15,16 @@ def _unary_builder(op_class, builder_name):
     return build
 
 
-def _binary_builder(op_class, builder_name):
+def _binary_builder(op_class, builder_name, module=__name__):
+    """The builder ``builder_name(left, right, auto_broadcast="NUMPY", name=None)`` of a binary
+    op with broadcasting, presented as a function of ``module``."""
     def build(left_node, right_node, auto_broadcast="NUMPY", name=None):
         left, right = as_nodes(left_node, right_node)
         return op_class(left, right, auto_broadcast=auto_broadcast, name=name)
 
     build.__name__ = build.__qualname__ = builder_name
     build.__doc__ = f"{op_class.type_name}: {op_class.__doc__}"
-    build.__module__ = __name__
+    build.__module__ = module
     return build
 
 
