@@ -23,7 +23,8 @@ just above ``ir``, beside ``opset``; the notebook and the cli use it.
 ``from ov_notebook import name`` (or ``from .. import name`` reaching the package) imports the
 layer where the public API takes ``name`` from (``ov_notebook/__init__.py``: its ``from .x import``
 lines and its ``_LAZY`` table): ``from . import compile_model`` in cli.py is an import of the
-runtime. The package's own constants (``__version__``) may be read from anywhere. A new top-level module or package fails until it is given a layer here.
+runtime. The package's own constants (``__version__``) may be read from anywhere. A new top-level
+module or package fails until it is given a layer here.
 """
 from __future__ import annotations
 
@@ -277,8 +278,8 @@ def test_a_violation_names_module_line_and_import(tmp_path, monkeypatch):
     bad = tmp_path / PACKAGE / "ir" / "bad.py"
     bad.parent.mkdir(parents=True)
     bad.write_text("import numpy\nimport scipy\n\n\ndef f():\n    import torch\n"
-                   "    from ..runtime import Core\n    import onnx\n    from .. import convert_model\n"
-                   "    import scipy.special\n")
+                   "    from ..runtime import Core\n    import onnx\n"
+                   "    from .. import convert_model\n    import scipy.special\n")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", str(tmp_path))
     found = _violations_of(str(bad), {"convert_model": "ov_notebook.frontend"})
     where = os.path.join(PACKAGE, "ir", "bad.py")

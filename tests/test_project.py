@@ -62,3 +62,12 @@ def test_main_module_dispatches_demo_and_cli():
     with pytest.raises(SystemExit) as exit_info:
         entry.main(["info", "--help"])  # handed to ovn's parser
     assert exit_info.value.code == 0
+
+
+def test_ruff_finds_nothing():
+    """``ruff check`` with the rules of pyproject.toml's [tool.ruff] (ruff is in the test extra)."""
+    pytest.importorskip("ruff", reason="ruff is in the test extra: pip install -e '.[test]'")
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "ov_notebook",
+                           "tests", "benchmarks", "tools"], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert done.returncode == 0, f"ruff check:\n{done.stdout[-20000:]}{done.stderr[-2000:]}"
