@@ -66,7 +66,8 @@ def unique_axes(axes, rank) -> tuple:
 
 
 class ReductionOp(Op):
-    """y = reduce(x, axes); ``logical`` ops take and give booleans, the others any number type."""
+    """y = reduce(x, axes); ``logical`` ops take and give booleans, the others any number type.
+    ``function`` is the numpy reduction ``f(data, axis=, keepdims=)`` that ``evaluate`` uses."""
 
     inputs_spec = ("data", "axes")
     attrs = (Attr("keep_dims", "bool", False),)
@@ -90,39 +91,89 @@ class ReductionOp(Op):
         if function is None:
             return None
         axes = unique_axes(axes, data.ndim)
-        return [np.asarray(function(data, axes, self._attrs["keep_dims"])).astype(data.dtype)]
+        return [np.asarray(function(data, axis=axes, keepdims=self._attrs["keep_dims"]))
+                .astype(data.dtype)]
 
 
-def _l2(data, axes, keep):
-    return np.sqrt(np.sum(np.square(data.astype(np.float64)), axis=axes, keepdims=keep))
+def _l1(data, axis, keepdims):
+    return np.sum(np.abs(data), axis=axis, keepdims=keepdims)
 
 
-# (type name, version, evaluate function (data, axes, keep_dims), logical)
-_REDUCTIONS = [
-    ("ReduceSum", "opset1", lambda d, a, k: np.sum(d, axis=a, keepdims=k), False),
-    ("ReduceMean", "opset1", lambda d, a, k: np.mean(d, axis=a, keepdims=k), False),
-    ("ReduceMax", "opset1", lambda d, a, k: np.max(d, axis=a, keepdims=k), False),
-    ("ReduceMin", "opset1", lambda d, a, k: np.min(d, axis=a, keepdims=k), False),
-    ("ReduceProd", "opset1", lambda d, a, k: np.prod(d, axis=a, keepdims=k), False),
-    ("ReduceL1", "opset4", lambda d, a, k: np.sum(np.abs(d), axis=a, keepdims=k), False),
-    ("ReduceL2", "opset4", _l2, False),
-    ("ReduceLogicalAnd", "opset1", lambda d, a, k: np.all(d, axis=a, keepdims=k), True),
-    ("ReduceLogicalOr", "opset1", lambda d, a, k: np.any(d, axis=a, keepdims=k), True),
-]
+def _l2(data, axis, keepdims):
+    return np.sqrt(np.sum(np.square(data.astype(np.float64)), axis=axis, keepdims=keepdims))
 
 
-def _reduction(type_name, version, function, logical):
-    cls = type(type_name, (ReductionOp,), {
-        "type_name": type_name, "version": version, "logical": logical,
-        "function": staticmethod(function),
-        "__doc__": f"{type_name}-{version[5:]}: reduces data over the axes input (keep_dims keeps "
-                   "them as 1).",
-        "__module__": __name__,
-    })
-    globals()[type_name] = register_op(cls)
-    return cls
+@register_op
+class ReduceSum(ReductionOp):
+    """ReduceSum-1: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceSum"
+    function = staticmethod(np.sum)
 
 
-for _name, _version, _function, _logical in _REDUCTIONS:
-    _reduction(_name, _version, _function, _logical)
-del _name, _version, _function, _logical
+@register_op
+class ReduceMean(ReductionOp):
+    """ReduceMean-1: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceMean"
+    function = staticmethod(np.mean)
+
+
+@register_op
+class ReduceMax(ReductionOp):
+    """ReduceMax-1: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceMax"
+    function = staticmethod(np.max)
+
+
+@register_op
+class ReduceMin(ReductionOp):
+    """ReduceMin-1: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceMin"
+    function = staticmethod(np.min)
+
+
+@register_op
+class ReduceProd(ReductionOp):
+    """ReduceProd-1: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceProd"
+    function = staticmethod(np.prod)
+
+
+@register_op
+class ReduceL1(ReductionOp):
+    """ReduceL1-4: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceL1"
+    version = "opset4"
+    function = staticmethod(_l1)
+
+
+@register_op
+class ReduceL2(ReductionOp):
+    """ReduceL2-4: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceL2"
+    version = "opset4"
+    function = staticmethod(_l2)
+
+
+@register_op
+class ReduceLogicalAnd(ReductionOp):
+    """ReduceLogicalAnd-1: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceLogicalAnd"
+    logical = True
+    function = staticmethod(np.all)
+
+
+@register_op
+class ReduceLogicalOr(ReductionOp):
+    """ReduceLogicalOr-1: reduces data over the axes input (keep_dims keeps them as 1)."""
+
+    type_name = "ReduceLogicalOr"
+    logical = True
+    function = staticmethod(np.any)
