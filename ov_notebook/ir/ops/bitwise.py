@@ -23,7 +23,8 @@ def _check_bitwise_type(node, element_type, allow_boolean):
 
 
 class _BitwiseBinary(BinaryOp):
-    """z = f(x, y) bitwise with numpy broadcasting; the type checks differ from BinaryOp's."""
+    """z = f(x, y) bitwise with numpy broadcasting; the type checks differ from BinaryOp's.
+    ``allow_boolean`` says whether boolean tensors are accepted (the shifts take integers only)."""
 
     accepts = "any"
     allow_boolean = True
@@ -34,28 +35,51 @@ class _BitwiseBinary(BinaryOp):
         super().infer()
 
 
-def _bitwise(type_name, version, function, allow_boolean):
-    cls = type(type_name, (_BitwiseBinary,), {
-        "type_name": type_name, "version": version, "allow_boolean": allow_boolean,
-        "function": staticmethod(function),
-        "__doc__": f"{type_name}-{version[5:]}: element-wise with numpy broadcasting.",
-        "__module__": __name__,
-    })
-    globals()[type_name] = register_op(cls)
-    return cls
+@register_op
+class BitwiseAnd(_BitwiseBinary):
+    """BitwiseAnd-13: element-wise with numpy broadcasting."""
+
+    type_name = "BitwiseAnd"
+    version = "opset13"
+    function = staticmethod(np.bitwise_and)
 
 
-# (type name, version, function for constant folding, accepts booleans)
-_BINARY = [
-    ("BitwiseAnd", "opset13", np.bitwise_and, True),
-    ("BitwiseOr", "opset13", np.bitwise_or, True),
-    ("BitwiseXor", "opset13", np.bitwise_xor, True),
-    ("BitwiseLeftShift", "opset15", np.left_shift, False),
-    ("BitwiseRightShift", "opset15", np.right_shift, False),
-]
-for _name, _version, _function, _boolean in _BINARY:
-    _bitwise(_name, _version, _function, _boolean)
-del _name, _version, _function, _boolean
+@register_op
+class BitwiseOr(_BitwiseBinary):
+    """BitwiseOr-13: element-wise with numpy broadcasting."""
+
+    type_name = "BitwiseOr"
+    version = "opset13"
+    function = staticmethod(np.bitwise_or)
+
+
+@register_op
+class BitwiseXor(_BitwiseBinary):
+    """BitwiseXor-13: element-wise with numpy broadcasting."""
+
+    type_name = "BitwiseXor"
+    version = "opset13"
+    function = staticmethod(np.bitwise_xor)
+
+
+@register_op
+class BitwiseLeftShift(_BitwiseBinary):
+    """BitwiseLeftShift-15: element-wise with numpy broadcasting."""
+
+    type_name = "BitwiseLeftShift"
+    version = "opset15"
+    allow_boolean = False
+    function = staticmethod(np.left_shift)
+
+
+@register_op
+class BitwiseRightShift(_BitwiseBinary):
+    """BitwiseRightShift-15: element-wise with numpy broadcasting."""
+
+    type_name = "BitwiseRightShift"
+    version = "opset15"
+    allow_boolean = False
+    function = staticmethod(np.right_shift)
 
 
 @register_op
