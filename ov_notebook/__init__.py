@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
-    "IRError", "IRReadError", "OpValidationError", "clone_model", "__version__",
+    "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).
@@ -33,6 +33,7 @@ _LAZY = {
     "CompiledModel": "ov_notebook.runtime",
     "InferRequest": "ov_notebook.runtime",
     "Tensor": "ov_notebook.runtime",
+    "ProfilingInfo": "ov_notebook.runtime",
     "convert_model": "ov_notebook.frontend",
     "read_model": "ov_notebook.frontend",
     "ConversionError": "ov_notebook.frontend",

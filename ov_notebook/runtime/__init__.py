@@ -1,7 +1,8 @@
 """The CPU runtime: numpy kernels behind OpenVINO's inference API. Imports numpy and the IR only."""
-from .core import (CompiledModel, Core, InferRequest, InferResults, InputError, compile_model)
-from .plan import KernelError
+from .core import (CompiledModel, Core, InferRequest, InferResults, InputError, ProfilingInfo,
+                   compile_model)
+from .plan import KernelError, NodeCallbackError
 from .tensor import Tensor
 
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "Tensor",
-           "InputError", "KernelError"]
+           "InputError", "KernelError", "NodeCallbackError", "ProfilingInfo"]

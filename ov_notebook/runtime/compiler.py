@@ -1,4 +1,5 @@
-"""From a Model to an executable Plan: clone, run the graph passes, plan memory, set threads."""
+"""From a Model to an executable Plan: clone, run the graph passes, plan memory, set threads, and
+describe the result in the runtime model's rt_info (as OpenVINO's ``get_runtime_model()``)."""
 from __future__ import annotations
 
 import contextlib
@@ -12,7 +13,7 @@ from .parallel import thread_budget
 from .passes import run_passes
 from .plan import Plan
 
-__all__ = ["compile_plan", "thread_limit", "ThreadedPlan"]
+__all__ = ["compile_plan", "thread_limit", "ThreadedPlan", "RuntimeNode"]
 
 
 def compile_plan(model: Model, properties: dict, disabled_passes=()) -> "ThreadedPlan":
@@ -21,7 +22,58 @@ def compile_plan(model: Model, properties: dict, disabled_passes=()) -> "Threade
     applied = run_passes(graph, properties, disabled=disabled_passes)
     plan = ThreadedPlan(Plan(graph), request_threads(properties))
     plan.applied_passes = applied
+    plan.nodes = describe_runtime_model(plan.plan, {n.get_friendly_name() for n in model.get_ops()})
     return plan
+
+
+class RuntimeNode:
+    """What profiling reports about one node of the runtime model: its name, its runtime op type,
+    the kernel that runs it (``exec_type``) and its step's index in the plan (None: no step, as
+    for Parameters and Results)."""
+
+    __slots__ = ("name", "node_type", "exec_type", "step")
+
+    def __init__(self, name, node_type, exec_type, step):
+        self.name, self.node_type, self.exec_type, self.step = name, node_type, exec_type, step
+
+
+# OpenVINO's names, in the runtime model's ``layerType``, for the nodes that run no kernel
+_LAYER_TYPES = {"Parameter": "Input", "Result": "Output", "Constant": "Const"}
+
+
+def describe_runtime_model(plan: Plan, original_names: set) -> list:
+    """Write OpenVINO's runtime-model rt_info on every node of ``plan.model`` and return the
+    :class:`RuntimeNode` of each node but the Constants, in execution order.
+
+    ``layerType``: the runtime op type (``Input``/``Output``/``Const`` for Parameter, Result and
+    Constant, as OpenVINO); ``execOrder``: position in execution order; ``originalLayersNames``:
+    the model's own nodes this one computes (several for a fused op, none for a node a pass
+    inserted); ``runtimePrecision``: the element type it computes in (its first input's);
+    ``outputPrecisions``; ``primitiveType``: the kernel, ``<kernel function>_<precision>``
+    (``fused_convolution_f32``), ``unknown_<precision>`` where no kernel runs.
+    """
+    kernels = {id(step.node): (index, step.function.__name__) for index, step in
+               enumerate(plan.steps)}
+    nodes = []
+    for order, node in enumerate(plan.model.get_ordered_ops()):
+        type_name = node.get_type_name()
+        port = node.input(0) if node.get_input_size() else node.output(0)
+        precision = port.get_element_type().get_type_name()
+        step, function = kernels.get(id(node), (None, "unknown"))
+        exec_type = f"{function}_{precision}"
+        fused = node.rt_info.get("fused_names") or node.get_friendly_name()
+        node.rt_info.update({
+            "layerType": _LAYER_TYPES.get(type_name, type_name),
+            "execOrder": str(order),
+            "originalLayersNames": ",".join(n for n in fused.split(",") if n in original_names),
+            "runtimePrecision": precision,
+            "outputPrecisions": ",".join(node.get_output_element_type(i).get_type_name()
+                                         for i in range(node.get_output_size())),
+            "primitiveType": exec_type,
+        })
+        if type_name != "Constant":
+            nodes.append(RuntimeNode(node.get_friendly_name(), type_name, exec_type, step))
+    return nodes
 
 
 def request_threads(properties: dict) -> int:
@@ -138,11 +190,13 @@ class ThreadedPlan:
         self.threads = threads
         self.model = plan.model
         self.applied_passes = []
+        self.nodes = []  # RuntimeNode per runtime-model node but the Constants
 
-    def run(self, feeds, timings=None):
+    def run(self, feeds, timings=None, on_step=None):
+        """``Plan.run`` within this plan's thread budget (see there for the arguments)."""
         with thread_budget(self.threads):
             _BLAS_THREADS.enter(1)
             try:
-                return self.plan.run(feeds, timings)
+                return self.plan.run(feeds, timings, on_step)
             finally:
                 _BLAS_THREADS.leave()

@@ -1,6 +1,7 @@
 """Core, compile_model, CompiledModel, InferRequest: OpenVINO's inference API on the numpy runtime."""
 from __future__ import annotations
 
+import datetime
 import numbers
 import os
 import threading
@@ -11,11 +12,12 @@ from ..ir.model import Model
 from ..ir.node import Output
 from .compiler import compile_plan
 from .inputs import InputError, port_label, prepare_inputs
-from .properties import PROPERTIES, READ_ONLY, normalize_config
-from .results import InferResults
+from .properties import COMPILED_READ_ONLY, PROPERTIES, READ_ONLY, normalize_config
+from .results import InferResults, ProfilingInfo
 from .tensor import Tensor
 
-__all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "InputError"]
+__all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "InputError",
+           "ProfilingInfo"]
 
 DEVICE = "CPU"
 
@@ -61,6 +63,9 @@ class Core:
         key = str(getattr(name, "name", name)).upper()
         if key in READ_ONLY:
             return READ_ONLY[key]
+        if key in COMPILED_READ_ONLY:
+            raise ValueError(f"{key} is a property of a compiled model: read it with "
+                             f"compiled_model.get_property({key!r})")
         if key not in self._properties:
             raise ValueError(f"unknown property {key!r}")
         return self._properties[key]
@@ -93,11 +98,18 @@ class CompiledModel:
 
     ``compiled(x)``, ``compiled([x, y])``, ``compiled({"x": x, 1: y})`` (keys: tensor names,
     indices or input ports) return :class:`InferResults`.
+
+    What compilation did: ``get_runtime_model()`` is the graph that runs, with OpenVINO's rt_info
+    on each node (``layerType``, ``execOrder``, ``originalLayersNames``, ``runtimePrecision``,
+    ``outputPrecisions``, ``primitiveType``); ``get_property("APPLIED_PASSES")`` names the compile
+    passes that changed it, ``get_property("INFERENCE_NUM_THREADS")`` the threads one inference
+    uses. Per-node times: compile with ``{"PERF_COUNT": True}`` and read
+    ``InferRequest.get_profiling_info()``.
     """
 
     def __init__(self, model: Model, properties=None):
         self._model = model
-        self._properties = dict(properties or PROPERTIES)
+        self._properties = {**PROPERTIES, **(properties or {})}
         self._plan = compile_plan(model, self._properties,
                                   self._properties.get("DISABLED_PASSES", ()))
 
@@ -116,7 +128,13 @@ class CompiledModel:
         return self._model.output(key)
 
     def get_runtime_model(self) -> Model:
-        """The optimized graph this compiled model executes (folded, fused)."""
+        """The optimized graph this compiled model executes (folded, fused), each node's rt_info
+        describing how it runs, as OpenVINO's::
+
+            for node in compiled.get_runtime_model().get_ordered_ops():
+                info = node.get_rt_info()  # layerType, execOrder, originalLayersNames, ...
+                print(info["execOrder"], info["layerType"], info["originalLayersNames"])
+        """
         return self._plan.model
 
     @property
@@ -124,9 +142,16 @@ class CompiledModel:
         return self._model
 
     def get_property(self, name):
+        """A property's value; INFERENCE_NUM_THREADS is the number one inference uses (resolved
+        from the hint where it was 0, as OpenVINO), APPLIED_PASSES the compile passes that changed
+        the graph, in order (ov_notebook only)."""
         key = str(getattr(name, "name", name)).upper()
         if key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS":
             return (os.cpu_count() or 1) if self._properties["PERFORMANCE_HINT"] != "LATENCY" else 1
+        if key == "APPLIED_PASSES":
+            return tuple(self._plan.applied_passes)
+        if key == "INFERENCE_NUM_THREADS":
+            return self._plan.threads or (os.cpu_count() or 1)  # 0: every core (thread_budget)
         if key in self._properties:
             return self._properties[key]
         if key in READ_ONLY:
@@ -136,9 +161,9 @@ class CompiledModel:
     def create_infer_request(self) -> "InferRequest":
         return InferRequest(self)
 
-    def _infer(self, inputs) -> InferResults:
+    def _infer(self, inputs, timings=None, on_step=None) -> InferResults:
         arrays = prepare_inputs(self._model, inputs)
-        results = self._plan.run(arrays)
+        results = self._plan.run(arrays, timings, on_step)
         return InferResults(self._model.outputs, results)
 
     def __call__(self, inputs=None, share_inputs=False, share_outputs=False, *,
@@ -183,6 +208,8 @@ class InferRequest:
         self._worker = None
         self._callback = None
         self._callback_userdata = None
+        self._node_callback = None
+        self._step_seconds = None  # per plan step, of the last profiled inference
 
     @property
     def model_inputs(self):
@@ -203,7 +230,10 @@ class InferRequest:
             if any(v is None for v in self._inputs):
                 raise InputError("set every input with set_input_tensor/set_tensor, or pass inputs")
             inputs = list(self._inputs)
-        self._results = self._compiled._infer(inputs)
+        timings = [] if self._compiled._properties["PERF_COUNT"] else None
+        self._results = self._compiled._infer(inputs, timings, self._node_callback)
+        if timings is not None:
+            self._step_seconds = timings
         return self._results
 
     def start_async(self, inputs=None, userdata=None, share_inputs=False) -> None:
@@ -251,6 +281,62 @@ class InferRequest:
                             f"async inference ends; got {type(callback).__name__}")
         self._callback = callback
         self._callback_userdata = userdata
+
+    def set_node_callback(self, callback) -> None:
+        """Call ``callback(node, outputs)`` after every step of this request's inferences;
+        ``None`` removes it.
+
+        ``node`` is the node of ``get_compiled_model().get_runtime_model()`` that ran (a fused op
+        for a convolution with its epilogue: ``node.get_rt_info()["originalLayersNames"]`` names
+        the model's nodes it computes); ``outputs`` is a tuple with one read-only numpy array per
+        output of the node. They are views of the run's own buffers, valid during the call only
+        (a later step may write into the same memory): copy what you keep. Parameters,
+        Constants and Results run no step and are not reported. An exception in the callback
+        stops the inference with a :class:`~ov_notebook.runtime.NodeCallbackError` naming the
+        node. The callback runs in the thread that runs the inference (``start_async``'s worker
+        thread too) and is not timed by PERF_COUNT::
+
+            ranges = {}
+            request = compiled.create_infer_request()
+            request.set_node_callback(lambda node, outputs: ranges.__setitem__(
+                node.get_friendly_name(), (outputs[0].min(), outputs[0].max())))
+            request.infer(x)
+            request.set_node_callback(None)
+        """
+        if callback is not None and not callable(callback):
+            raise TypeError(f"set_node_callback needs a callable, called as callback(node, "
+                            f"outputs) after each step, or None to remove it; got "
+                            f"{type(callback).__name__}")
+        self._node_callback = callback
+
+    def get_profiling_info(self) -> list:
+        """Per-node times of the last inference of this request, as OpenVINO's: one
+        :class:`~ov_notebook.ProfilingInfo` per node of the runtime model but its Constants, in
+        execution order. Times are measured when the model was compiled with
+        ``{"PERF_COUNT": True}``; otherwise (and before the first inference) every record has
+        status ``NOT_RUN`` and zero times, as in OpenVINO::
+
+            compiled = ov.compile_model(model, "CPU", {"PERF_COUNT": True})
+            request = compiled.create_infer_request()
+            request.infer(x)
+            for info in sorted(request.get_profiling_info(), key=lambda i: i.real_time)[-5:]:
+                print(info.node_name, info.node_type, info.exec_type, info.real_time)
+        """
+        seconds = self._step_seconds
+        records = []
+        for node in self._compiled._plan.nodes:
+            if seconds is None or node.step is None:
+                records.append(ProfilingInfo(node.name, node.node_type, node.exec_type))
+                continue
+            elapsed = datetime.timedelta(seconds=seconds[node.step])
+            records.append(ProfilingInfo(node.name, node.node_type, node.exec_type, elapsed,
+                                         elapsed, ProfilingInfo.Status.EXECUTED))
+        return records
+
+    @property
+    def profiling_info(self) -> list:
+        """``get_profiling_info()``."""
+        return self.get_profiling_info()
 
     @property
     def results(self) -> InferResults:

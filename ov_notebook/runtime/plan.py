@@ -19,7 +19,14 @@ from ..ir.model import Model
 from ..ir.ops.core import Constant, Parameter, Result
 from .kernels import get_kernel
 
-__all__ = ["Plan", "KernelError"]
+__all__ = ["Plan", "KernelError", "NodeCallbackError"]
+
+
+def describe_node(node) -> str:
+    """``Type 'name'``, and the model's own nodes behind it when it is a fused op."""
+    fused = node.rt_info.get("fused_names")
+    origin = f" (fused from {fused.replace(',', ', ')})" if fused else ""
+    return f"{node.get_type_name()} '{node.get_friendly_name()}'{origin}"
 
 
 class KernelError(RuntimeError):
@@ -30,10 +37,26 @@ class KernelError(RuntimeError):
         self.cause = cause
         shapes = ", ".join(f"{a.dtype}{list(a.shape)}" if isinstance(a, np.ndarray) else repr(a)
                            for a in inputs)
-        fused = node.rt_info.get("fused_names")  # the model's own nodes behind a fused op
-        origin = f" (fused from {fused.replace(',', ', ')})" if fused else ""
-        super().__init__(f"While executing {node.get_type_name()} '{node.get_friendly_name()}'"
-                         f"{origin} with inputs ({shapes}): {type(cause).__name__}: {cause}")
+        super().__init__(f"While executing {describe_node(node)} with inputs ({shapes}): "
+                         f"{type(cause).__name__}: {cause}")
+
+
+class NodeCallbackError(RuntimeError):
+    """The per-node callback of a run (``InferRequest.set_node_callback``) raised; the message
+    names the node whose outputs it was given."""
+
+    def __init__(self, node, cause):
+        self.node = node
+        self.cause = cause
+        super().__init__(f"The node callback failed on the outputs of {describe_node(node)}: "
+                         f"{type(cause).__name__}: {cause}")
+
+
+def _read_only(value) -> np.ndarray:
+    """A view of ``value`` that cannot write into the run's buffers (or weights, or inputs)."""
+    view = np.asarray(value).view()
+    view.flags.writeable = False
+    return view
 
 
 class Step:
@@ -125,13 +148,20 @@ class Plan:
                 # only a buffer this plan produced and nobody reads later may be overwritten
                 step.inplace_slot = first if first in dead and step.inputs.count(first) == 1 else None
 
-    def run(self, feeds, timings=None):
-        """Execute every step; ``timings`` (a list) receives ``(node, seconds)`` per step."""
+    def run(self, feeds, timings=None, on_step=None):
+        """Execute every step and return the result arrays.
+
+        ``timings`` (a list) receives the seconds of each step's kernel, in step order;
+        ``on_step(node, outputs)`` is called after each step with its node and a tuple of
+        read-only views of its outputs, valid until the next step (which may overwrite them in
+        place). Without either, the loop reads no clock and calls nothing extra.
+        """
         values = list(self.initial)
         for slot, value in zip(self.parameter_slots, feeds):
             values[slot] = value
         shared = set()  # slots that may alias another slot's memory in this run
-        clock = time.perf_counter if timings is not None else None
+        observed = timings is not None or on_step is not None
+        clock = time.perf_counter
         for step in self.steps:
             args = [values[s] for s in step.inputs]
             out = None
@@ -139,7 +169,7 @@ class Plan:
                 out = args[0]
                 if not (isinstance(out, np.ndarray) and out.flags.owndata and out.flags.writeable):
                     out = None
-            started = clock() if clock else 0.0
+            started = clock() if observed else 0.0
             try:
                 if out is not None:
                     produced = step.function(*args, out=out, **step.attrs)
@@ -147,8 +177,8 @@ class Plan:
                     produced = step.function(*args, **step.attrs)
             except Exception as exc:
                 raise KernelError(step.node, args, exc) from exc
-            if clock:
-                timings.append((step.node, clock() - started))
+            if observed:
+                self._observe(step, produced, clock() - started, timings, on_step)
             # the dead buffer given as out= may be returned: aliasing it is harmless
             self._store(step, produced, args if out is None else args[1:], values, shared)
             args = out = produced = None  # released values must not live on until the next step
@@ -157,6 +187,18 @@ class Plan:
             results.append(self._result(slot, values[slot], shared, slot in seen))
             seen.add(slot)
         return results
+
+    @staticmethod
+    def _observe(step, produced, seconds, timings, on_step):
+        if timings is not None:
+            timings.append(seconds)
+        if on_step is not None:
+            outputs = produced if len(step.outputs) > 1 else (produced,)
+            views = tuple(_read_only(value) for value in outputs)
+            try:
+                on_step(step.node, views)
+            except Exception as exc:
+                raise NodeCallbackError(step.node, exc) from exc
 
     @staticmethod
     def _store(step, produced, args, values, shared):

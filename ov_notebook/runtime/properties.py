@@ -8,23 +8,30 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping
 
+import numpy as np
+
 from ..ir.types import Type
 
-__all__ = ["PROPERTIES", "READ_ONLY", "normalize_config"]
+__all__ = ["PROPERTIES", "READ_ONLY", "COMPILED_READ_ONLY", "normalize_config"]
 
 PROPERTIES = {
     "INFERENCE_NUM_THREADS": 0,  # 0: every core (LATENCY hint) or one per request (THROUGHPUT)
     "PERFORMANCE_HINT": "LATENCY",
     "INFERENCE_PRECISION_HINT": "f32",
     "NUM_STREAMS": 1,
+    # per-step times in InferRequest.get_profiling_info() (openvino.properties.enable_profiling)
+    "PERF_COUNT": False,
     # names of compile passes to skip (ov_notebook only; for debugging numerics of a fusion)
     "DISABLED_PASSES": (),
 }
+# read from a CompiledModel only: the requests worth running at once, and the compile passes that
+# changed the graph, in order (ov_notebook only; the counterpart of DISABLED_PASSES)
+COMPILED_READ_ONLY = ("OPTIMAL_NUMBER_OF_INFER_REQUESTS", "APPLIED_PASSES")
 READ_ONLY = {
     "AVAILABLE_DEVICES": ["CPU"],
     "FULL_DEVICE_NAME": "ov_notebook numpy CPU runtime",
     "SUPPORTED_PROPERTIES": sorted(list(PROPERTIES) + ["AVAILABLE_DEVICES", "FULL_DEVICE_NAME",
-                                                       "OPTIMAL_NUMBER_OF_INFER_REQUESTS"]),
+                                                       *COMPILED_READ_ONLY]),
     "OPTIMIZATION_CAPABILITIES": ["FP32"],
 }
 _HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
@@ -40,7 +47,7 @@ def normalize_config(config, where: str = "config") -> dict:
     result = {}
     for key, value in config.items():
         name = str(getattr(key, "name", key)).upper()
-        if name in READ_ONLY:
+        if name in READ_ONLY or name in COMPILED_READ_ONLY:
             raise ValueError(f"property {name} is read-only")
         if name not in PROPERTIES:
             raise ValueError(f"unknown property {name!r}; supported: {', '.join(sorted(PROPERTIES))}")
@@ -95,6 +102,18 @@ def _precision(value) -> str:
     return name
 
 
+def _switch(value) -> bool:
+    """PERF_COUNT's value: a bool, or the strings OpenVINO takes for one (YES/NO, TRUE/FALSE)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, str) and value.strip().upper() in _SWITCH_WORDS:
+        return _SWITCH_WORDS[value.strip().upper()]
+    raise ValueError(f"PERF_COUNT must be True or False (or 'YES'/'NO'), got {value!r}")
+
+
+_SWITCH_WORDS = {"YES": True, "TRUE": True, "1": True, "NO": False, "FALSE": False, "0": False}
+
+
 def _pass_names(value) -> tuple:
     from .passes import PASS_NAMES
 
@@ -113,4 +132,4 @@ def _pass_names(value) -> tuple:
 
 _CHECKS = {"INFERENCE_NUM_THREADS": _threads, "PERFORMANCE_HINT": _hint,
            "INFERENCE_PRECISION_HINT": _precision, "NUM_STREAMS": _streams,
-           "DISABLED_PASSES": _pass_names}
+           "PERF_COUNT": _switch, "DISABLED_PASSES": _pass_names}

@@ -1,13 +1,17 @@
-"""InferResults: the outputs of one inference, as ``openvino``'s OVDict."""
+"""What one inference gives back: InferResults (the outputs, as ``openvino``'s OVDict) and
+ProfilingInfo (per-node times, as ``openvino.ProfilingInfo``)."""
 from __future__ import annotations
 
+import datetime
+import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..ir.node import Output
 
-__all__ = ["InferResults"]
+__all__ = ["InferResults", "ProfilingInfo"]
 
 
 class InferResults(Mapping):
@@ -83,3 +87,45 @@ class InferResults(Mapping):
         parts = ", ".join(f"{sorted(p.get_names()) or i}: {a.dtype}{list(a.shape)}"
                           for i, (p, a) in enumerate(zip(self._ports, self._arrays)))
         return f"<InferResults {{{parts}}}>"
+
+
+@dataclass
+class ProfilingInfo:
+    """One node of the runtime model in ``InferRequest.get_profiling_info()``, as OpenVINO's.
+
+    ``node_name``: the runtime node's friendly name; ``node_type``: its runtime op type
+    (``FusedConvolution``: a convolution with its fused epilogue; its rt_info in
+    ``CompiledModel.get_runtime_model()`` lists the model's nodes it computes under
+    ``originalLayersNames``); ``exec_type``: the kernel that ran, ``<kernel function>_<precision>``
+    (``fused_convolution_f32``), or ``unknown_<precision>`` for Parameters and Results;
+    ``real_time`` and ``cpu_time``: the kernel's wall time (``datetime.timedelta``; as OpenVINO's
+    CPU plugin, cpu_time is the same number); ``status``: ``ProfilingInfo.Status.EXECUTED``, or
+    ``NOT_RUN`` where no kernel ran or no profiled inference has run yet.
+
+        >>> compiled = ov.compile_model(model, "CPU", {"PERF_COUNT": True})
+        >>> request = compiled.create_infer_request()
+        >>> _ = request.infer(x)
+        >>> slowest = max(request.get_profiling_info(), key=lambda info: info.real_time)
+        >>> slowest.node_type, slowest.exec_type, slowest.status
+        ('FusedConvolution', 'fused_convolution_f32', <Status.EXECUTED: 2>)
+    """
+
+    class Status(enum.IntEnum):
+        """``openvino.ProfilingInfo.Status``."""
+        NOT_RUN = 0
+        OPTIMIZED_OUT = 1
+        EXECUTED = 2
+
+        def __str__(self):
+            return f"Status.{self.name}"
+
+    NOT_RUN = Status.NOT_RUN
+    OPTIMIZED_OUT = Status.OPTIMIZED_OUT
+    EXECUTED = Status.EXECUTED
+
+    node_name: str = ""
+    node_type: str = ""
+    exec_type: str = ""
+    real_time: datetime.timedelta = datetime.timedelta(0)
+    cpu_time: datetime.timedelta = datetime.timedelta(0)
+    status: ProfilingInfo.Status = Status.NOT_RUN

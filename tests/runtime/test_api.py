@@ -63,7 +63,8 @@ def test_properties_defaults_and_validation():
     latency = ov.compile_model(two_input_model(), "CPU", {"PERFORMANCE_HINT": "LATENCY"})
     assert latency.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS") == 1
     throughput = ov.compile_model(two_input_model(), "CPU", {"PERFORMANCE_HINT": "THROUGHPUT"})
-    assert throughput._plan.threads == 1 and latency._plan.threads == 0  # 0: every core
+    assert throughput.get_property("INFERENCE_NUM_THREADS") == 1
+    assert latency.get_property("INFERENCE_NUM_THREADS") == os.cpu_count()  # 0: every core
     for bad in ({"PERFORMANCE_HINT": "FAST"}, {"INFERENCE_NUM_THREADS": -1},
                 {"INFERENCE_PRECISION_HINT": "bf16"}, {"NO_SUCH_PROPERTY": 1},
                 {"AVAILABLE_DEVICES": ["CPU"]}, {"DISABLED_PASSES": "no_such_pass"}):
@@ -101,21 +102,16 @@ def test_config_values_that_mean_a_whole_number_are_taken():
         core.set_property("CPU", 5)
 
 
-def test_inference_num_threads_limits_blas_during_runs_only(monkeypatch, arrays):
+def test_inference_num_threads_limits_blas_during_runs_only(arrays):
     threadpoolctl = pytest.importorskip("threadpoolctl")
     blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
     before = [lib.get_num_threads() for lib in blas.lib_controllers]
     compiled = ov.compile_model(two_input_model(), "CPU", {"INFERENCE_NUM_THREADS": 1})
     seen = []
-    plan = compiled._plan.plan
-    original = plan.run
-
-    def spy(feeds, timings=None):
-        seen.extend(lib.get_num_threads() for lib in blas.lib_controllers)
-        return original(feeds, timings)
-
-    monkeypatch.setattr(plan, "run", spy)
-    compiled(list(arrays))
+    request = compiled.create_infer_request()  # the node callback sees BLAS inside the run
+    request.set_node_callback(
+        lambda node, outputs: seen.extend(lib.get_num_threads() for lib in blas.lib_controllers))
+    request.infer(list(arrays))
     assert seen and set(seen) == {1}
     assert [lib.get_num_threads() for lib in blas.lib_controllers] == before
 
@@ -132,12 +128,10 @@ import scipy.special  # a second OpenBLAS, loaded after that scan (the erf kerne
 
 compiled = ov.compile_model(ov.Model([ops.relu(x)], [x]), "CPU", {"INFERENCE_NUM_THREADS": 1})
 blas = ThreadpoolController().select(user_api="blas").lib_controllers
-before, seen, original = [lib.get_num_threads() for lib in blas], [], compiled._plan.plan.run
-def spy(feeds, timings=None):
-    seen.extend(lib.get_num_threads() for lib in blas)
-    return original(feeds, timings)
-compiled._plan.plan.run = spy
-compiled(np.ones(2, np.float32))
+before, seen = [lib.get_num_threads() for lib in blas], []
+request = compiled.create_infer_request()
+request.set_node_callback(lambda node, outputs: seen.extend(lib.get_num_threads() for lib in blas))
+request.infer(np.ones(2, np.float32))
 assert seen and set(seen) == {1}, [(lib.filepath, lib.get_num_threads()) for lib in blas]
 assert [lib.get_num_threads() for lib in blas] == before
 """

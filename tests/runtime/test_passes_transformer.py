@@ -21,7 +21,7 @@ def compare_on_off(model, feeds, disabled, rtol=1e-5, atol=1e-5):
     optimized = ov.compile_model(model)
     plain = ov.compile_model(model, "CPU", {"DISABLED_PASSES": disabled})
     assert_outputs_match(optimized(feeds).values(), plain(feeds).values(), rtol=rtol, atol=atol)
-    assert disabled not in plain._plan.applied_passes
+    assert disabled not in plain.get_property("APPLIED_PASSES")
     return optimized
 
 
@@ -37,7 +37,7 @@ def test_single_index_gathers_become_views(rng):
     compiled = compare_on_off(model, [normal(rng, 3, 5, 4)], "gather_slicing")
     assert "Gather" not in runtime_types(compiled)
     assert runtime_types(compiled).count("StridedSlice") == 3
-    assert "gather_slicing" in compiled._plan.applied_passes
+    assert "gather_slicing" in compiled.get_property("APPLIED_PASSES")
 
 
 def test_other_gathers_stay(rng):
@@ -67,7 +67,7 @@ def test_projections_of_one_input_merge(rng):
     compiled = compare_on_off(model, [normal(rng, 2, 7, 16)], "projection_merging")
     assert runtime_types(compiled).count("FusedMatMul") == 1
     assert runtime_types(compiled).count("Slice") == 3
-    assert "projection_merging" in compiled._plan.applied_passes
+    assert "projection_merging" in compiled.get_property("APPLIED_PASSES")
 
 
 def test_projections_that_cannot_merge_stay(rng):
@@ -80,7 +80,7 @@ def test_projections_that_cannot_merge_stay(rng):
     compiled = compare_on_off(model, [normal(rng, 2, 7, 16), normal(rng, 16, 16)],
                               "projection_merging")
     assert "Slice" not in runtime_types(compiled)
-    assert "projection_merging" not in compiled._plan.applied_passes
+    assert "projection_merging" not in compiled.get_property("APPLIED_PASSES")
 
 
 def test_projections_whose_epilogue_would_grow_stay_apart(rng):
@@ -111,7 +111,7 @@ def test_batch_transposes_move_after_the_matmul(rng):
                if n.get_type_name() in ("FusedMatMul", "Transpose")]
     assert all(n.input_value(0).get_node().get_type_name() == "Parameter"
                for n in ordered if n.get_type_name() == "FusedMatMul")
-    assert "transpose_sinking" in compiled._plan.applied_passes
+    assert "transpose_sinking" in compiled.get_property("APPLIED_PASSES")
 
 
 def test_transposes_that_keep_the_rows_in_place_stay(rng):
@@ -122,7 +122,7 @@ def test_transposes_that_keep_the_rows_in_place_stay(rng):
                      [ones, last])
     compiled = compare_on_off(model, [normal(rng, 1, 6, 16), normal(rng, 6, 16, 4)],
                               "transpose_sinking")
-    assert "transpose_sinking" not in compiled._plan.applied_passes
+    assert "transpose_sinking" not in compiled.get_property("APPLIED_PASSES")
 
 
 # --- layer_norm_fusion --------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_layer_norm_affine_and_residual_join_the_mvn(rng, threads, monkeypatch):
     fused = [n for n in optimized.get_runtime_model().get_ordered_ops()
              if n.get_type_name() == "FusedMVN"]
     assert len(fused) == 1 and fused[0].get_attributes()["post_ops"] == "mul;add;add"
-    assert "layer_norm_fusion" in optimized._plan.applied_passes
+    assert "layer_norm_fusion" in optimized.get_property("APPLIED_PASSES")
 
 
 def test_other_mvns_are_not_fused(rng):
@@ -194,6 +194,7 @@ def test_encoder_block_matches_openvino_with_and_without_the_passes(rng):
     feeds = [normal(rng, 1, 24, 64), mask]
     compiled = compare_on_off(model, feeds, "gather_slicing,projection_merging,layer_norm_fusion,"
                                             "transpose_sinking")
-    assert {"projection_merging", "layer_norm_fusion"} <= set(compiled._plan.applied_passes)
+    applied = compiled.get_property("APPLIED_PASSES")
+    assert {"projection_merging", "layer_norm_fusion"} <= set(applied)
     assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-4,
                          atol=1e-4)
