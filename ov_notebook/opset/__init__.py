@@ -7,97 +7,72 @@
     >>> y = ops.relu(ops.convolution(x, w, [1, 1], [1, 1], [1, 1], [1, 1]))
     >>> model = ov.Model([y], [x], "tiny")
 
-Arguments that are not nodes (ints, floats, lists, arrays) become Constants.
+Arguments that are not nodes (ints, floats, lists, arrays) become Constants. A bad argument raises
+a TypeError or ValueError that names the builder and the argument
+(``add(): argument 'right_node': expected a node, ..., got str 'x'``).
+
+Each builder is a ``@builder`` function of its family module (``_elementwise.py``,
+``_reduction.py``, ...); a new builder is imported here and listed in ``__all__``
+(tests/api/test_opset_definitions.py checks both).
 """
-import functools as _functools
-import importlib as _importlib
-import inspect as _inspect
-import pkgutil as _pkgutil
+# abs, range, round and slice shadow Python builtins in this namespace, as in openvino.opset*
+from ._base import as_node, as_nodes
+from ._core import parameter, constant, result, convert, convert_like, shape_of
+from ._elementwise import (
+    absolute, abs, negative, sign, floor, ceiling, sqrt, exp, log, erf, sin, cos, tan, asin,
+    acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, relu, sigmoid, hswish, hsigmoid, mish,
+    softplus, softsign, logical_not, add, subtract, multiply, divide, power, maximum, minimum,
+    squared_difference, floor_mod, mod, equal, not_equal, less, less_equal, greater,
+    greater_equal, logical_and, logical_or, logical_xor, elu, clamp, gelu, swish, prelu, selu,
+)
+from ._bitwise import (
+    bitwise_and, bitwise_or, bitwise_xor, bitwise_left_shift, bitwise_right_shift, bitwise_not,
+)
+from ._reduction import (
+    reduce_sum, reduce_mean, reduce_max, reduce_min, reduce_prod, reduce_l1, reduce_l2,
+    reduce_logical_and, reduce_logical_or,
+)
+from ._matmul import matmul, einsum
+from ._convolution import (
+    convolution, group_convolution, convolution_backprop_data, group_convolution_backprop_data,
+)
+from ._pooling import max_pool, avg_pool, adaptive_avg_pool, adaptive_max_pool
+from ._normalization import batch_norm_inference, mvn, normalize_l2, group_normalization, lrn
+from ._softmax import softmax, log_softmax
+from ._attention import scaled_dot_product_attention
+from ._shape_ops import reshape, squeeze, unsqueeze, transpose
+from ._concat_split import concat, split, variadic_split
+from ._slicing import strided_slice, slice
+from ._indexing import gather, gather_elements, gather_nd
+from ._scatter import scatter_update, scatter_elements_update, scatter_nd_update
+from ._selection import select, non_zero, bucketize, one_hot
+from ._expand import broadcast, tile, eye, range
+from ._layout import (
+    pad, reverse, roll, reverse_sequence, depth_to_space, space_to_depth, shuffle_channels,
+)
+from ._interpolate import interpolate
+from ._rounding import round
+from ._sorting import topk, cumsum
 
-from ._base import BuilderTypeError as _BuilderTypeError
-from ._base import BuilderValueError as _BuilderValueError
-from ._base import as_node, as_nodes  # noqa: F401
-from ._core import *  # noqa: F401,F403
-
-__all__ = ["as_node", "as_nodes"]
-
-
-_NONE_ALLOWED = {"parameter": ("shape",)}  # parameter(None) has a dynamic rank
-
-
-def _argument_name(signature, args, kwargs, value) -> str:
-    """``argument 'right_node': `` (or ``argument 'nodes'[1]: ``) for the argument that holds
-    ``value``; empty when it cannot be told."""
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError:
-        return ""
-    for name, given in bound.arguments.items():
-        if given is value:
-            return f"argument '{name}': "
-        if isinstance(given, (list, tuple)):
-            for index, item in enumerate(given):
-                if item is value:
-                    return f"argument '{name}'[{index}]: "
-    return ""
-
-
-def _argument_named_in(signature, args, kwargs, message) -> str:
-    """``argument 'x': `` when exactly one argument's value is quoted in ``message``."""
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError:
-        return ""
-    quoted = [name for name, value in bound.arguments.items()
-              if isinstance(value, (str, int, float)) and not isinstance(value, bool)
-              and len(repr(value)) >= 3 and repr(value) in message]
-    return f"argument '{quoted[0]}': " if len(quoted) == 1 else ""
-
-
-def _required_none(signature, args, kwargs):
-    """The name of a required argument given as None (it would silently become a default)."""
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError:
-        return None
-    for name, value in bound.arguments.items():
-        if value is None and signature.parameters[name].default is _inspect.Parameter.empty:
-            return name
-    return None
-
-
-def _naming_errors(builder, name):
-    """``builder``, whose bad-constant errors say which builder and which argument they are about,
-    and which refuses None for an argument that has no default."""
-    signature = _inspect.signature(builder)
-    none_allowed = _NONE_ALLOWED.get(name, ())
-
-    @_functools.wraps(builder)
-    def call(*args, **kwargs):
-        if any(a is None for a in args) or any(v is None for v in kwargs.values()):
-            missing = _required_none(signature, args, kwargs)
-            if missing is not None and missing not in none_allowed:
-                raise _BuilderTypeError(None, f"{name}(): argument '{missing}' is required, got "
-                                              "None")
-        try:
-            return builder(*args, **kwargs)
-        except (_BuilderTypeError, _BuilderValueError) as exc:
-            where = _argument_name(signature, args, kwargs, exc.value)
-            raise type(exc)(exc.value, f"{name}(): {where}{exc}") from None
-        except (TypeError, ValueError) as exc:
-            if type(exc) not in (TypeError, ValueError):  # typed errors already say where
-                raise
-            where = _argument_named_in(signature, args, kwargs, str(exc))
-            raise type(exc)(f"{name}(): {where}{exc}") from None
-
-    return call
-for _module in _pkgutil.iter_modules(__path__):
-    if _module.name.startswith("_") and _module.name not in ("_base",):
-        _loaded = _importlib.import_module(f"{__name__}.{_module.name}")
-        _public = [n for n in dir(_loaded) if not n.startswith("_") and callable(getattr(_loaded, n))
-                   and getattr(getattr(_loaded, n), "__module__", "") == _loaded.__name__]
-        for _name in _public:
-            if _name in globals() and _name in __all__:
-                raise ImportError(f"op builder {_name} is defined twice ({_loaded.__name__})")
-            globals()[_name] = _naming_errors(getattr(_loaded, _name), _name)
-            __all__.append(_name)
+__all__ = [
+    "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
+    "shape_of", "absolute", "abs", "negative", "sign", "floor", "ceiling", "sqrt", "exp", "log",
+    "erf", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+    "acosh", "atanh", "relu", "sigmoid", "hswish", "hsigmoid", "mish", "softplus", "softsign",
+    "logical_not", "add", "subtract", "multiply", "divide", "power", "maximum", "minimum",
+    "squared_difference", "floor_mod", "mod", "equal", "not_equal", "less", "less_equal",
+    "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "elu", "clamp",
+    "gelu", "swish", "prelu", "selu", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "bitwise_left_shift", "bitwise_right_shift", "bitwise_not", "reduce_sum", "reduce_mean",
+    "reduce_max", "reduce_min", "reduce_prod", "reduce_l1", "reduce_l2", "reduce_logical_and",
+    "reduce_logical_or", "matmul", "einsum", "convolution", "group_convolution",
+    "convolution_backprop_data", "group_convolution_backprop_data", "max_pool", "avg_pool",
+    "adaptive_avg_pool", "adaptive_max_pool", "batch_norm_inference", "mvn", "normalize_l2",
+    "group_normalization", "lrn", "softmax", "log_softmax", "scaled_dot_product_attention",
+    "reshape", "squeeze", "unsqueeze", "transpose", "concat", "split", "variadic_split",
+    "strided_slice", "slice", "gather", "gather_elements", "gather_nd", "scatter_update",
+    "scatter_elements_update", "scatter_nd_update", "select", "non_zero", "bucketize",
+    "one_hot", "broadcast", "tile", "eye", "range", "pad", "reverse", "roll",
+    "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
+    "round", "topk", "cumsum",
+]

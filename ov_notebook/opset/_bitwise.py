@@ -2,18 +2,41 @@
 from __future__ import annotations
 
 from ..ir.ops import bitwise as spec
-from ._base import as_node
-from ._elementwise import _binary_builder
+from ._base import as_node, builder
+from ._elementwise import _binary
 
 
-_BINARY_NAMES = {"BitwiseAnd": "bitwise_and", "BitwiseOr": "bitwise_or",
-                 "BitwiseXor": "bitwise_xor", "BitwiseLeftShift": "bitwise_left_shift",
-                 "BitwiseRightShift": "bitwise_right_shift"}
-for _type, _builder in _BINARY_NAMES.items():
-    globals()[_builder] = _binary_builder(getattr(spec, _type), _builder, __name__)
-del _type, _builder
+@builder
+def bitwise_and(left_node, right_node, auto_broadcast="NUMPY", name=None) -> spec.BitwiseAnd:
+    """BitwiseAnd-13: left_node & right_node, element-wise (logical and for booleans)."""
+    return _binary(spec.BitwiseAnd, left_node, right_node, auto_broadcast, name)
 
 
-def bitwise_not(node, name=None):
+@builder
+def bitwise_or(left_node, right_node, auto_broadcast="NUMPY", name=None) -> spec.BitwiseOr:
+    """BitwiseOr-13: left_node | right_node, element-wise (logical or for booleans)."""
+    return _binary(spec.BitwiseOr, left_node, right_node, auto_broadcast, name)
+
+
+@builder
+def bitwise_xor(left_node, right_node, auto_broadcast="NUMPY", name=None) -> spec.BitwiseXor:
+    """BitwiseXor-13: left_node ^ right_node, element-wise (logical xor for booleans)."""
+    return _binary(spec.BitwiseXor, left_node, right_node, auto_broadcast, name)
+
+
+@builder
+def bitwise_left_shift(arg0, arg1, auto_broadcast="NUMPY", name=None) -> spec.BitwiseLeftShift:
+    """BitwiseLeftShift-15: arg0 << arg1, element-wise on integers."""
+    return _binary(spec.BitwiseLeftShift, arg0, arg1, auto_broadcast, name, ("arg0", "arg1"))
+
+
+@builder
+def bitwise_right_shift(arg0, arg1, auto_broadcast="NUMPY", name=None) -> spec.BitwiseRightShift:
+    """BitwiseRightShift-15: arg0 >> arg1, element-wise on integers (arithmetic for signed)."""
+    return _binary(spec.BitwiseRightShift, arg0, arg1, auto_broadcast, name, ("arg0", "arg1"))
+
+
+@builder
+def bitwise_not(node, name=None) -> spec.BitwiseNot:
     """BitwiseNot-13: ~x (logical not for booleans)."""
-    return spec.BitwiseNot(as_node(node), name=name)
+    return spec.BitwiseNot(as_node(node, "node"), name=name)

@@ -2,20 +2,25 @@
 from __future__ import annotations
 
 from ..ir.ops import indexing as spec
-from ._base import as_node
+from ._base import as_node, builder
 
 
+@builder
 def gather(data, indices, axis, batch_dims=0, name=None) -> spec.Gather:
     """Gather-8: ``gather(x, [2, 0], 1)`` picks columns 2 and 0."""
-    return spec.Gather(as_node(data), as_node(indices), as_node(axis), batch_dims=batch_dims,
-                       name=name)
+    return spec.Gather(as_node(data, "data"), as_node(indices, "indices"), as_node(axis, "axis"),
+                       batch_dims=batch_dims, name=name)
 
 
+@builder
 def gather_elements(data, indices, axis=0, name=None) -> spec.GatherElements:
     """GatherElements-6: like ``torch.gather``."""
-    return spec.GatherElements(as_node(data), as_node(indices), axis=axis, name=name)
+    return spec.GatherElements(as_node(data, "data"), as_node(indices, "indices"), axis=axis,
+                               name=name)
 
 
+@builder
 def gather_nd(data, indices, batch_dims=0, name=None) -> spec.GatherND:
     """GatherND-8: slices addressed by index tuples in the last dimension of ``indices``."""
-    return spec.GatherND(as_node(data), as_node(indices), batch_dims=batch_dims, name=name)
+    return spec.GatherND(as_node(data, "data"), as_node(indices, "indices"), batch_dims=batch_dims,
+                         name=name)

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from ..ir.ops import softmax as spec
-from ._base import as_node
+from ._base import as_node, builder
 
 
+@builder
 def softmax(data, axis, name=None) -> spec.Softmax:
     """Softmax-8 along ``axis`` (negative counts from the end)."""
-    return spec.Softmax(as_node(data), axis=axis, name=name)
+    return spec.Softmax(as_node(data, "data"), axis=axis, name=name)
 
 
+@builder
 def log_softmax(data, axis, name=None) -> spec.LogSoftmax:
     """LogSoftmax-5 along ``axis`` (negative counts from the end)."""
-    return spec.LogSoftmax(as_node(data), axis=axis, name=name)
+    return spec.LogSoftmax(as_node(data, "data"), axis=axis, name=name)
