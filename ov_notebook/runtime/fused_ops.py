@@ -1,47 +1,87 @@
-"""Runtime-internal fused operations: an anchor op (a convolution or MatMul) plus an epilogue.
+"""Runtime-internal fused operations: an anchor op (a convolution, MatMul or MVN) plus an epilogue.
 
-``FusedConvolution``, ``FusedGroupConvolution`` and ``FusedMatMul`` are subclasses of the anchor's
+``FusedConvolution``, ``FusedGroupConvolution``, ``FusedMatMul`` and ``FusedMVN`` are subclasses of the anchor's
 IR specification (same attributes, same shape inference) that take extra inputs for the epilogue
 and an attribute ``post_ops``: ``;``-separated steps applied in order to the anchor's output, in
 place, before any other op sees it:
 
-    add        y += next extra input      (bias, residual, attention mask: anything that
-    sub        y -= next extra input       broadcasts into y without growing it)
-    mul        y *= next extra input
-    Relu  Sigmoid  Tanh  HSwish  HSigmoid  Clamp:<min>:<max>  Swish:<beta>  Gelu:<ERF|TANH>
+    add  sub  mul   y (+|-|*)= next extra input: the binary ops whose class has that
+                    ``epilogue_token`` (bias, residual, attention mask: anything that broadcasts
+                    into y without growing it)
+    <Type>[:<v>...] an activation whose class is ``fusable_activation``, with the values of its
+                    ``epilogue_params`` (``Relu``, ``Clamp:0.0:6.0``, ``Elu``-like ops with values)
 
-They exist only in the graph a CompiledModel executes (``get_runtime_model()``): they are not in
-the IR op registry, so nothing can be saved or read with them.
+The steps run the ops' own ``compute`` (``kernels/_epilogue.py``). Fused ops exist only in the
+graph a CompiledModel executes (``get_runtime_model()``): they are not in the IR op registry, so
+nothing can be saved or read with them.
 """
 from __future__ import annotations
 
-from ..ir.node import Attr, get_op_class
+from ..ir.node import Attr
+from ..ir.ops.convolution import Convolution, GroupConvolution
+from ..ir.ops.matmul import MatMul
+from ..ir.ops.normalization import MVN
 
-__all__ = ["fused_op_class", "is_fused", "INPUT_STEPS"]
+__all__ = ["fused_op_class", "is_fused", "FusedConvolution", "FusedGroupConvolution",
+           "FusedMatMul", "FusedMVN"]
 
-INPUT_STEPS = ("add", "sub", "mul")  # epilogue steps that read the next extra input
-_CLASSES: dict = {}
+
+class FusedConvolution(Convolution):
+    """Convolution followed by an in-place epilogue (runtime-internal)."""
+
+    type_name = "FusedConvolution"
+    xml_type = None
+    anchor_type = "Convolution"
+    anchor_inputs = 2
+    inputs_spec = ("data", "filters", "epilogue_inputs*")
+    attrs = Convolution.attrs + (Attr("post_ops", "str", ""),)
+
+
+class FusedGroupConvolution(GroupConvolution):
+    """GroupConvolution followed by an in-place epilogue (runtime-internal)."""
+
+    type_name = "FusedGroupConvolution"
+    xml_type = None
+    anchor_type = "GroupConvolution"
+    anchor_inputs = 2
+    inputs_spec = ("data", "filters", "epilogue_inputs*")
+    attrs = GroupConvolution.attrs + (Attr("post_ops", "str", ""),)
+
+
+class FusedMatMul(MatMul):
+    """MatMul followed by an in-place epilogue (runtime-internal)."""
+
+    type_name = "FusedMatMul"
+    xml_type = None
+    anchor_type = "MatMul"
+    anchor_inputs = 2
+    inputs_spec = ("a", "b", "epilogue_inputs*")
+    attrs = MatMul.attrs + (Attr("post_ops", "str", ""),)
+
+
+class FusedMVN(MVN):
+    """MVN followed by an in-place epilogue (runtime-internal; passes/layer_norm.py)."""
+
+    type_name = "FusedMVN"
+    xml_type = None
+    anchor_type = "MVN"
+    anchor_inputs = 2
+    inputs_spec = ("data", "axes", "epilogue_inputs*")
+    attrs = MVN.attrs + (Attr("post_ops", "str", ""),)
+
+
+_BY_ANCHOR = {cls.anchor_type: cls for cls in (FusedConvolution, FusedGroupConvolution,
+                                                FusedMatMul, FusedMVN)}
 
 
 def fused_op_class(anchor_type: str):
-    """The fused op class of ``anchor_type`` (made once, on first use)."""
-    cls = _CLASSES.get(anchor_type)
-    if cls is None:
-        anchor = get_op_class(anchor_type)
-        required = tuple(s for s in anchor.inputs_spec if not s.endswith(("?", "*")))
-        cls = type(f"Fused{anchor_type}", (anchor,), {
-            "type_name": f"Fused{anchor_type}",
-            "xml_type": None,
-            "anchor_type": anchor_type,
-            "anchor_inputs": len(required),
-            "inputs_spec": required + ("epilogue_inputs*",),
-            "attrs": tuple(anchor.attrs) + (Attr("post_ops", "str", ""),),
-            "__module__": __name__,
-            "__doc__": f"{anchor_type} followed by an in-place epilogue (runtime-internal).",
-        })
-        _CLASSES[anchor_type] = cls
-    return cls
+    """The fused op class of ``anchor_type`` (Convolution, GroupConvolution, MatMul or MVN)."""
+    try:
+        return _BY_ANCHOR[anchor_type]
+    except KeyError:
+        raise ValueError(f"{anchor_type} has no fused form; anchors are "
+                         f"{', '.join(_BY_ANCHOR)}") from None
 
 
 def is_fused(node) -> bool:
-    return type(node) in _CLASSES.values()
+    return type(node) in _BY_ANCHOR.values()

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..node import Op, register_op
 from ..types import Type
-from .elementwise import BinaryOp
+from .elementwise import BinaryOp, fitting
 
 
 def _check_bitwise_type(node, element_type, allow_boolean):
@@ -24,7 +24,8 @@ def _check_bitwise_type(node, element_type, allow_boolean):
 
 class _BitwiseBinary(BinaryOp):
     """z = f(x, y) bitwise with numpy broadcasting; the type checks differ from BinaryOp's.
-    ``allow_boolean`` says whether boolean tensors are accepted (the shifts take integers only)."""
+    ``function`` is the numpy ufunc that ``BinaryOp.compute`` applies (constant folding, kernel); ``allow_boolean`` says whether
+    boolean tensors are accepted (the shifts take integers only)."""
 
     accepts = "any"
     allow_boolean = True
@@ -95,5 +96,11 @@ class BitwiseNot(Op):
         _check_bitwise_type(self, element_type, True)
         self.set_output_type(0, element_type, self.get_input_partial_shape(0))
 
+    elementwise = True
+
     def evaluate(self, values):
-        return [np.invert(values[0])]
+        return [self.compute(*values)]
+
+    @staticmethod
+    def compute(x, *, out=None):  # numpy's invert of a bool array is its logical not
+        return np.invert(x, out=fitting(out, x.shape, x.dtype))

@@ -6,92 +6,71 @@ is big enough for that to pay (numpy ufuncs release the GIL but use one core eac
 """
 from __future__ import annotations
 
-import math
+import functools
 
 import numpy as np
 
+from ...ir.node import get_op_class, registered_ops
 from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
-from ._fastmath import gelu_erf_f32_, relu_, sigmoid_, swish_
 
-__all__ = ["parse_post_ops", "apply_epilogue", "run_epilogue"]
-
-_SQRT_HALF = 1 / math.sqrt(2)
-_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+__all__ = ["parse_post_ops", "apply_epilogue", "run_epilogue", "epilogue_token"]
 
 
-def _gelu_erf(y):  # y * 0.5 * (1 + erf(y / sqrt(2)))
-    if y.dtype == np.float32:
-        return gelu_erf_f32_(y)
-    from scipy.special import erf  # f64 and f16 keep scipy's double-precision erf
-
-    gate = np.multiply(y, y.dtype.type(_SQRT_HALF))
-    erf(gate, out=gate)
-    gate += 1
-    gate *= y.dtype.type(0.5)
-    return np.multiply(y, gate, out=y)
-
-
-def _gelu_tanh(y):  # y * 0.5 * (1 + tanh(sqrt(2/pi) * (y + 0.044715 y^3)))
-    gate = np.multiply(y, y)
-    gate *= y.dtype.type(0.044715)
-    gate += 1
-    gate *= y
-    gate *= y.dtype.type(_SQRT_2_OVER_PI)
-    np.tanh(gate, out=gate)
-    gate += 1
-    gate *= y.dtype.type(0.5)
-    return np.multiply(y, gate, out=y)
+def epilogue_token(node):
+    """The ``post_ops`` step that applies ``node`` (an activation whose class is
+    ``fusable_activation``) to a fused op's output: its type name, then the values of
+    ``epilogue_arguments()`` (``Relu``, ``Clamp:0.0:6.0``, ``Gelu:TANH``); None when it cannot."""
+    arguments = node.epilogue_arguments() if getattr(node, "fusable_activation", False) else None
+    if arguments is None:
+        return None
+    return ":".join([node.get_type_name()] + [v if isinstance(v, str) else repr(float(v))
+                                              for v in arguments.values()])
 
 
-def _swish(beta):  # y * sigmoid(beta * y)
-    return lambda y: swish_(y, beta)
+@functools.lru_cache(maxsize=None)
+def _binary_steps() -> dict:
+    """``{"add": np.add, ...}``: the ufunc of every binary op class with an ``epilogue_token``."""
+    steps = {}
+    for type_name in registered_ops():
+        op_class = get_op_class(type_name)
+        if getattr(op_class, "epilogue_token", None):
+            steps[op_class.epilogue_token] = op_class.function
+    return steps
 
 
-def _hswish(y):  # y * min(max(y + 3, 0), 6) / 6
-    gate = y + y.dtype.type(3)
-    np.clip(gate, 0, 6, out=gate)
-    gate *= y.dtype.type(1 / 6)
-    return np.multiply(y, gate, out=y)
+def _value(text):
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
-def _hsigmoid(y):  # min(max(y + 3, 0), 6) / 6
-    y += y.dtype.type(3)
-    np.clip(y, 0, 6, out=y)
-    y *= y.dtype.type(1 / 6)
-    return y
-
-
-def _clamp(low, high):
-    return lambda y: np.clip(y, y.dtype.type(low), y.dtype.type(high), out=y)
-
-
-_ACTIVATIONS = {
-    "Relu": relu_,
-    "Sigmoid": sigmoid_,
-    "Tanh": lambda y: np.tanh(y, out=y),
-    "HSwish": _hswish,
-    "HSigmoid": _hsigmoid,
-}
-_BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply}
+def _activation_step(token):
+    """``y -> compute(y, out=y, **arguments)`` of the activation a token names."""
+    name, *values = token.split(":")
+    try:
+        op_class = get_op_class(name)
+    except Exception:  # noqa: BLE001  reported below as an unknown step
+        op_class = None
+    if op_class is None or not getattr(op_class, "fusable_activation", False):
+        raise ValueError(f"unknown epilogue step {token!r}")
+    names = op_class.epilogue_params
+    if len(values) != len(names):
+        raise ValueError(f"epilogue step {token!r} needs {len(names)} values "
+                         f"({', '.join(names) or 'none'})")
+    arguments = {key: _value(text) for key, text in zip(names, values)}
+    return lambda y: op_class.compute(y, out=y, **arguments)
 
 
 def parse_post_ops(post_ops: str) -> tuple:
     """``"add;Relu"`` -> ((np.add, True), (relu, False)): (function, reads an extra input)."""
     program = []
+    binary = _binary_steps()
     for token in filter(None, post_ops.split(";")):
-        name, *params = token.split(":")
-        if name in _BINARY:
-            program.append((_BINARY[name], True))
-        elif name in _ACTIVATIONS:
-            program.append((_ACTIVATIONS[name], False))
-        elif name == "Clamp":
-            program.append((_clamp(float(params[0]), float(params[1])), False))
-        elif name == "Swish":
-            program.append((_swish(float(params[0]) if params else 1.0), False))
-        elif name == "Gelu":
-            program.append((_gelu_tanh if params and params[0] == "TANH" else _gelu_erf, False))
+        if token in binary:
+            program.append((binary[token], True))
         else:
-            raise ValueError(f"unknown epilogue step {token!r}")
+            program.append((_activation_step(token), False))
     return tuple(program)
 
 

@@ -25,14 +25,12 @@ import numpy as np
 
 from ...ir.node import get_op_class
 from ...ir.ops.core import Constant
-from ...ir.ops.elementwise import BinaryOp, Clamp, Elu, Gelu, Selu, Swish, UnaryOp
 from ...ir.types import Type
 from ..layout_ops import TO_CHANNELS_LAST, ToChannelsFirst, ToChannelsLast, channels_last_class
 
 NHWC_AXIS = (0, 3, 1, 2)  # NCHW axis a is NHWC axis NHWC_AXIS[a]
 _CONVOLUTIONS = frozenset({"FusedConvolution", "FusedGroupConvolution"})
 _POOLS = frozenset({"MaxPool", "AvgPool", "AdaptiveAvgPool"})
-_ELEMENTWISE = (UnaryOp, BinaryOp, Clamp, Elu, Gelu, Selu, Swish)
 _REDUCTIONS = frozenset({"ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd"})
 
 
@@ -91,7 +89,7 @@ def _pool_rule(node):
 
 
 def _elementwise_rule(node):
-    if isinstance(node, BinaryOp) and node.get_attributes().get("auto_broadcast") != "numpy":
+    if node.get_attributes().get("auto_broadcast", "numpy") != "numpy":
         return None
     operands = _operands(node, range(node.get_input_size()))
     return None if operands is None or not operands[0] else operands
@@ -156,7 +154,7 @@ def rule(node):
         found = _axis_rule(node)
     elif type_name == "BatchNormInference":
         found = _batch_norm_rule(node)
-    elif isinstance(node, _ELEMENTWISE):
+    elif getattr(node, "elementwise", False):  # the op's trait: commutes with the permutation
         found = _elementwise_rule(node)
     else:
         return None

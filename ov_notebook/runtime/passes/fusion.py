@@ -4,9 +4,9 @@ Rewrite rules, applied while the anchor's output (then each fused op's output) h
 consumer and the consumer keeps its shape and element type:
 
     anchor(x) + c        -> anchor'(x)      # bias (constant) or residual / mask (any tensor)
-    anchor(x) - c        -> anchor'(x)
+    anchor(x) - c        -> anchor'(x)      # (binary ops whose class has an ``epilogue_token``)
     anchor(x) * c        -> anchor'(x)      # when affine folding could not reach the weights
-    act(anchor(x))       -> anchor'(x)      # Relu Clamp Sigmoid Tanh Swish HSwish HSigmoid Gelu
+    act(anchor(x))       -> anchor'(x)      # ops whose class is ``fusable_activation``
     anchor(x) * sigmoid(anchor(x)) -> anchor'(x)   # SiLU written out (Swish with beta 1)
 
 ``anchor'`` is the runtime-internal ``Fused<anchor>`` op (``runtime/fused_ops.py``); its kernel
@@ -16,41 +16,22 @@ adds, multiplies and activates in the anchor's freshly made output buffer, so a 
 from __future__ import annotations
 
 from ...ir.graph import replace_output
-from ...ir.ops.core import Constant
 from ..fused_ops import fused_op_class
+from ..kernels._epilogue import epilogue_token
 from .affine_folding import ANCHORS
 
-_BINARY_STEPS = {"Add": "add", "Subtract": "sub", "Multiply": "mul"}
-_PLAIN_ACTIVATIONS = frozenset({"Relu", "Sigmoid", "Tanh", "HSwish", "HSigmoid"})
-
-
-def _activation_token(node):
-    type_name = node.get_type_name()
-    if type_name in _PLAIN_ACTIVATIONS and node.get_input_size() == 1:
-        return type_name
-    attrs = node.get_attributes()
-    if type_name == "Clamp":
-        return f"Clamp:{attrs['min']!r}:{attrs['max']!r}"
-    if type_name == "Gelu":
-        return f"Gelu:{str(attrs.get('approximation_mode', 'ERF')).upper()}"
-    if type_name == "Swish":
-        if node.get_input_size() == 1:
-            return "Swish:1.0"
-        beta = node.input_value(1).get_node()
-        if isinstance(beta, Constant) and beta.get_value().size == 1:
-            return f"Swish:{float(beta.get_value().reshape(-1)[0])!r}"
-    return None
 
 
 def _binary_step(node, tail):
-    """(token, extra input) when ``node`` is ``tail (+|-|*) other``, else None."""
-    token = _BINARY_STEPS.get(node.get_type_name())
+    """(token, extra input) when ``node`` is ``tail (+|-|*) other`` (a binary op whose class has
+    an ``epilogue_token``), else None."""
+    token = getattr(node, "epilogue_token", None)
     if token is None or node.get_input_size() != 2:
         return None
     first, second = node.input_value(0), node.input_value(1)
     if first == tail and second != tail:
         return token, second
-    if second == tail and first != tail and token != "sub":  # add and mul commute
+    if second == tail and first != tail and node.commutative:
         return token, first
     return None
 
@@ -92,7 +73,7 @@ def _next_step(tail):
     node = next(iter(consumers)).get_node()
     if not _keeps_type(node, tail):
         return None
-    token = _activation_token(node)
+    token = epilogue_token(node)
     if token is not None:
         return node, token, None
     step = _binary_step(node, tail)

@@ -1,4 +1,5 @@
-"""Activation math in float32 numpy passes, written for speed (shared by kernels and epilogues).
+"""Activation math in float32 numpy passes, written for speed (the math of the element-wise ops in
+``elementwise.py``, which kernels, fused epilogues and constant folding all run).
 
 ``scipy.special`` evaluates ``erf`` and ``expit`` in double precision one element at a time:
 ``erf`` costs ~18 ms per million float32 values, the rational approximation below ~2.5 ms, and
@@ -10,7 +11,7 @@ import math
 
 import numpy as np
 
-__all__ = ["erf_f32", "gelu_erf_f32_", "sigmoid_", "swish_", "relu_"]
+__all__ = ["erf_f32", "gelu_erf_f32", "relu_float", "sigmoid_float", "swish_float"]
 
 # erf(x) = x * P(x^2) / Q(x^2) on [-4, 4] (erf is +-1 in float32 beyond): the rational
 # approximation Eigen and XLA use for float erf; max abs error 4.5e-7 (a few float32 ulp).
@@ -21,8 +22,6 @@ _ERF_Q = tuple(np.float32(c) for c in (
     -1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
     -1.42647390514189e-02))
 _FOUR = np.float32(4)
-_INF = np.float32(np.inf)
-_ZERO = np.float32(0)
 
 
 def _horner(x2, coefficients):
@@ -58,10 +57,10 @@ _GELU_BOUND = np.float32(4 * math.sqrt(2))
 _HALF = np.float32(0.5)
 
 
-def gelu_erf_f32_(y: np.ndarray) -> np.ndarray:
-    """x * Phi(x) of a float32 array, in place, in 25 numpy passes (the erf route takes 28) and
-    three temporaries; same rational approximation as :func:`erf_f32`."""
-    clipped = np.clip(y, -_GELU_BOUND, _GELU_BOUND)
+def gelu_erf_f32(x: np.ndarray, out=None) -> np.ndarray:
+    """x * Phi(x) of a float32 array in 25 numpy passes (the erf route takes 28) and three
+    temporaries; same rational approximation as :func:`erf_f32`. ``out`` may be ``x``."""
+    clipped = np.clip(x, -_GELU_BOUND, _GELU_BOUND)
     squares = np.multiply(clipped, clipped)
     numerator = np.add(squares, _GELU_P[0])
     for coefficient in _GELU_P[1:]:
@@ -75,27 +74,27 @@ def gelu_erf_f32_(y: np.ndarray) -> np.ndarray:
         denominator += coefficient
     numerator /= denominator
     numerator += _HALF
-    return np.multiply(y, numerator, out=y)
+    return np.multiply(x, numerator, out=numerator if out is None else out)
 
 
-def relu_(y: np.ndarray) -> np.ndarray:
-    """max(y, 0) in place; clip with two bounds takes numpy's fast path (3x np.maximum's)."""
-    return np.clip(y, _ZERO, _INF, out=y)
+def relu_float(x: np.ndarray, out=None) -> np.ndarray:
+    """max(x, 0) of a float array; clip with two bounds takes numpy's fast path (3x np.maximum's)."""
+    return np.clip(x, x.dtype.type(0), x.dtype.type(np.inf), out=out)
 
 
-def sigmoid_(y: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-y)) in place; exp overflowing to inf gives the right limit, 0."""
+def sigmoid_float(x: np.ndarray, out=None) -> np.ndarray:
+    """1 / (1 + exp(-x)) of a float array; exp overflowing to inf gives the right limit, 0."""
     with np.errstate(over="ignore"):
-        np.negative(y, out=y)
+        y = np.negative(x, out=out)
         np.exp(y, out=y)
     y += 1
     return np.reciprocal(y, out=y)
 
 
-def swish_(y: np.ndarray, beta=1.0) -> np.ndarray:
-    """y * sigmoid(beta * y) == y / (1 + exp(-beta * y)), in place, one temporary."""
-    gate = np.multiply(y, y.dtype.type(-beta))
+def swish_float(x: np.ndarray, beta=1.0, out=None) -> np.ndarray:
+    """x * sigmoid(beta * x) == x / (1 + exp(-beta * x)) of a float array, one temporary."""
+    gate = np.multiply(x, x.dtype.type(-beta))
     with np.errstate(over="ignore"):
         np.exp(gate, out=gate)
     gate += 1
-    return np.divide(y, gate, out=y)
+    return np.divide(x, gate, out=gate if out is None else out)
