@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._registry import Registry, import_submodules
 from .attributes import REQUIRED
 from .errors import OpValidationError, UnknownOpError
 from .node import EVALUATE_LIMIT, Node, as_output
@@ -16,8 +17,9 @@ from .shape import Dimension
 
 __all__ = ["Op", "register_op", "get_op_class", "registered_ops"]
 
-_REGISTRY: dict = {}  # type_name -> {version: class}
-_XML_NAMES: dict = {}  # IR type name -> type_name
+# (type_name, version) -> class; the op family modules in ir/ops register themselves
+_OPS = Registry("operation", lambda: import_submodules(f"{__package__}.ops"), versioned=True)
+_XML_NAMES: dict = {}  # IR type name -> type_name, where they differ (ReLU -> Relu)
 
 
 class Op(Node):
@@ -203,12 +205,9 @@ def _value_from_dims(desc, dims):
 
 def register_op(cls):
     """Class decorator registering an operation specification; a duplicate raises."""
-    versions = _REGISTRY.setdefault(cls.type_name, {})
-    if cls.version in versions:
-        raise ValueError(f"operation {cls.type_name} {cls.version} is registered twice")
-    versions[cls.version] = cls
-    xml_name = cls.xml_type or cls.type_name
-    _XML_NAMES[xml_name] = cls.type_name
+    _OPS.register((cls.type_name, cls.version), cls)
+    if cls.xml_type and cls.xml_type != cls.type_name:
+        _XML_NAMES[cls.xml_type] = cls.type_name
     return cls
 
 
@@ -224,11 +223,11 @@ def get_op_class(type_name: str, version: str | None = None):
     newest registered version not newer than N is returned: an op unchanged since opset1 is found
     in opset8 too, as in OpenVINO.
     """
-    canonical = _XML_NAMES.get(type_name, type_name)
-    versions = _REGISTRY.get(canonical)
+    _OPS.load()  # registers the IR spellings too
+    versions = _OPS.versions(_XML_NAMES.get(type_name, type_name))
     if not versions:
         raise UnknownOpError(f"unknown operation type '{type_name}'; the operation set has "
-                             f"{len(_REGISTRY)} types (see ov_notebook.ir.registered_ops())")
+                             f"{len(_OPS.names())} types (see ov_notebook.ir.registered_ops())")
     if version is None:
         return max(versions.values(), key=lambda c: _opset_number(c.version))
     if version in versions:
@@ -246,4 +245,4 @@ def get_op_class(type_name: str, version: str | None = None):
 
 def registered_ops() -> dict:
     """``{type_name: [versions]}`` of every registered operation."""
-    return {name: sorted(v, key=_opset_number) for name, v in sorted(_REGISTRY.items())}
+    return {name: sorted(_OPS.versions(name), key=_opset_number) for name in _OPS.names()}

@@ -6,52 +6,32 @@ opset, as ONNX operator versioning works.
 """
 from __future__ import annotations
 
-from ..._plugins import import_submodules
+from ..._registry import Registry, import_submodules
 
 __all__ = ["onnx_op", "find_onnx_translator", "registered_onnx_ops"]
 
-_TABLE: dict = {}  # (domain, op_type) -> {since: function}
+# ("domain:op_type" or "op_type", since) -> translator; the modules in ``ops`` register themselves
+_TRANSLATORS = Registry("ONNX translator", lambda: import_submodules(f"{__package__}.ops"),
+                        versioned=True, key_text=lambda key: f"{key[0]} (opset {key[1]})")
+
+
+def _name(domain: str, op_type: str) -> str:
+    return f"{domain}:{op_type}" if domain else op_type
 
 
 def onnx_op(*op_types, since=1, domain=""):
     """Register the decorated function for ``op_types`` from opset ``since`` on; duplicates raise."""
-
-    def register(function):
-        for op_type in op_types:
-            versions = _TABLE.setdefault((domain, op_type), {})
-            if since in versions:
-                raise ValueError(f"ONNX translator for {op_type} (opset {since}) registered twice")
-            versions[since] = function
-        return function
-
-    return register
+    return _TRANSLATORS.decorator(*[(_name(domain, op_type), since) for op_type in op_types])
 
 
 def find_onnx_translator(op_type: str, opset: int, domain: str = ""):
     """The translator for ``op_type`` at ``opset``, or None."""
-    _load_all()
     domain = "" if domain in ("", "ai.onnx") else domain
-    versions = _TABLE.get((domain, op_type))
-    if not versions:
-        return None
+    versions = _TRANSLATORS.versions(_name(domain, op_type))
     usable = [since for since in versions if since <= opset]
     return versions[max(usable)] if usable else None
 
 
 def registered_onnx_ops() -> dict:
     """``{op_type: [since versions]}`` for the default domain (and ``domain:op`` for others)."""
-    _load_all()
-    return {(f"{d}:{o}" if d else o): sorted(v) for (d, o), v in sorted(_TABLE.items())}
-
-
-_loaded = False
-
-
-def _load_all():
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from . import ops
-
-    import_submodules(ops)
+    return {name: sorted(_TRANSLATORS.versions(name)) for name in _TRANSLATORS.names()}

@@ -6,11 +6,13 @@ FX/ExportedProgram names look like ``aten.add.Tensor`` (an overload) and TorchSc
 """
 from __future__ import annotations
 
-from ..._plugins import import_submodules
+from ..._registry import Registry, import_submodules
 
-__all__ = ["translator", "find_translator", "registered_translators"]
+__all__ = ["translator", "find_translator", "registered_translators", "TRANSLATORS"]
 
-_TRANSLATORS: dict = {}
+# aten op name -> translator; the op-family modules in ``ops`` register themselves
+TRANSLATORS = Registry("torch translator", lambda: import_submodules(f"{__package__}.ops"))
+_TRANSLATORS = TRANSLATORS  # the name tests/frontend/torch/test_errors.py patches entries through
 
 
 def translator(*op_names):
@@ -20,17 +22,7 @@ def translator(*op_names):
         def add(ctx):  # aten::add(Tensor self, Tensor other, *, Scalar alpha=1)
             ...
     """
-
-    def register(function):
-        for name in op_names:
-            if name in _TRANSLATORS:
-                raise ValueError(f"translator for {name} registered twice "
-                                 f"({_TRANSLATORS[name].__module__}.{_TRANSLATORS[name].__name__} "
-                                 f"and {function.__module__}.{function.__name__})")
-            _TRANSLATORS[name] = function
-        return function
-
-    return register
+    return TRANSLATORS.decorator(*op_names)
 
 
 def _candidates(op_name: str):
@@ -52,26 +44,8 @@ def _candidates(op_name: str):
 
 def find_translator(op_name: str):
     """The translator for ``op_name``, or None."""
-    _load_all()
-    for candidate in _candidates(op_name):
-        if candidate in _TRANSLATORS:
-            return _TRANSLATORS[candidate]
-    return None
+    return TRANSLATORS.find(_candidates(op_name))
 
 
 def registered_translators() -> dict:
-    _load_all()
-    return dict(_TRANSLATORS)
-
-
-_loaded = False
-
-
-def _load_all():
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    from . import ops
-
-    import_submodules(ops)
+    return dict(TRANSLATORS.items())

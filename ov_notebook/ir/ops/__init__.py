@@ -1,7 +1,5 @@
 """The operation set, one module per family; importing this package registers every op."""
-import sys
-
-from ..._plugins import import_submodules
 from . import core  # noqa: F401  (Parameter, Constant, Result first)
+from ..op import _OPS
 
-import_submodules(sys.modules[__name__])
+_OPS.load()  # the registry's loader: imports every family module, in name order

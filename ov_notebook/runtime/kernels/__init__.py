@@ -12,8 +12,7 @@ run, so a kernel can repack constant weights into the layout it wants (extra key
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from ..._registry import Registry, definition_name, import_submodules
 
 __all__ = ["kernel", "get_kernel", "registered_kernels", "KernelSpec"]
 
@@ -28,8 +27,12 @@ class KernelSpec:
         self.needs_node = needs_node
         self.prepare = prepare
 
+    def __repr__(self):
+        return f"<KernelSpec {self.type_name}: {definition_name(self.function)}>"
 
-_KERNELS: dict = {}
+
+# type name -> KernelSpec; the kernel family modules of this package register themselves
+_KERNELS = Registry("kernel", lambda: import_submodules(__name__))
 
 
 def kernel(*type_names, inplace=False, needs_node=False, prepare=None):
@@ -37,39 +40,16 @@ def kernel(*type_names, inplace=False, needs_node=False, prepare=None):
 
     ``needs_node=True`` passes the node as the keyword ``node`` (for kernels that need the output
     element types inferred by the IR, e.g. Convert-like ops)."""
-
-    def register(function):
-        for type_name in type_names:
-            if type_name in _KERNELS:
-                raise ValueError(f"a kernel for {type_name} is registered twice "
-                                 f"({_KERNELS[type_name].function.__module__} and {function.__module__})")
-            _KERNELS[type_name] = KernelSpec(type_name, function, inplace, needs_node, prepare)
-        return function
-
-    return register
+    return _KERNELS.decorator(*type_names, wrap=lambda type_name, function: KernelSpec(
+        type_name, function, inplace, needs_node, prepare))
 
 
 def get_kernel(type_name: str) -> KernelSpec:
-    _load_all()
-    try:
-        return _KERNELS[type_name]
-    except KeyError:
-        raise NotImplementedError(f"the CPU runtime has no kernel for operation {type_name}") from None
+    spec = _KERNELS.get(type_name)
+    if spec is None:
+        raise NotImplementedError(f"the CPU runtime has no kernel for operation {type_name}")
+    return spec
 
 
 def registered_kernels() -> dict:
-    _load_all()
-    return dict(_KERNELS)
-
-
-_loaded = False
-
-
-def _load_all():
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in pkgutil.iter_modules(__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{module.name}")
+    return dict(_KERNELS.items())

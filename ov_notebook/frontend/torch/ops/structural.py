@@ -17,12 +17,12 @@ from .... import opset as ops
 from ....ir.node import Output, as_output
 from ....ir.types import Type
 from ..node_context import TensorRef
-from ..registry import _TRANSLATORS, translator
+from ..registry import TRANSLATORS, translator
 
 
 def _structural(*names):
     """``@translator`` for the names no op-family module registered first (they win)."""
-    free = [name for name in names if name not in _TRANSLATORS]
+    free = [name for name in names if name not in TRANSLATORS]
     return translator(*free) if free else (lambda function: function)
 
 
