@@ -13,6 +13,8 @@ run, so a kernel can repack constant weights into the layout it wants (extra key
 from __future__ import annotations
 
 from ..._registry import Registry, definition_name, import_submodules
+from ...ir.errors import UnknownOpError
+from ...ir.node import get_op_class, registered_ops
 
 __all__ = ["kernel", "get_kernel", "registered_kernels", "KernelSpec"]
 
@@ -33,6 +35,7 @@ class KernelSpec:
 
 # type name -> KernelSpec; the kernel family modules of this package register themselves
 _KERNELS = Registry("kernel", lambda: import_submodules(__name__))
+_DERIVED: dict = {}  # type name -> KernelSpec from the op's ``compute``, or None: see _derived
 
 
 def kernel(*type_names, inplace=False, needs_node=False, prepare=None):
@@ -44,12 +47,31 @@ def kernel(*type_names, inplace=False, needs_node=False, prepare=None):
         type_name, function, inplace, needs_node, prepare))
 
 
+def _derived(type_name: str):
+    """The kernel an op definition carries as its numpy math (``compute(*inputs, out=None,
+    **attributes)`` on the newest version's class), used where no kernel is registered."""
+    if type_name not in _DERIVED:
+        try:
+            compute = getattr(get_op_class(type_name), "compute", None)
+        except UnknownOpError:  # runtime-internal types (Fused*, *NHWC) have no IR definition
+            compute = None
+        _DERIVED[type_name] = None if compute is None else KernelSpec(
+            type_name, compute, inplace=True, needs_node=False)
+    return _DERIVED[type_name]
+
+
 def get_kernel(type_name: str) -> KernelSpec:
-    spec = _KERNELS.get(type_name)
+    """The kernel registered for ``type_name``, else the one its op definition computes."""
+    spec = _KERNELS.get(type_name) or _derived(type_name)
     if spec is None:
         raise NotImplementedError(f"the CPU runtime has no kernel for operation {type_name}")
     return spec
 
 
 def registered_kernels() -> dict:
-    return dict(_KERNELS.items())
+    """``{type name: KernelSpec}``: registered kernels, then those derived from op definitions."""
+    kernels = dict(_KERNELS.items())
+    for type_name in registered_ops():
+        if type_name not in kernels and (spec := _derived(type_name)) is not None:
+            kernels[type_name] = spec
+    return kernels
