@@ -1,6 +1,8 @@
 """Ports: the outputs and inputs of nodes. Model inputs and outputs are Output ports."""
 from __future__ import annotations
 
+import numpy as np
+
 from .shape import PartialShape, Shape
 from .types import Type
 
@@ -118,6 +120,42 @@ class Output(_Port):
     @property
     def tensor(self):
         return self
+
+    def get_known_value(self):
+        """The value type and shape inference already know for this output, or None.
+
+        Known are Constants and what small subgraphs over them compute (shape subgraphs such as
+        ``ShapeOf -> Gather`` of a static shape); the counterpart of OpenVINO's
+        ``ov::util::get_constant_from_source``. The array is read-only: it may be the graph's own
+        data.
+
+        >>> from ov_notebook import opset as ops
+        >>> x = ops.parameter([2, 3], "f32")
+        >>> ops.shape_of(x).output(0).get_known_value()
+        array([2, 3])
+        >>> x.output(0).get_known_value() is None
+        True
+        """
+        value = self._desc.value
+        if value is None:
+            return None
+        view = np.asarray(value).view()
+        view.flags.writeable = False
+        return view
+
+    def get_known_dims(self) -> list | None:
+        """The elements of a shape-like 1-D (or 0-D) integer output as far as they are known, or
+        None: a list of Dimension (dynamic where unknown; a known negative element, such as the
+        -1 of a Reshape pattern, may be an int). Where ``get_known_value()`` is None because one
+        dimension is dynamic, the others are still known here.
+
+        >>> from ov_notebook import opset as ops
+        >>> x = ops.parameter([-1, 3], "f32")
+        >>> ops.shape_of(x).output(0).get_known_dims()
+        [<Dimension: ?>, <Dimension: 3>]
+        """
+        dims = self._desc.dims_value
+        return None if dims is None else list(dims)
 
     def get_rt_info(self) -> dict:
         return self._desc.rt_info

@@ -59,7 +59,8 @@ class OnnxContext:
         if not self.has_input(index):
             return None
         output = self.input(index)
-        return output._desc.value if output._desc.value is not None else _constant_data(output)
+        known = output.get_known_value()
+        return known if known is not None else _constant_data(output)
 
     def required_value(self, index, what):
         value = self.value(index)

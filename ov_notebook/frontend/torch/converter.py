@@ -183,7 +183,7 @@ def _translate_branch(item, values, route):
     node = item.node
     condition = _resolved(node, values).args[0]
     if isinstance(condition, TensorRef):
-        known = values[condition.key]._desc.value if isinstance(values[condition.key], Output) \
+        known = values[condition.key].get_known_value() if isinstance(values[condition.key], Output) \
             else None
         condition = None if known is None or known.size != 1 else bool(known.reshape(()))
     if not isinstance(condition, (bool, int)):

@@ -151,7 +151,7 @@ class NodeContext:
 
     def _known_value(self, ref):
         output = self.value_of(ref)
-        return output._desc.value if isinstance(output, Output) else None
+        return output.get_known_value() if isinstance(output, Output) else None
 
     def value_of(self, ref):
         """The converted value (Output, list or Python value) of a TensorRef."""

@@ -54,7 +54,7 @@ def _evaluate(node, values):
 
 def _known_values(node):
     """Output values shape inference already computed (small shape subgraphs), or None."""
-    values = [node.output(i)._desc.value for i in range(node.get_output_size())]
+    values = [node.output(i).get_known_value() for i in range(node.get_output_size())]
     return None if any(v is None for v in values) else values
 
 

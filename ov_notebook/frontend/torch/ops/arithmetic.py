@@ -194,7 +194,7 @@ def _torch_out_of_range_shift(shifted, value, amount, left):
     right shift), which OpenVINO leaves undefined (its CPU plugin shifts by amount mod 32)."""
     element_type = value.get_element_type()
     bits = element_type.bitwidth
-    known = amount._desc.value
+    known = amount.get_known_value()
     if known is not None and known.size and known.min() >= 0 and known.max() < bits:
         return shifted
     inside = ops.logical_and(ops.greater_equal(amount, as_node(0, like=amount)),

@@ -175,7 +175,7 @@ def _expand_target(ctx, index, name):
 
 
 def _absolute(part):
-    known = part._desc.value  # a literal, Unsqueezed: folded here rather than left to a pass
+    known = part.get_known_value()  # a literal, Unsqueezed: folded here rather than left to a pass
     return i64(np.abs(known)) if known is not None else out(ops.absolute(part))
 
 

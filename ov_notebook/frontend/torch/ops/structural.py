@@ -38,7 +38,7 @@ def _value(ctx, raw):
 def _known(value):
     """A Python number for a value known at conversion time (a constant 0-d tensor too)."""
     if isinstance(value, Output):
-        known = value._desc.value
+        known = value.get_known_value()
         return known.item() if known is not None and known.ndim == 0 else None
     return value
 
@@ -60,7 +60,7 @@ def _converted(value, element_type) -> Output:
 
 def _element(ctx, vector, index):
     """``vector[index]`` of a 1-D i64 Output: a Python int when known, else a 0-d tensor."""
-    dims = vector._desc.dims_value
+    dims = vector.get_known_dims()
     if dims is not None and index < len(dims) and dims[index].is_static:
         return dims[index].get_length()
     gathered = ops.gather(vector, ops.constant(np.int64(index)), ops.constant(np.int64(0)))
