@@ -3,24 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..node import Attr, Op, register_op
+from ..node import Attr, register_op
 from ..types import Type
-
-
-def round_values(x: np.ndarray, mode: str) -> np.ndarray:
-    """Round-5 on an array as OpenVINO's CPU plugin computes it: integers pass through, halves go
-    to the even neighbour, or away from zero as sign(x) * floor(|x| + 0.5) in x's own precision
-    (so 0.49999997f rounds to 1, as the plugin gives)."""
-    if x.dtype.kind != "f":
-        return x.copy()
-    if mode == "half_to_even":
-        return np.asarray(np.rint(x))
-    magnitude = np.abs(x) + x.dtype.type(0.5)
-    return np.asarray(np.copysign(np.floor(magnitude), x), dtype=x.dtype)
+from .elementwise import ElementwiseOp, fitting
 
 
 @register_op
-class Round(Op):
+class Round(ElementwiseOp):
     """Round-5: rounds to the nearest integer; ``mode`` half_to_even or half_away_from_zero."""
 
     type_name = "Round"
@@ -34,5 +23,16 @@ class Round(Op):
             self.fail("data (input 0) must be numeric, got boolean")
         self.set_output_type(0, element_type, self.get_input_partial_shape(0))
 
-    def evaluate(self, values):
-        return [round_values(values[0], self._attrs["mode"])]
+    @staticmethod
+    def compute(x, *, mode="half_to_even", out=None):
+        """As OpenVINO's CPU plugin computes it: integers pass through, halves go to the even
+        neighbour, or away from zero as sign(x) * floor(|x| + 0.5) in x's own precision (so
+        0.49999997f rounds to 1, as the plugin gives)."""
+        if x.dtype.kind != "f":
+            return x.copy()
+        target = fitting(out, x.shape, x.dtype)
+        if mode == "half_to_even":
+            return np.asarray(np.rint(x, out=target))
+        magnitude = np.abs(x) + x.dtype.type(0.5)
+        np.floor(magnitude, out=magnitude)
+        return np.copysign(magnitude, x, out=magnitude if target is None else target)
