@@ -91,7 +91,8 @@ ELEMENTWISE = (
             "Sinh", "Cosh", "Tanh", "Relu", "Sigmoid"])
     + _unary(["Sqrt", "Log"], low=0.1, high=3.0) + _unary(["Asin", "Acos"], low=-0.9, high=0.9)
     + _unary(["HSwish", "Mish", "SoftPlus"], "opset4") + _unary(["HSigmoid"], "opset5")
-    + _unary(["SoftSign"], "opset9")
+    + _unary(["SoftSign"], "opset9") + _unary(["Asinh"], "opset4", low=-5.0, high=5.0)
+    + _unary(["Acosh"], "opset4", low=1.0, high=5.0) + _unary(["Atanh"], "opset4", low=-0.9, high=0.9)
     + _binary(["Add", "Subtract", "Multiply", "Maximum", "Minimum", "SquaredDifference", "Equal",
                "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"])
     + _binary(["Power"], C([[0.5, 2.0, 3.0]]), low=0.1, high=2.0)
