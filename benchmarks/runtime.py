@@ -13,7 +13,9 @@ of this runtime allocates (tracemalloc, numpy buffers included) and the largest 
 this runtime's first output and torch's, relative to torch's largest magnitude. ``--without
 PASSES`` adds this runtime with those compile passes disabled (``DISABLED_PASSES``) as one more
 engine, for a pass's before/after in the same run; ``--clock cpu`` times the calling thread's CPU
-time (for one thread: other processes' load barely changes it).
+time (for one thread: other processes' load barely changes it); ``--profile N`` adds, per model,
+the N runtime op types this runtime spends most time in (``PERF_COUNT`` profiling, a median over
+the runs).
 
 Thread pools that spin after their work (OpenBLAS, OpenMP) would steal the cores of the engine timed
 next; unless already set, the script makes them sleep at once (``OPENBLAS_THREAD_TIMEOUT=4``,
@@ -141,7 +143,8 @@ def onnxruntime_engine(model, inputs, threads, directory):
 
 
 def build_engines(name, batch, threads, peers, directory, converter, without=""):
-    """{engine name: callable} for one model and batch; peers that fail are reported and left out."""
+    """({engine name: callable}, our CompiledModel, its input arrays) for one model and batch;
+    peers that fail are reported and left out."""
     model, inputs = make_model(name, batch)
     engines = {"torch": torch_engine(model, inputs)}
     ours, compiled = ours_engine(model, inputs, threads, directory, converter)
@@ -156,7 +159,7 @@ def build_engines(name, batch, threads, peers, directory, converter, without="")
             engines[peer] = makers[peer]()
         except Exception as exc:  # noqa: BLE001  a missing or failing peer is not our result
             print(f"  {peer} skipped: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
-    return engines, compiled
+    return engines, compiled, [t.numpy() for t in inputs.values()]
 
 
 def measure(engines, runs, warmup, clock=time.perf_counter):
@@ -171,6 +174,39 @@ def measure(engines, runs, warmup, clock=time.perf_counter):
             run()
             times[name].append(clock() - started)
     return {name: statistics.median(values) for name, values in times.items()}
+
+
+def step_profile(compiled, feeds, runs, threads) -> list:
+    """``[(runtime op type, steps, median ms per inference)]``, slowest first, from the
+    ``PERF_COUNT`` records of ``runs`` inferences of ``compiled``'s model (compiled again with
+    profiling on: timing each step costs a clock read per step)."""
+    import ov_notebook as ov
+
+    profiled = ov.compile_model(compiled.model, "CPU", {"INFERENCE_NUM_THREADS": threads,
+                                                        "PERF_COUNT": True})
+    request = profiled.create_infer_request()
+    request.infer(feeds)  # warm-up
+    seconds, steps = {}, {}
+    for _ in range(runs):
+        request.infer(feeds)
+        per_type = {}
+        for info in request.profiling_info:
+            if info.status == ov.ProfilingInfo.Status.EXECUTED:
+                per_type[info.node_type] = per_type.get(info.node_type, 0.0) + \
+                    info.real_time.total_seconds()
+                steps[info.node_type] = steps.get(info.node_type, 0) + 1
+        for kind, total in per_type.items():
+            seconds.setdefault(kind, []).append(total)
+    rows = [(kind, steps[kind] // runs, statistics.median(values) * 1e3)
+            for kind, values in seconds.items()]
+    return sorted(rows, key=lambda row: -row[2])
+
+
+def print_profile(row, top: int) -> None:
+    total = sum(ms for _, _, ms in row["profile"]) or 1.0
+    print(f"\n{row['model']} batch {row['batch']}: time by runtime op type (PERF_COUNT, median ms)")
+    for kind, steps, ms in row["profile"][:top]:
+        print(f"  {kind:<32} {steps:>5} steps  {ms:9.2f} ms  {100 * ms / total:5.1f}%")
 
 
 def peak_memory(run) -> float:
@@ -202,16 +238,17 @@ def benchmark(name, batch, args, peers):
 
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory(prefix="ovn_bench_") as directory:
-        engines, _ = build_engines(name, batch, args.threads, peers, directory, args.converter,
-                                   args.without)
+        engines, compiled, feeds = build_engines(name, batch, args.threads, peers, directory,
+                                                 args.converter, args.without)
         reference = engines["torch"]()
         difference = float(np.max(np.abs(engines["ov_notebook"]() - reference)) /
                            max(float(np.max(np.abs(reference))), 1e-30))
         medians = measure(engines, args.runs, args.warmup,
                           time.thread_time if args.clock == "cpu" else time.perf_counter)
         peak = peak_memory(engines["ov_notebook"])
+        profile = step_profile(compiled, feeds, args.runs, args.threads) if args.profile else []
     return {"model": name, "batch": batch, "ms": {k: v * 1e3 for k, v in medians.items()},
-            "peak_mib": peak, "max_diff": difference}
+            "peak_mib": peak, "max_diff": difference, "profile": profile}
 
 
 def format_row(row, engines) -> str:
@@ -249,6 +286,8 @@ def main(argv=None) -> int:
                         "comma-separated compile passes (DISABLED_PASSES), e.g. channels_last")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="cpu: the calling thread's CPU time (meaningful with --threads 1)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also list the N runtime op types ov_notebook spends most time in")
     args = parser.parse_args(argv)
     peers = available_peers([p for p in args.peers.split(",") if p])
     engines = ["torch", "ov_notebook"] + ([f"-{args.without}"] if args.without else []) + peers
@@ -259,6 +298,8 @@ def main(argv=None) -> int:
             rows.append(benchmark(name, batch, args, peers))
             print(format_row(rows[-1], engines), file=sys.stderr, flush=True)
     print_table(rows, engines, args.threads, args.converter, args.clock)
+    for row in rows if args.profile else ():
+        print_profile(row, args.profile)
     return 0
 
 
