@@ -68,6 +68,11 @@ TORCH_LAYERS = {"frontend", "notebook", "cli", "top"}
 # The Jupyter side: the notebook layer only (the cli draws graphs with the `dot` program through
 # the notebook's graph view, not with these packages). traitlets is IPython's config system.
 NOTEBOOK_ONLY = {"IPython", "ipywidgets", "ipykernel", "traitlets", "graphviz", "matplotlib"}
+# Inside the notebook layer, only the magics (its edge to IPython) import IPython when they load:
+# views, comparisons and reports work from plain Python, and take IPython and ipywidgets inside
+# the functions that display or make a widget (tests/notebook/test_without_ipython.py runs them).
+LAZY_IN_NOTEBOOK = {"IPython", "ipywidgets", "ipykernel"}
+NOTEBOOK_EDGE = "ov_notebook.notebook.magics"
 
 
 def _module_name(path: str) -> str:
@@ -223,6 +228,9 @@ def _violations_of(path: str, facade: dict) -> list:
             found.append(f"{said}: torch only in {', '.join(sorted(TORCH_LAYERS))}")
         elif top in NOTEBOOK_ONLY and layer != "notebook":
             found.append(f"{said}: {top} only in ov_notebook/notebook")
+        elif top in LAZY_IN_NOTEBOOK and not lazy and module != NOTEBOOK_EDGE:
+            found.append(f"{said}: only {NOTEBOOK_EDGE} imports {top} when it loads; import it "
+                         "inside the function that needs it")
         elif layer in THIRD_PARTY_ALLOWED and top not in THIRD_PARTY_ALLOWED[layer]:
             allowed = ", ".join(sorted(THIRD_PARTY_ALLOWED[layer])) or "none"
             found.append(f"{said}: {layer} may import only these third-party packages: "

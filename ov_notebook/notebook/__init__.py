@@ -8,6 +8,10 @@
 Reports render as static HTML (tables, SVG graph, PNG figures) so executed notebooks read well
 without a kernel; in Jupyter, small widgets under a report add interaction (graph depth, search).
 ipywidgets, graphviz and matplotlib are imported by this package only, and only when needed.
+
+Only ``magics.py`` needs IPython: the views, comparisons and reports work from plain Python, and
+their functions raise ordinary exceptions (``errors.NotebookError``, a ValueError or TypeError)
+that the magics show as IPython's one-line ``UsageError``.
 """
 from __future__ import annotations
 

@@ -5,9 +5,10 @@
     ('export', 176, 25557032)
     >>> report            # summary, then Signature / Graph / Ops tabs
 
-A conversion that meets unsupported operations raises :class:`ConversionFailed` (a ``UsageError``,
-so IPython prints one line) after showing :class:`UnsupportedOpsReport`, a table of each op with
-its count and the module paths where it occurs.
+A conversion that meets unsupported operations raises :class:`ConversionFailed`, whose ``report``
+(:class:`UnsupportedOpsReport`) is a table of each op with its count and the module paths where it
+occurs; ``%convert`` shows that table, then IPython's one-line ``UsageError``. Other input that
+cannot be converted or saved raises a :class:`~.errors.NotebookValueError`.
 """
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ import os
 import time
 import warnings
 
-from IPython.core.error import UsageError
-
+from .errors import NotebookValueError
 from .views.graph import GraphView
 from .views.html import escape, number, table, tabs, text_table, wrap
 from .views.ops import OpsView, op_counts, weight_stats
@@ -32,11 +32,11 @@ ROUTES = {
 }
 
 
-class ConversionFailed(UsageError):
+class ConversionFailed(NotebookValueError):
     """Conversion stopped on unsupported operations; ``report`` holds the table."""
 
-    def __init__(self, message, report=None):
-        super().__init__(message)
+    def __init__(self, message, report, subject=None):
+        super().__init__(message, subject)
         self.report = report
 
 
@@ -71,7 +71,7 @@ class UnsupportedOpsReport:
 def _route(model, source) -> str:
     if isinstance(source, (str, os.PathLike)):
         suffix = os.fspath(source).lower().rsplit(".", 1)[-1]
-        if suffix == "xml":  # an IR keeps the rt_info of its own conversion: it is read, not converted
+        if suffix == "xml":  # an IR keeps the rt_info of its own conversion: read, not converted
             return "ir"
     info = model.get_rt_info().get("ov_notebook", {}) if hasattr(model, "get_rt_info") else {}
     if isinstance(info, dict) and info.get("route"):
@@ -82,7 +82,7 @@ def _route(model, source) -> str:
 
 
 def _input_argument(specs):
-    """``--input`` items as convert_model's ``input=``: a tuple per item, bare when it has one part."""
+    """``--input`` items as convert_model's ``input=``: a tuple per item, bare if of one part."""
     if not specs:
         return None
     parts = [spec.as_tuple() for spec in specs]
@@ -105,10 +105,11 @@ def convert(source, example_input=None, input_specs=None, label="model", save=No
             model = convert_model(source, **kwargs)
         except UnsupportedOpsError as error:
             report = UnsupportedOpsReport(error)
-            raise ConversionFailed(f"%convert {label}: {len(report.unsupported)} unsupported "
-                                   "operation types (table above)", report) from error
+            raise ConversionFailed(f"{len(report.unsupported)} unsupported operation types: "
+                                   f"{', '.join(sorted(report.unsupported))}", report,
+                                   label) from error
         except ConversionError as error:
-            raise UsageError(f"%convert {label}: {error}") from error
+            raise NotebookValueError(str(error), label) from error
     seconds = time.perf_counter() - started
     if progress_bar is not None:
         progress_bar.step("converted")
@@ -120,7 +121,7 @@ def convert(source, example_input=None, input_specs=None, label="model", save=No
         try:
             save_model(model, os.fspath(save), compress_to_fp16=compress_to_fp16)
         except IRWriteError as error:
-            raise UsageError(f"%convert --save: {error}") from None
+            raise NotebookValueError(str(error), "--save") from error
     return ConversionReport(model, label, _route(model, source), seconds, caught, save,
                             graph_options or {})
 

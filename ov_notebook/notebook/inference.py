@@ -17,8 +17,8 @@ import os
 import weakref
 
 import numpy as np
-from IPython.core.error import UsageError
 
+from .errors import NotebookTypeError, NotebookValueError
 from .structure import flatten, is_leaf, root_of, structure_path
 
 __all__ = ["compiled_for", "bind_inputs", "flat_inputs", "converted_leaves", "torch_leaves",
@@ -42,14 +42,14 @@ def compiled_for(model, threads: int = 0):
     if isinstance(model, (str, os.PathLike)):
         path = os.path.abspath(os.fspath(model))
         if not os.path.exists(path):
-            raise UsageError(f"%infer: model file {path} does not exist")
+            raise NotebookValueError(f"model file {path} does not exist")
         key = ("path", path, os.path.getmtime(path), threads)
         if key not in _CACHE:
             _CACHE[key] = compile_model(path, "CPU", config)
         return _CACHE[key]
     if not isinstance(model, Model):
-        raise UsageError(f"%infer: MODEL must be a converted Model, a CompiledModel or a path to an "
-                         f"IR .xml, got {type(model).__name__}")
+        raise NotebookTypeError(f"MODEL must be a converted Model, a CompiledModel or a path to an "
+                                f"IR .xml, got {type(model).__name__}")
     key = ("model", id(model), threads)
     if key not in _CACHE:
         _CACHE[key] = compile_model(model, "CPU", config)
@@ -58,13 +58,13 @@ def compiled_for(model, threads: int = 0):
 
 
 def to_numpy(value) -> np.ndarray:
-    if hasattr(value, "detach") and hasattr(value, "numpy"):  # torch.Tensor, without importing torch
+    if hasattr(value, "detach") and hasattr(value, "numpy"):  # torch.Tensor; torch not imported
         return value.detach().cpu().numpy()
     return np.asarray(value)
 
 
 def _candidates(value, roots) -> list:
-    """Ways ``value`` can be the model's arguments, by ``example_input``'s rules, likeliest first."""
+    """Ways ``value`` can be the model's arguments by ``example_input``'s rules, likeliest first."""
     candidates = []
     if isinstance(value, dict) and value and all(k in roots for k in value):
         candidates.append(dict(value))
@@ -91,9 +91,10 @@ def bind_inputs(ports, value) -> list:
     got = (f"a {type(value).__name__} of {len(value)}" if isinstance(value, (tuple, list, dict))
            else f"a {type(value).__name__}")
     detail = f" (read as leaves {tried[0]})" if tried else ""
-    raise UsageError(f"%infer: the input does not have the structure the model was converted with: "
-                     f"expected arguments ({', '.join(roots)}) with leaves {paths}; got {got}"
-                     f"{detail}. Pass a tuple in argument order or a dict by argument name.")
+    raise NotebookValueError(f"the input does not have the structure the model was converted "
+                             f"with: expected arguments ({', '.join(roots)}) with leaves {paths}; "
+                             f"got {got}{detail}. Pass a tuple in argument order or a dict by "
+                             "argument name.")
 
 
 def _output_paths(ports) -> list:
@@ -130,8 +131,8 @@ def flat_inputs(compiled, value) -> list:
     try:
         return list(flatten_call(input_tree, *call_arguments(value)))
     except ValueError as error:
-        raise UsageError(f"%infer: the input does not match the converted model's inputs: "
-                         f"{error}") from None
+        raise NotebookValueError(f"the input does not match the converted model's inputs: "
+                                 f"{error}") from None
 
 
 def converted_leaves(compiled, value) -> list:
@@ -141,7 +142,7 @@ def converted_leaves(compiled, value) -> list:
     try:
         results = compiled(flat_inputs(compiled, value))
     except InputError as error:
-        raise UsageError(f"%infer: {error}") from None
+        raise NotebookValueError(str(error)) from None
     return list(zip(_output_paths(compiled.outputs), [np.asarray(a) for a in results.values()]))
 
 
@@ -168,10 +169,10 @@ def call_torch(model, value):
 
 
 def torch_leaves(model, value) -> list:
-    """Run the PyTorch model on ``value``; ``[(path, array)]`` in the frontend's flattening order."""
+    """Run the PyTorch model on ``value``: ``[(path, array)]`` in the frontend's flattened order."""
     try:
         output = call_torch(model, value)
     except Exception as error:  # noqa: BLE001  the user's model or input: one clear line
-        raise UsageError(f"%infer --torch: the PyTorch model failed on the input: "
-                         f"{type(error).__name__}: {error}") from None
+        raise NotebookValueError(f"the PyTorch model failed on the input: "
+                                 f"{type(error).__name__}: {error}", "--torch") from None
     return [(path, to_numpy(leaf)) for path, leaf in flatten(output)]

@@ -4,9 +4,14 @@ Each magic parses its line with ``IPython.core.magic_arguments`` (so ``%convert?
 usage), evaluates the expressions it is given in the user's namespace, calls the notebook layer's
 functions, and returns a report object that displays itself. Expressions may contain spaces
 (``%infer m torch.rand(1, 3) --torch net``): the words up to the next option are joined again.
+
+This is the notebook layer's one edge to IPython: the functions it calls raise ordinary
+exceptions (:class:`~.errors.NotebookError`), which the magics show as IPython's one-line
+``UsageError`` (``%infer --torch: the PyTorch model failed on the input: ...``).
 """
 from __future__ import annotations
 
+import contextlib
 import keyword
 import re
 
@@ -15,6 +20,7 @@ from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
 from .config import OVNotebook
+from .errors import NotebookError
 
 __all__ = ["OVMagics"]
 
@@ -28,6 +34,15 @@ def _unquoted(value):
     if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         return value[1:-1]
     return value
+
+
+@contextlib.contextmanager
+def _usage_errors(magic: str):
+    """The notebook layer's errors as IPython's one-line UsageError, named after the magic."""
+    try:
+        yield
+    except NotebookError as error:
+        raise UsageError(error.usage(magic)) from error
 
 
 def _check_variable_name(name: str, flag: str) -> None:
@@ -72,9 +87,9 @@ class OVMagics(Magics):
             raise UsageError(f"{error}\nSee %{magic.__name__}? for usage.") from None
 
     @magic_arguments()
-    @argument("model", nargs="+", help="The model: a Python expression (a torch.nn.Module variable, "
-                            "model.encoder, an ExportedProgram) or a quoted path to .pt2, .pt, "
-                            ".onnx or .xml.")
+    @argument("model", nargs="+",
+              help="The model: a Python expression (a torch.nn.Module variable, model.encoder, an "
+                   "ExportedProgram) or a quoted path to .pt2, .pt, .onnx or .xml.")
     @argument("-e", "--example-input", nargs="+", default=None, metavar="EXPR",
               help="Example input expression (tensor, tuple or dict), as convert_model's "
                    "example_input.")
@@ -82,9 +97,9 @@ class OVMagics(Magics):
               help="Input shapes and types in ovc's syntax, e.g. x[1,3,?,?],y[1..10]{i64}.")
     @argument("-o", "--output", dest="name", default=None,
               help="Variable to bind the converted Model to (default: <model>_ov).")
-    @argument("--save", default=None, metavar="PATH", help="Also save the IR to this .xml path (weights "
-                                            "compressed to f16 unless %%config "
-                                            "OVNotebook.compress_to_fp16=False).")
+    @argument("--save", default=None, metavar="PATH",
+              help="Also save the IR to this .xml path (weights compressed to f16 unless %%config "
+                   "OVNotebook.compress_to_fp16=False).")
     @argument("-q", "--quiet", action="store_true", help="Bind the model; show no report.")
     @line_cell_magic
     def convert(self, line, cell=None):
@@ -122,7 +137,8 @@ class OVMagics(Magics):
         args.save = _unquoted(args.save)
         if args.save is not None and not args.save.endswith(".xml"):
             raise UsageError(f"%convert --save: the IR path must end with .xml, got {args.save!r}")
-        report = self._run_conversion(conversion, source, example, specs, args)
+        with _usage_errors("convert"):
+            report = self._run_conversion(conversion, source, example, specs, args)
         self.shell.user_ns[name] = report.model
         report.name = name
         return None if args.quiet else report
@@ -130,9 +146,10 @@ class OVMagics(Magics):
     def _run_conversion(self, conversion, source, example, specs, args):
         from .session import progress
 
+        depth = self.options.graph_depth
         graph_options = {"node_budget": self.options.graph_node_budget,
                          "timeout": self.options.graph_timeout,
-                         "depth": None if self.options.graph_depth < 0 else self.options.graph_depth}
+                         "depth": None if depth < 0 else depth}
         try:
             with progress(1, "converting", self.options) as bar:
                 report = conversion.convert(source, example, specs, args.model, args.save,
@@ -141,7 +158,7 @@ class OVMagics(Magics):
             from .session import show
 
             show(failure.report, self.options)
-            raise
+            raise UsageError(f"{failure.usage('convert')} (table above)") from failure
         report.config = self.options
         return report
 
@@ -197,9 +214,11 @@ class OVMagics(Magics):
             if number is not None and number < 0:
                 raise UsageError(f"%infer {flag} must be >= 0, got {number}")
         runs = args.runs if args.runs is not None else (self.options.runs if torch_model else 0)
-        report = run_infer(model, value, torch_model, None if labels is None else list(labels),
-                           args.topk or self.options.topk, runs, args.layers, self.options,
-                           args.model)
+        with _usage_errors("infer"):
+            report = run_infer(model, value, torch_model,
+                               None if labels is None else list(labels),
+                               args.topk or self.options.topk, runs, args.layers, self.options,
+                               args.model)
         report.config = self.options
         if args.name:
             self.shell.user_ns[args.name] = report

@@ -97,9 +97,12 @@ def test_unsupported_ops_are_a_table(ip, monkeypatch, capsys):
 
     monkeypatch.setattr(frontend, "convert_model", fail)
     ip.user_ns["net"] = torch.nn.Identity()
-    with pytest.raises(conversion.ConversionFailed, match="2 unsupported operation types") as info:
+    message = (r"^%convert net: 2 unsupported operation types: aten.fft_rfft.default, "
+               r"aten.grid_sampler.default \(table above\)$")
+    with pytest.raises(UsageError, match=message) as info:
         ip.run_line_magic("convert", "net")
-    report = info.value.report
+    assert isinstance(info.value.__cause__, conversion.ConversionFailed)
+    report = info.value.__cause__.report
     assert report.unsupported["aten.grid_sampler.default"][0] == 2
     html = report._repr_html_()
     assert "class='ovn-unsupported'" in html and "stn.sampler, stn2.sampler" in html
