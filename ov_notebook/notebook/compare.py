@@ -76,7 +76,8 @@ def compare_leaf(path, reference, actual, atol=1e-4, rtol=1e-3) -> LeafCompariso
 def looks_like_classifier(array, labels=None) -> bool:
     """Float scores of shape [C] or [1, C] (C >= 2, matching ``labels`` when given)."""
     array = np.asarray(array)
-    if array.dtype.kind != "f" or array.ndim not in (1, 2) or (array.ndim == 2 and array.shape[0] != 1):
+    if array.dtype.kind != "f" or array.ndim not in (1, 2) or \
+            (array.ndim == 2 and array.shape[0] != 1):
         return False
     classes = array.shape[-1]
     return classes >= 2 and (labels is None or len(labels) == classes)
@@ -127,7 +128,7 @@ def topk(path, converted, reference=None, k=5, labels=None) -> TopK:
 # --- latency -------------------------------------------------------------------------------------
 @dataclass
 class LatencyStats:
-    """Wall-clock latency of one side over ``runs`` runs (after one warm-up run), in milliseconds."""
+    """Wall-clock latency of one side over ``runs`` runs (after one warm-up run), in ms."""
 
     name: str
     samples_ms: list

@@ -121,7 +121,8 @@ class InferReport:
     def add_reference(self, reference_leaves):
         pairs = _pair_leaves(reference_leaves, list(self.outputs.items()))
         self.reference = {path: ref for path, ref, _ in pairs}
-        self.comparisons = [compare_leaf(p, ref, act, self.atol, self.rtol) for p, ref, act in pairs]
+        self.comparisons = [compare_leaf(p, ref, act, self.atol, self.rtol)
+                            for p, ref, act in pairs]
         self.topk = self._topk(self.reference)
 
     # --- numbers -----------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def _match(nodes, shape, call, calls):
     return ports[call * share - 1]
 
 
-def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> "LayerTable":
+def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> LayerTable:
     """Per-module error table of ``model`` (converted) against ``torch_model`` on ``value``."""
     from ..ir.model import Model
     from ..ir.ops.core import Result
@@ -159,7 +159,8 @@ class LayerTable:
                 (f"first over tolerance: <b>{escape(self.first_failure.module)}</b>"
                  if self.first_failure else "all within tolerance"))
         rows = table(["module", "type", "converted node", "shape", "max abs error", "cosine",
-                      "verdict"], cells, row_classes=styles, raw_columns=(6,), css_class="ovn-layers")
+                      "verdict"], cells, row_classes=styles, raw_columns=(6,),
+                     css_class="ovn-layers")
         # deep models have hundreds of modules: scroll them rather than push the figures away
         return f"<div>{head}</div><div style='max-height:480px;overflow:auto'>{rows}</div>"
 

@@ -101,7 +101,7 @@ class _NoProgress:
 
 @contextlib.contextmanager
 def progress(total: int, description: str, config=None):
-    """``with progress(n, "timing") as bar: bar.step("run 3")`` — a no-op outside interactive use."""
+    """``with progress(n, "timing") as bar: bar.step("run 3")``; a no-op unless interactive."""
     bar = _Progress(total, description) if interactive(config) and widgets_available(config) \
         else _NoProgress()
     try:

@@ -1,8 +1,9 @@
-"""Structure paths (``x``, ``b[2][0]``, ``["logits"]``, ``[0]``): parse, flatten, and draw as a tree.
+"""Structure paths (``x``, ``b[2][0]``, ``["logits"]``, ``[0]``): parse, flatten, draw as a tree.
 
 The frontend records each flattened input's and output's path in its Parameter/Result rt_info
 (``structure_path``). The notebook flattens PyTorch values with the same paths so the two sides are
-compared leaf by leaf, whatever nesting (tuples, dicts, HuggingFace ``ModelOutput``) the model uses::
+compared leaf by leaf, whatever nesting (tuples, dicts, HuggingFace ``ModelOutput``) the model
+uses::
 
     >>> flatten({"logits": 1.0, "hidden": (2.0, 3.0)})
     [('["logits"]', 1.0), ('["hidden"][0]', 2.0), ('["hidden"][1]', 3.0)]
@@ -72,7 +73,7 @@ def flatten(value, prefix: str = "") -> list:
 
 
 def structure_path(port) -> str:
-    """The ``structure_path`` rt_info of a Parameter/Result port's node ('' if the frontend set none)."""
+    """The ``structure_path`` rt_info of a Parameter/Result port's node ('' if none was set)."""
     node = port.get_node()
     info = node.get_rt_info() if hasattr(node, "get_rt_info") else {}
     return str(info.get("structure_path", ""))

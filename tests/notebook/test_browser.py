@@ -26,7 +26,7 @@ CELLS = [
     "import torch, torchvision\n"
     "%load_ext ov_notebook",
     "torch.manual_seed(0)\n"
-    "weights = torchvision.models.ResNet18_Weights.DEFAULT  # only its metadata: nothing is downloaded\n"
+    "weights = torchvision.models.ResNet18_Weights.DEFAULT  # its metadata only: no download\n"
     "model = torchvision.models.resnet18().eval()  # random weights\n"
     "batch = torch.rand(1, 3, 224, 224)",
     "%convert model -e batch -o resnet",

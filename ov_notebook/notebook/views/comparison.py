@@ -23,7 +23,8 @@ def _headline(report) -> tuple:
     bound = f"atol {report.atol:g} + rtol {report.rtol:g} × max|PyTorch|"
     if not count:
         outputs = len(report.outputs)
-        return None, f"{outputs} output{'s' if outputs != 1 else ''} of the converted model ({report.name})"
+        plural = "s" if outputs != 1 else ""
+        return None, f"{outputs} output{plural} of the converted model ({report.name})"
     failed = sum(1 for c in report.comparisons if not c.passed)
     if failed:
         return False, f"{failed} of {count} outputs over tolerance ({bound})"

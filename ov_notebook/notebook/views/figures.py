@@ -43,7 +43,8 @@ def comparison_figure(pairs, limit=20000):
     for path, reference, actual in pairs:
         ref, act = _sample(reference, actual, limit)
         scatter.scatter(ref, act, s=4, alpha=0.5, label=path or "output", rasterized=True)
-        errors.append(np.abs(np.asarray(reference, np.float64) - np.asarray(actual, np.float64)).ravel())
+        errors.append(np.abs(np.asarray(reference, np.float64) -
+                             np.asarray(actual, np.float64)).ravel())
     low, high = scatter.get_xlim()
     scatter.plot([low, high], [low, high], color="#888", linewidth=0.8, linestyle="--")
     scatter.set(xlabel="PyTorch value", ylabel="converted value", title="converted vs PyTorch")

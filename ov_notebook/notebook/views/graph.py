@@ -78,7 +78,7 @@ class GraphView:
         """Module paths drawn as clusters at the current depth."""
         return {c for unit in self.layout.units(self.depth).values() for c in unit.clusters}
 
-    def set_depth(self, depth: int) -> "GraphView":
+    def set_depth(self, depth: int) -> GraphView:
         self.depth = max(0, min(int(depth), self.layout.max_depth))
         return self
 
@@ -195,8 +195,8 @@ class GraphView:
 
     def _links(self, svg: str) -> str:
         links = []
-        for name, mime, data in (("graph.svg", "image/svg+xml", svg), ("graph.dot", "text/vnd.graphviz",
-                                                                        self.to_dot())):
+        for name, mime, data in (("graph.svg", "image/svg+xml", svg),
+                                 ("graph.dot", "text/vnd.graphviz", self.to_dot())):
             if len(data) < 4_000_000:  # larger files would bloat the notebook: use save_svg()
                 encoded = base64.b64encode(data.encode()).decode()
                 links.append(f"<a download='{name}' href='data:{mime};base64,{encoded}'>{name}</a>")

@@ -88,7 +88,7 @@ class GraphLayout:
             return f"module:{'.'.join(parts[:depth + 1])}", "module", parts[:depth + 1]
         return f"op:{id(node)}", kind, parts
 
-    def units(self, depth: int) -> "OrderedDict[str, Unit]":
+    def units(self, depth: int) -> OrderedDict[str, Unit]:
         """The boxes drawn at ``depth``, in the model's topological order."""
         depth = max(0, min(depth, self.max_depth))
         if depth in self._cache:

@@ -96,7 +96,8 @@ def tabs(panels, selected: int = 0) -> str:
 
 
 def section(title: str, body: str) -> str:
-    return f"<div style='margin:6px 0'><div style='font-weight:600'>{escape(title)}</div>{body}</div>"
+    head = f"<div style='font-weight:600'>{escape(title)}</div>"
+    return f"<div style='margin:6px 0'>{head}{body}</div>"
 
 
 def text_table(headers, rows) -> str:

@@ -42,7 +42,7 @@ def weight_stats(model) -> tuple:
 
 
 class OpsView:
-    """Op-type histogram of a model: ``counts`` (a Counter), an HTML table with bars, a text table."""
+    """Op-type histogram of a model: ``counts`` (a Counter), an HTML table with bars, text."""
 
     def __init__(self, model):
         self.counts = op_counts(model)

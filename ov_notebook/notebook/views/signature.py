@@ -1,4 +1,4 @@
-"""Signature view: the flattened inputs and outputs of a Model next to the original nested structure.
+"""Signature view: a Model's flattened inputs and outputs next to the original nested structure.
 
     >>> view = SignatureView(ov_model)
     >>> view.inputs[0]["path"], view.inputs[0]["shape"]
