@@ -24,8 +24,8 @@ class OVNotebook(Configurable):
                             "output) of the pass/fail verdict.").tag(config=True)
     graph_depth = Int(-1, help="Module depth the graph view opens at; -1: the deepest that keeps "
                                "graph_node_budget boxes.").tag(config=True)
-    graph_node_budget = Int(300, help="Most boxes the graph view draws by default.").tag(
-        config=True)
+    graph_node_budget = Int(300, help="Most boxes the graph view draws by "
+                                      "default.").tag(config=True)
     graph_timeout = Float(10.0, help="Seconds `dot` may take before the graph view collapses "
                                      "to a shallower depth.").tag(config=True)
     compress_to_fp16 = Bool(True, help="`%convert --save` compresses weights to f16, as "
