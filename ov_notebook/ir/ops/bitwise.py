@@ -24,8 +24,8 @@ def _check_bitwise_type(node, element_type, allow_boolean):
 
 class _BitwiseBinary(BinaryOp):
     """z = f(x, y) bitwise with numpy broadcasting; the type checks differ from BinaryOp's.
-    ``function`` is the numpy ufunc that ``BinaryOp.compute`` applies (constant folding, kernel); ``allow_boolean`` says whether
-    boolean tensors are accepted (the shifts take integers only)."""
+    ``function`` is the numpy ufunc that ``BinaryOp.compute`` applies (constant folding, kernel);
+    ``allow_boolean`` says whether boolean tensors are accepted (the shifts take integers only)."""
 
     accepts = "any"
     allow_boolean = True
