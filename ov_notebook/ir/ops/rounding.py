@@ -33,6 +33,7 @@ class Round(ElementwiseOp):
         target = fitting(out, x.shape, x.dtype)
         if mode == "half_to_even":
             return np.asarray(np.rint(x, out=target))
-        magnitude = np.abs(x) + x.dtype.type(0.5)
+        magnitude = np.abs(x, out=np.empty_like(x))  # an array, even for 0-d x
+        magnitude += x.dtype.type(0.5)
         np.floor(magnitude, out=magnitude)
         return np.copysign(magnitude, x, out=magnitude if target is None else target)
