@@ -45,7 +45,7 @@ def _x(*shape, seed=0):
 
 
 UNARY = ["Abs", "Neg", "Floor", "Ceil", "Exp", "Erf", "Sin", "Cos", "Tanh", "Relu", "Sigmoid",
-         "Sign", "Softplus", "Softsign", "HardSwish", "Reciprocal", "Atan"]
+         "Sign", "Softplus", "Softsign", "HardSwish", "Reciprocal", "Atan", "Asinh"]
 
 
 @pytest.mark.parametrize("op_type", UNARY)
@@ -60,6 +60,14 @@ def test_unary_positive(op_type):
     model = _model([helper.make_node(op_type, ["x"], ["y"])], [_info("x", F, [3, 4])],
                    [_info("y", F, [3, 4])])
     _check(model, {"x": np.abs(_x(3, 4)) + 0.1})
+
+
+@pytest.mark.parametrize("op_type, low, high", [("Acosh", 1.0, 20.0), ("Atanh", -0.99, 0.99),
+                                                ("Asin", -1.0, 1.0), ("Acos", -1.0, 1.0)])
+def test_unary_in_domain(op_type, low, high):
+    model = _model([helper.make_node(op_type, ["x"], ["y"])], [_info("x", F, [3, 4])],
+                   [_info("y", F, [3, 4])])
+    _check(model, {"x": np.random.default_rng(0).uniform(low, high, (3, 4)).astype(np.float32)})
 
 
 @pytest.mark.parametrize("op_type", ["Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Mean"])

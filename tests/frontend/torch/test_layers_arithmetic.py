@@ -120,6 +120,16 @@ UNARY.update({
     "exp_int": (lambda: Lambda(torch.exp), lambda: (randint(0, 4, 5),)),
     "neg_int": (lambda: Lambda(torch.neg), lambda: (ints(5),)),
     "abs_int": (lambda: Lambda(torch.abs), lambda: (ints(5),)),
+    # inverse and hyperbolic trigonometry, inside each function's domain
+    "asin": (lambda: Lambda(torch.asin), lambda: (f32(2, 5).clamp(-0.99, 0.99),)),
+    "acos": (lambda: Lambda(torch.acos), lambda: (f32(2, 5).clamp(-0.99, 0.99),)),
+    "atan": (lambda: Lambda(torch.atan), lambda: (f32(2, 5) * 3,)),
+    "sinh": (lambda: Lambda(torch.sinh), lambda: (f32(2, 5),)),
+    "cosh": (lambda: Lambda(torch.cosh), lambda: (f32(2, 5),)),
+    "asinh": (lambda: Lambda(torch.asinh), lambda: (f32(2, 5) * 10,)),
+    "acosh": (lambda: Lambda(torch.acosh), lambda: (positive(2, 5) + 1,)),
+    "atanh": (lambda: Lambda(torch.atanh), lambda: (f32(2, 5).clamp(-0.99, 0.99),)),
+    "asinh_int": (lambda: Lambda(torch.asinh), lambda: (ints(5),)),
 })
 
 SELECTION = {

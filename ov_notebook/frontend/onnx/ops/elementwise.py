@@ -22,6 +22,7 @@ for _op, _builder in {
     "Abs": "absolute", "Neg": "negative", "Floor": "floor", "Ceil": "ceiling", "Sqrt": "sqrt",
     "Exp": "exp", "Log": "log", "Erf": "erf", "Sin": "sin", "Cos": "cos", "Tan": "tan",
     "Asin": "asin", "Acos": "acos", "Atan": "atan", "Sinh": "sinh", "Cosh": "cosh", "Tanh": "tanh",
+    "Asinh": "asinh", "Acosh": "acosh", "Atanh": "atanh",
     "Relu": "relu", "Sigmoid": "sigmoid", "Sign": "sign", "Softplus": "softplus",
     "Softsign": "softsign", "Mish": "mish", "HardSwish": "hswish", "Not": "logical_not",
 }.items():

@@ -247,6 +247,13 @@ _UNARY = {
     "cos": (("aten.cos", "aten::cos"), True),
     "tan": (("aten.tan", "aten::tan"), True),
     "atan": (("aten.atan", "aten::atan"), True),
+    "asin": (("aten.asin", "aten::asin"), True),
+    "acos": (("aten.acos", "aten::acos"), True),
+    "sinh": (("aten.sinh", "aten::sinh"), True),
+    "cosh": (("aten.cosh", "aten::cosh"), True),
+    "asinh": (("aten.asinh", "aten::asinh"), True),
+    "acosh": (("aten.acosh", "aten::acosh"), True),
+    "atanh": (("aten.atanh", "aten::atanh"), True),
 }
 register_unary(_UNARY)
 
