@@ -19,7 +19,7 @@ __all__ = ["parse_post_ops", "apply_epilogue", "run_epilogue", "epilogue_token"]
 def epilogue_token(node):
     """The ``post_ops`` step that applies ``node`` (an activation whose class is
     ``fusable_activation``) to a fused op's output: its type name, then the values of
-    ``epilogue_arguments()`` (``Relu``, ``Clamp:0.0:6.0``, ``Gelu:TANH``); None when it cannot."""
+    ``epilogue_arguments()`` (``Relu``, ``Clamp:0.0:6.0``); None when it cannot."""
     arguments = node.epilogue_arguments() if getattr(node, "fusable_activation", False) else None
     if arguments is None:
         return None
