@@ -144,7 +144,8 @@ class CompiledModel:
     def get_property(self, name):
         """A property's value; INFERENCE_NUM_THREADS is the number one inference uses (resolved
         from the hint where it was 0, as OpenVINO), APPLIED_PASSES the compile passes that changed
-        the graph, in order (ov_notebook only)."""
+        the graph, in order (ov_notebook only). PERF_COUNT is a bool, as ``Core.get_property``
+        gives it in OpenVINO (whose CompiledModel gives the strings 'YES'/'NO', both truthy)."""
         key = str(getattr(name, "name", name)).upper()
         if key == "OPTIMAL_NUMBER_OF_INFER_REQUESTS":
             return (os.cpu_count() or 1) if self._properties["PERFORMANCE_HINT"] != "LATENCY" else 1
