@@ -36,6 +36,15 @@ class Op(Node):
     inputs_spec: tuple = ()
     attrs: tuple = ()
     num_outputs = 1
+    # The op's numpy math, ``compute(*inputs, out=None, **attributes)``, where it is written once
+    # for constant folding, the runtime kernel and fused epilogues (see ops/elementwise.py).
+    compute = None
+    # Traits that passes read instead of lists of type names (ops/elementwise.py says more):
+    elementwise = False         # commutes with a permutation of axes of all inputs (channels_last)
+    fusable_activation = False  # a unary activation a fused epilogue may apply in place
+    epilogue_params: tuple = ()  # compute's keyword arguments such a step carries
+    epilogue_token = None       # binary ops a fused epilogue applies with an extra input
+    commutative = False         # operands may be swapped
 
     def __init__(self, *inputs, name=None, **attributes):
         inputs = [as_output(v) for v in inputs]

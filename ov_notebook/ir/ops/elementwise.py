@@ -57,9 +57,6 @@ class ElementwiseOp(Op):
     """
 
     elementwise = True
-    fusable_activation = False
-    epilogue_params: tuple = ()  # compute's keyword arguments a fused epilogue step carries
-    compute = None
 
     def evaluate(self, values):
         return [type(self).compute(*values, **self._attrs)]
@@ -621,8 +618,6 @@ class BinaryOp(ElementwiseOp):
     attrs = (Attr("auto_broadcast", "str", "numpy", choices=AUTO_BROADCAST),)
     result = "same"
     accepts = "numeric"
-    commutative = False
-    epilogue_token = None
     function = None
 
     def infer(self):

@@ -20,7 +20,7 @@ def epilogue_token(node):
     """The ``post_ops`` step that applies ``node`` (an activation whose class is
     ``fusable_activation``) to a fused op's output: its type name, then the values of
     ``epilogue_arguments()`` (``Relu``, ``Clamp:0.0:6.0``); None when it cannot."""
-    arguments = node.epilogue_arguments() if getattr(node, "fusable_activation", False) else None
+    arguments = node.epilogue_arguments() if node.fusable_activation else None
     if arguments is None:
         return None
     return ":".join([node.get_type_name()] + [v if isinstance(v, str) else repr(float(v))
@@ -33,7 +33,7 @@ def _binary_steps() -> dict:
     steps = {}
     for type_name in registered_ops():
         op_class = get_op_class(type_name)
-        if getattr(op_class, "epilogue_token", None):
+        if op_class.epilogue_token:
             steps[op_class.epilogue_token] = op_class.function
     return steps
 
@@ -52,7 +52,7 @@ def _activation_step(token):
         op_class = get_op_class(name)
     except Exception:  # noqa: BLE001  reported below as an unknown step
         op_class = None
-    if op_class is None or not getattr(op_class, "fusable_activation", False):
+    if op_class is None or not op_class.fusable_activation:
         raise ValueError(f"unknown epilogue step {token!r}")
     names = op_class.epilogue_params
     if len(values) != len(names):

@@ -154,7 +154,7 @@ def rule(node):
         found = _axis_rule(node)
     elif type_name == "BatchNormInference":
         found = _batch_norm_rule(node)
-    elif getattr(node, "elementwise", False):  # the op's trait: commutes with the permutation
+    elif node.elementwise:  # the op's trait: commutes with the permutation
         found = _elementwise_rule(node)
     else:
         return None

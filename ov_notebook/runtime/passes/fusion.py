@@ -25,7 +25,7 @@ from .affine_folding import ANCHORS
 def _binary_step(node, tail):
     """(token, extra input) when ``node`` is ``tail (+|-|*) other`` (a binary op whose class has
     an ``epilogue_token``), else None."""
-    token = getattr(node, "epilogue_token", None)
+    token = node.epilogue_token
     if token is None or node.get_input_size() != 2:
         return None
     first, second = node.input_value(0), node.input_value(1)
