@@ -45,6 +45,7 @@ class Op(Node):
     epilogue_params: tuple = ()  # compute's keyword arguments such a step carries
     epilogue_token = None       # binary ops a fused epilogue applies with an extra input
     commutative = False         # operands may be swapped
+    right_identity = None       # e with x op e == x (Add 0, Divide 1): dead-code elimination
 
     def __init__(self, *inputs, name=None, **attributes):
         inputs = [as_output(v) for v in inputs]
@@ -98,7 +99,7 @@ class Op(Node):
         """Build the op from its inputs and attributes as read from IR."""
         return cls(*inputs, name=name, **attributes)
 
-    def clone_with_new_inputs(self, inputs) -> "Op":
+    def clone_with_new_inputs(self, inputs) -> Op:
         """A copy of this op (attributes, friendly name, rt_info, tensor names) reading ``inputs``."""
         clone = type(self).from_ir(list(inputs), dict(self._attrs), self._friendly_name)
         clone.rt_info = dict(self.rt_info)

@@ -655,6 +655,7 @@ class Add(BinaryOp):
 
     type_name = "Add"
     function = np.add
+    right_identity = 0
     commutative = True
     epilogue_token = "add"
 
@@ -665,6 +666,7 @@ class Subtract(BinaryOp):
 
     type_name = "Subtract"
     function = np.subtract
+    right_identity = 0
     epilogue_token = "sub"
 
 
@@ -674,6 +676,7 @@ class Multiply(BinaryOp):
 
     type_name = "Multiply"
     function = np.multiply
+    right_identity = 1
     commutative = True
     epilogue_token = "mul"
 
@@ -740,6 +743,7 @@ class Divide(BinaryOp):
 
     type_name = "Divide"
     attrs = BinaryOp.attrs + (Attr("m_pythondiv", "bool", True),)
+    right_identity = 1
 
     @classmethod
     def compute(cls, a, b, *, auto_broadcast="numpy", m_pythondiv=True, out=None):

@@ -5,8 +5,9 @@ the plan; what remains are consumer links from live outputs to replaced nodes (t
 "this output has one consumer" tests wrong) and identity ops, which each cost a step per run:
 - ``Convert`` to the element type it already has;
 - ``Reshape``/``Squeeze``/``Unsqueeze``/``Broadcast`` whose static output shape is their input's;
-- ``Add``/``Subtract`` of constant zeros, ``Multiply``/``Divide`` by constant ones, when they do
-  not broadcast the other input to a bigger shape.
+- binary ops with a constant operand that is their ``right_identity`` (``Add``/``Subtract`` of
+  zeros, ``Multiply``/``Divide`` by ones; either side when the op is ``commutative``), when they
+  do not broadcast the other input to a bigger shape.
 """
 from __future__ import annotations
 
@@ -17,8 +18,6 @@ from ...ir.graph import replace_output
 from ...ir.ops.core import Constant
 
 _SHAPE_ONLY = frozenset({"Reshape", "Squeeze", "Unsqueeze", "Broadcast"})
-# op type -> (neutral value, whether the constant may be the first operand)
-_NEUTRAL = {"Add": (0, True), "Subtract": (0, False), "Multiply": (1, True), "Divide": (1, False)}
 
 
 def _same_static_type(source, output) -> bool:
@@ -36,9 +35,9 @@ def _identity_source(node):
     if type_name == "Convert" or type_name in _SHAPE_ONLY:
         source = node.input_value(0)
         return source if _same_static_type(source, output) else None
-    if type_name in _NEUTRAL and node.get_input_size() == 2:
-        neutral, commutative = _NEUTRAL[type_name]
-        for data, other in ((0, 1), (1, 0)) if commutative else ((0, 1),):
+    neutral = node.right_identity
+    if neutral is not None and node.get_input_size() == 2:
+        for data, other in ((0, 1), (1, 0)) if node.commutative else ((0, 1),):
             constant = node.input_value(other).get_node()
             if isinstance(constant, Constant) and np.all(constant.get_value() == neutral):
                 source = node.input_value(data)
