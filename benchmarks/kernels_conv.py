@@ -275,8 +275,9 @@ def main():
           f"per family: ours/torch ms (ratio)")
     if args.layers:
         layouts = ["nchw", "nhwc"] if args.layout == "both" else ["ours"]
-        print(f"  {'n':>3} {'layer':36}{'family':>10}" + "".join(f"{l + ' ms':>9}" for l in layouts)
-              + f"{'torch ms':>9}" + "".join(f"{l + '/t':>7}" for l in layouts) + f"{'rel err':>9}")
+        print(f"  {'n':>3} {'layer':36}{'family':>10}"
+              + "".join(f"{layout + ' ms':>9}" for layout in layouts) + f"{'torch ms':>9}"
+              + "".join(f"{layout + '/t':>7}" for layout in layouts) + f"{'rel err':>9}")
     with thread_budget(args.threads), thread_limit(1):  # as ThreadedPlan.run does
         for name in filter(None, args.models.split(",")):
             for batch in args.batch:

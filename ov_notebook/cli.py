@@ -351,7 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show tracebacks and progress details")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    convert = commands.add_parser("convert", parents=[common], help="convert .pt2/.pt/.onnx to IR (.xml + .bin)",
+    convert = commands.add_parser("convert", parents=[common],
+                                  help="convert .pt2/.pt/.onnx to IR (.xml + .bin)",
                                   description="Convert a model file to OpenVINO IR, like ovc.")
     convert.add_argument("model", help="a .pt2 (torch.export.save), .pt (torch.jit.save) or .onnx file")
     convert.add_argument("--output_model", help="the .xml to write (default: <model name>.xml here)")

@@ -55,7 +55,7 @@ def _to_bool(value, attr):
 
 
 def _format_float(value):
-    text = "%.17g" % value
+    text = f"{value:.17g}"
     return text
 
 

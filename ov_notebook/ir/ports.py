@@ -1,10 +1,15 @@
 """Ports: the outputs and inputs of nodes. Model inputs and outputs are Output ports."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .shape import PartialShape, Shape
 from .types import Type
+
+if TYPE_CHECKING:  # node.py imports this module: only type checkers may import it back
+    from .node import Node
 
 __all__ = ["Output", "Input", "OutputDesc", "TypeInfo"]
 

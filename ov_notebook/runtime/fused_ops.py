@@ -1,9 +1,9 @@
 """Runtime-internal fused operations: an anchor op (a convolution, MatMul or MVN) plus an epilogue.
 
-``FusedConvolution``, ``FusedGroupConvolution``, ``FusedMatMul`` and ``FusedMVN`` are subclasses of the anchor's
-IR specification (same attributes, same shape inference) that take extra inputs for the epilogue
-and an attribute ``post_ops``: ``;``-separated steps applied in order to the anchor's output, in
-place, before any other op sees it:
+``FusedConvolution``, ``FusedGroupConvolution``, ``FusedMatMul`` and ``FusedMVN`` are subclasses
+of the anchor's IR specification (same attributes, same shape inference) that take extra inputs
+for the epilogue and an attribute ``post_ops``: ``;``-separated steps applied in order to the
+anchor's output, in place, before any other op sees it:
 
     add  sub  mul   y (+|-|*)= next extra input: the binary ops whose class has that
                     ``epilogue_token`` (bias, residual, attention mask: anything that broadcasts

@@ -46,7 +46,7 @@ def _expand_labels(inputs, output, operands):
         at = labels.index(ELLIPSIS)
         return labels[:at] + tokens[width - own_width:] + labels[at + 1:]
 
-    return [expand(l, w) for l, w in zip(inputs, widths)], expand(output, width)
+    return [expand(labels, w) for labels, w in zip(inputs, widths)], expand(output, width)
 
 
 def _simplify(operand, labels, keep):
@@ -56,26 +56,26 @@ def _simplify(operand, labels, keep):
     if wanted == labels:
         return operand, labels
     ids = {label: index for index, label in enumerate(unique)}
-    reduced = np.einsum(operand, [ids[l] for l in labels], [ids[l] for l in wanted])
+    reduced = np.einsum(operand, [ids[label] for label in labels], [ids[label] for label in wanted])
     return reduced, wanted
 
 
 def _contract(a, la, b, lb, keep):
     """Contract two operands with one batched matmul: [batch, A, sum] @ [batch, sum, B]."""
-    batch = [l for l in la if l in lb and l in keep]
-    summed = [l for l in la if l in lb and l not in keep]
-    only_a = [l for l in la if l not in lb]
-    only_b = [l for l in lb if l not in la]
+    batch = [label for label in la if label in lb and label in keep]
+    summed = [label for label in la if label in lb and label not in keep]
+    only_a = [label for label in la if label not in lb]
+    only_b = [label for label in lb if label not in la]
     size = {**dict(zip(la, a.shape)), **dict(zip(lb, b.shape))}
-    a = a.transpose([la.index(l) for l in batch + only_a + summed])
-    b = b.transpose([lb.index(l) for l in batch + summed + only_b])
+    a = a.transpose([la.index(label) for label in batch + only_a + summed])
+    b = b.transpose([lb.index(label) for label in batch + summed + only_b])
     def count(group):
-        return int(np.prod([size[l] for l in group], dtype=np.int64))
+        return int(np.prod([size[label] for label in group], dtype=np.int64))
 
     a = a.reshape(a.shape[:len(batch)] + (count(only_a), count(summed)))
     b = b.reshape(b.shape[:len(batch)] + (count(summed), count(only_b)))
     result = np.matmul(a, b)
-    shape = result.shape[:len(batch)] + tuple(size[l] for l in only_a + only_b)
+    shape = result.shape[:len(batch)] + tuple(size[label] for label in only_a + only_b)
     return result.reshape(shape), batch + only_a + only_b
 
 
@@ -109,7 +109,7 @@ def einsum(*operands, equation):  # Einsum-7
         keep = set(output).union(*inputs[index + 1:])
         current, labels = _contract(current, labels, pending[index], inputs[index], keep)
     current, labels = _simplify(current, labels, set(output))
-    result = current.transpose([labels.index(l) for l in output])
+    result = current.transpose([labels.index(label) for label in output])
     # a fresh C-contiguous array: "ij->ij" must not hand back (a view of) its input, and
     # np.ascontiguousarray would turn a scalar into 1-D
     if not result.flags.c_contiguous or any(np.may_share_memory(result, op) for op in operands):
