@@ -315,7 +315,10 @@ def test_run_time_failures_name_the_node(build, feeds, node_type, message):
 
 
 def test_values_that_are_fine_at_run_time():
-    gather = lambda: (lambda x, i: ([x, i], ops.gather(x, i, 0)))(p([-1]), p([2], np.int64, "i"))
+    def gather():
+        x, i = p([-1]), p([2], np.int64, "i")
+        return [x, i], ops.gather(x, i, 0)
+
     # out-of-range and empty-axis gathers give zeros, as OpenVINO's Gather-8
     assert run(gather, [np.ones(3, np.float32), np.array([0, 10])])[0].tolist() == [1, 0]
     assert run(gather, [np.ones(0, np.float32), np.array([0, 1])])[0].tolist() == [0, 0]

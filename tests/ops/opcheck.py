@@ -81,7 +81,8 @@ def _normalized(value, approx=False):
 
 def _only(model, type_name):
     found = [n for n in model.get_ordered_ops() if n.get_type_name() == type_name]
-    assert len(found) == 1, f"expected one {type_name} in {[n.get_type_name() for n in model.get_ordered_ops()]}"
+    assert len(found) == 1, \
+        f"expected one {type_name} in {[n.get_type_name() for n in model.get_ordered_ops()]}"
     return found[0]
 
 

@@ -182,7 +182,7 @@ def test_integer_division_by_zero_is_an_error_naming_the_node(op):
         ov.compile_model(ov.Model([folded], []))([])
 
 
-# --- Asinh, Acosh, Atanh (v3 ops, listed in opset4) ----------------------------------------------------------
+# --- Asinh, Acosh, Atanh (v3 ops, listed in opset4) --------------------------------------------
 INVERSE_HYPERBOLIC = {"asinh": (-20.0, 20.0), "acosh": (1.0, 30.0), "atanh": (-0.999, 0.999)}
 
 

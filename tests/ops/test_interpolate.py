@@ -31,19 +31,25 @@ def _image(shape, seed=0):
 
 
 # what torch's F.interpolate becomes in OpenVINO's PyTorch frontend
+TORCH_NEAREST = dict(mode="nearest", coordinate_transformation_mode="asymmetric",
+                     nearest_mode="floor")
+TORCH_LINEAR = dict(mode="linear_onnx", coordinate_transformation_mode="pytorch_half_pixel")
+TORCH_LINEAR_ALIGN = dict(mode="linear_onnx", coordinate_transformation_mode="align_corners")
+TORCH_CUBIC = dict(mode="cubic", coordinate_transformation_mode="pytorch_half_pixel")
+TORCH_CUBIC_ALIGN = dict(mode="cubic", coordinate_transformation_mode="align_corners")
 TORCH_CASES = [
-    ("nearest 2x", [1, 3, 5, 7], [2.0, 2.0], dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")),
-    ("nearest size", [2, 3, 5, 7], [9, 4], dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")),
-    ("nearest 1d", [2, 3, 6], [13], dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")),
-    ("nearest 3d", [1, 2, 3, 4, 5], [6, 8, 10], dict(mode="nearest", coordinate_transformation_mode="asymmetric", nearest_mode="floor")),
-    ("bilinear", [1, 3, 5, 7], [10, 14], dict(mode="linear_onnx", coordinate_transformation_mode="pytorch_half_pixel")),
-    ("bilinear 1.5x", [1, 3, 5, 7], [1.5, 1.5], dict(mode="linear_onnx", coordinate_transformation_mode="pytorch_half_pixel")),
-    ("bilinear down", [2, 3, 16, 9], [5, 4], dict(mode="linear_onnx", coordinate_transformation_mode="pytorch_half_pixel")),
-    ("bilinear align", [1, 3, 5, 7], [11, 3], dict(mode="linear_onnx", coordinate_transformation_mode="align_corners")),
-    ("linear 1d", [2, 4, 7], [15], dict(mode="linear_onnx", coordinate_transformation_mode="pytorch_half_pixel")),
-    ("trilinear", [1, 2, 3, 4, 5], [5, 6, 7], dict(mode="linear_onnx", coordinate_transformation_mode="align_corners")),
-    ("bicubic", [1, 3, 5, 7], [12, 9], dict(mode="cubic", coordinate_transformation_mode="pytorch_half_pixel")),
-    ("bicubic align", [1, 3, 5, 7], [3, 20], dict(mode="cubic", coordinate_transformation_mode="align_corners")),
+    ("nearest 2x", [1, 3, 5, 7], [2.0, 2.0], TORCH_NEAREST),
+    ("nearest size", [2, 3, 5, 7], [9, 4], TORCH_NEAREST),
+    ("nearest 1d", [2, 3, 6], [13], TORCH_NEAREST),
+    ("nearest 3d", [1, 2, 3, 4, 5], [6, 8, 10], TORCH_NEAREST),
+    ("bilinear", [1, 3, 5, 7], [10, 14], TORCH_LINEAR),
+    ("bilinear 1.5x", [1, 3, 5, 7], [1.5, 1.5], TORCH_LINEAR),
+    ("bilinear down", [2, 3, 16, 9], [5, 4], TORCH_LINEAR),
+    ("bilinear align", [1, 3, 5, 7], [11, 3], TORCH_LINEAR_ALIGN),
+    ("linear 1d", [2, 4, 7], [15], TORCH_LINEAR),
+    ("trilinear", [1, 2, 3, 4, 5], [5, 6, 7], TORCH_LINEAR_ALIGN),
+    ("bicubic", [1, 3, 5, 7], [12, 9], TORCH_CUBIC),
+    ("bicubic align", [1, 3, 5, 7], [3, 20], TORCH_CUBIC_ALIGN),
     ("bilinear antialias", [1, 3, 17, 12], [5, 7], dict(mode="bilinear_pillow")),
     ("bicubic antialias", [1, 3, 17, 12], [6, 4], dict(mode="bicubic_pillow")),
 ]
@@ -87,7 +93,8 @@ def interpolate_cases(draw):
     mode = draw(st.sampled_from(MODES))
     rank = 4 if mode.endswith("pillow") else draw(st.integers(3, 5))
     shape = draw(st.lists(st.integers(1, 6), min_size=rank, max_size=rank))
-    spatial = list(range(rank - 2, rank)) if mode in ("cubic",) or mode.endswith("pillow") else list(range(2, rank))
+    spatial = (list(range(rank - 2, rank)) if mode in ("cubic",) or mode.endswith("pillow")
+               else list(range(2, rank)))
     spatial = [a for a in spatial if a >= 2] or [rank - 1]
     axes = sorted(draw(st.lists(st.sampled_from(spatial), min_size=1, max_size=len(spatial), unique=True)))
     by_scales = draw(st.booleans())
@@ -124,8 +131,8 @@ def test_every_axis_resizes_by_the_specification():
     # N and C too (OpenVINO's CPU plugin cannot): nearest doubling repeats every element
     x = np.arange(6, dtype=F32).reshape(2, 3)
     param = ops.parameter([2, 3], F32)
-    node = ops.interpolate(param, [2.0, 2.0], "nearest", "scales", coordinate_transformation_mode="asymmetric",
-                           nearest_mode="floor")
+    node = ops.interpolate(param, [2.0, 2.0], "nearest", "scales",
+                           coordinate_transformation_mode="asymmetric", nearest_mode="floor")
     (result,) = run_ours(ov.Model([node], [param]), [x])
     np.testing.assert_array_equal(result, x.repeat(2, 0).repeat(2, 1))
 
@@ -179,17 +186,27 @@ def test_pads_are_stored_at_the_image_rank():
 
 def test_bad_inputs_are_rejected():
     x = ops.parameter([2, 3, 4, 4], F32)
-    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes", axes=[-2, -1]), r"axes \[-2, -1\] must be in \[0, 3\]")
-    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes", axes=[2, 4]), r"must be in \[0, 3\]")
-    assert_rejected(lambda: ops.interpolate(x, [8.0, 8.0], "nearest", "sizes", axes=[2, 3]), r"sizes \(input 1\) must be one of")
-    assert_rejected(lambda: ops.interpolate(x, [2, 2], "nearest", "scales", axes=[2, 3]), r"scales \(input 1\) must be one of")
-    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes", axes=np.array([2.0, 3.0], F32)), r"axes \(input 2\)")
-    assert_rejected(lambda: ops.interpolate(x, np.array([[8, 8]]), "nearest", "sizes", axes=[2, 3]), r"input 1 must be 1-D")
-    assert_rejected(lambda: ops.interpolate(x, [8], "nearest", "sizes", axes=[2, 3]), r"sizes has 1 elements but there are 2 axes")
-    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes"), r"sizes has 2 elements but there are 4 axes")
+    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes", axes=[-2, -1]),
+                    r"axes \[-2, -1\] must be in \[0, 3\]")
+    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes", axes=[2, 4]),
+                    r"must be in \[0, 3\]")
+    assert_rejected(lambda: ops.interpolate(x, [8.0, 8.0], "nearest", "sizes", axes=[2, 3]),
+                    r"sizes \(input 1\) must be one of")
+    assert_rejected(lambda: ops.interpolate(x, [2, 2], "nearest", "scales", axes=[2, 3]),
+                    r"scales \(input 1\) must be one of")
+    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes",
+                                            axes=np.array([2.0, 3.0], F32)), r"axes \(input 2\)")
+    assert_rejected(lambda: ops.interpolate(x, np.array([[8, 8]]), "nearest", "sizes", axes=[2, 3]),
+                    r"input 1 must be 1-D")
+    assert_rejected(lambda: ops.interpolate(x, [8], "nearest", "sizes", axes=[2, 3]),
+                    r"sizes has 1 elements but there are 2 axes")
+    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes"),
+                    r"sizes has 2 elements but there are 4 axes")
     assert_rejected(lambda: ops.interpolate(x, [8, 8], "bilinear", "sizes", axes=[2, 3]), r"mode")
-    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes", [0, 0, -1, 0], axes=[2, 3]), r"pads_begin")
-    assert_rejected(lambda: ops.interpolate(ops.parameter([2, 2], np.bool_), [4], "nearest", "sizes", axes=[1]),
+    assert_rejected(lambda: ops.interpolate(x, [8, 8], "nearest", "sizes", [0, 0, -1, 0],
+                                            axes=[2, 3]), r"pads_begin")
+    assert_rejected(lambda: ops.interpolate(ops.parameter([2, 2], np.bool_), [4], "nearest",
+                                            "sizes", axes=[1]),
                     r"image \(input 0\) must be one of")
 
 
@@ -209,15 +226,17 @@ def test_interpolate4_written_by_openvino_reads_and_runs():
     x = OV.parameter([1, 2, 3, 4], F32)
     inputs = [x] + [OV.constant(v) for v in (np.array([6, 5]), np.array([2.0, 1.25], F32), np.array([2, 3]))]
     node = NodeFactory("opset4").create("Interpolate", inputs, {
-        "mode": "linear_onnx", "shape_calculation_mode": "sizes", "coordinate_transformation_mode": "half_pixel",
-        "nearest_mode": "floor", "antialias": False, "pads_begin": [0] * 4, "pads_end": [0] * 4, "cube_coeff": -0.75})
+        "mode": "linear_onnx", "shape_calculation_mode": "sizes",
+        "coordinate_transformation_mode": "half_pixel", "nearest_mode": "floor", "antialias": False,
+        "pads_begin": [0] * 4, "pads_end": [0] * 4, "cube_coeff": -0.75})
     path = os.path.join(tempfile.mkdtemp(prefix="ovn_interp4_"), "model.xml")
     openvino.save_model(openvino.Model([node], [x]), path)
     model = read_model(path)
     (ours,) = [n for n in model.get_ordered_ops() if n.get_type_name() == "Interpolate"]
     assert ours.get_version() == "opset4" and str(ours.get_output_partial_shape(0)) == "[1,2,6,5]"
     data = _image([1, 2, 3, 4])
-    np.testing.assert_allclose(run_ours(model, [data])[0], run_openvino(model, [data])[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(run_ours(model, [data])[0], run_openvino(model, [data])[0],
+                               rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("mode", ["linear_onnx", "cubic", "linear", "bilinear_pillow"])

@@ -115,9 +115,12 @@ SHAPE_CASES = {
         (lambda o, x, a: o.normalize_l2(x, a, 1e-5, "add"), [_float("[2,?,4]"), ("[1]", np.int64)]),
     ],
     "group_normalization": [
-        (lambda o, x, s, b: o.group_normalization(x, s, b, 3, 1e-5), [_float("[2,?]"), _float("[6]"), _float("[?]")]),
-        (lambda o, x, s, b: o.group_normalization(x, s, b, 4, 1e-5), [_float("[2,2..5,3]"), _float("[?]"), _float("[?]")]),
-        (lambda o, x, s, b: o.group_normalization(x, s, b, 2, 1e-5), [_float("[...]"), _float("[6]"), _float("[6]")]),
+        (lambda o, x, s, b: o.group_normalization(x, s, b, 3, 1e-5),
+         [_float("[2,?]"), _float("[6]"), _float("[?]")]),
+        (lambda o, x, s, b: o.group_normalization(x, s, b, 4, 1e-5),
+         [_float("[2,2..5,3]"), _float("[?]"), _float("[?]")]),
+        (lambda o, x, s, b: o.group_normalization(x, s, b, 2, 1e-5),
+         [_float("[...]"), _float("[6]"), _float("[6]")]),
     ],
     "lrn": [
         (lambda o, x: o.lrn(x, np.array([2, 3]), 1e-4, 0.75, 1.0, 5), [_float("[?,3,?,?]")]),
@@ -162,7 +165,8 @@ ROUND_TRIPS = [
     (lambda o, x: o.mvn(x, np.array([2]), True, 1e-5, "outside_sqrt"), [_float("[2,3,4]")]),
     (lambda o, x: o.mvn(x, np.array([1, 2]), False, 1e-9, "INSIDE_SQRT"), [_float("[2,3,4]")]),
     (lambda o, x: o.normalize_l2(x, np.array([1]), 1e-10, "add"), [_float("[2,3,4]")]),
-    (lambda o, x, s, b: o.group_normalization(x, s, b, 2, 1e-5), [_float("[2,4,3]"), _float("[4]"), _float("[4]")]),
+    (lambda o, x, s, b: o.group_normalization(x, s, b, 2, 1e-5),
+     [_float("[2,4,3]"), _float("[4]"), _float("[4]")]),
     (lambda o, x: o.lrn(x, np.array([1]), 2e-4, 0.75, 2.0, 3), [_float("[2,3,4,5]")]),
 ]
 

@@ -92,8 +92,10 @@ def test_integer_mean_truncates_toward_zero_like_openvino():
     data, indices = np.array([1, -7, 3, 4], np.int32), np.array([1, 0, 2, 3, 3], I64)
     updates = np.array([2, -4, 5, 5, 6], np.int32)
     for use_init_val in (True, False):
-        ours = compare_with_openvino(lambda d, i, u: ops.scatter_elements_update(
-            d, i, u, np.array(0, I64), "mean", use_init_val), [data, indices, updates])
+        def build(d, i, u, use_init_val=use_init_val):
+            return ops.scatter_elements_update(d, i, u, np.array(0, I64), "mean", use_init_val)
+
+        ours = compare_with_openvino(build, [data, indices, updates])
     np.testing.assert_array_equal(ours[0], [-4, 2, 5, 5])
 
 

@@ -68,7 +68,8 @@ def test_one_hot_matches_openvino(shape, data, mode, index_type, value_type):
 
 
 @pytest.mark.parametrize("build, shapes", [
-    (lambda o, c, a, b: o.select(c, a, b), [("[?,1,3]", np.bool_), ("[2,1]", np.float32), ("[1..4,?]", np.float32)]),
+    (lambda o, c, a, b: o.select(c, a, b),
+     [("[?,1,3]", np.bool_), ("[2,1]", np.float32), ("[1..4,?]", np.float32)]),
     (lambda o, c, a, b: o.select(c, a, b), [("[...]", np.bool_), ("[2,1]", np.float32), ("[3]", np.float32)]),
     (lambda o, x: o.non_zero(x), [("[2,3,4,6]", np.float32)]),
     (lambda o, x: o.non_zero(x, "i32"), [("[?,3]", np.float32)]),

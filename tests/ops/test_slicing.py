@@ -151,7 +151,8 @@ def _dim_of(o, x, index):
     lambda o, d, x: o.slice(d, np.array([0], I64), _dim_of(o, x, 0), np.array([1], I64)),
     lambda o, d, x: o.slice(d, _dim_of(o, x, 0), np.array([2**62], I64), np.array([1], I64)),
     lambda o, d, x: o.slice(d, np.array([-1], I64), _dim_of(o, x, 1), np.array([-1], I64)),
-    lambda o, d, x: o.strided_slice(d, np.array([0, 1], I64), o.concat([_dim_of(o, x, 0), _dim_of(o, x, 1)], 0),
+    lambda o, d, x: o.strided_slice(d, np.array([0, 1], I64),
+                                    o.concat([_dim_of(o, x, 0), _dim_of(o, x, 1)], 0),
                                     np.array([1, 1], I64), [0, 0], [0, 0]),
     lambda o, d, x: o.slice(d, np.array([0], I64), np.array([2], I64), np.array([1], I64), _dim_of(o, x, 0)),
 ])

@@ -58,7 +58,8 @@ def test_stable_topk_by_index_selects_what_sort_by_value_selects(case, mode):
     data = _values(shape, np.float32, ties=True, seed=k)
     param = ops.parameter(shape, np.float32)
     outputs = [ops.topk(param, k, axis, mode, sort, stable=True).outputs() for sort in ("value", "index")]
-    values, indices, index_values, index_indices = run_ours(ov.Model(outputs[0] + outputs[1], [param]), [data])
+    model = ov.Model(outputs[0] + outputs[1], [param])
+    values, indices, index_values, index_indices = run_ours(model, [data])
     order = np.argsort(indices, axis=axis)
     np.testing.assert_array_equal(np.take_along_axis(indices, order, axis), index_indices)
     np.testing.assert_array_equal(np.take_along_axis(values, order, axis), index_values)
@@ -123,10 +124,12 @@ def test_topk_bad_inputs_are_rejected():
     x = ops.parameter([2, 3], np.float32)
     assert_rejected(lambda: ops.topk(ops.parameter([], np.float32), 1, 0, "max", "value"), r"rank 1 or more")
     assert_rejected(lambda: ops.topk(x, [1], 1, "max", "value"), r"k \(input 1\) must be a scalar")
-    assert_rejected(lambda: ops.topk(x, np.float32(1), 1, "max", "value"), r"k \(input 1\) must be an integer")
+    assert_rejected(lambda: ops.topk(x, np.float32(1), 1, "max", "value"),
+                    r"k \(input 1\) must be an integer")
     assert_rejected(lambda: ops.topk(x, -1, 1, "max", "value"), r"k must be non-negative")
     assert_rejected(lambda: ops.topk(x, 1, 2, "max", "value"), r"axis 2 is out of range for rank 2")
-    assert_rejected(lambda: ops.topk(x, 1, 1, "max", "value", "f32"), r"index_element_type must be i32 or i64")
+    assert_rejected(lambda: ops.topk(x, 1, 1, "max", "value", "f32"),
+                    r"index_element_type must be i32 or i64")
     assert_rejected(lambda: ops.topk(x, 1, 1, "max", "none", stable=True), r"stable=True needs sort")
     assert_rejected(lambda: ops.topk(x, 1, 1, "largest", "value"), r"mode")
 

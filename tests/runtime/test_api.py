@@ -241,7 +241,7 @@ def test_infer_request(arrays):
     compiled = ov.compile_model(two_input_model())
     request = compiled.create_infer_request()
     with pytest.raises(RuntimeError, match="no results"):
-        request.results
+        _ = request.results
     results = request.infer({"x": arrays[0], "y": arrays[1]})
     want = expected(*arrays)
     assert request.results is results

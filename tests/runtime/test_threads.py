@@ -187,12 +187,16 @@ def test_intra_op_chunks_give_the_single_thread_numbers(rng, monkeypatch):
     monkeypatch.setattr(_epilogue, "parallel_for", spy)
     monkeypatch.setattr(_tiling, "parallel_for", spy)
     splits = []
+
+    def spying_on(split, original):
+        def spy_split(*args):
+            splits.append(split)
+            return original(*args)
+        return spy_split
+
     for split in ("_by_batch", "_pointwise_by_rows", "_depthwise_by_channels", "_by_output_rows",
                   "_pointwise_by_channels", "_dense_by_channels"):
-        def spy_split(*args, _split=split, _original=getattr(_tiling, split)):
-            splits.append(_split)
-            return _original(*args)
-        monkeypatch.setattr(_tiling, split, spy_split)
+        monkeypatch.setattr(_tiling, split, spying_on(split, getattr(_tiling, split)))
     channels_first = {"DISABLED_PASSES": "channels_last"}  # the NCHW splits (NHWC: test_layout_pass)
     for name, model, shape in split_models(rng):
         value = rng.standard_normal(shape, dtype=np.float32)

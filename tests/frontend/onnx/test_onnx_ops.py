@@ -177,8 +177,11 @@ def test_batch_and_instance_and_layer_norm():
     _check(model, {"x": _x(2, 3, 4, 5)}, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("attrs,a_shape,b_shape", [({}, [3, 4], [4, 5]), ({"transA": 1}, [4, 3], [4, 5]),
-                                                   ({"transB": 1, "alpha": 0.5, "beta": 2.0}, [3, 4], [5, 4])])
+@pytest.mark.parametrize("attrs,a_shape,b_shape", [
+    ({}, [3, 4], [4, 5]),
+    ({"transA": 1}, [4, 3], [4, 5]),
+    ({"transB": 1, "alpha": 0.5, "beta": 2.0}, [3, 4], [5, 4]),
+])
 def test_gemm(attrs, a_shape, b_shape):
     model = _model([helper.make_node("Gemm", ["a", "b", "c"], ["y"], **attrs)],
                    [_info("a", F, a_shape)], [_info("y", F, [3, 5])],
