@@ -49,11 +49,11 @@ class Dimension:
             self._min, self._max = low, high
 
     @staticmethod
-    def dynamic() -> "Dimension":
+    def dynamic() -> Dimension:
         return Dimension()
 
     @staticmethod
-    def parse(text: str) -> "Dimension":
+    def parse(text: str) -> Dimension:
         """Parse ``3``, ``?``, ``-1``, ``1..10``, ``..10``, ``5..`` into a Dimension."""
         if not isinstance(text, str):
             raise TypeError(f"Dimension.parse expects a string, got {type(text).__name__} {text!r}")
@@ -135,11 +135,11 @@ class Dimension:
             return None
         return Dimension(low, high)
 
-    def merge(self, other) -> "Dimension | None":
+    def merge(self, other) -> Dimension | None:
         """The intersection of two dimensions, or None where they cannot be equal."""
         return self._intersect(Dimension._coerce(other))
 
-    def broadcast_merge(self, other) -> "Dimension | None":
+    def broadcast_merge(self, other) -> Dimension | None:
         """The result of numpy-broadcasting two dimensions, or None where they cannot broadcast.
 
         As OpenVINO: a dimension that may be 1 at run time lets the other one through, so
@@ -161,7 +161,7 @@ class Dimension:
         return self._intersect(other)
 
     @staticmethod
-    def _coerce(value) -> "Dimension":
+    def _coerce(value) -> Dimension:
         if isinstance(value, Dimension):
             return value
         if isinstance(value, (tuple, list)):  # (low, high), as OpenVINO accepts in shapes

@@ -453,7 +453,7 @@ class Model:
             raise
 
     # --- copies & printing ----------------------------------------------------------------
-    def clone(self) -> "Model":
+    def clone(self) -> Model:
         """A deep copy: new nodes with the same attributes, names, rt_info and weights (shared)."""
         from .graph import clone_model
 

@@ -116,11 +116,11 @@ class Node:
     def name(self) -> str:
         return self.get_name()
 
-    def get_type_info(self) -> "TypeInfo":
+    def get_type_info(self) -> TypeInfo:
         return TypeInfo(self.get_type_name(), self.get_version())
 
     @property
-    def type_info(self) -> "TypeInfo":
+    def type_info(self) -> TypeInfo:
         return self.get_type_info()
 
     def get_rt_info(self) -> dict:

@@ -45,11 +45,11 @@ class _Port:
         self._node = node
         self._index = index
 
-    def get_node(self) -> "Node":
+    def get_node(self) -> Node:
         return self._node
 
     @property
-    def node(self) -> "Node":
+    def node(self) -> Node:
         return self._node
 
     def get_index(self) -> int:
@@ -184,7 +184,7 @@ class Output(_Port):
                 found.add(Input(node, index))
         return found
 
-    def replace(self, replacement: "Output") -> None:
+    def replace(self, replacement: Output) -> None:
         """Make every consumer of this output read ``replacement`` instead."""
         from .node import as_output  # node.py imports this module
 

@@ -32,7 +32,7 @@ class PartialShape:
                           for d in items]
 
     @staticmethod
-    def dynamic(rank=None) -> "PartialShape":
+    def dynamic(rank=None) -> PartialShape:
         if rank is None:
             return PartialShape(None)
         if isinstance(rank, Dimension):
@@ -46,7 +46,7 @@ class PartialShape:
         return PartialShape([Dimension() for _ in range(rank)])
 
     @staticmethod
-    def parse(text: str) -> "PartialShape":
+    def parse(text: str) -> PartialShape:
         text = text.strip()
         if text in ("...", "[...]"):  # "?" is one dynamic dimension, as in OpenVINO
             return PartialShape(None)
@@ -84,20 +84,20 @@ class PartialShape:
     def get_dimension(self, index) -> Dimension:
         return self[index]
 
-    def to_shape(self) -> "Shape":
+    def to_shape(self) -> Shape:
         if not self.is_static:
             raise ValueError(f"shape {self} is not static and cannot be converted to a Shape")
         return Shape([d.get_length() for d in self._dims])
 
-    def get_shape(self) -> "Shape":
+    def get_shape(self) -> Shape:
         return self.to_shape()
 
-    def get_min_shape(self) -> "Shape":
+    def get_min_shape(self) -> Shape:
         if self._dims is None:
             raise ValueError("the rank is dynamic")
         return Shape([d.min_length for d in self._dims])
 
-    def get_max_shape(self) -> "Shape":
+    def get_max_shape(self) -> Shape:
         if self._dims is None:
             raise ValueError("the rank is dynamic")
         return Shape([d.max_length if d.max_length != _INF else 2**63 - 1 for d in self._dims])
@@ -127,7 +127,7 @@ class PartialShape:
     def relaxes(self, other) -> bool:
         return PartialShape._coerce(other).refines(self)
 
-    def merge(self, other) -> "PartialShape | None":
+    def merge(self, other) -> PartialShape | None:
         """The most specific shape compatible with both, or None where they conflict."""
         other = PartialShape._coerce(other)
         if self._dims is None:
@@ -147,7 +147,7 @@ class PartialShape:
         return len(self._dims) == rank
 
     @staticmethod
-    def _coerce(value) -> "PartialShape":
+    def _coerce(value) -> PartialShape:
         return value if isinstance(value, PartialShape) else PartialShape(value)
 
     def to_list(self):

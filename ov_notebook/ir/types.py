@@ -180,7 +180,7 @@ class Type(metaclass=_TypeMeta):
         other = Type(other)
         return self.is_dynamic or other.is_dynamic or self is other
 
-    def merge(self, other) -> "Type | None":
+    def merge(self, other) -> Type | None:
         """The more specific of two compatible types, or None when they conflict."""
         other = Type(other)
         if self.is_dynamic:

@@ -16,7 +16,7 @@ from .plan import Plan
 __all__ = ["compile_plan", "thread_limit", "ThreadedPlan", "RuntimeNode"]
 
 
-def compile_plan(model: Model, properties: dict, disabled_passes=()) -> "ThreadedPlan":
+def compile_plan(model: Model, properties: dict, disabled_passes=()) -> ThreadedPlan:
     keep_freed_memory()
     graph = clone_model(model)
     applied = run_passes(graph, properties, disabled=disabled_passes)

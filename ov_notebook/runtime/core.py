@@ -39,7 +39,7 @@ class Core:
         """Read an IR ``.xml`` (with its ``.bin``); ONNX files are converted (needs ``onnx``)."""
         return read_any_model(model, weights, "Core.read_model")
 
-    def compile_model(self, model, device_name="CPU", config=None) -> "CompiledModel":
+    def compile_model(self, model, device_name="CPU", config=None) -> CompiledModel:
         _check_device(device_name)
         if isinstance(model, (str, os.PathLike)):
             model = self.read_model(model)
@@ -81,7 +81,7 @@ def _check_device(device_name):
         raise ValueError(f"device {device_name!r} is not available; this runtime has only 'CPU'")
 
 
-def compile_model(model, device_name="CPU", config=None) -> "CompiledModel":
+def compile_model(model, device_name="CPU", config=None) -> CompiledModel:
     """Compile a Model (or an IR path) for the CPU runtime::
 
         compiled = ov.compile_model(ov_model)
@@ -159,7 +159,7 @@ class CompiledModel:
             return READ_ONLY[key]
         raise ValueError(f"unknown property {key!r}")
 
-    def create_infer_request(self) -> "InferRequest":
+    def create_infer_request(self) -> InferRequest:
         return InferRequest(self)
 
     def _infer(self, inputs, timings=None, on_step=None) -> InferResults:

@@ -144,7 +144,7 @@ class Tensor:
     def get_byte_size(self) -> int:
         return self.byte_size
 
-    def copy_to(self, target: "Tensor") -> None:
+    def copy_to(self, target: Tensor) -> None:
         if not isinstance(target, Tensor):
             raise TypeError(f"copy_to expects a Tensor, got {type(target).__name__}")
         target._data = np.array(self._data, copy=True)

@@ -1,7 +1,6 @@
 """The ``ovn`` console script, driven in a subprocess as users run it."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys

@@ -19,7 +19,7 @@ __all__ = ["FlatCall", "export_program", "trace_graph", "script_graph", "module_
 WRAPPED = "model"  # the FlatCall attribute holding the user's model, stripped from scope names
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _flat_call_class():
     import torch
 

@@ -123,7 +123,7 @@ class Constant(Op):
             self.fail(f"data of shape {list(self._data.shape)} does not match attribute shape {shape}")
         self.set_output_type(0, element_type, shape)
 
-    def clone_with_new_inputs(self, inputs) -> "Constant":
+    def clone_with_new_inputs(self, inputs) -> Constant:
         clone = Constant(self._data, self._attrs["element_type"], name=self._friendly_name,
                          shared_memory=True)
         clone.rt_info = dict(self.rt_info)

@@ -27,7 +27,7 @@ def epilogue_token(node):
                                               for v in arguments.values()])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _binary_steps() -> dict:
     """``{"add": np.add, ...}``: the ufunc of every binary op class with an ``epilogue_token``."""
     steps = {}

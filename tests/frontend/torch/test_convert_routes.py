@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Tuple
 
 import numpy as np
 import pytest
@@ -97,7 +96,7 @@ class Gated(nn.Module):
         self.dropout = nn.Dropout(0.5)
         self.gated = True
 
-    def forward(self, x, gate: Tuple[torch.Tensor, torch.Tensor]):
+    def forward(self, x, gate: tuple[torch.Tensor, torch.Tensor]):
         y = self.dropout(self.fc(x))
         if self.gated:  # scripted control flow on an attribute: folded when frozen
             y = y * gate[0]

@@ -2,7 +2,6 @@
 "Non-tensor Data Types" and "Input and output names" sections, and ``input=``."""
 from __future__ import annotations
 
-from typing import Optional
 
 import numpy as np
 import pytest
@@ -169,7 +168,7 @@ def test_output_names_do_not_take_input_names():
 
 
 class OptionalMask(torch.nn.Module):
-    def forward(self, x, mask: Optional[torch.Tensor] = None, pair=None):
+    def forward(self, x, mask: torch.Tensor | None = None, pair=None):
         out = x if mask is None else x * mask
         return out + pair[0] if pair is not None and pair[1] is None else out
 

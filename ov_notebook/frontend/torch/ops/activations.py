@@ -5,7 +5,7 @@ from __future__ import annotations
 from .... import opset as ops
 from ..registry import translator
 from ._common import DEFAULT_FLOAT, normalize_axis, ov_type, out, rank_of, to_type
-from .arithmetic import float_input, register_unary
+from .arithmetic import register_unary
 
 
 # aten::relu(Tensor self) -> Tensor, and the like: builder -> (aten names, computes in float)
