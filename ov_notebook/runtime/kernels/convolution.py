@@ -235,14 +235,14 @@ def convolve_transposed(x, packed: PackedWeights, strides, dilations, begin, out
             in zip(spatial, strides, packed.kernel_shape, dilations)]
     low = [min(0, b) for b in begin]
     high = [max(f, b + o) for f, b, o in zip(full, begin, out_sizes)]
-    result = np.zeros((batch, packed.out_channels) + tuple(h - l for h, l in zip(high, low)),
+    result = np.zeros((batch, packed.out_channels) + tuple(h - lo for h, lo in zip(high, low)),
                       columns.dtype)
     geometry = list(zip(dilations, low, strides, spatial))
     for tap in np.ndindex(*packed.kernel_shape):  # col2im: each tap adds a strided block
-        target = tuple(slice(t * d - l, t * d - l + s * (n - 1) + 1, s)
-                       for t, (d, l, s, n) in zip(tap, geometry))
+        target = tuple(slice(t * d - lo, t * d - lo + s * (n - 1) + 1, s)
+                       for t, (d, lo, s, n) in zip(tap, geometry))
         result[(Ellipsis,) + target] += columns[(slice(None), slice(None)) + tap]
-    window = (Ellipsis,) + tuple(slice(b - l, b - l + o) for b, l, o in zip(begin, low, out_sizes))
+    window = (Ellipsis,) + tuple(slice(b - lo, b - lo + o) for b, lo, o in zip(begin, low, out_sizes))
     return np.ascontiguousarray(result[window]).astype(dtype, copy=False)
 
 
