@@ -89,28 +89,20 @@ class UnaryOp(ElementwiseOp):
         self.set_output_type(0, element_type, self.get_input_partial_shape(0))
 
 
-def unary_math(function):
+def unary_math(function, round_integers=False):
     """``compute(x, *, out=None)`` of a numpy function: written into ``out`` when x is a float
     array (``function`` is a ufunc keeping its dtype); integers compute as numpy does and
-    truncate back to x's type."""
+    truncate back to x's type, or round to nearest with ``round_integers`` (OpenVINO's
+    Asinh/Acosh/Atanh)."""
 
     def compute(x, *, out=None):
         if x.dtype.kind == "f":
             return np.asarray(function(x, out=fitting(out, x.shape, x.dtype)))
+        if round_integers:
+            return _like(np.round(function(x.astype(np.float64))), x)
         return _like(function(x), x)
 
     compute.__doc__ = f"{function.__name__} of x, as an array of x's type."
-    return staticmethod(compute)
-
-
-def _rounded_unary_math(function):
-    """As :func:`unary_math`, but integers round to nearest (OpenVINO's Asinh/Acosh/Atanh)."""
-
-    def compute(x, *, out=None):
-        if x.dtype.kind == "f":
-            return np.asarray(function(x, out=fitting(out, x.shape, x.dtype)))
-        return _like(np.round(function(x.astype(np.float64))), x)
-
     return staticmethod(compute)
 
 
@@ -251,7 +243,7 @@ class Asinh(UnaryOp):
 
     type_name = "Asinh"
     version = "opset4"  # the op is v3; OpenVINO's IR lists it in opset4
-    compute = _rounded_unary_math(np.arcsinh)
+    compute = unary_math(np.arcsinh, round_integers=True)
 
 
 @register_op
@@ -260,7 +252,7 @@ class Acosh(UnaryOp):
 
     type_name = "Acosh"
     version = "opset4"  # the op is v3; OpenVINO's IR lists it in opset4
-    compute = _rounded_unary_math(np.arccosh)
+    compute = unary_math(np.arccosh, round_integers=True)
 
 
 @register_op
@@ -270,7 +262,7 @@ class Atanh(UnaryOp):
 
     type_name = "Atanh"
     version = "opset4"  # the op is v3; OpenVINO's IR lists it in opset4
-    compute = _rounded_unary_math(np.arctanh)
+    compute = unary_math(np.arctanh, round_integers=True)
 
 
 @register_op

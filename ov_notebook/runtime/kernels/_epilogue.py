@@ -10,6 +10,7 @@ import functools
 
 import numpy as np
 
+from ...ir.errors import UnknownOpError
 from ...ir.node import get_op_class, registered_ops
 from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 
@@ -50,7 +51,7 @@ def _activation_step(token):
     name, *values = token.split(":")
     try:
         op_class = get_op_class(name)
-    except Exception:  # noqa: BLE001  reported below as an unknown step
+    except UnknownOpError:  # reported below as an unknown step
         op_class = None
     if op_class is None or not op_class.fusable_activation:
         raise ValueError(f"unknown epilogue step {token!r}")
