@@ -155,8 +155,12 @@ class Op(Node):
 
     # --- value propagation for shape subgraphs -----------------------------------------------
     def evaluate(self, values):
-        """Output values from input values (numpy arrays); None where the op cannot be evaluated."""
-        return None
+        """Output values from input values (numpy arrays); None where the op cannot be evaluated.
+        Ops that define ``compute`` evaluate with it, the math their kernel runs."""
+        if self.compute is None:
+            return None
+        produced = self.compute(*values, **self._attrs)
+        return list(produced) if len(self._outputs) > 1 else [produced]
 
     def evaluate_dims(self):
         """Output ``dims_value`` (list of Dimension) from the inputs' partly known values."""

@@ -98,9 +98,6 @@ class BitwiseNot(Op):
 
     elementwise = True
 
-    def evaluate(self, values):
-        return [self.compute(*values)]
-
     @staticmethod
     def compute(x, *, out=None):  # numpy's invert of a bool array is its logical not
         return np.invert(x, out=fitting(out, x.shape, x.dtype))

@@ -58,9 +58,6 @@ class ElementwiseOp(Op):
 
     elementwise = True
 
-    def evaluate(self, values):
-        return [type(self).compute(*values, **self._attrs)]
-
     def epilogue_arguments(self):
         """Keyword arguments of ``compute`` for this node as a fused epilogue step (only the data
         input, attributes from ``epilogue_params``), or None when it cannot be one."""
@@ -557,9 +554,6 @@ class PRelu(Op):
             raise ValueError(f"slope of shape {list(slope.shape)} matches neither the channels "
                              f"(axis 1) nor broadcasts to the data {list(x.shape)}")
         return _like(np.where(x < 0, x * slope, x), x)
-
-    def evaluate(self, values):
-        return [self.compute(*values)]
 
 
 def _broadcasts_to(shape, target) -> bool:
