@@ -52,7 +52,7 @@ def _derived(type_name: str):
     **attributes)`` on the newest version's class), used where no kernel is registered."""
     if type_name not in _DERIVED:
         try:
-            compute = getattr(get_op_class(type_name), "compute", None)
+            compute = get_op_class(type_name).compute
         except UnknownOpError:  # runtime-internal types (Fused*, *NHWC) have no IR definition
             compute = None
         _DERIVED[type_name] = None if compute is None else KernelSpec(
