@@ -42,7 +42,7 @@ PACKAGE = "ov_notebook"
 PACKAGE_DIR = os.path.join(ROOT, PACKAGE)
 
 RANK = {"_plugins": 0, "ir": 1, "opset": 2, "utils": 2, "frontend": 3, "runtime": 3,
-        "notebook": 4, "cli": 5, "top": 6}
+        "preprocess": 3, "notebook": 4, "cli": 5, "top": 6}
 TOP_MODULES = {"__init__", "__main__", "demo"}  # ov_notebook/<name>.py in the top layer
 
 # Third-party distributions the low layers may import (anything else there fails): the IR and
