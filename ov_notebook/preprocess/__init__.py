@@ -329,11 +329,11 @@ def _single(nodes, what):
     return nodes[0]
 
 
-def _require_real(node: Output, step):
+def _require_real(node: Output, step, before="scaling"):
     element_type = node.get_element_type()
     if not element_type.is_real():
         raise PreprocessError(f"{step} preprocessing can be applied to 'float' inputs. Consider "
-                              f"using of 'convert_element_type' before {step.lower()}. Current "
+                              f"using of 'convert_element_type' before {before}. Current "
                               f"type is: {element_type.get_type_name()}")
     return element_type
 
@@ -479,7 +479,7 @@ class PreProcessSteps:
 
         def pad(nodes, context):
             node = _single(nodes, "pad")
-            element_type = _require_real(node, "Pad")
+            element_type = _require_real(node, "Pad", "padding")
             fill = opset.constant(np.asarray(values[0], dtype=element_type.to_dtype()), element_type)
             return [opset.pad(node, _i64(begin), _i64(end), _PAD_MODES[pad_mode], fill).output(0)]
 
@@ -762,31 +762,56 @@ class InputInfo:
             [-1 if d is None else d for d in new_dims])
         return element_type, shape, tensor_layout, model_layout
 
-    def _build(self, model, index):
+    def _apply(self, model=None, index=None, lines=None):
+        """Builds the new Parameter and the steps; with ``model``, puts them in place of input
+        ``index``; with ``lines``, appends OpenVINO's description of the steps instead."""
         param = self._parameter
         element_type, shape, tensor_layout, model_layout = self._plan()
+        if lines is not None and shape == param.get_partial_shape() and \
+                element_type == param.get_element_type() and \
+                _layout_of(param) == model_layout and not self._preprocess._actions and \
+                self._tensor._memory_type is None:
+            return
         new_param = opset.parameter(shape, element_type)
         new_param.set_friendly_name(param.get_friendly_name())
         new_param.output(0).set_names(set(param.output(0).get_names()))
         new_param.get_rt_info().update(param.get_rt_info())
-        if not tensor_layout.empty():
+        if not tensor_layout.empty() and model is not None:
             _set_layout(new_param, tensor_layout)
         context = _Context(tensor_layout, model_layout, param.get_element_type(),
                            param.get_partial_shape(), self._tensor._color)
-        nodes = [new_param.output(0)]
-        for _description, action in self._preprocess._actions:
-            nodes = action(nodes, context)
+        if lines is not None:
+            name = _quoted(param.output(0))
+            color = self._tensor._color
+            lines.append("Input" + (f" {name}" if name else "") +
+                         (f" (color {_color_name(color)})" if color is not ColorFormat.UNDEFINED
+                          else "") +
+                         (f" memory type={self._tensor._memory_type}"
+                          if self._tensor._memory_type is not None else "") + ":")
+            lines.append("    User's input tensor: " +
+                         _tensor_text(shape, tensor_layout, element_type))
+            lines.append("    Model's expected tensor: " + _tensor_text(
+                param.get_partial_shape(), model_layout, param.get_element_type()))
+        steps = self._preprocess._actions
+        if lines is not None and steps:
+            lines.append(f"    Pre-processing steps ({len(steps)}):")
+        nodes = _run_steps(steps, [new_param.output(0)], context, lines)
         node = _single(nodes, "use a multi-plane input as a model input")
         if context.color not in (ColorFormat.RGB, ColorFormat.BGR, ColorFormat.GRAY,
                                  ColorFormat.UNDEFINED):
             raise PreprocessError(f"model shall have RGB/BGR/GRAY color format. Consider add "
                                   f"'convert_color' preprocessing operation to convert current "
                                   f"color format '{_color_name(context.color)}'to RGB/BGR/GRAY")
+        implicit = PreProcessSteps()
         if node.get_element_type() != context.target_type:
-            node = opset.convert(node, context.target_type).output(0)
+            implicit.convert_element_type(context.target_type)
         if not context.target_layout.empty() and context.target_layout != context.layout:
-            node = PreProcessSteps().convert_layout(context.target_layout)._actions[0][1](
-                [node], context)[0]
+            implicit.convert_layout(context.target_layout)
+        if lines is not None and implicit._actions:
+            lines.append(f"    Implicit pre-processing steps ({len(implicit._actions)}):")
+        node = _run_steps(implicit._actions, [node], context, lines)[0]
+        if lines is not None:
+            return
         if not node.get_partial_shape().compatible(context.model_shape):
             raise PreprocessError(f"Resulting shape '{node.get_partial_shape()}' after "
                                   f"preprocessing is not aligned with original parameter's shape: "
@@ -796,23 +821,27 @@ class InputInfo:
             target.replace_source_output(node)
         model.replace_parameter(index, new_param)
 
-    def _describe(self):
-        element_type, shape, tensor_layout, model_layout = self._plan()
-        param = self._parameter
-        steps = self._preprocess._actions
-        if shape == param.get_partial_shape() and element_type == param.get_element_type() \
-                and tensor_layout == model_layout and not steps \
-                and self._tensor._memory_type is None:
-            return []
-        name = param.output(0).get_names()
-        lines = [f"Input {_quoted(param.output(0)) if name else ''}:".replace(" :", ":")]
-        lines.append(f"    User's input tensor: {_tensor_text(shape, tensor_layout, element_type)}")
-        lines.append("    Model's expected tensor: " + _tensor_text(
-            param.get_partial_shape(), model_layout, param.get_element_type()))
-        if steps:
-            lines.append(f"    Pre-processing steps ({len(steps)}):")
-            lines += [f"      {description}" for description, _ in steps]
-        return lines
+
+def _run_steps(steps, nodes, context, lines=None):
+    """Applies ``steps`` to ``nodes``; with ``lines``, describes each as OpenVINO does:
+    ``name: (shape, layout, type) -> (shape, layout, type)``."""
+    for description, action in steps:
+        before = _state_text(nodes[0], context)
+        try:
+            nodes = action(nodes, context)
+        except PreprocessError:
+            if lines is not None:  # as OpenVINO's description: the step's line stops there
+                lines.append(f"      {description}: ({before}")
+            raise
+        if lines is not None:
+            lines.append(f"      {description}: ({before}) -> ({_state_text(nodes[0], context)})")
+    return nodes
+
+
+def _state_text(node, context):
+    text = _tensor_text(node.get_partial_shape(), context.layout, node.get_element_type())
+    color = getattr(context, "color", ColorFormat.UNDEFINED)
+    return text + (f", {_color_name(color)}" if color is not ColorFormat.UNDEFINED else "")
 
 
 class OutputInfo:
@@ -831,26 +860,46 @@ class OutputInfo:
     def model(self) -> OutputModelInfo:
         return self._model
 
-    def _build(self):
+    def _apply(self, lines=None):
+        """Inserts the post-processing steps before the Result; with ``lines``, appends
+        OpenVINO's description of them instead (built on a stand-in, the model is untouched)."""
         result = self._output.get_node()
         model_layout = self._model._layout
-        if model_layout is not None:
+        tensor = self._tensor
+        if model_layout is not None and lines is None:
             _set_layout(result, model_layout)
-        context = _Context(model_layout if model_layout is not None else _layout_of(result),
-                           self._tensor._layout if self._tensor._layout is not None
-                           else LayoutSpec(),
-                           self._tensor._element_type)
+        layout = model_layout if model_layout is not None else _layout_of(result)
+        context = _Context(layout, tensor._layout if tensor._layout is not None else LayoutSpec(),
+                           tensor._element_type)
         original = result.input_value(0)
         node = original
-        for _description, action in self._postprocess._actions:
-            node = action(node, context)
-        wanted = self._tensor._element_type
-        if wanted is not None and not node.get_element_type().is_dynamic() and \
-                node.get_element_type() != wanted:
-            node = opset.convert(node, wanted).output(0)
+        if lines is not None:
+            if not self._postprocess._actions and \
+                    (tensor._layout is None or tensor._layout == layout) and \
+                    (tensor._element_type is None or
+                     tensor._element_type == original.get_element_type()):
+                return
+            node = opset.parameter(original.get_partial_shape(),
+                                   original.get_element_type()).output(0)
+            lines.append(f"Output {_quoted(self._output)}:".replace(" :", ":"))
+            lines.append("    Model's data tensor: " + _tensor_text(
+                node.get_partial_shape(), layout, node.get_element_type()))
+        steps = self._postprocess._actions
+        if lines is not None and steps:
+            lines.append(f"    Post-processing steps ({len(steps)}):")
+        node = _run_post_steps(steps, node, context, lines)
+        implicit = PostProcessSteps()
+        if tensor._element_type is not None and not node.get_element_type().is_dynamic() and \
+                node.get_element_type() != tensor._element_type:
+            implicit.convert_element_type(tensor._element_type)
         if not context.target_layout.empty() and context.target_layout != context.layout:
-            node = PostProcessSteps().convert_layout(context.target_layout)._actions[0][1](
-                node, context)
+            implicit.convert_layout(context.target_layout)
+        if lines is not None and implicit._actions:
+            lines.append(f"    Post-processing implicit steps ({len(implicit._actions)}):")
+        node = _run_post_steps(implicit._actions, node, context, lines)
+        if lines is not None:
+            lines.append("    User's output tensor: " + _state_text(node, context))
+            return
         if node.get_node() is not original.get_node():
             node.get_node().set_friendly_name(
                 f"{original.get_node().get_friendly_name()}.{original.get_index()}")
@@ -864,24 +913,24 @@ class OutputInfo:
         if not context.layout.empty():
             _set_layout(result, context.layout)
 
-    def _describe(self):
-        steps = self._postprocess._actions
-        if not steps and self._tensor._layout is None and self._tensor._element_type is None:
-            return []
-        lines = [f"Output {_quoted(self._output)}:"]
-        source = self._output.get_node().input_value(0)
-        lines.append("    Model's data tensor: " + _tensor_text(
-            source.get_partial_shape(), _layout_of(self._output.get_node()),
-            source.get_element_type()))
-        if steps:
-            lines.append(f"    Post-processing steps ({len(steps)}):")
-            lines += [f"      {description}" for description, _ in steps]
-        return lines
+
+def _run_post_steps(steps, node, context, lines=None):
+    for description, action in steps:
+        before = _state_text(node, context)
+        try:
+            node = action(node, context)
+        except PreprocessError:
+            if lines is not None:
+                lines.append(f"      {description}: ({before}")
+            raise
+        if lines is not None:
+            lines.append(f"      {description}: ({before}) -> ({_state_text(node, context)})")
+    return node
 
 
 def _quoted(port) -> str:
     names = sorted(port.get_names())
-    return '"' + ",".join(names) + '"' if names else ""
+    return '"' + ", ".join(names) + '"' if names else ""
 
 
 def _tensor_text(shape, layout, element_type) -> str:
@@ -932,9 +981,9 @@ class PrePostProcessor:
     def build(self):
         model = self._model
         for index, info in enumerate(self._inputs):
-            info._build(model, index)
+            info._apply(model, index)
         for info in self._outputs:
-            info._build()
+            info._apply()
         model.validate_nodes_and_infer_types()
         return model
 
@@ -942,7 +991,7 @@ class PrePostProcessor:
         lines = []
         try:
             for info in self._inputs + self._outputs:
-                lines += info._describe()
+                info._apply(lines=lines)
         except PreprocessError as error:
             lines.append(f"Error occurred: {error}")
         return "\n".join(lines) + ("\n" if lines else "")

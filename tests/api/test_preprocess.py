@@ -1,6 +1,8 @@
 """``ov_notebook.preprocess.PrePostProcessor`` against ``openvino.preprocess``: each test body builds
 the same model with the module's own opset, adds the same pre/post-processing, builds, and runs
 it; the signature (shapes, types, names, layouts) and the numbers must agree."""
+import re
+
 import numpy as np
 import pytest
 
@@ -308,3 +310,62 @@ def test_built_model_saves_as_ir_openvino_reads(tmp_path):
     data = image((1, 8, 8, 3))
     want = openvino.compile_model(theirs, "CPU")([data])[0]
     np.testing.assert_allclose(run(ov_notebook, built, data)[0], want, rtol=1e-5, atol=1e-5)
+
+
+# --- the description (str(ppp)) is OpenVINO's, line for line ----------------------------------
+def describe_u8_nhwc(ov):
+    p = pp(ov).PrePostProcessor(conv_model(ov))
+    p.input().tensor().set_layout("NHWC").set_element_type(ov.Type.u8)
+    p.input().model().set_layout("NCHW")
+    p.output().tensor().set_element_type(ov.Type.f16)
+    return p
+
+
+def describe_steps(ov):
+    p = pp(ov).PrePostProcessor(conv_model(ov))
+    p.input().tensor().set_layout("NCHW").set_spatial_dynamic_shape()
+    p.input().preprocess().resize(pp(ov).ResizeAlgorithm.RESIZE_LINEAR).mean([1.0, 2.0, 3.0]) \
+        .scale(2.0).reverse_channels().convert_layout([0, 2, 3, 1])
+    p.output().postprocess().convert_layout([0, 2, 3, 1])
+    return p
+
+
+def describe_image_pipeline(ov):
+    p = pp(ov).PrePostProcessor(conv_model(ov))
+    p.input().tensor().set_layout("NHWC").set_spatial_dynamic_shape().set_element_type(ov.Type.u8)
+    p.input().preprocess().convert_element_type(ov.Type.f32) \
+        .resize(pp(ov).ResizeAlgorithm.RESIZE_CUBIC).mean([1.0, 2.0, 3.0]).scale(2.0) \
+        .reverse_channels()
+    p.input().model().set_layout("NCHW")
+    p.output().postprocess().convert_layout([0, 2, 3, 1]).convert_element_type(ov.Type.f16)
+    return p
+
+
+def describe_color(ov):
+    p = pp(ov).PrePostProcessor(conv_model(ov))
+    p.input().tensor().set_color_format(pp(ov).ColorFormat.BGR).set_element_type(ov.Type.u8)
+    p.input().preprocess().convert_color(pp(ov).ColorFormat.RGB).convert_element_type(ov.Type.f32)
+    p.input().model().set_layout("NCHW")
+    return p
+
+
+def describe_error(ov):
+    p = pp(ov).PrePostProcessor(conv_model(ov))
+    p.input().tensor().set_element_type(ov.Type.u8)
+    p.input().preprocess().mean(1.0)
+    return p
+
+
+def describe_nothing(ov):
+    return pp(ov).PrePostProcessor(conv_model(ov))
+
+
+def _strip_location(text):
+    # OpenVINO's assertion messages start with "Check '...' failed at file:line:" and a newline
+    return re.sub(r"Check '.*' failed at [^\n]*:\n", "", text)
+
+
+@pytest.mark.parametrize("scenario", [describe_u8_nhwc, describe_steps, describe_image_pipeline, describe_color,
+                                      describe_error, describe_nothing])
+def test_description_is_openvinos(scenario):
+    assert _strip_location(str(scenario(ov_notebook))) == _strip_location(str(scenario(openvino)))
