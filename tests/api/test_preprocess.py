@@ -365,7 +365,7 @@ def _strip_location(text):
     return re.sub(r"Check '.*' failed at [^\n]*:\n", "", text)
 
 
-@pytest.mark.parametrize("scenario", [describe_u8_nhwc, describe_steps, describe_image_pipeline, describe_color,
-                                      describe_error, describe_nothing])
+@pytest.mark.parametrize("scenario", [describe_u8_nhwc, describe_steps, describe_image_pipeline,
+                                      describe_color, describe_error, describe_nothing])
 def test_description_is_openvinos(scenario):
     assert _strip_location(str(scenario(ov_notebook))) == _strip_location(str(scenario(openvino)))
