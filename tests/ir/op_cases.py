@@ -251,8 +251,16 @@ MATH = [
          shape_calculation_mode="scales", coordinate_transformation_mode="half_pixel"),
 ]
 
+COLOR = [
+    Case("NV12toRGB", "opset8", [P([1, 6, 6, 1], "u8", 0, 255)]),
+    Case("NV12toBGR", "opset8", [P([2, 4, 6, 1]), P([2, 2, 3, 2])], atol=1e-4),
+    Case("I420toRGB", "opset8", [P([1, 4, 4, 1], "u8", 0, 255), P([1, 2, 2, 1], "u8", 0, 255),
+                                 P([1, 2, 2, 1], "u8", 0, 255)]),
+    Case("I420toBGR", "opset8", [P([1, 6, 4, 1], low=0.0, high=255.0)], atol=1e-4),
+]
+
 CASES = ELEMENTWISE + BITWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
-    SELECTION + LAYOUT + REDUCTION + MATH
+    SELECTION + LAYOUT + REDUCTION + MATH + COLOR
 
 
 def registered_versions():
