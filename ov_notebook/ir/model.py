@@ -294,6 +294,14 @@ class Model:
                 raise ValueError(f"Parameter '{param.get_friendly_name()}' is already an input")
             self._parameters.append(param)
 
+    def _insert_parameters(self, index, parameters) -> None:
+        """Puts new Parameters at input ``index`` (the planes of a multi-plane image that
+        preprocessing adds next to the input they replace, where OpenVINO puts them)."""
+        for param in parameters:
+            if self.get_parameter_index(param) >= 0:
+                raise ValueError(f"Parameter '{param.get_friendly_name()}' is already an input")
+        self._parameters[index:index] = list(parameters)
+
     def remove_parameter(self, parameter) -> None:
         """Drop ``parameter`` from the inputs; nothing may still depend on it."""
         _require_node(parameter, "remove_parameter", "a Parameter of this model")

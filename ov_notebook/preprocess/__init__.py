@@ -17,8 +17,7 @@ post-processing steps before the Result. The rules (which steps are implicit, ho
 shape follows from the model's shape and the two layouts, the errors) follow OpenVINO's
 ``src/core/src/preprocess``; tests build the same pipelines with OpenVINO and compare.
 
-Not supported: the multi-plane and YUV color formats (NV12, I420: they need the NV12toRGB /
-I420toRGB operations) and ``set_memory_type`` has no effect on this CPU runtime (it is recorded).
+``set_memory_type`` has no effect on this CPU runtime (it is recorded and described).
 """
 from __future__ import annotations
 
@@ -140,11 +139,11 @@ def _floats(values, what) -> list:
 
 def _dims(shape: PartialShape):
     """The dimensions of ``shape`` as a list (None for a dynamic rank)."""
-    return None if not shape.rank_is_static() else list(shape)
+    return None if not shape.rank_is_static else list(shape)
 
 
 def _rank(shape: PartialShape):
-    return None if not shape.rank_is_static() else len(shape)
+    return None if not shape.rank_is_static else len(shape)
 
 
 def _output(value, what) -> Output:
@@ -226,10 +225,9 @@ class InputTensorInfo:
 
     def set_color_format(self, format, sub_names=()) -> InputTensorInfo:  # noqa: A002
         color = _enum(format, ColorFormat, "set_color_format(format)")
-        if color in _YUV:
-            raise PreprocessError(f"color format {_color_name(color)} is not supported by "
-                                  "ov_notebook (it needs the NV12toRGB/I420toRGB operations); "
-                                  "convert the image to RGB or BGR before inference")
+        if isinstance(sub_names, str) or not all(isinstance(n, str) for n in sub_names):
+            raise PreprocessError(f"set_color_format(sub_names): expected a list of strings, got "
+                                  f"{sub_names!r}")
         self._color = color
         self._sub_names = list(sub_names)
         return self
@@ -308,7 +306,7 @@ class _Context:
                                   "dynamic")
         index = self.target_layout.index(name, rank, what)
         dim = self.model_shape[index]
-        if not dim.is_static():
+        if not dim.is_static:
             raise PreprocessError(f"Dynamic resize: Network {what} dimension shall be static")
         return dim.get_length()
 
@@ -346,7 +344,7 @@ def _per_channel_constant(node: Output, values, context, element_type) -> Output
         if dims is None:
             raise PreprocessError("Can't get shape channels index for shape with dynamic rank")
         channels = _index(context.layout, node, "C", "channels")
-        if dims[channels].is_static() and dims[channels].get_length() != len(values):
+        if dims[channels].is_static and dims[channels].get_length() != len(values):
             raise PreprocessError(
                 f"Number of channels and mean/values size mismatch: Channels = "
                 f"{dims[channels].get_length()}, mean/scale = {len(values)}, shape = "
@@ -365,7 +363,7 @@ def _reverse_channels(nodes, context):
     dims = _dims(node.get_partial_shape())
     if dims is not None:
         channels = _index(context.layout, node, "C", "channels")
-        if dims[channels].is_static():
+        if dims[channels].is_static:
             count = dims[channels].get_length()
             order = opset.range(_i64(count - 1), _i64(-1), _i64(-1), "i32")
             return [opset.gather(node, order, _i32([channels])).output(0)]
@@ -391,7 +389,7 @@ def _to_gray(node: Output, context):
         raise PreprocessError(f"Input shape size should be equal to 4, actual size: "
                               f"{'dynamic' if dims is None else len(dims)}")
     channels = _index(context.layout, node, "C", "channels")
-    if not (dims[channels].is_static() and dims[channels].get_length() == 3):
+    if not (dims[channels].is_static and dims[channels].get_length() == 3):
         raise PreprocessError(f"Channels dimesion should be equal to 3, actual value: "
                               f"{dims[channels]}")
     element_type = node.get_element_type()
@@ -412,6 +410,62 @@ def _to_gray(node: Output, context):
         order = find_permutation(nc_layout, 4, context.layout)
         node = opset.transpose(node, _i64(order)).output(0)
     return node
+
+
+def _plane_dims(color, dims, layout):
+    """The shape of each plane of a ``color`` image whose (single-plane RGB) shape is ``dims``
+    (OpenVINO's ColorFormatInfo: YUV planes are NHWC, half height and width for chroma)."""
+    if dims is None:
+        return [None] * {ColorFormat.NV12_TWO_PLANES: 2, ColorFormat.I420_THREE_PLANES: 3}.get(
+            color, 1)
+
+    def dim(value, scale_num=1, scale_den=1):
+        if isinstance(value, numbers.Integral):
+            return value if value < 0 else int(value) * scale_num // scale_den
+        return int(value) * scale_num // scale_den if value.is_static else value
+
+    if color in (ColorFormat.RGB, ColorFormat.BGR):
+        dims = list(dims)
+        dims[layout.index("C", len(dims), "channels")] = 3
+        return [dims]
+    if len(dims) != 4:
+        return [list(dims)]
+    n, h, w = dims[0], dims[1], dims[2]
+    if color in (ColorFormat.RGBX, ColorFormat.BGRX):
+        return [[n, h, w, 4]]
+    if color in (ColorFormat.NV12_SINGLE_PLANE, ColorFormat.I420_SINGLE_PLANE):
+        return [[n, dim(h, 3, 2), w, 1]]
+    if color is ColorFormat.NV12_TWO_PLANES:
+        return [[n, h, w, 1], [n, dim(h, 1, 2), dim(w, 1, 2), 2]]
+    if color is ColorFormat.I420_THREE_PLANES:
+        half = [n, dim(h, 1, 2), dim(w, 1, 2), 1]
+        return [[n, h, w, 1], half, list(half)]
+    return [list(dims)]
+
+
+def _yuv_to(nodes, source, target):
+    """The YUV conversions of convert_color (NV12/I420 to RGB, BGR or GRAY)."""
+    nv12 = source in (ColorFormat.NV12_SINGLE_PLANE, ColorFormat.NV12_TWO_PLANES)
+    single = source in (ColorFormat.NV12_SINGLE_PLANE, ColorFormat.I420_SINGLE_PLANE)
+    expected = 1 if single else (2 if nv12 else 3)
+    if len(nodes) != expected:
+        raise PreprocessError(f"Internal error: {_color_name(source)} image must have exactly "
+                              f"{expected} inputs")
+    if target in (ColorFormat.RGB, ColorFormat.BGR):
+        builder = {(True, ColorFormat.RGB): opset.nv12_to_rgb,
+                   (True, ColorFormat.BGR): opset.nv12_to_bgr,
+                   (False, ColorFormat.RGB): opset.i420_to_rgb,
+                   (False, ColorFormat.BGR): opset.i420_to_bgr}[nv12, target]
+        return [builder(*nodes).output(0)]
+    if target is ColorFormat.GRAY:
+        if not single:
+            return [nodes[0]]
+        # the Y plane: the first H * 2 / 3 rows of the single-plane image
+        height = opset.gather(opset.shape_of(nodes[0]), _i32([1]), _i32(0))
+        stop = opset.divide(opset.multiply(height, _i64([2])), _i64([3]))
+        return [opset.slice(nodes[0], _i32([0]), stop, _i32([1]), _i32([1])).output(0)]
+    kind = "NV12" if nv12 else "I420"
+    raise PreprocessError(f"Unsupported conversion from {kind} to '{_color_name(target)}' format:")
 
 
 # --- steps ------------------------------------------------------------------------------------
@@ -580,7 +634,9 @@ class PreProcessSteps:
             if source is target:
                 return nodes
             rgb = (ColorFormat.RGB, ColorFormat.BGR)
-            if source in rgb and target in rgb:
+            if source in _YUV:
+                out = _yuv_to(nodes, source, target)
+            elif source in rgb and target in rgb:
                 out = _reverse_channels(nodes, context)
             elif source in rgb and target is ColorFormat.GRAY:
                 out = [_to_gray(_single(nodes, "convert color"), context)]
@@ -753,31 +809,22 @@ class InputInfo:
                 new_dims[height] = new_dims[width] = -1
             else:
                 new_dims[height], new_dims[width] = tensor._spatial
-        if tensor._color in (ColorFormat.RGB, ColorFormat.BGR) and new_dims is not None:
-            new_dims[tensor_layout.index("C", len(new_dims), "channels")] = 3
-        elif tensor._color in (ColorFormat.RGBX, ColorFormat.BGRX) and new_dims is not None \
-                and len(new_dims) == 4:
-            new_dims[3] = 4
-        shape = PartialShape.dynamic() if new_dims is None else PartialShape(
-            [-1 if d is None else d for d in new_dims])
-        return element_type, shape, tensor_layout, model_layout
+        shapes = [PartialShape.dynamic() if dims is None else PartialShape(
+            [-1 if d is None else d for d in dims])
+            for dims in _plane_dims(tensor._color, new_dims, tensor_layout)]
+        return element_type, shapes, tensor_layout, model_layout
 
     def _apply(self, model=None, index=None, lines=None):
         """Builds the new Parameter and the steps; with ``model``, puts them in place of input
         ``index``; with ``lines``, appends OpenVINO's description of the steps instead."""
         param = self._parameter
-        element_type, shape, tensor_layout, model_layout = self._plan()
-        if lines is not None and shape == param.get_partial_shape() and \
+        element_type, shapes, tensor_layout, model_layout = self._plan()
+        if lines is not None and len(shapes) == 1 and shapes[0] == param.get_partial_shape() and \
                 element_type == param.get_element_type() and \
                 _layout_of(param) == model_layout and not self._preprocess._actions and \
                 self._tensor._memory_type is None:
             return
-        new_param = opset.parameter(shape, element_type)
-        new_param.set_friendly_name(param.get_friendly_name())
-        new_param.output(0).set_names(set(param.output(0).get_names()))
-        new_param.get_rt_info().update(param.get_rt_info())
-        if not tensor_layout.empty() and model is not None:
-            _set_layout(new_param, tensor_layout)
+        new_params = self._new_parameters(model, element_type, shapes, tensor_layout)
         context = _Context(tensor_layout, model_layout, param.get_element_type(),
                            param.get_partial_shape(), self._tensor._color)
         if lines is not None:
@@ -788,15 +835,26 @@ class InputInfo:
                           else "") +
                          (f" memory type={self._tensor._memory_type}"
                           if self._tensor._memory_type is not None else "") + ":")
-            lines.append("    User's input tensor: " +
-                         _tensor_text(shape, tensor_layout, element_type))
+            if len(new_params) == 1:
+                lines.append("    User's input tensor: " +
+                             _tensor_text(shapes[0], tensor_layout, element_type))
+            else:
+                lines.append(f"    {len(new_params)} user's tensors expected for each plane:")
+                for plane, new_param in enumerate(new_params):
+                    names = new_param.output(0).get_names()
+                    lines.append(f"       {plane}: " + (f"{sorted(names)[0]} " if names else "") +
+                                 _tensor_text(shapes[plane], tensor_layout, element_type))
             lines.append("    Model's expected tensor: " + _tensor_text(
                 param.get_partial_shape(), model_layout, param.get_element_type()))
         steps = self._preprocess._actions
         if lines is not None and steps:
             lines.append(f"    Pre-processing steps ({len(steps)}):")
-        nodes = _run_steps(steps, [new_param.output(0)], context, lines)
-        node = _single(nodes, "use a multi-plane input as a model input")
+        nodes = _run_steps(steps, [p.output(0) for p in new_params], context, lines)
+        if len(nodes) != 1:
+            raise PreprocessError(f"Multiple plane input is not allowed as model input. Consider "
+                                  f"using of convert_color preprocessing operation. Current "
+                                  f"format is '{_color_name(context.color)}'")
+        node = nodes[0]
         if context.color not in (ColorFormat.RGB, ColorFormat.BGR, ColorFormat.GRAY,
                                  ColorFormat.UNDEFINED):
             raise PreprocessError(f"model shall have RGB/BGR/GRAY color format. Consider add "
@@ -819,7 +877,43 @@ class InputInfo:
                                   f"{param.get_friendly_name()}")
         for target in list(param.output(0).get_target_inputs()):
             target.replace_source_output(node)
-        model.replace_parameter(index, new_param)
+        model.replace_parameter(model.get_parameter_index(param), new_params[0])
+        if len(new_params) > 1:
+            model._insert_parameters(model.get_parameter_index(new_params[0]) + 1,
+                                     new_params[1:])
+
+    def _new_parameters(self, model, element_type, shapes, tensor_layout):
+        """One Parameter per plane, named as OpenVINO names them: the input's names and
+        friendly name (one plane), or those with ``/<sub name>`` added (planes given sub names).
+        """
+        param = self._parameter
+        sub_names = self._tensor._sub_names
+        names = set(param.output(0).get_names())
+        existing = None
+        made = []
+        for plane, shape in enumerate(shapes):
+            new_param = opset.parameter(shape, element_type)
+            if plane < len(sub_names):
+                suffix = "/" + sub_names[plane]
+                if existing is None and model is not None:
+                    existing = {name for op in model.get_ordered_ops() for out in op.outputs()
+                                for name in out.get_names()}
+                plane_names = {name + suffix for name in names}
+                taken = sorted(plane_names & (existing or set()))
+                if taken:
+                    raise PreprocessError(f"Error while trying to create plane input with name "
+                                          f"'{taken[0]}' - name already exists in model. Please "
+                                          f"specify another sub-name for set_color_format")
+                new_param.output(0).set_names(plane_names)
+                new_param.set_friendly_name(param.get_friendly_name() + suffix)
+            elif len(shapes) == 1:
+                new_param.output(0).set_names(names)
+                new_param.set_friendly_name(param.get_friendly_name())
+            new_param.get_rt_info().update(param.get_rt_info())
+            if not tensor_layout.empty() and model is not None:
+                _set_layout(new_param, tensor_layout)
+            made.append(new_param)
+        return made
 
 
 def _run_steps(steps, nodes, context, lines=None):

@@ -175,6 +175,78 @@ def test_convert_color(colors):
     check_same(ov_notebook, scenario, image((1, 8, 8, width)), atol=1e-3)
 
 
+@pytest.mark.parametrize("source", ["NV12_SINGLE_PLANE", "NV12_TWO_PLANES", "I420_SINGLE_PLANE",
+                                    "I420_THREE_PLANES"])
+@pytest.mark.parametrize("target", ["RGB", "BGR", "GRAY"])
+def test_yuv_images(source, target):
+    planes = {"NV12_TWO_PLANES": [(1, 8, 6, 1), (1, 4, 3, 2)],
+              "I420_THREE_PLANES": [(1, 8, 6, 1), (1, 4, 3, 1), (1, 4, 3, 1)]}.get(
+        source, [(1, 12, 6, 1)])
+    sub_names = ["y", "uv"] if source == "NV12_TWO_PLANES" else \
+        ["y", "u", "v"] if source == "I420_THREE_PLANES" else []
+
+    def scenario(ov):
+        channels = 1 if target == "GRAY" else 3
+        p = pp(ov).PrePostProcessor(conv_model(ov, shape=(1, channels, 8, 6)))
+        p.input().tensor().set_element_type(ov.Type.u8) \
+            .set_color_format(getattr(pp(ov).ColorFormat, source), sub_names)
+        p.input().preprocess().convert_color(getattr(pp(ov).ColorFormat, target))
+        p.input().model().set_layout("NCHW")
+        built = p.build()
+        assert [str(i.get_partial_shape()) for i in built.inputs] == \
+            ["[" + ",".join(map(str, shape)) + "]" for shape in planes]
+        return built
+
+    check_same(ov_notebook, scenario, *[image(shape, seed=i) for i, shape in enumerate(planes)],
+               atol=1e-3)
+
+
+def test_planes_keep_their_place_among_the_inputs():
+    def scenario(ov):
+        ops = opset(ov)
+        a = ops.parameter([1, 3, 4, 4], np.float32, name="a")
+        b = ops.parameter([1, 3, 4, 4], np.float32, name="b")
+        total = ops.add(a, b)
+        total.output(0).set_names({"sum"})
+        p = pp(ov).PrePostProcessor(ov.Model([total], [a, b], "two"))
+        p.input("a").tensor().set_element_type(ov.Type.u8) \
+            .set_color_format(pp(ov).ColorFormat.NV12_TWO_PLANES, ["y", "uv"])
+        p.input("a").preprocess().convert_color(pp(ov).ColorFormat.BGR)
+        p.input("a").model().set_layout("NCHW")
+        built = p.build()
+        assert [sorted(i.get_names()) for i in built.inputs] == [["a/y"], ["a/uv"], ["b"]]
+        return built
+
+    check_same(ov_notebook, scenario, image((1, 4, 4, 1)), image((1, 2, 2, 2), seed=2),
+               image((1, 3, 4, 4), np.float32, seed=3), atol=1e-3)
+
+
+def test_plane_names_must_be_new():
+    def scenario(ov):
+        ops = opset(ov)
+        a = ops.parameter([1, 3, 4, 4], np.float32, name="a")
+        b = ops.parameter([1, 3, 4, 4], np.float32, name="a/y")
+        p = pp(ov).PrePostProcessor(ov.Model([ops.add(a, b)], [a, b], "two"))
+        p.input("a").tensor().set_color_format(pp(ov).ColorFormat.NV12_TWO_PLANES, ["y", "uv"])
+        p.input("a").preprocess().convert_color(pp(ov).ColorFormat.RGB)
+        with pytest.raises(RuntimeError, match="'a/y' - name already exists in model"):
+            p.build()
+
+    scenario(openvino)
+    scenario(ov_notebook)
+
+
+def test_yuv_input_needs_convert_color():
+    def scenario(ov):
+        p = pp(ov).PrePostProcessor(conv_model(ov))
+        p.input().tensor().set_color_format(pp(ov).ColorFormat.NV12_TWO_PLANES)
+        with pytest.raises(RuntimeError, match="Multiple plane input is not allowed"):
+            p.build()
+
+    scenario(openvino)
+    scenario(ov_notebook)
+
+
 def test_reverse_channels_and_pad():
     def scenario(ov):
         p = pp(ov).PrePostProcessor(conv_model(ov, shape=(1, 3, 10, 10)))
@@ -285,12 +357,6 @@ def test_description_names_steps():
     assert "Model's expected tensor: [1,3,8,8], [N,C,H,W], f32" in text
 
 
-def test_yuv_color_formats_are_refused_clearly():
-    p = our_preprocess.PrePostProcessor(conv_model(ov_notebook))
-    with pytest.raises(RuntimeError, match="NV12.*not supported"):
-        p.input().tensor().set_color_format(our_preprocess.ColorFormat.NV12_TWO_PLANES)
-
-
 def test_not_a_model():
     with pytest.raises(RuntimeError, match="expects an ov_notebook Model"):
         our_preprocess.PrePostProcessor("model.xml")
@@ -349,6 +415,15 @@ def describe_color(ov):
     return p
 
 
+def describe_planes(ov):
+    p = pp(ov).PrePostProcessor(conv_model(ov))
+    p.input().tensor().set_element_type(ov.Type.u8) \
+        .set_color_format(pp(ov).ColorFormat.I420_THREE_PLANES, ["y", "u", "v"])
+    p.input().preprocess().convert_color(pp(ov).ColorFormat.RGB).convert_element_type(ov.Type.f32)
+    p.input().model().set_layout("NCHW")
+    return p
+
+
 def describe_error(ov):
     p = pp(ov).PrePostProcessor(conv_model(ov))
     p.input().tensor().set_element_type(ov.Type.u8)
@@ -366,6 +441,7 @@ def _strip_location(text):
 
 
 @pytest.mark.parametrize("scenario", [describe_u8_nhwc, describe_steps, describe_image_pipeline,
-                                      describe_color, describe_error, describe_nothing])
+                                      describe_color, describe_planes, describe_error,
+                                      describe_nothing])
 def test_description_is_openvinos(scenario):
     assert _strip_location(str(scenario(ov_notebook))) == _strip_location(str(scenario(openvino)))
