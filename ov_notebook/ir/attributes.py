@@ -62,8 +62,9 @@ def _format_float(value):
 class Attr:
     """An attribute of an operation: name, kind, default and, for enums, the accepted values.
 
-    Kinds: ``int``, ``float``, ``bool``, ``str``, ``ints``, ``floats``, ``type`` (element type),
-    ``pshape`` (a PartialShape) and ``shape`` (a list of non-negative ints).
+    Kinds: ``int``, ``float``, ``bool``, ``str``, ``ints``, ``floats``, ``strs`` (a list of
+    strings, each one of ``choices`` when given; IR text ``"sigmoid, tanh"``), ``type`` (element
+    type), ``pshape`` (a PartialShape) and ``shape`` (a list of non-negative ints).
     """
 
     __slots__ = ("name", "kind", "default", "choices")
@@ -105,6 +106,12 @@ class Attr:
             if isinstance(value, (numbers.Real, np.number)):
                 value = [value]
             return [_to_float(v, name) for v in value]
+        if kind == "strs":
+            if isinstance(value, str):
+                value = [part.strip() for part in value.split(",")] if value.strip() else []
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise TypeError(f"attribute '{name}' must be a list of strings, got {value!r}")
+            return [Attr(name, "str", choices=self.choices).coerce(v) for v in value]
         if kind == "type":
             return Type(value)
         if kind == "pshape":
@@ -121,6 +128,8 @@ class Attr:
             return ", ".join(str(v) for v in value)
         if kind == "floats":
             return ", ".join(_format_float(v) for v in value)
+        if kind == "strs":
+            return ", ".join(value)
         if kind == "type":
             return value.get_type_name()
         if kind == "pshape":

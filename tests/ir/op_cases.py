@@ -259,8 +259,31 @@ COLOR = [
     Case("I420toBGR", "opset8", [P([1, 6, 4, 1], low=0.0, high=255.0)], atol=1e-4),
 ]
 
+def _rnn_weights(gates, hidden=3, size=4, directions=None, bias_gates=None):
+    lead = () if directions is None else (directions,)
+    return [W(*lead, gates * hidden, size), W(*lead, gates * hidden, hidden, seed=1),
+            W(*lead, (bias_gates or gates) * hidden, seed=2)]
+
+
+RECURRENT = [
+    Case("RNNCell", "opset1", [P([2, 4]), P([2, 3])] + _rnn_weights(1), hidden_size=3,
+         activations=["relu"], clip=1.5),
+    Case("GRUCell", "opset3", [P([2, 4]), P([2, 3])] + _rnn_weights(3, bias_gates=4),
+         hidden_size=3, linear_before_reset=True),
+    Case("LSTMCell", "opset4", [P([2, 4]), P([2, 3]), P([2, 3])] + _rnn_weights(4),
+         hidden_size=3, clip=0.5),
+    Case("RNNSequence", "opset5", [P([2, 5, 4]), P([2, 1, 3]), C([5, 2], np.int32)] +
+         _rnn_weights(1, directions=1), hidden_size=3, direction="reverse"),
+    Case("GRUSequence", "opset5", [P([2, 5, 4]), P([2, 2, 3]), C([3, 5], np.int32)] +
+         _rnn_weights(3, directions=2), hidden_size=3, direction="bidirectional"),
+    Case("LSTMSequence", "opset5", [P([2, 5, 4]), P([2, 1, 3]), P([2, 1, 3]),
+                                    C([5, 5], np.int32)] + _rnn_weights(4, directions=1),
+         hidden_size=3, direction="forward", activations=["sigmoid", "relu", "tanh"]),
+]
+
 CASES = ELEMENTWISE + BITWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
-    SELECTION + LAYOUT + REDUCTION + MATH + COLOR
+    SELECTION + LAYOUT + REDUCTION + MATH + COLOR + \
+    RECURRENT
 
 
 def registered_versions():
