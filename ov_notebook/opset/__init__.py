@@ -54,6 +54,7 @@ from ._interpolate import interpolate
 from ._rounding import round
 from ._sorting import topk, cumsum
 from ._color import nv12_to_rgb, nv12_to_bgr, i420_to_rgb, i420_to_bgr
+from ._quantization import fake_quantize
 from ._recurrent import (
     rnn_cell, gru_cell, lstm_cell, rnn_sequence, gru_sequence, lstm_sequence,
 )
@@ -79,5 +80,5 @@ __all__ = [
     "one_hot", "broadcast", "tile", "eye", "range", "pad", "reverse", "roll",
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
     "round", "topk", "cumsum", "nv12_to_rgb", "nv12_to_bgr", "i420_to_rgb", "i420_to_bgr",
-    "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence", "gru_sequence", "lstm_sequence",
+    "fake_quantize", "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence", "gru_sequence", "lstm_sequence",
 ]

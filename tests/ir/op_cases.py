@@ -265,6 +265,12 @@ def _rnn_weights(gates, hidden=3, size=4, directions=None, bias_gates=None):
             W(*lead, (bias_gates or gates) * hidden, seed=2)]
 
 
+QUANTIZATION = [
+    Case("FakeQuantize", "opset1", [P([2, 3, 4, 4]), C(np.full((1, 3, 1, 1), -1.0, np.float32)),
+                                    C(np.full((1, 3, 1, 1), 1.0, np.float32)), C(-0.5), C(0.5)],
+         levels=255),
+]
+
 RECURRENT = [
     Case("RNNCell", "opset1", [P([2, 4]), P([2, 3])] + _rnn_weights(1), hidden_size=3,
          activations=["relu"], clip=1.5),
@@ -283,7 +289,7 @@ RECURRENT = [
 
 CASES = ELEMENTWISE + BITWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
     SELECTION + LAYOUT + REDUCTION + MATH + COLOR + \
-    RECURRENT
+    RECURRENT + QUANTIZATION
 
 
 def registered_versions():
