@@ -53,3 +53,27 @@ def test_boolean_attribute_in_an_unknown_spelling_is_named(tmp_path):
     path.write_text(text.replace('transpose_a="true"', 'transpose_a="yes"'))
     with pytest.raises(ov_notebook.IRReadError, match="transpose_a.*true/false or 1/0.*'yes'"):
         ov_notebook.read_model(str(path))
+
+
+# --- Type and Dimension ------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["f32", "f16", "i8", "u8", "i64", "boolean"])
+def test_type_property_predicates_are_bools(ov, name):
+    element_type = getattr(ov.Type, name)
+    for prop, method in [("real", "is_real"), ("integral", "is_integral"), ("signed", "is_signed"),
+                         ("integral_number", "is_integral_number"), ("quantized", "is_quantized")]:
+        value = getattr(element_type, prop)
+        assert value is True or value is False, prop
+        assert value is bool(getattr(element_type, method)()), prop
+    assert ov.Type.f32.real is True and ov.Type.i32.real is False
+
+
+def test_dimension_len_and_minus_one(ov):
+    assert len(ov.Dimension(3)) == 3 and len(ov.Dimension(0)) == 0
+    with pytest.raises(RuntimeError):
+        len(ov.Dimension())
+    with pytest.raises(RuntimeError):
+        len(ov.Dimension(2, 5))
+    assert ov.Dimension() == -1 and ov.Dimension(-1) == -1 and ov.Dimension(0, -1) == -1
+    assert not ov.Dimension(2, -1) == -1 and not ov.Dimension(2, 5) == -1
+    assert not ov.Dimension(3) == -1 and ov.Dimension(3) == 3 and ov.Dimension(3) != 4
+    assert ov.Dimension() != 3 and ov.Dimension(2, 5) != 2
