@@ -9,12 +9,14 @@ from .errors import IRError, IRReadError, IRWriteError, OpValidationError, Unkno
 from .graph import clone_model
 from .model import Model
 from .node import Attr, Input, Node, Op, Output, get_op_class, register_op, registered_ops
+from .ports import ConstOutput, DescriptorTensor
 from .serialize import save_model, serialize
 from .shape import Dimension, PartialShape, Shape
 from .types import Type
 
 __all__ = [
     "Type", "Dimension", "PartialShape", "Shape", "Node", "Op", "Attr", "Input", "Output", "Model",
+    "ConstOutput", "DescriptorTensor",
     "read_model", "read_model_from_string", "save_model", "serialize", "clone_model",
     "register_op", "get_op_class", "registered_ops", "IRError", "IRReadError", "IRWriteError",
     "OpValidationError", "UnknownOpError", "compare_models",

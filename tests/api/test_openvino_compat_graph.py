@@ -77,3 +77,53 @@ def test_dimension_len_and_minus_one(ov):
     assert not ov.Dimension(2, -1) == -1 and not ov.Dimension(2, 5) == -1
     assert not ov.Dimension(3) == -1 and ov.Dimension(3) == 3 and ov.Dimension(3) != 4
     assert ov.Dimension() != 3 and ov.Dimension(2, 5) != 2
+
+
+# --- ports: Output, ConstOutput, Input and tensor names ----------------------------------------
+def _relu_model(ov):
+    ops = opset(ov)
+    x = ops.parameter([2, 3], ov.Type.f32, name="x")
+    relu = ops.relu(x)
+    return ov.Model([relu], [x], "m"), x, relu
+
+
+def test_port_classes_are_exported_for_isinstance(ov):
+    model, x, relu = _relu_model(ov)
+    assert isinstance(model.inputs[0], ov.Output) and isinstance(model.output(0), ov.Output)
+    assert not isinstance(model.inputs[0], ov.ConstOutput)
+    assert isinstance(x.output(0), ov.Output) and isinstance(relu.input(0), ov.Input)
+    assert isinstance(relu, ov.Node) and isinstance(relu.input(0).get_source_output(), ov.Output)
+    compiled = ov.compile_model(model, "CPU")
+    for port in compiled.inputs + compiled.outputs + [compiled.input(0), compiled.output(0)]:
+        assert isinstance(port, ov.ConstOutput)
+        assert not hasattr(port, "set_names") and not hasattr(port, "add_names")
+    assert compiled.input(0).get_any_name() == "x"
+    assert compiled([np.ones((2, 3), np.float32)])[compiled.outputs[0]].shape == (2, 3)
+
+
+def test_tensor_names_can_be_set_and_are_found_and_saved(ov, tmp_path):
+    model, x, relu = _relu_model(ov)
+    output = model.output(0)
+    output.tensor.names = {"b", "a"}
+    assert output.get_names() == {"a", "b"} and output.get_any_name() == "a"
+    output.get_tensor().set_names({"c"})
+    assert output.names == {"c"}
+    output.get_tensor().add_names({"d"})
+    assert output.names == {"c", "d"} and output.tensor.any_name == "c"
+    output.set_names({"e"})
+    output.add_names({"f"})
+    assert output.tensor.get_names() == {"e", "f"} and relu.output(0).get_names() == {"e", "f"}
+    x.output(0).get_tensor().set_names({"image", "pixels"})
+    assert model.input("pixels").get_node() is model.input("image").get_node()
+    assert model.output("f").get_node() is model.output(0).get_node()
+    assert model.output("e").get_any_name() == "e"
+    with pytest.raises((RuntimeError, KeyError)):  # the exception types are issue 14's item 13
+        model.output("c")
+    path = tmp_path / "named.xml"
+    ov.save_model(model, str(path))
+    text = path.read_text()
+    assert 'names="image,pixels"' in text and 'names="e,f"' in text
+    read = ov.Core().read_model(str(path))
+    assert read.input(0).get_names() == {"image", "pixels"}
+    assert read.output(0).get_names() == {"e", "f"}
+    assert read.output("f").get_any_name() == "e"
