@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 
 from . import frontend as _frontend  # noqa: F401  registers the .onnx model reader (imports no torch/onnx)
-from . import opset
+from . import op, opset
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
 from .ir import ConstOutput, DescriptorTensor, Input, Node, Output  # noqa: F401  (OpenVINO's names)
@@ -25,7 +25,7 @@ __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
-    "Node", "Output", "ConstOutput", "Input", "DescriptorTensor",
+    "Node", "Output", "ConstOutput", "Input", "DescriptorTensor", "op",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).

@@ -127,3 +127,75 @@ def test_tensor_names_can_be_set_and_are_found_and_saved(ov, tmp_path):
     assert read.input(0).get_names() == {"image", "pixels"}
     assert read.output(0).get_names() == {"e", "f"}
     assert read.output("f").get_any_name() == "e"
+
+
+# --- ov.op and Node arithmetic -----------------------------------------------------------------
+def test_op_module_classes(ov):
+    ops = opset(ov)
+    assert {"Constant", "Parameter", "Result"} <= set(dir(ov.op))
+    x = ov.op.Parameter(ov.Type.f32, ov.Shape([2, 3]))
+    dynamic = ov.op.Parameter(ov.Type.i64, ov.PartialShape([-1, 3]))
+    assert dynamic.get_output_partial_shape(0) == ov.PartialShape([-1, 3])
+    constant = ov.op.Constant(np.arange(3, dtype=np.float32))
+    listed = ov.op.Constant(ov.Type.f32, ov.Shape([3]), [1.0, 2.0, 3.0])
+    assert listed.get_element_type() == ov.Type.f32 and list(listed.get_data()) == [1, 2, 3]
+    assert constant.get_output_element_type(0) == ov.Type.f32
+    result = ov.op.Result((x * constant).output(0))
+    assert isinstance(result, ov.op.Result) and result.get_type_name() == "Result"
+    assert isinstance(ops.parameter([1], ov.Type.f32), ov.op.Parameter)
+    assert isinstance(ops.constant(np.float32(1)), ov.op.Constant)
+    assert isinstance(ops.result(x), ov.op.Result)
+    model = ov.Model([result], [x])
+    data = np.ones((2, 3), np.float32)
+    np.testing.assert_array_equal(ov.compile_model(model, "CPU")([data])[0], data * [0, 1, 2])
+
+
+def _operands(ov, node):
+    return [(source.get_node().get_type_name(), source.get_element_type().get_type_name(),
+             list(source.get_partial_shape().to_shape()))
+            for source in (node.input_value(i) for i in range(node.get_input_size()))]
+
+
+@pytest.mark.parametrize("expression, type_name", [
+    ("x + y", "Add"), ("x - y", "Subtract"), ("x * y", "Multiply"), ("x / y", "Divide")])
+def test_node_arithmetic_builds_ops(ov, expression, type_name):
+    ops = opset(ov)
+    x = ops.parameter([2, 3], ov.Type.f32, name="x")
+    y = ops.parameter([2, 3], ov.Type.f32, name="y")
+    node = eval(expression)
+    assert node.get_type_name() == type_name
+    assert node.input_value(0).get_node() is x and node.input_value(1).get_node() is y
+    assert node.get_output_element_type(0) == ov.Type.f32
+
+
+def test_node_arithmetic_operand_rules(ov):
+    ops = opset(ov)
+    x = ops.parameter([2, 3], ov.Type.f32, name="x")
+    i = ops.parameter([2, 3], ov.Type.i64, name="i")
+    d = ops.parameter([2, 3], ov.Type.f64, name="d")
+    assert _operands(ov, i * 2) == [("Parameter", "i64", [2, 3]), ("Constant", "i64", [])]
+    assert _operands(ov, 2 - i) == [("Constant", "i64", []), ("Parameter", "i64", [2, 3])]
+    assert _operands(ov, i + True)[1] == ("Constant", "i64", [])
+    assert _operands(ov, i + np.int32(3))[1] == ("Constant", "i64", [])
+    assert _operands(ov, d + 2.5)[1] == ("Constant", "f64", [])
+    row = np.ones((1, 3), np.float32)
+    assert _operands(ov, x + row) == [("Parameter", "f32", [2, 3]), ("Constant", "f32", [1, 3])]
+    assert _operands(ov, row + x) == [("Constant", "f32", [1, 3]), ("Parameter", "f32", [2, 3])]
+    for mismatched in (lambda: x + 1, lambda: 1.5 * x, lambda: d - x, lambda: x * np.float64(2)):
+        with pytest.raises((RuntimeError, ValueError)):  # element types differ, as in OpenVINO
+            mismatched()
+    for refused in (lambda: x + [1.0, 2.0, 3.0], lambda: x + "a", lambda: x.output(0) + x,
+                    lambda: x + x.output(0), lambda: -x, lambda: x ** x, lambda: x % x):
+        with pytest.raises(TypeError):
+            refused()
+    assert (x == x) is True and (x == i) is False
+
+
+def test_numpy_float_scalars_keep_their_type_here():
+    # openvino truncates np.float32(2.5) into an i64 Constant (its pybind int conversion), which
+    # then fails against an f32 node; ov_notebook keeps the scalar's type (documented difference)
+    import ov_notebook
+    x = ov_notebook.opset.parameter([2], ov_notebook.Type.f32)
+    scaled = x * np.float32(2.5)
+    assert _operands(ov_notebook, scaled)[1] == ("Constant", "f32", [])
+    assert scaled.input_value(1).get_node().get_data() == np.float32(2.5)

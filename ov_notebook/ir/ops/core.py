@@ -75,6 +75,8 @@ class Constant(Op):
     attrs = (Attr("element_type", "type"), Attr("shape", "shape"))
 
     def __init__(self, value, element_type=None, shape=None, name=None, shared_memory=False):
+        if isinstance(value, Type) and shape is not None:  # OpenVINO's Constant(type, shape, values)
+            value, element_type, shape = shape, value, element_type
         if isinstance(value, Constant):
             value = value.get_data()
         if element_type is None:
