@@ -15,8 +15,6 @@ def ov(request):
 
 
 def opset(ov, version=16):
-    if ov.__name__ == "ov_notebook":  # TEMP
-        return importlib.import_module("ov_notebook.opset")
     return importlib.import_module(f"{ov.__name__}.opset{version}")
 
 
@@ -199,3 +197,82 @@ def test_numpy_float_scalars_keep_their_type_here():
     scaled = x * np.float32(2.5)
     assert _operands(ov_notebook, scaled)[1] == ("Constant", "f32", [])
     assert scaled.input_value(1).get_node().get_data() == np.float32(2.5)
+
+
+# --- opsetN modules ----------------------------------------------------------------------------
+def test_opset_modules_import_as_openvinos(ov):
+    for version in range(1, 17):
+        module = importlib.import_module(f"{ov.__name__}.opset{version}")
+        assert callable(module.parameter) and callable(module.relu)
+    from importlib import import_module
+    ops = import_module(f"{ov.__name__}.opset8")
+    assert ops.cumsum and ops.cum_sum and ops.ceil and ops.ceiling
+
+
+def _version_ids(ov):
+    o1, o3, o8 = (opset(ov, n) for n in (1, 3, 8))
+    x = o8.parameter([1, 3, 8, 8], ov.Type.f32)
+    nodes = [o8.topk(x, 2, 1, "max", "value"), o1.topk(x, 2, 1, "max", "value"),
+             o3.topk(x, 2, 1, "max", "value", "i64"),
+             o8.max_pool(x, [2, 2], [1, 1], [0, 0], [0, 0], [2, 2]),
+             o1.max_pool(x, [2, 2], [0, 0], [0, 0], [2, 2]),
+             o1.avg_pool(x, [2, 2], [0, 0], [0, 0], [2, 2], True),
+             o8.softmax(x, 1), o1.softmax(x, 1), o8.gather(x, [0], 1), o1.gather(x, [0], 1),
+             opset(ov, 7).gather(x, [0], 1, 0), o1.squeeze(o1.parameter([1, 3], ov.Type.f32), [0]),
+             o1.pad(x, [0, 0, 1, 1], [0, 0, 1, 1], "constant"),
+             o1.broadcast(o1.parameter([3], ov.Type.f32), [2, 3]),
+             o1.range(o1.constant(np.float32(0)), np.float32(4), np.float32(1)),
+             o1.one_hot(o1.parameter([3], ov.Type.i64), 4, np.float32(1), np.float32(0), -1),
+             o3.scatter_elements_update(x, np.zeros((1, 3, 8, 8), np.int64), x, 0),
+             opset(ov, 4).scatter_nd_update(x, np.zeros((1, 1), np.int64),
+                                            np.ones((1, 3, 8, 8), np.float32)),
+             opset(ov, 5).gather_nd(x, np.zeros((1, 1), np.int64)), opset(ov, 8).cum_sum(x, 1)]
+    return [(node.get_type_info().name, node.get_type_info().version_id) for node in nodes]
+
+
+def test_opset_modules_build_their_op_versions():
+    # the same calls on openvino.opsetN and ov_notebook.opsetN build the same op versions
+    import openvino
+
+    import ov_notebook
+    assert _version_ids(ov_notebook) == _version_ids(openvino)
+    assert ("TopK", "opset1") in _version_ids(ov_notebook)
+
+
+def test_opset_module_names_an_op_it_only_has_in_a_newer_version():
+    import ov_notebook.opset2 as ops
+    with pytest.raises(AttributeError, match="from opset11 on.*ov_notebook.opset11 or later"):
+        ops.interpolate  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'lstm_cell'.*openvino-compatibility"):
+        ops.lstm_cell  # noqa: B018
+
+
+# openvino's Python opsetN modules that do not follow the C++ opset's op versions, or builders
+# that moved module without a new op version: (builder, opsets) -> why
+OPSET_MODULE_DIFFERENCES = {
+    "range": ("openvino.opset4 ... opset11 keep opset1's range (Range-1, no output_type); "
+              "ov_notebook.opsetN gives the newest Range of that opset (Range-4)", range(4, 12)),
+    "shuffle_channels": ("openvino's Python builder appeared in opset3 for the opset1 op; "
+                         "ov_notebook.opset1 and opset2 have it too", range(1, 3)),
+}
+
+
+@pytest.mark.parametrize("version", range(1, 17))
+def test_opset_module_builders_have_openvinos_signatures_and_versions(version):
+    import inspect
+
+    from ov_notebook.opset._versions import builder_version, builders_of
+    theirs = importlib.import_module(f"openvino.opset{version}")
+    for name, ours in builders_of(version).items():
+        reference = getattr(theirs, name, None)
+        if name in OPSET_MODULE_DIFFERENCES and version in OPSET_MODULE_DIFFERENCES[name][1]:
+            continue
+        if reference is None:
+            assert name == "reverse", f"ov_notebook.opset{version}.{name} is not in openvino"
+            continue
+        if name != "constant":  # openvino's is overloaded: (*args, **kwargs)
+            assert list(inspect.signature(ours).parameters) == \
+                list(inspect.signature(reference).parameters), f"opset{version}.{name}"
+        defined_in = reference.__module__.split(".")[1]  # openvino.opset3.ops -> opset3
+        if defined_in.startswith("opset") and name not in ("result", "shuffle_channels"):
+            assert builder_version(ours) == int(defined_in[5:]), f"opset{version}.{name}"
