@@ -17,7 +17,8 @@ from . import frontend as _frontend  # noqa: F401  registers the .onnx model rea
 from . import op, opset
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
-from .ir import ConstOutput, DescriptorTensor, Input, Node, Output  # noqa: F401  (OpenVINO's names)
+from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DescriptorTensor,  # noqa: F401
+                 Input, Node, OVAny, Output, Strides)
 
 __version__ = "0.1.0"
 
@@ -25,7 +26,8 @@ __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
-    "Node", "Output", "ConstOutput", "Input", "DescriptorTensor", "op",
+    "Node", "Output", "ConstOutput", "Input", "DescriptorTensor", "op", "OVAny", "Strides",
+    "Coordinate", "CoordinateDiff", "AxisVector",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).

@@ -13,10 +13,12 @@ from .ports import ConstOutput, DescriptorTensor
 from .serialize import save_model, serialize
 from .shape import Dimension, PartialShape, Shape
 from .types import Type
+from .values import AxisVector, Coordinate, CoordinateDiff, OVAny, Strides
 
 __all__ = [
     "Type", "Dimension", "PartialShape", "Shape", "Node", "Op", "Attr", "Input", "Output", "Model",
-    "ConstOutput", "DescriptorTensor",
+    "ConstOutput", "DescriptorTensor", "OVAny", "Strides", "Coordinate", "CoordinateDiff",
+    "AxisVector",
     "read_model", "read_model_from_string", "save_model", "serialize", "clone_model",
     "register_op", "get_op_class", "registered_ops", "IRError", "IRReadError", "IRWriteError",
     "OpValidationError", "UnknownOpError", "compare_models",

@@ -276,3 +276,75 @@ def test_opset_module_builders_have_openvinos_signatures_and_versions(version):
         defined_in = reference.__module__.split(".")[1]  # openvino.opset3.ops -> opset3
         if defined_in.startswith("opset") and name not in ("result", "shuffle_channels"):
             assert builder_version(ours) == int(defined_in[5:]), f"opset{version}.{name}"
+
+
+# --- Model.add_outputs, rt_info paths, OVAny, Strides, Coordinate ------------------------------
+def _chain(ov):
+    ops = opset(ov)
+    x = ops.parameter([2, 3], ov.Type.f32, name="x")
+    relu = ops.relu(x)
+    relu.set_friendly_name("relu")
+    relu.output(0).set_names({"relu_t"})
+    sigmoid = ops.sigmoid(relu)
+    sigmoid.set_friendly_name("sig")
+    return ov.Model([ops.tanh(sigmoid)], [x]), relu, sigmoid
+
+
+@pytest.mark.parametrize("argument, expected", [
+    ("('relu', 0)", ["relu"]), ("[('sig', 0)]", ["sig"]), ("'relu_t'", ["relu"]),
+    ("['relu_t']", ["relu"]), ("relu.output(0)", ["relu"]), ("[sigmoid.output(0)]", ["sig"]),
+    ("[('relu', 0), 'relu_t', sigmoid.output(0)]", ["relu", "relu", "sig"])])
+def test_add_outputs_takes_every_form(ov, argument, expected):
+    model, relu, sigmoid = _chain(ov)
+    added = model.add_outputs(eval(argument))
+    assert [port.get_node().input_value(0).get_node().get_friendly_name() for port in added] == \
+        expected
+    assert len(model.outputs) == 1 + len(set(expected))  # an output is added once
+    results = ov.compile_model(model, "CPU")([np.full((2, 3), -1, np.float32)])
+    last = 0.5 if expected[-1] == "sig" else 0.0  # sigmoid(relu(-1)) or relu(-1)
+    np.testing.assert_allclose(results[len(set(expected))], np.full((2, 3), last), rtol=1e-6)
+
+
+@pytest.mark.parametrize("argument", ["('nope', 0)", "'sig'", "5"])
+def test_add_outputs_refuses_what_is_not_there(ov, argument):
+    model, relu, sigmoid = _chain(ov)
+    with pytest.raises((RuntimeError, KeyError, TypeError)):
+        model.add_outputs(eval(argument))
+
+
+def test_rt_info_by_path(ov):
+    model, _, _ = _chain(ov)
+    model.set_rt_info("v1", ["a", "b"])
+    model.set_rt_info(5, "k")
+    model.set_rt_info([1, 2], "l")
+    assert model.has_rt_info(["a", "b"]) and model.has_rt_info("a") and model.has_rt_info("k")
+    assert not model.has_rt_info(["a", "c"]) and not model.has_rt_info("zz")
+    entry = model.get_rt_info(["a", "b"])
+    assert isinstance(entry, ov.OVAny) and entry == "v1" and entry.value == "v1"
+    assert entry.astype(str) == "v1" and entry.get() == "v1"
+    assert model.get_rt_info("k").astype(int) == 5 and model.get_rt_info("k").value == 5
+    assert model.get_rt_info("l").astype(str) == "1 2"
+    assert model.get_rt_info(["a", "b"]) == ov.OVAny("v1")
+    with pytest.raises((RuntimeError, KeyError)):
+        model.get_rt_info(["a", "zz"])
+
+
+def test_ovany(ov):
+    assert ov.OVAny("5").astype(int) == 5 and ov.OVAny("5").aslist(int) == [5]
+    assert ov.OVAny("1 2").aslist(int) == [1, 2] and ov.OVAny("x") == "x"
+    assert ov.OVAny([1, 2]).astype(str) == "1 2" and ov.OVAny(2.5).astype(float) == 2.5
+
+
+def test_strides_and_coordinates(ov):
+    strides = ov.Strides([1, 2])
+    assert len(strides) == 2 and strides[0] == 1 and list(strides) == [1, 2]
+    assert strides == ov.Strides([1, 2]) and strides == [1, 2]
+    assert str(strides) == "1, 2" and repr(strides) == "<Strides: (1, 2)>"
+    strides[0] = 5
+    assert list(strides) == [5, 2]
+    assert list(ov.Strides(ov.Shape([3, 4]))) == [3, 4]
+    coordinate = ov.Coordinate([1, 2])
+    assert len(coordinate) == 2 and coordinate[1] == 2 and list(coordinate) == [1, 2]
+    assert list(ov.Coordinate(ov.Shape([2, 3]))) == [2, 3]
+    assert list(ov.CoordinateDiff([1, -2])) == [1, -2]
+    assert repr(ov.AxisVector([1, 2])) == "<AxisVector {1, 2}>"
