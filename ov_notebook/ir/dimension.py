@@ -105,6 +105,11 @@ class Dimension:
         """The value of a static dimension, as OpenVINO's ``len(Dimension(3)) == 3``."""
         return self.get_length()
 
+    def __bool__(self):
+        # A Dimension is always true, as before it had len(): shape code tests ``dim or ...``.
+        # (OpenVINO's bool() goes through len(): False for 0, an error when dynamic.)
+        return True
+
     def get_interval(self):
         return (self._min, self._max)
 
