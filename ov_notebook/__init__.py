@@ -18,7 +18,7 @@ from . import op, opset
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
 from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DescriptorTensor,  # noqa: F401
-                 Input, Node, OVAny, Output, Strides)
+                 Input, Layout, Node, OVAny, Output, Strides, get_batch, layout_helpers, set_batch)
 
 __version__ = "0.1.0"
 
@@ -27,7 +27,8 @@ __all__ = [
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
     "Node", "Output", "ConstOutput", "Input", "DescriptorTensor", "op", "OVAny", "Strides",
-    "Coordinate", "CoordinateDiff", "AxisVector",
+    "Coordinate", "CoordinateDiff", "AxisVector", "Layout", "layout_helpers", "get_batch",
+    "set_batch",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).

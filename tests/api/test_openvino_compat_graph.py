@@ -348,3 +348,78 @@ def test_strides_and_coordinates(ov):
     assert list(ov.Coordinate(ov.Shape([2, 3]))) == [2, 3]
     assert list(ov.CoordinateDiff([1, -2])) == [1, -2]
     assert repr(ov.AxisVector([1, 2])) == "<AxisVector {1, 2}>"
+
+
+# --- Layout, layout_helpers, get_batch / set_batch ---------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("NCHW", "[N,C,H,W]"), ("nchw", "[N,C,H,W]"), ("NC?", "[N,C,?]"), ("N...C", "[N,...,C]"),
+    ("[n,c,h,w]", "[N,C,H,W]"), ("...", "[...]"), ("", "[...]"), ("?C", "[?,C]"),
+    ("[batch,channels]", "[N,C]"), ("[custom,N]", "[CUSTOM,N]"), ("NCDHW", "[N,C,D,H,W]"),
+    ("[N, C]", "[N,C]")])
+def test_layout_parsing(ov, text, expected):
+    layout = ov.Layout(text)
+    assert layout.to_string() == str(layout) == expected
+    assert repr(layout) == f"<Layout: {expected}>"
+    assert layout.empty is (expected == "[...]")
+    assert layout == ov.Layout(expected)
+
+
+def test_layout_queries_and_helpers(ov):
+    layout = ov.Layout("NCHW")
+    assert layout.has_name("C") and not layout.has_name("D") and layout.get_index_by_name("C") == 1
+    assert layout == ov.Layout("nchw") and layout != ov.Layout("NHWC") and layout == "NCHW"
+    assert ov.Layout("N...C").get_index_by_name("C") == -1
+    helpers = ov.layout_helpers
+    assert (helpers.batch_idx(layout), helpers.channels_idx(layout), helpers.height_idx(layout),
+            helpers.width_idx(layout)) == (0, 1, 2, 3)
+    assert helpers.has_batch(layout) and not helpers.has_depth(layout)
+    assert helpers.channels_idx(ov.Layout("N...C")) == -1
+    with pytest.raises(RuntimeError):
+        helpers.depth_idx(layout)
+    with pytest.raises(RuntimeError):
+        ov.Layout("NCHWNN")
+    assert repr(ov.Layout.scalar()) == "<Layout: **SCALAR**>"
+
+
+def test_parameter_and_result_layouts_are_saved_and_read(ov, tmp_path):
+    ops = opset(ov)
+    x = ops.parameter([2, 3, 4, 5], ov.Type.f32, name="x")
+    assert x.get_layout().empty and x.get_layout() == ov.Layout()
+    x.set_layout(ov.Layout("NCHW"))
+    assert x.get_layout() == ov.Layout("NCHW") and x.layout.to_string() == "[N,C,H,W]"
+    assert ov.layout_helpers.get_layout(x.output(0)) == ov.Layout("NCHW")
+    model = ov.Model([ops.relu(x)], [x])
+    model.get_results()[0].layout = ov.Layout("N...")
+    with pytest.raises(RuntimeError):  # rank 2 does not fit NCHW
+        ops.parameter([2, 3], ov.Type.f32).set_layout(ov.Layout("NCHW"))
+    with pytest.raises(TypeError):
+        ops.parameter([2, 3], ov.Type.f32).set_layout("NC")
+    path = tmp_path / "layout.xml"
+    ov.save_model(model, str(path))
+    text = path.read_text()
+    assert '<attribute name="layout" version="0" layout="[N,C,H,W]" />' in text
+    assert '<attribute name="layout" version="0" layout="[N,...]" />' in text
+    read = ov.Core().read_model(str(path))
+    assert read.get_parameters()[0].get_layout() == ov.Layout("NCHW")
+    assert read.get_results()[0].get_layout() == ov.Layout("N...")
+
+
+def test_get_batch_and_set_batch(ov):
+    ops = opset(ov)
+    x = ops.parameter([2, 3, 4, 5], ov.Type.f32, name="x")
+    y = ops.parameter([2, 7], ov.Type.f32, name="y")
+    z = ops.parameter([9], ov.Type.f32, name="z")
+    model = ov.Model([ops.relu(x), ops.relu(y), ops.relu(z)], [x, y, z])
+    with pytest.raises(RuntimeError):  # no layout names a batch yet
+        ov.get_batch(model)
+    x.set_layout(ov.Layout("NCHW"))
+    y.set_layout(ov.Layout("NC"))
+    assert ov.get_batch(model) == ov.Dimension(2)
+    ov.set_batch(model, 4)
+    assert [str(port.get_partial_shape()) for port in model.inputs] == ["[4,3,4,5]", "[4,7]", "[9]"]
+    ov.set_batch(model)
+    assert [str(port.get_partial_shape()) for port in model.inputs] == ["[?,3,4,5]", "[?,7]", "[9]"]
+    ov.set_batch(model, ov.Dimension(1, 10))
+    assert str(model.input(0).get_partial_shape()) == "[1..10,3,4,5]"
+    assert ov.get_batch(model) == ov.Dimension(1, 10)
+    assert str(model.output(0).get_partial_shape()) == "[1..10,3,4,5]"
