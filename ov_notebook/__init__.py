@@ -15,6 +15,7 @@ import importlib
 
 from . import frontend as _frontend  # noqa: F401  registers the .onnx model reader (imports no torch/onnx)
 from . import op, opset
+from .ir import evaluation as _evaluation
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
 from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DescriptorTensor,  # noqa: F401
@@ -56,6 +57,16 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+def _run_on_runtime(model, arrays):
+    """How ``Model.evaluate``/``Node.evaluate`` compute ops whose math lives in runtime kernels."""
+    from .runtime import compile_model
+
+    return compile_model(model, "CPU")(list(arrays)).to_tuple()
+
+
+_evaluation.RUNNER = _run_on_runtime
 
 
 def load_ipython_extension(ipython):

@@ -407,6 +407,14 @@ class Model:
                     return out
         raise KeyError(f"the model has no tensor named '{name}'")
 
+    def evaluate(self, output_tensors, input_tensors, evaluation_context=None) -> bool:
+        """OpenVINO's ``model.evaluate(output_tensors, input_tensors)``: computes the outputs
+        into ``output_tensors`` (Tensors, resized as needed) and returns True (``evaluation.py``).
+        """
+        from .evaluation import evaluate_model
+
+        return evaluate_model(self, output_tensors, input_tensors)
+
     # --- rt_info --------------------------------------------------------------------------
     def get_rt_info(self, path=None):
         """The rt_info dict, or the entry at ``path`` (a key or a list of keys) as an ``OVAny``

@@ -423,3 +423,48 @@ def test_get_batch_and_set_batch(ov):
     assert str(model.input(0).get_partial_shape()) == "[1..10,3,4,5]"
     assert ov.get_batch(model) == ov.Dimension(1, 10)
     assert str(model.output(0).get_partial_shape()) == "[1..10,3,4,5]"
+
+
+# --- Model.evaluate, Node.evaluate -------------------------------------------------------------
+EVALUATE_DATA = np.array([[-1, 2, 3], [4, -5, 6]], np.float32)
+
+
+def _relu_softmax(ov):
+    ops = opset(ov)
+    x = ops.parameter([2, 3], ov.Type.f32, name="x")
+    relu = ops.relu(x)
+    softmax = ops.softmax(relu, 1)
+    return ov.Model([softmax], [x]), relu, softmax
+
+
+def _softmax(values):
+    exp = np.exp(values - values.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def test_model_evaluate(ov):
+    model, _, _ = _relu_softmax(ov)
+    output = ov.Tensor(np.zeros((2, 3), np.float32))
+    assert model.evaluate([output], [ov.Tensor(EVALUATE_DATA)]) is True
+    np.testing.assert_allclose(output.data, _softmax(np.maximum(EVALUATE_DATA, 0)), rtol=1e-6)
+    resized = ov.Tensor(np.zeros((1,), np.float32))  # OpenVINO resizes an output tensor
+    assert model.evaluate([resized], [ov.Tensor(EVALUATE_DATA)]) is True
+    assert list(resized.shape) == [2, 3]
+
+
+def test_model_evaluate_of_ir_math_only(ov):
+    ops = opset(ov)
+    x = ops.parameter([2, 3], ov.Type.f32, name="x")
+    model = ov.Model([ops.relu(x) * np.full((1, 3), 2, np.float32)], [x])
+    output = ov.Tensor(np.zeros((2, 3), np.float32))
+    assert model.evaluate([output], [ov.Tensor(EVALUATE_DATA)]) is True
+    np.testing.assert_array_equal(output.data, np.maximum(EVALUATE_DATA, 0) * 2)
+
+
+def test_node_evaluate(ov):
+    _, relu, softmax = _relu_softmax(ov)
+    output = ov.Tensor(np.zeros((2, 3), np.float32))
+    assert relu.evaluate([output], [ov.Tensor(EVALUATE_DATA)]) is True
+    np.testing.assert_array_equal(output.data, np.maximum(EVALUATE_DATA, 0))
+    assert softmax.evaluate([output], [ov.Tensor(EVALUATE_DATA)]) is True
+    np.testing.assert_allclose(output.data, _softmax(EVALUATE_DATA), rtol=1e-6)
