@@ -14,9 +14,12 @@ from __future__ import annotations
 import importlib
 
 from . import frontend as _frontend  # noqa: F401  registers the .onnx model reader (imports no torch/onnx)
-from . import opset
+from . import op, opset
+from .ir import evaluation as _evaluation
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
+from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DescriptorTensor,  # noqa: F401
+                 Input, Layout, Node, OVAny, Output, Strides, get_batch, layout_helpers, set_batch)
 
 __version__ = "0.1.0"
 
@@ -24,6 +27,9 @@ __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
+    "Node", "Output", "ConstOutput", "Input", "DescriptorTensor", "op", "OVAny", "Strides",
+    "Coordinate", "CoordinateDiff", "AxisVector", "Layout", "layout_helpers", "get_batch",
+    "set_batch",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).
@@ -51,6 +57,16 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+def _run_on_runtime(model, arrays):
+    """How ``Model.evaluate``/``Node.evaluate`` compute ops whose math lives in runtime kernels."""
+    from .runtime import compile_model
+
+    return compile_model(model, "CPU")(list(arrays)).to_tuple()
+
+
+_evaluation.RUNNER = _run_on_runtime
 
 
 def load_ipython_extension(ipython):

@@ -97,6 +97,8 @@ def layer_of(module: str):
         return "cli"
     if parts[1] in ("_plugins", "_registry"):
         return "_plugins"
+    if parts[1] == "op" or (parts[1].startswith("opset") and parts[1][5:].isdigit()):
+        return "opset"  # openvino.op and openvino.opsetN's counterparts: views of the builders
     return parts[1] if parts[1] in RANK else None
 
 

@@ -54,6 +54,20 @@ def _to_bool(value, attr):
     raise TypeError(f"attribute '{attr}' must be a boolean, got {value!r}")
 
 
+# OpenVINO's IR reader (XmlDeserializer::on_adapter for bool) lower-cases the text and takes
+# "true"/"1" and "false"/"0": IR v10 files and older converters wrote the digits, some tools
+# "True"/"FALSE". OpenVINO silently keeps the default for any other text; we name it instead.
+_XML_TRUE, _XML_FALSE = ("true", "1"), ("false", "0")
+
+
+def _bool_from_xml(text, attr):
+    spelling = text.lower()
+    if spelling in _XML_TRUE or spelling in _XML_FALSE:
+        return spelling in _XML_TRUE
+    raise ValueError(f"attribute '{attr}' must be a boolean written true/false or 1/0 (any case), "
+                     f"got {text!r}")
+
+
 def _format_float(value):
     text = f"{value:.17g}"
     return text
@@ -143,7 +157,7 @@ class Attr:
         if kind == "float":
             return float(text)
         if kind == "bool":
-            return _to_bool(text, self.name)
+            return _bool_from_xml(text, self.name)
         if kind in ("ints", "shape"):
             text = text.strip()
             return self.coerce([int(p) for p in text.split(",")] if text else [])

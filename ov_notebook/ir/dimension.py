@@ -5,9 +5,13 @@ import numbers
 
 from ._flags import flag
 
-__all__ = ["Dimension"]
+__all__ = ["Dimension", "DynamicDimensionError"]
 
 _INF = -1  # an unbounded upper limit, as OpenVINO writes it
+
+
+class DynamicDimensionError(ValueError, RuntimeError):
+    """The length of a dynamic dimension was asked for (OpenVINO raises RuntimeError there)."""
 
 
 def _as_int(value, what):
@@ -94,8 +98,17 @@ class Dimension:
 
     def get_length(self) -> int:
         if not self.is_static:
-            raise ValueError(f"dimension {self} is not static")
+            raise DynamicDimensionError(f"dimension {self} is not static: it has no length")
         return self._min
+
+    def __len__(self):
+        """The value of a static dimension, as OpenVINO's ``len(Dimension(3)) == 3``."""
+        return self.get_length()
+
+    def __bool__(self):
+        # A Dimension is always true, as before it had len(): shape code tests ``dim or ...``.
+        # (OpenVINO's bool() goes through len(): False for 0, an error when dynamic.)
+        return True
 
     def get_interval(self):
         return (self._min, self._max)
@@ -205,7 +218,9 @@ class Dimension:
         if isinstance(other, Dimension):
             return (self._min, self._max) == (other._min, other._max)
         if isinstance(other, numbers.Integral) and not isinstance(other, bool):
-            return self.is_static and self._min == int(other)
+            if other == -1:  # OpenVINO's fully dynamic dimension compares equal to -1
+                return (self._min, self._max) == (0, _INF)
+            return bool(self.is_static) and self._min == int(other)
         return NotImplemented
 
     def __hash__(self):

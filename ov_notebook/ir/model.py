@@ -7,6 +7,7 @@ import numbers
 from .errors import OpValidationError
 from .node import Node, Output, as_output
 from .shape import PartialShape, Shape
+from .values import OVAny
 
 __all__ = ["Model"]
 
@@ -74,6 +75,11 @@ def _rt_info_keys(path) -> list:
             not all(isinstance(k, str) for k in keys):
         raise TypeError(f"an rt_info path is a string or a non-empty list of strings, got {path!r}")
     return list(keys)
+
+
+def _is_op_port_pair(item) -> bool:
+    return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) and \
+        isinstance(item[1], int) and not isinstance(item[1], bool)
 
 
 class Model:
@@ -372,17 +378,35 @@ class Model:
         """Add Results for ``outputs`` (ports or tensor names); returns the new output ports."""
         from .ops.core import Result
 
-        if not isinstance(outputs, (list, tuple)):
-            outputs = [outputs]
+        if not isinstance(outputs, list) and not _is_op_port_pair(outputs):
+            outputs = list(outputs) if isinstance(outputs, tuple) else [outputs]
+        elif not isinstance(outputs, list):
+            outputs = [outputs]  # one (operation name, port) pair
         added = []
         for item in outputs:
             if isinstance(item, str):
                 item = self._find_tensor(item)
-            result = Result(as_output(item))
-            self._results.append(result)
+            elif _is_op_port_pair(item):
+                item = self._find_op_output(*item)
+            elif not isinstance(item, (Node, Output)):
+                raise TypeError(f"add_outputs takes ports, tensor names and (operation name, "
+                                f"port index) pairs, got {type(item).__name__} {item!r}")
+            output = as_output(item)
+            # an output some Result already reads is not added twice (OpenVINO's add_output)
+            result = next((r for r in self._results if r.input_value(0) == output), None)
+            if result is None:
+                result = Result(output)
+                self._results.append(result)
             added.append(result.output(0))
         self._check_parameters_cover()
         return added
+
+    def _find_op_output(self, op_name, port):
+        for op in self.get_ordered_ops():
+            if op.get_friendly_name() == op_name:
+                return op.output(port)
+        raise KeyError(f"the model has no operation named '{op_name}' (add_outputs takes "
+                       "(operation friendly name, port index) pairs)")
 
     def _find_tensor(self, name):
         for op in self.get_ordered_ops():
@@ -391,10 +415,23 @@ class Model:
                     return out
         raise KeyError(f"the model has no tensor named '{name}'")
 
+    def evaluate(self, output_tensors, input_tensors, evaluation_context=None) -> bool:
+        """OpenVINO's ``model.evaluate(output_tensors, input_tensors)``: computes the outputs
+        into ``output_tensors`` (Tensors, resized as needed) and returns True (``evaluation.py``).
+        """
+        from .evaluation import evaluate_model
+
+        return evaluate_model(self, output_tensors, input_tensors)
+
     # --- rt_info --------------------------------------------------------------------------
     def get_rt_info(self, path=None):
+        """The rt_info dict, or the entry at ``path`` (a key or a list of keys) as an ``OVAny``
+        (as OpenVINO: ``model.get_rt_info(["a", "b"]).astype(str)``; it equals its value)."""
         if path is None:
             return self.rt_info
+        return OVAny(self._rt_info_entry(path))
+
+    def _rt_info_entry(self, path):
         node = self.rt_info
         for key in _rt_info_keys(path):
             if not isinstance(node, dict) or key not in node:
@@ -415,7 +452,7 @@ class Model:
     def has_rt_info(self, path) -> bool:
         _rt_info_keys(path)
         try:
-            self.get_rt_info(path)
+            self._rt_info_entry(path)
             return True
         except KeyError:
             return False

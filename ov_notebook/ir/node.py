@@ -6,6 +6,7 @@ re-exported here, where op modules have always imported them.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import numbers
 import weakref
@@ -212,12 +213,63 @@ class Node:
     def validate_and_infer_types(self) -> None:
         pass
 
+    # --- evaluation ------------------------------------------------------------------------
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("evaluate")
+        if own is not None and not hasattr(own, "internal"):
+            cls.evaluate = _with_openvino_arguments(own)
+
+    # --- arithmetic: ``a + b`` builds Add as OpenVINO's Node does (operand rules: arithmetic.py)
+    __array_ufunc__ = None  # numpy_array + node is node.__radd__(numpy_array), not an object array
+
+    def __add__(self, other):
+        return _binary("Add", self, other)
+
+    def __radd__(self, other):
+        return _binary("Add", other, self)
+
+    def __sub__(self, other):
+        return _binary("Subtract", self, other)
+
+    def __rsub__(self, other):
+        return _binary("Subtract", other, self)
+
+    def __mul__(self, other):
+        return _binary("Multiply", self, other)
+
+    def __rmul__(self, other):
+        return _binary("Multiply", other, self)
+
+    def __truediv__(self, other):
+        return _binary("Divide", self, other)
+
+    def __rtruediv__(self, other):
+        return _binary("Divide", other, self)
+
     def __repr__(self):
         shapes = ", ".join(str(self._output_desc(i).partial_shape) for i in range(len(self._outputs)))
         return f"<{self.get_type_name()}: '{self.get_friendly_name()}' ({shapes})>"
 
 
+def _with_openvino_arguments(internal):
+    """``evaluate`` of a Node class: ``evaluate(values)`` -> list of arrays (the ops' own, used
+    by shape inference), and OpenVINO's ``evaluate(output_values, input_values)`` -> bool,
+    which writes into the output tensors (``evaluation.py``)."""
+    @functools.wraps(internal)
+    def evaluate(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs:
+            return internal(self, args[0])
+        from .evaluation import evaluate_node
+
+        return evaluate_node(self, *args, **kwargs)
+
+    evaluate.internal = internal
+    return evaluate
+
+
 # Re-exported: op modules import these from ``ov_notebook.ir.node``. Imported last because
 # ``op.py`` subclasses Node.
+from .arithmetic import binary as _binary  # noqa: E402
 from .attributes import REQUIRED, Attr  # noqa: E402
 from .op import Op, get_op_class, register_op, registered_ops  # noqa: E402

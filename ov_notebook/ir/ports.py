@@ -11,7 +11,7 @@ from .types import Type
 if TYPE_CHECKING:  # node.py imports this module: only type checkers may import it back
     from .node import Node
 
-__all__ = ["Output", "Input", "OutputDesc", "TypeInfo"]
+__all__ = ["Output", "ConstOutput", "Input", "DescriptorTensor", "OutputDesc", "TypeInfo"]
 
 
 class OutputDesc:
@@ -118,13 +118,20 @@ class Output(_Port):
     def add_names(self, names) -> None:
         self._desc.names |= _validated_names(names)
 
-    def get_tensor(self):
-        """The tensor this port produces; here the port itself carries names, type and shape."""
-        return self
+    def get_tensor(self) -> DescriptorTensor:
+        """The tensor this port produces: its names (settable), element type, shape, rt_info.
+
+        >>> from ov_notebook import opset as ops
+        >>> x = ops.parameter([2], "f32")
+        >>> x.output(0).tensor.names = {"x", "input"}
+        >>> x.output(0).get_any_name()
+        'input'
+        """
+        return DescriptorTensor(self)
 
     @property
-    def tensor(self):
-        return self
+    def tensor(self) -> DescriptorTensor:
+        return self.get_tensor()
 
     def get_known_value(self):
         """The value type and shape inference already know for this output, or None.
@@ -201,6 +208,118 @@ class Output(_Port):
     def __repr__(self):
         return (f"<Output: names[{_names_str(self._desc.names)}] shape{self._desc.partial_shape} "
                 f"type: {self._desc.element_type}>")
+
+
+def _read_only(name):
+    def refuse(self):
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}': the ports "
+                             "of a compiled model are read-only; change the Model before compiling")
+    return property(refuse)
+
+
+class ConstOutput(Output):
+    """A read-only output port: what ``CompiledModel.inputs``/``outputs`` hold, as OpenVINO's.
+
+    Equal to (and hashing as) the Output of the same node and index, so either addresses the
+    same input or result; the methods that change the graph are absent, as in OpenVINO.
+    """
+
+    __slots__ = ()
+
+    set_names = _read_only("set_names")
+    add_names = _read_only("add_names")
+    replace = _read_only("replace")
+    set_rt_info = _read_only("set_rt_info")
+
+    def get_tensor(self) -> DescriptorTensor:
+        return DescriptorTensor(self, read_only=True)
+
+    def __repr__(self):
+        return "<Const" + super().__repr__()[1:]
+
+
+def const_output(output: Output) -> ConstOutput:
+    """The read-only view of ``output`` (equal to it, so lookups by either agree)."""
+    return ConstOutput(output._node, output._index)
+
+
+class DescriptorTensor:
+    """The tensor an output produces (OpenVINO's ``DescriptorTensor``): ``output.tensor``.
+
+    Its ``names`` can be set (``output.tensor.names = {"logits"}``); names are what
+    ``model.input("x")``/``model.output("logits")`` look up and what IR files write.
+    """
+
+    __slots__ = ("_output", "_read_only")
+
+    def __init__(self, output, read_only=False):
+        self._output = output
+        self._read_only = read_only
+
+    def get_names(self) -> set:
+        return self._output.get_names()
+
+    def set_names(self, names) -> None:
+        if self._read_only:
+            raise AttributeError("the tensors of a compiled model are read-only; set names on "
+                                 "the Model before compiling")
+        self._output._desc.names = _validated_names(names)
+
+    def add_names(self, names) -> None:
+        if self._read_only:
+            raise AttributeError("the tensors of a compiled model are read-only; add names on "
+                                 "the Model before compiling")
+        self._output._desc.names |= _validated_names(names)
+
+    @property
+    def names(self) -> set:
+        return self.get_names()
+
+    @names.setter
+    def names(self, names):
+        self.set_names(names)
+
+    def get_any_name(self) -> str:
+        return self._output.get_any_name()
+
+    @property
+    def any_name(self) -> str:
+        return self._output.get_any_name()
+
+    def get_element_type(self):
+        return self._output.get_element_type()
+
+    @property
+    def element_type(self):
+        return self._output.get_element_type()
+
+    def get_partial_shape(self) -> PartialShape:
+        return self._output.get_partial_shape()
+
+    @property
+    def partial_shape(self) -> PartialShape:
+        return self._output.get_partial_shape()
+
+    def get_shape(self) -> Shape:
+        return self._output.get_shape()
+
+    @property
+    def shape(self) -> Shape:
+        return self._output.get_shape()
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.get_shape(), dtype=np.int64))
+
+    def get_rt_info(self) -> dict:
+        return self._output._desc.rt_info
+
+    @property
+    def rt_info(self) -> dict:
+        return self._output._desc.rt_info
+
+    def __repr__(self):
+        return f"<DescriptorTensor: names[{_names_str(self.get_names())}]>"
 
 
 def _validated_names(names) -> set:

@@ -17,6 +17,7 @@ import re
 import numpy as np
 
 from .attributes import Attr
+from .layout import LAYOUT_KEY, Layout
 from .errors import IRWriteError
 from .model import Model
 from .ops.core import Constant
@@ -73,6 +74,8 @@ def _rt_info_xml(rt_info, indent):
     for key in sorted(rt_info, key=str):
         text = _rt_info_value(rt_info[key])
         value = f" value={_quote(text)}" if text != "" else ""
+        if key == LAYOUT_KEY:  # OpenVINO's LayoutAttribute carries its value as layout="[N,C]"
+            value = f" layout={_quote(str(Layout(rt_info[key])))}"
         lines.append(f'{indent}\t<attribute name={_quote(key)} version="0"{value} />')
     lines.append(f"{indent}</rt_info>")
     return lines

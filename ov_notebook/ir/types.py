@@ -170,11 +170,27 @@ class Type(metaclass=_TypeMeta):
     def is_static(self):
         return flag(self._spec.name != "dynamic")
 
-    real = is_real
-    integral = is_integral
-    integral_number = is_integral_number
-    signed = is_signed
-    quantized = is_quantized
+    # OpenVINO's property spellings are plain bools (``Type.f32.real is True``); only the
+    # ``is_*`` spellings, which OpenVINO calls, are Flags.
+    @property
+    def real(self) -> bool:
+        return bool(self.is_real)
+
+    @property
+    def integral(self) -> bool:
+        return bool(self.is_integral)
+
+    @property
+    def integral_number(self) -> bool:
+        return bool(self.is_integral_number)
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.is_signed)
+
+    @property
+    def quantized(self) -> bool:
+        return bool(self.is_quantized)
 
     def compatible(self, other) -> bool:
         other = Type(other)

@@ -19,7 +19,7 @@ Each builder is a ``@builder`` function of its family module (``_elementwise.py`
 from ._base import as_node, as_nodes
 from ._core import parameter, constant, result, convert, convert_like, shape_of
 from ._elementwise import (
-    absolute, abs, negative, sign, floor, ceiling, sqrt, exp, log, erf, sin, cos, tan, asin,
+    absolute, abs, negative, sign, floor, ceiling, ceil, sqrt, exp, log, erf, sin, cos, tan, asin,
     acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, relu, sigmoid, hswish, hsigmoid, mish,
     softplus, softsign, logical_not, add, subtract, multiply, divide, power, maximum, minimum,
     squared_difference, floor_mod, mod, equal, not_equal, less, less_equal, greater,
@@ -52,7 +52,7 @@ from ._layout import (
 )
 from ._interpolate import interpolate
 from ._rounding import round
-from ._sorting import topk, cumsum
+from ._sorting import topk, cumsum, cum_sum
 from ._color import nv12_to_rgb, nv12_to_bgr, i420_to_rgb, i420_to_bgr
 from ._quantization import fake_quantize
 from ._recurrent import (
@@ -61,7 +61,7 @@ from ._recurrent import (
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
-    "shape_of", "absolute", "abs", "negative", "sign", "floor", "ceiling", "sqrt", "exp", "log",
+    "shape_of", "absolute", "abs", "negative", "sign", "floor", "ceiling", "ceil", "sqrt", "exp", "log",
     "erf", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
     "acosh", "atanh", "relu", "sigmoid", "hswish", "hsigmoid", "mish", "softplus", "softsign",
     "logical_not", "add", "subtract", "multiply", "divide", "power", "maximum", "minimum",
@@ -79,6 +79,7 @@ __all__ = [
     "scatter_elements_update", "scatter_nd_update", "select", "non_zero", "bucketize",
     "one_hot", "broadcast", "tile", "eye", "range", "pad", "reverse", "roll",
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
-    "round", "topk", "cumsum", "nv12_to_rgb", "nv12_to_bgr", "i420_to_rgb", "i420_to_bgr",
-    "fake_quantize", "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence", "gru_sequence", "lstm_sequence",
+    "round", "topk", "cumsum", "cum_sum", "nv12_to_rgb", "nv12_to_bgr", "i420_to_rgb",
+    "i420_to_bgr", "fake_quantize", "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence",
+    "gru_sequence", "lstm_sequence",
 ]

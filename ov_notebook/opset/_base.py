@@ -56,20 +56,29 @@ class BuilderTypeError(TypeError):
 _ABSENT = object()
 
 
-def builder(function=None, *, none_allowed=()):
+# openvino name -> builders of older op versions (``@builder(older_version_of="topk")``), which
+# the opsetN modules (ov_notebook/opset1.py ...) pick for the opsets before the newest version
+OLDER_VERSIONS: dict = {}
+
+
+def builder(function=None, *, none_allowed=(), older_version_of=None):
     """Decorates an op builder: errors of its argument conversions (BuilderTypeError,
     BuilderValueError, which name the argument) get the builder's name in front, and None for an
     argument without a default is refused up front (a None would otherwise become an attribute's
     default, or fail deep inside numpy). ``none_allowed`` lists the exceptions
-    (``parameter(None)`` has a dynamic rank).
+    (``parameter(None)`` has a dynamic rank). ``older_version_of`` marks a private builder
+    (``_topk_3``) of an older version of the op that builder builds: ``ov_notebook.opset8.topk``
+    is ``_topk_3``, with opset8's signature, and errors name it ``topk``. The op version of a
+    builder is the ``version`` of the op class its return annotation names.
 
         >>> @builder
         ... def relu(node, name=None):
         ...     return spec.Relu(as_node(node, "node"), name=name)
     """
     if function is None:
-        return functools.partial(builder, none_allowed=none_allowed)
-    name = function.__name__
+        return functools.partial(builder, none_allowed=none_allowed,
+                                 older_version_of=older_version_of)
+    name = older_version_of or function.__name__
     required = [(index, parameter.name)
                 for index, parameter in enumerate(inspect.signature(function).parameters.values())
                 if parameter.default is parameter.empty and parameter.name not in none_allowed
@@ -91,6 +100,8 @@ def builder(function=None, *, none_allowed=()):
                 error.args = (f"{name}(): {error}",)
             raise
 
+    if older_version_of:
+        OLDER_VERSIONS.setdefault(older_version_of, []).append(build)
     return build
 
 

@@ -53,6 +53,12 @@ def ceiling(node, name=None) -> spec.Ceiling:
 
 
 @builder
+def ceil(node, name=None) -> spec.Ceiling:
+    """Ceiling-1: ``openvino.opset*``'s other spelling of :func:`ceiling` (errors name this one)."""
+    return spec.Ceiling(as_node(node, "node"), name=name)
+
+
+@builder
 def sqrt(node, name=None) -> spec.Sqrt:
     """Sqrt-1: the square root of x."""
     return spec.Sqrt(as_node(node, "node"), name=name)

@@ -37,3 +37,21 @@ def range(start, stop, step, output_type, name=None) -> spec.Range:  # noqa: A00
     """Range-4: ``range(0, 10, 2, "i32")`` gives 0, 2, 4, 6, 8 as i32."""
     return spec.Range(as_node(start, "start"), as_node(stop, "stop"), as_node(step, "step"),
                       output_type=element_type(output_type, "output_type"), name=name)
+
+
+# --- older versions, for ov_notebook.opset1 ... opset3 (see opset/_versions.py) -----------------
+@builder(older_version_of="broadcast")
+def _broadcast_1(data, target_shape, axes_mapping=None, mode="NUMPY",
+                 name=None) -> spec.Broadcast1:
+    """Broadcast-1 (``openvino.opset1.broadcast``): ``mode`` NUMPY, EXPLICIT or PDPD."""
+    inputs = [as_node(data, "data"), as_node(target_shape, "target_shape")]
+    if axes_mapping is not None:
+        inputs.append(as_node(axes_mapping, "axes_mapping"))
+    return spec.Broadcast1(*inputs, mode=str(mode).lower(), name=name)
+
+
+@builder(older_version_of="range")
+def _range_1(start, stop, step, name=None) -> spec.Range1:
+    """Range-1 (``openvino.opset1.range``): the output takes the inputs' element type."""
+    return spec.Range1(as_node(start, "start"), as_node(stop, "stop"), as_node(step, "step"),
+                       name=name)

@@ -24,3 +24,25 @@ def gather_nd(data, indices, batch_dims=0, name=None) -> spec.GatherND:
     """GatherND-8: slices addressed by index tuples in the last dimension of ``indices``."""
     return spec.GatherND(as_node(data, "data"), as_node(indices, "indices"), batch_dims=batch_dims,
                          name=name)
+
+
+# --- older versions, for ov_notebook.opset1 ... opset7 (see opset/_versions.py) -----------------
+@builder(older_version_of="gather")
+def _gather_1(data, indices, axis, name=None) -> spec.Gather1:
+    """Gather-1 (``openvino.opset1.gather``): no batch dimensions, no negative indices."""
+    return spec.Gather1(as_node(data, "data"), as_node(indices, "indices"), as_node(axis, "axis"),
+                        name=name)
+
+
+@builder(older_version_of="gather")
+def _gather_7(data, indices, axis, batch_dims=0, name=None) -> spec.Gather7:
+    """Gather-7 (``openvino.opset7.gather``): no negative indices."""
+    return spec.Gather7(as_node(data, "data"), as_node(indices, "indices"), as_node(axis, "axis"),
+                        batch_dims=batch_dims, name=name)
+
+
+@builder(older_version_of="gather_nd")
+def _gather_nd_5(data, indices, batch_dims=0, name=None) -> spec.GatherND5:
+    """GatherND-5 (``openvino.opset5.gather_nd``)."""
+    return spec.GatherND5(as_node(data, "data"), as_node(indices, "indices"),
+                          batch_dims=batch_dims, name=name)

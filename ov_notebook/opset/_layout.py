@@ -52,3 +52,13 @@ def space_to_depth(data, mode, block_size=1, name=None) -> spec.SpaceToDepth:
 def shuffle_channels(data, axis, group, name=None) -> spec.ShuffleChannels:
     """ShuffleChannels-1: channel shuffle of ``group`` groups along ``axis``."""
     return spec.ShuffleChannels(as_node(data, "data"), axis=axis, group=group, name=name)
+
+
+@builder(older_version_of="pad")
+def _pad_1(arg, pads_begin, pads_end, pad_mode, arg_pad_value=None, name=None) -> spec.Pad1:
+    """Pad-1 (``openvino.opset1.pad``): pads must not be negative."""
+    arg = as_node(arg, "arg")
+    inputs = [arg, as_node(pads_begin, "pads_begin"), as_node(pads_end, "pads_end")]
+    if arg_pad_value is not None:
+        inputs.append(as_node(arg_pad_value, "arg_pad_value", like=arg))
+    return spec.Pad1(*inputs, pad_mode=pad_mode, name=name)

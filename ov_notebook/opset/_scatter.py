@@ -33,3 +33,18 @@ def scatter_nd_update(data, indices, updates, reduction=None, name=None) -> spec
     """ScatterNDUpdate-15: ``reduction`` none, sum, sub, prod, min or max."""
     return spec.ScatterNDUpdate(*_data_indices_updates(data, indices, updates),
                                 reduction=reduction or "none", name=name)
+
+
+# --- older versions, for ov_notebook.opset3 ... opset14 (see opset/_versions.py) ----------------
+@builder(older_version_of="scatter_elements_update")
+def _scatter_elements_update_3(data, indices, updates, axis,
+                               name=None) -> spec.ScatterElementsUpdate3:
+    """ScatterElementsUpdate-3 (``openvino.opset3.scatter_elements_update``)."""
+    return spec.ScatterElementsUpdate3(*_data_indices_updates(data, indices, updates),
+                                       as_node(axis, "axis"), name=name)
+
+
+@builder(older_version_of="scatter_nd_update")
+def _scatter_nd_update_4(data, indices, updates, name=None) -> spec.ScatterNDUpdate3:
+    """ScatterNDUpdate-4 (``openvino.opset4.scatter_nd_update``)."""
+    return spec.ScatterNDUpdate3(*_data_indices_updates(data, indices, updates), name=name)

@@ -36,3 +36,11 @@ def one_hot(indices, depth, on_value, off_value, axis, negative_indices_mode=Non
     on, off = as_operands(on_value=on_value, off_value=off_value)
     return spec.OneHot(indices, depth, on, off, axis=axis,
                        negative_indices_mode=negative_indices_mode or "ignore_negative", name=name)
+
+
+@builder(older_version_of="one_hot")
+def _one_hot_1(indices, depth, on_value, off_value, axis, name=None) -> spec.OneHot1:
+    """OneHot-1 (``openvino.opset1.one_hot``)."""
+    indices, depth = as_node(indices, "indices"), as_node(depth, "depth")
+    on, off = as_operands(on_value=on_value, off_value=off_value)
+    return spec.OneHot1(indices, depth, on, off, axis=axis, name=name)

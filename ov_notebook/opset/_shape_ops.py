@@ -29,3 +29,9 @@ def unsqueeze(data, axes, name=None) -> spec.Unsqueeze:
 def transpose(data, input_order, name=None) -> spec.Transpose:
     """Transpose-1: permutes dimensions; an empty ``input_order`` reverses them."""
     return spec.Transpose(as_node(data, "data"), as_node(input_order, "input_order"), name=name)
+
+
+@builder(older_version_of="squeeze")
+def _squeeze_1(data, axes, name=None) -> spec.Squeeze1:
+    """Squeeze-1 (``openvino.opset1.squeeze``)."""
+    return spec.Squeeze1(as_node(data, "data"), as_node(axes, "axes"), name=name)

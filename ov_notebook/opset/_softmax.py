@@ -15,3 +15,9 @@ def softmax(data, axis, name=None) -> spec.Softmax:
 def log_softmax(data, axis, name=None) -> spec.LogSoftmax:
     """LogSoftmax-5 along ``axis`` (negative counts from the end)."""
     return spec.LogSoftmax(as_node(data, "data"), axis=axis, name=name)
+
+
+@builder(older_version_of="softmax")
+def _softmax_1(data, axis, name=None) -> spec.Softmax1:
+    """Softmax-1 (``openvino.opset1.softmax``): a non-negative ``axis``."""
+    return spec.Softmax1(as_node(data, "data"), axis=axis, name=name)

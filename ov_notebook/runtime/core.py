@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from ..ir.readers import read_any_model
 from ..ir.model import Model
 from ..ir.node import Output
+from ..ir.ports import const_output
 from .compiler import compile_plan
 from .inputs import InputError, port_label, prepare_inputs
 from .properties import COMPILED_READ_ONLY, PROPERTIES, READ_ONLY, normalize_config
@@ -113,19 +114,20 @@ class CompiledModel:
         self._plan = compile_plan(model, self._properties,
                                   self._properties.get("DISABLED_PASSES", ()))
 
+    # read-only ports, as OpenVINO's ConstOutput (equal to the model's Outputs)
     @property
     def inputs(self) -> list:
-        return self._model.inputs
+        return [const_output(port) for port in self._model.inputs]
 
     @property
     def outputs(self) -> list:
-        return self._model.outputs
+        return [const_output(port) for port in self._model.outputs]
 
     def input(self, key=None) -> Output:
-        return self._model.input(key)
+        return const_output(self._model.input(key))
 
     def output(self, key=None) -> Output:
-        return self._model.output(key)
+        return const_output(self._model.output(key))
 
     def get_runtime_model(self) -> Model:
         """The optimized graph this compiled model executes (folded, fused), each node's rt_info

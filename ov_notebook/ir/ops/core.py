@@ -5,14 +5,34 @@ import numbers
 
 import numpy as np
 
+from .. import layout as _layout
 from ..errors import OpValidationError
 from ..node import EVALUATE_LIMIT, Attr, Op, as_output, register_op
 from ..shape import Dimension, PartialShape, Shape
 from ..types import Type
 
 
+class _LayoutOfOutput:
+    """``get_layout``/``set_layout``/``layout`` of Parameter and Result: the layout of their
+    output tensor (a Result's is the tensor it reads), as OpenVINO's."""
+
+    def get_layout(self):
+        return _layout.get_layout(self.output(0))
+
+    def set_layout(self, layout) -> None:
+        _layout.set_layout(self.output(0), layout)
+
+    @property
+    def layout(self):
+        return self.get_layout()
+
+    @layout.setter
+    def layout(self, layout):
+        self.set_layout(layout)
+
+
 @register_op
-class Parameter(Op):
+class Parameter(_LayoutOfOutput, Op):
     """A model input (Parameter-1)."""
 
     type_name = "Parameter"
@@ -43,6 +63,24 @@ class Parameter(Op):
 
     def set_partial_shape(self, shape) -> None:
         self._attrs["shape"] = PartialShape(shape)
+
+    @property
+    def element_type(self) -> Type:
+        return self.get_element_type()
+
+    @element_type.setter
+    def element_type(self, element_type):
+        self.set_element_type(element_type)
+
+    @property
+    def partial_shape(self) -> PartialShape:
+        return self.get_partial_shape()
+
+    @partial_shape.setter
+    def partial_shape(self, shape):
+        self.set_partial_shape(shape)
+
+
 
 
 def _array_for(value, element_type):
@@ -75,6 +113,8 @@ class Constant(Op):
     attrs = (Attr("element_type", "type"), Attr("shape", "shape"))
 
     def __init__(self, value, element_type=None, shape=None, name=None, shared_memory=False):
+        if isinstance(value, Type) and shape is not None:  # OpenVINO's Constant(type, shape, values)
+            value, element_type, shape = shape, value, element_type
         if isinstance(value, Constant):
             value = value.get_data()
         if element_type is None:
@@ -165,7 +205,7 @@ class Constant(Op):
 
 
 @register_op
-class Result(Op):
+class Result(_LayoutOfOutput, Op):
     """A model output (Result-1). Its output shares the tensor of the value it consumes."""
 
     type_name = "Result"

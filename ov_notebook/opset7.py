@@ -1,0 +1,13 @@
+"""The op builders of ``openvino.opset7`` that ov_notebook has, with that opset's op versions
+(derived from the builders: see ``ov_notebook/opset/_versions.py``).
+
+    >>> import ov_notebook.opset7 as ops
+"""
+from .opset._versions import builders_of, opset_module_getattr
+
+__all__ = list(builders_of(7))
+__getattr__ = opset_module_getattr(7, __name__)
+
+
+def __dir__():
+    return __all__
