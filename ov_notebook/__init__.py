@@ -46,7 +46,13 @@ _LAZY = {
 }
 
 
+# Subpackages reachable as attributes, as openvino's are (``ov.preprocess.PrePostProcessor``).
+_SUBMODULES = {"preprocess"}
+
+
 def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'ov_notebook' has no attribute '{name}'")
@@ -56,7 +62,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
 
 
 def _run_on_runtime(model, arrays):

@@ -1,17 +1,12 @@
-"""The layout algebra preprocessing needs (OpenVINO's ``layout::utils``): a layout read from a
-``Layout`` object or a string (``"NCHW"``, ``"NC..."``, ``"[N,C,?,W]"``, ``"...C"``), dimension
-lookup by name, and the permutations, squeezes and unsqueezes between two layouts.
-
-Semantics follow OpenVINO's ``src/core/src/layout.cpp``: names are upper-cased, the aliases
-``batch``/``channels``/``height``/``width``/``depth`` are N/C/H/W/D, names after ``...`` are counted
-from the end (negative indices), and ``?`` is a dimension without a name.
+"""The layout algebra preprocessing needs (OpenVINO's ``layout::utils``): dimension lookup by
+name with the rank known, and the permutations, squeezes and unsqueezes between two layouts.
+Layouts are read by ``ov_notebook.Layout`` (``"NCHW"``, ``"NC..."``, ``"[N,C,?,W]"``); names after
+``...`` count from the end (negative indices) and ``?`` is a dimension without a name, as in
+OpenVINO's ``src/core/src/layout.cpp``.
 """
 from __future__ import annotations
 
 from .errors import PreprocessError
-
-_ALIASES = {"BATCH": "N", "CHANNELS": "C", "HEIGHT": "H", "WIDTH": "W", "DEPTH": "D"}
-
 
 class LayoutSpec:
     """A parsed layout: ``index_of`` maps names to indices (negative after ``...``), ``left`` and
@@ -31,60 +26,41 @@ class LayoutSpec:
     # --- reading ---------------------------------------------------------------------------
     @classmethod
     def parse(cls, value) -> LayoutSpec:
+        """From a ``Layout`` (ours or OpenVINO's), a layout string, or None (the empty layout);
+        strings are read by ``ov_notebook.Layout``, whose canonical ``[N,C,...]`` text this
+        reads back."""
         if isinstance(value, LayoutSpec):
             return value
         if value is None:
             return cls()
-        if not isinstance(value, str):
-            to_string = getattr(value, "to_string", None)
-            if to_string is None:
-                raise PreprocessError(f"a layout must be a Layout or a string such as 'NCHW', "
-                                      f"got {type(value).__name__} {value!r}")
-            value = to_string()
-        text = value.strip()
-        if text == "":
+        if isinstance(value, str):
+            from ..ir.layout import Layout
+
+            try:
+                value = Layout(value)
+            except (ValueError, RuntimeError) as error:
+                raise PreprocessError(str(error)) from None
+        to_string = getattr(value, "to_string", None)
+        if to_string is None:
+            raise PreprocessError(f"a layout must be a Layout or a string such as 'NCHW', got "
+                                  f"{type(value).__name__} {value!r}")
+        text = to_string().strip()
+        if not (text.startswith("[") and text.endswith("]")):
+            raise PreprocessError(f"unexpected layout text {text!r}")
+        items = [item.strip() for item in text[1:-1].split(",")] if text[1:-1].strip() else []
+        if items == ["..."] or not items:
             return cls()
-        if text.startswith("["):
-            if not text.endswith("]"):
-                raise PreprocessError(f"layout {value!r}: a '[' must be closed by ']'")
-            items = [item.strip() for item in text[1:-1].split(",")] if text[1:-1].strip() else []
-        else:
-            items, position = [], 0
-            while position < len(text):
-                if text.startswith("...", position):
-                    items.append("...")
-                    position += 3
-                else:
-                    items.append(text[position])
-                    position += 1
-        return cls._from_items(items, value)
+        return cls._from_items(items)
 
     @classmethod
-    def _from_items(cls, items, source) -> LayoutSpec:
-        spec = cls(dynamic=False)
-        ellipsis_at = None
-        for position, item in enumerate(items):
-            if item == "...":
-                if ellipsis_at is not None:
-                    raise PreprocessError(f"layout {source!r}: '...' may appear once")
-                ellipsis_at = position
-                continue
-            if item != "?" and not all(c.isalnum() or c == "_" for c in item) or item == "":
-                raise PreprocessError(f"layout {source!r}: {item!r} is not a dimension name "
-                                      "(letters, digits and '_'), '?' or '...'")
-        if ellipsis_at is None:
-            before, after = items, []
-        else:
-            before, after = items[:ellipsis_at], items[ellipsis_at + 1:]
-            spec.dynamic = True
+    def _from_items(cls, items) -> LayoutSpec:
+        spec = cls(dynamic="..." in items)
+        before = items[:items.index("...")] if spec.dynamic else items
+        after = items[items.index("...") + 1:] if spec.dynamic else []
         spec.left, spec.right = len(before), len(after)
         for index, item in list(enumerate(before)) + [(i - len(after), x) for i, x in enumerate(after)]:
-            if item == "?":
-                continue
-            name = _ALIASES.get(item.upper(), item.upper())
-            if name in spec.index_of:
-                raise PreprocessError(f"layout {source!r}: dimension {name!r} is named twice")
-            spec.index_of[name] = index
+            if item != "?":
+                spec.index_of[item] = index
         return spec
 
     # --- questions ---------------------------------------------------------------------------
