@@ -27,7 +27,7 @@ FAKE_QUANTIZE = {
     "per_channel_axis1": (lambda: Lambda(lambda x: torch.fake_quantize_per_channel_affine(
         x, torch.tensor([0.02, 0.05, 0.1]), torch.tensor([0, 5, -3], dtype=torch.int32), 1,
         -128, 127)), lambda: (scaled(2, 3, 4, 4),)),
-    "per_channel_last_axis": (lambda: Lambda(lambda x: torch.fake_quantize_per_channel_affine(
+    "per_channel_4bit_unsigned": (lambda: Lambda(lambda x: torch.fake_quantize_per_channel_affine(
         x, torch.tensor([0.1, 0.2]), torch.tensor([1, 0], dtype=torch.int32), 1, 0, 15)),
         lambda: (scaled(3, 2),)),
 }
