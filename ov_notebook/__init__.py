@@ -46,7 +46,12 @@ _LAZY = {
 }
 
 
+_OPSET_MODULES = [f"opset{version}" for version in range(1, 17)]  # ov_notebook/opsetN.py
+
+
 def __getattr__(name):
+    if name in _OPSET_MODULES:  # ov.opset8, as openvino.opset8, without an import statement
+        return importlib.import_module(f"{__name__}.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'ov_notebook' has no attribute '{name}'")
@@ -56,7 +61,7 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_OPSET_MODULES))
 
 
 def _run_on_runtime(model, arrays):

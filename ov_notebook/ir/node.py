@@ -214,6 +214,11 @@ class Node:
         pass
 
     # --- evaluation ------------------------------------------------------------------------
+    def evaluate(self, values):
+        """Output values (numpy arrays) from input values, or None when this node cannot
+        compute them; OpenVINO's ``evaluate(output_values, input_values)`` works too."""
+        return None
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         own = cls.__dict__.get("evaluate")
@@ -267,6 +272,8 @@ def _with_openvino_arguments(internal):
     evaluate.internal = internal
     return evaluate
 
+
+Node.evaluate = _with_openvino_arguments(Node.evaluate)
 
 # Re-exported: op modules import these from ``ov_notebook.ir.node``. Imported last because
 # ``op.py`` subclasses Node.
