@@ -117,6 +117,10 @@ class Node:
     def name(self) -> str:
         return self.get_name()
 
+    def get_instance_id(self) -> int:
+        """A number unique to this node in the process (OpenVINO's instance id)."""
+        return self._id
+
     def get_type_info(self) -> TypeInfo:
         return TypeInfo(self.get_type_name(), self.get_version())
 
@@ -212,6 +216,14 @@ class Node:
 
     def validate_and_infer_types(self) -> None:
         pass
+
+    def constructor_validate_and_infer_types(self) -> None:
+        self.validate_and_infer_types()
+
+    def set_output_size(self, count: int) -> None:
+        if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 0:
+            raise ValueError(f"an output count is a non-negative integer, got {count!r}")
+        self._set_output_count(int(count))
 
     # --- evaluation ------------------------------------------------------------------------
     def evaluate(self, values):

@@ -468,3 +468,17 @@ def test_node_evaluate(ov):
     np.testing.assert_array_equal(output.data, np.maximum(EVALUATE_DATA, 0))
     assert softmax.evaluate([output], [ov.Tensor(EVALUATE_DATA)]) is True
     np.testing.assert_allclose(output.data, _softmax(EVALUATE_DATA), rtol=1e-6)
+
+
+def test_shape_and_partial_shape_details(ov):
+    shape = ov.Shape([1, 2, 3])
+    assert isinstance(shape[1:], ov.Shape) and list(shape[::2]) == [1, 3] and shape[-1] == 3
+    assert str(shape) == "[1,2,3]" and shape == [1, 2, 3] and shape == ov.PartialShape([1, 2, 3])
+    partial = ov.PartialShape("[1,?,3..5]")
+    assert str(partial) == "[1,?,3..5]" and partial[1] == -1 and len(partial) == 3
+    assert isinstance(partial[1:], ov.PartialShape) and str(partial[1:]) == "[?,3..5]"
+    assert partial.get_max_shape()[0] == 1 and list(partial.get_min_shape()) == [1, 0, 3]
+    assert ov.PartialShape([1, 2]).compatible(ov.PartialShape([1, -1]))
+    assert ov.PartialShape([1, 2]).refines(ov.PartialShape([1, -1]))
+    assert ov.PartialShape.dynamic(3) == ov.PartialShape([-1, -1, -1])
+    assert str(ov.PartialShape.dynamic()) == "[...]" and ov.PartialShape.dynamic().rank == -1
