@@ -29,12 +29,14 @@ def _matmul_ir(ov, tmp_path):
 
 
 # IR v10 files and older converters wrote booleans as digits; other tools wrote "True"/"FALSE".
+@pytest.mark.parametrize("ir_version", ["10", "11"])
 @pytest.mark.parametrize("spelling, value", [("true", True), ("1", True), ("True", True),
                                              ("TRUE", True), ("0", False), ("false", False),
                                              ("False", False), ("FALSE", False)])
-def test_boolean_attributes_in_every_spelling(ov, tmp_path, spelling, value):
+def test_boolean_attributes_in_every_spelling(ov, tmp_path, spelling, value, ir_version):
     text, path = _matmul_ir(ov, tmp_path)
-    assert re.search(r'transpose_a="true"', text)
+    assert re.search(r'transpose_a="true"', text) and '<net name="m" version="11">' in text
+    text = text.replace('<net name="m" version="11">', f'<net name="m" version="{ir_version}">')
     path.write_text(text.replace('transpose_a="true"', f'transpose_a="{spelling}"'))
     model = ov.Core().read_model(str(path))
     matmul = next(node for node in model.get_ops() if node.get_type_name() == "MatMul")
