@@ -63,7 +63,9 @@ def test_type_property_predicates_are_bools(ov, name):
                          ("integral_number", "is_integral_number"), ("quantized", "is_quantized")]:
         value = getattr(element_type, prop)
         assert value is True or value is False, prop
-        assert value is bool(getattr(element_type, method)()), prop
+        assert getattr(element_type, method)() is value, prop
+    for method in ("is_static", "is_dynamic"):
+        assert getattr(element_type, method)() is (method == "is_static"), method
     assert ov.Type.f32.real is True and ov.Type.i32.real is False
 
 
