@@ -486,3 +486,28 @@ def test_shape_and_partial_shape_details(ov):
     assert ov.PartialShape([1, 2]).refines(ov.PartialShape([1, -1]))
     assert ov.PartialShape.dynamic(3) == ov.PartialShape([-1, -1, -1])
     assert str(ov.PartialShape.dynamic()) == "[...]" and ov.PartialShape.dynamic().rank == -1
+
+
+def test_graph_api_as_openvinos_own_test(ov):
+    # after openvino's tests/test_graph/test_basic.py::test_graph_api
+    ops = opset(ov, 8)
+    a = ops.parameter([2, 2], dtype=np.float32, name="A")
+    b = ops.parameter([2, 2], dtype=ov.Type.f32, name="B")
+    c = ops.parameter([2, 2], dtype=np.float32, name="C")
+    product = (a + b) * c
+    assert a.element_type == ov.Type.f32 and a.partial_shape == ov.PartialShape([2, 2])
+    a.layout = ov.Layout("NC")
+    assert a.layout == ov.Layout("NC")
+    model = ov.Model(product, [a, b, c], "TestModel")
+    model.get_parameters()[1].set_partial_shape(ov.PartialShape([3, 4, 5]))
+    assert [op.get_type_name() for op in model.get_ordered_ops()] == [
+        "Parameter", "Parameter", "Parameter", "Add", "Multiply", "Result"]
+    assert model.input(tensor_name="A").get_node().friendly_name == "A"
+    assert model.input(index=2).get_node().friendly_name == "C"
+    assert model.output().get_node().get_type_name() == "Result"
+    assert model.output(index=0).get_node().get_type_name() == "Result"
+    assert model.get_parameters()[1].get_partial_shape() == ov.PartialShape([3, 4, 5])
+    result = model.get_results()[0]
+    result.layout = ov.Layout("NC")
+    assert result.layout.to_string() == ov.Layout("NC")
+    assert model.get_friendly_name() == "TestModel"
