@@ -511,3 +511,39 @@ def test_graph_api_as_openvinos_own_test(ov):
     result.layout = ov.Layout("NC")
     assert result.layout.to_string() == ov.Layout("NC")
     assert model.get_friendly_name() == "TestModel"
+
+
+class _Holder:
+    text = "test"
+
+
+# after openvino's tests/test_graph/test_any.py
+@pytest.mark.parametrize("value, data_type", [
+    ("test_string", str), (2137, int), (21.37, float), (False, bool), ([1, 2, 3], list),
+    ((1, 2, 3), tuple), ({"a": "b"}, dict)])
+def test_ovany_holds_values(ov, value, data_type):
+    held = ov.OVAny(value)
+    assert isinstance(held.value, data_type) and held == value and held.get() == value
+
+
+def test_ovany_containers_and_set(ov):
+    listed = ov.OVAny([21, 37])
+    assert isinstance(listed[0], int) and len(listed) == 2 and listed.get() == [21, 37]
+    assert ov.OVAny({"key": "value"})["key"] == "value"
+    value = ov.OVAny("test")
+    value.set(2.5)
+    assert isinstance(value.value, float) and value == 2.5
+    assert ov.OVAny(_Holder()).value.text == "test"
+
+
+@pytest.mark.parametrize("value, dtype", [
+    ("some_value", str), (31.23456, float), (True, bool), (42, int)])
+def test_ovany_astype(ov, value, dtype):
+    assert ov.OVAny(value).astype(dtype) == value
+
+
+@pytest.mark.parametrize("value, dtype", [
+    (["some_value", "another value"], str), ([31.23456, -31.3453], float), ([True, False], bool),
+    ([42, 21], int), ([], None)])
+def test_ovany_aslist(ov, value, dtype):
+    assert ov.OVAny(value).aslist(dtype) == value
