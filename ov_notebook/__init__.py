@@ -18,8 +18,8 @@ from . import op, opset
 from .ir import evaluation as _evaluation
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
-from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, Input, Layout,  # noqa: F401
-                 Node, OVAny, Output, Strides, get_batch, layout_helpers, set_batch)
+from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DiscreteTypeInfo,  # noqa: F401
+                 Input, Layout, Node, OVAny, Output, Strides, get_batch, layout_helpers, set_batch)
 
 __version__ = "0.1.0"
 
@@ -28,7 +28,7 @@ __all__ = [
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
     "Node", "Output", "ConstOutput", "Input", "op", "OVAny", "Strides",
-    "Coordinate", "CoordinateDiff", "AxisVector", "Layout", "layout_helpers", "get_batch",
+    "Coordinate", "CoordinateDiff", "AxisVector", "DiscreteTypeInfo", "Layout", "layout_helpers", "get_batch",
     "set_batch",
 ]
 

@@ -547,3 +547,16 @@ def test_ovany_astype(ov, value, dtype):
     ([42, 21], int), ([], None)])
 def test_ovany_aslist(ov, value, dtype):
     assert ov.OVAny(value).aslist(dtype) == value
+
+
+def test_type_info(ov):
+    # after openvino's tests/test_graph/test_type_info.py
+    custom = ov.DiscreteTypeInfo("Custom", "extension")
+    assert (custom.name, custom.version_id) == ("Custom", "extension")
+    assert custom == ov.DiscreteTypeInfo("Custom", "extension")
+    assert repr(custom) == "<DiscreteTypeInfo: Custom extension>"
+    ops = opset(ov, 14)
+    add = ops.add(ops.parameter(ov.Shape([2, 1]), dtype=np.float32),
+                  ops.parameter(ov.Shape([2, 1]), dtype=np.float32))
+    info = add.get_type_info()
+    assert isinstance(info, ov.DiscreteTypeInfo) and (info.name, info.version_id) == ("Add", "opset1")
