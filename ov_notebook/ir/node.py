@@ -238,7 +238,14 @@ class Node:
             cls.evaluate = _with_openvino_arguments(own)
 
     # --- arithmetic: ``a + b`` builds Add as OpenVINO's Node does (operand rules: arithmetic.py)
-    __array_ufunc__ = None  # numpy_array + node is node.__radd__(numpy_array), not an object array
+    def __array_ufunc__(self, ufunc, method, *operands, **kwargs):
+        # numpy_array + node builds Add(Constant, node), as OpenVINO's; other ufuncs (comparisons
+        # included: array == node) are refused, as OpenVINO refuses them
+        type_name = _UFUNC_OPS.get(ufunc.__name__)
+        if method != "__call__" or type_name is None or kwargs or len(operands) != 2:
+            raise TypeError(f"Unsupported __array_ufunc__ operation between ov_notebook.Node and "
+                            f"np.array ({ufunc.__name__})")
+        return _binary(type_name, *operands)
 
     def __add__(self, other):
         return _binary("Add", self, other)
@@ -267,6 +274,9 @@ class Node:
     def __repr__(self):
         shapes = ", ".join(str(self._output_desc(i).partial_shape) for i in range(len(self._outputs)))
         return f"<{self.get_type_name()}: '{self.get_friendly_name()}' ({shapes})>"
+
+
+_UFUNC_OPS = {"add": "Add", "subtract": "Subtract", "multiply": "Multiply", "divide": "Divide"}
 
 
 def _with_openvino_arguments(internal):

@@ -191,6 +191,10 @@ def test_node_arithmetic_operand_rules(ov):
         with pytest.raises(TypeError):
             refused()
     assert (x == x) is True and (x == i) is False
+    for compare in (lambda: x == row, lambda: row == x, lambda: row < x, lambda: x > row):
+        with pytest.raises(TypeError):  # comparisons build no ops (openvino dropped them)
+            compare()
+    assert _operands(ov, np.subtract(row, x)) == _operands(ov, row - x)
 
 
 def test_numpy_float_scalars_keep_their_type_here():
