@@ -18,7 +18,7 @@ from . import op, opset
 from .ir import evaluation as _evaluation
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
-from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DescriptorTensor,  # noqa: F401
+from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DiscreteTypeInfo,  # noqa: F401
                  Input, Layout, Node, OVAny, Output, Strides, get_batch, layout_helpers, set_batch)
 
 __version__ = "0.1.0"
@@ -27,8 +27,8 @@ __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
-    "Node", "Output", "ConstOutput", "Input", "DescriptorTensor", "op", "OVAny", "Strides",
-    "Coordinate", "CoordinateDiff", "AxisVector", "Layout", "layout_helpers", "get_batch",
+    "Node", "Output", "ConstOutput", "Input", "op", "OVAny", "Strides",
+    "Coordinate", "CoordinateDiff", "AxisVector", "DiscreteTypeInfo", "Layout", "layout_helpers", "get_batch",
     "set_batch",
 ]
 
@@ -46,8 +46,9 @@ _LAZY = {
 }
 
 
-# Subpackages reachable as attributes, as openvino's are (``ov.preprocess.PrePostProcessor``).
-_SUBMODULES = {"preprocess"}
+# Submodules reachable as attributes without an import statement, as openvino's are
+# (``ov.preprocess.PrePostProcessor``, ``ov.opset8``).
+_SUBMODULES = {"preprocess"} | {f"opset{version}" for version in range(1, 17)}
 
 
 def __getattr__(name):

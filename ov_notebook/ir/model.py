@@ -77,6 +77,13 @@ def _rt_info_keys(path) -> list:
     return list(keys)
 
 
+def _port_key(key, index, tensor_name):
+    given = [k for k in (key, index, tensor_name) if k is not None]
+    if len(given) > 1:
+        raise TypeError("give one of a key, index= or tensor_name=")
+    return given[0] if given else None
+
+
 def _is_op_port_pair(item) -> bool:
     return isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) and \
         isinstance(item[1], int) and not isinstance(item[1], bool)
@@ -248,11 +255,13 @@ class Model:
             raise KeyError(f"{key} is not an {what} of this model")
         raise TypeError(f"{what} key must be an index, a tensor name or a port, got {key!r}")
 
-    def input(self, key=None) -> Output:
-        return self._find_port(self.inputs, key, "input")
+    def input(self, key=None, *, index=None, tensor_name=None) -> Output:
+        """The input by position or tensor name (OpenVINO's ``index=``/``tensor_name=`` too)."""
+        return self._find_port(self.inputs, _port_key(key, index, tensor_name), "input")
 
-    def output(self, key=None) -> Output:
-        return self._find_port(self.outputs, key, "output")
+    def output(self, key=None, *, index=None, tensor_name=None) -> Output:
+        """The output by position or tensor name (OpenVINO's ``index=``/``tensor_name=`` too)."""
+        return self._find_port(self.outputs, _port_key(key, index, tensor_name), "output")
 
     def get_parameter_index(self, parameter) -> int:
         for index, param in enumerate(self._parameters):

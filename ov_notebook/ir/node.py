@@ -117,6 +117,10 @@ class Node:
     def name(self) -> str:
         return self.get_name()
 
+    def get_instance_id(self) -> int:
+        """A number unique to this node in the process (OpenVINO's instance id)."""
+        return self._id
+
     def get_type_info(self) -> TypeInfo:
         return TypeInfo(self.get_type_name(), self.get_version())
 
@@ -213,7 +217,20 @@ class Node:
     def validate_and_infer_types(self) -> None:
         pass
 
+    def constructor_validate_and_infer_types(self) -> None:
+        self.validate_and_infer_types()
+
+    def set_output_size(self, count: int) -> None:
+        if isinstance(count, bool) or not isinstance(count, numbers.Integral) or count < 0:
+            raise ValueError(f"an output count is a non-negative integer, got {count!r}")
+        self._set_output_count(int(count))
+
     # --- evaluation ------------------------------------------------------------------------
+    def evaluate(self, values):
+        """Output values (numpy arrays) from input values, or None when this node cannot
+        compute them; OpenVINO's ``evaluate(output_values, input_values)`` works too."""
+        return None
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         own = cls.__dict__.get("evaluate")
@@ -221,7 +238,14 @@ class Node:
             cls.evaluate = _with_openvino_arguments(own)
 
     # --- arithmetic: ``a + b`` builds Add as OpenVINO's Node does (operand rules: arithmetic.py)
-    __array_ufunc__ = None  # numpy_array + node is node.__radd__(numpy_array), not an object array
+    def __array_ufunc__(self, ufunc, method, *operands, **kwargs):
+        # numpy_array + node builds Add(Constant, node), as OpenVINO's; other ufuncs (comparisons
+        # included: array == node) are refused, as OpenVINO refuses them
+        type_name = _UFUNC_OPS.get(ufunc.__name__)
+        if method != "__call__" or type_name is None or kwargs or len(operands) != 2:
+            raise TypeError(f"Unsupported __array_ufunc__ operation between ov_notebook.Node and "
+                            f"np.array ({ufunc.__name__})")
+        return _binary(type_name, *operands)
 
     def __add__(self, other):
         return _binary("Add", self, other)
@@ -252,6 +276,9 @@ class Node:
         return f"<{self.get_type_name()}: '{self.get_friendly_name()}' ({shapes})>"
 
 
+_UFUNC_OPS = {"add": "Add", "subtract": "Subtract", "multiply": "Multiply", "divide": "Divide"}
+
+
 def _with_openvino_arguments(internal):
     """``evaluate`` of a Node class: ``evaluate(values)`` -> list of arrays (the ops' own, used
     by shape inference), and OpenVINO's ``evaluate(output_values, input_values)`` -> bool,
@@ -267,6 +294,8 @@ def _with_openvino_arguments(internal):
     evaluate.internal = internal
     return evaluate
 
+
+Node.evaluate = _with_openvino_arguments(Node.evaluate)
 
 # Re-exported: op modules import these from ``ov_notebook.ir.node``. Imported last because
 # ``op.py`` subclasses Node.

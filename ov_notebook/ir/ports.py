@@ -11,7 +11,8 @@ from .types import Type
 if TYPE_CHECKING:  # node.py imports this module: only type checkers may import it back
     from .node import Node
 
-__all__ = ["Output", "ConstOutput", "Input", "DescriptorTensor", "OutputDesc", "TypeInfo"]
+__all__ = ["Output", "ConstOutput", "Input", "DescriptorTensor", "OutputDesc", "TypeInfo",
+           "DiscreteTypeInfo"]
 
 
 class OutputDesc:
@@ -395,3 +396,6 @@ class TypeInfo:
 
     def __repr__(self):
         return f"<DiscreteTypeInfo: {self.name} {self.version_id}>"
+
+
+DiscreteTypeInfo = TypeInfo  # OpenVINO's name: DiscreteTypeInfo("Custom", "extension")

@@ -235,6 +235,10 @@ class Shape(tuple):
 
     __hash__ = tuple.__hash__
 
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Shape(item) if isinstance(index, slice) else item  # a slice is a Shape, as OpenVINO's
+
     def __str__(self):
         return "[" + ",".join(str(d) for d in self) + "]"
 

@@ -65,11 +65,20 @@ class OVAny:
                         f"{target_type!r}")
 
     def aslist(self, element_type=str) -> list:
-        """The value as a list of ``element_type``: a string is split at spaces."""
+        """The value as a list of ``element_type`` (None: as they are); a string is split at
+        spaces."""
         value = self._value
         items = value.split() if isinstance(value, str) else (
             list(value) if isinstance(value, (list, tuple)) else [value])
+        if element_type is None:
+            return items
         return [OVAny(item).astype(element_type) for item in items]
+
+    def __getitem__(self, key):
+        return self._value[key]
+
+    def __len__(self):
+        return len(self._value)
 
     def __eq__(self, other):
         return self._value == (other._value if isinstance(other, OVAny) else other)

@@ -29,12 +29,14 @@ def _matmul_ir(ov, tmp_path):
 
 
 # IR v10 files and older converters wrote booleans as digits; other tools wrote "True"/"FALSE".
+@pytest.mark.parametrize("ir_version", ["10", "11"])
 @pytest.mark.parametrize("spelling, value", [("true", True), ("1", True), ("True", True),
                                              ("TRUE", True), ("0", False), ("false", False),
                                              ("False", False), ("FALSE", False)])
-def test_boolean_attributes_in_every_spelling(ov, tmp_path, spelling, value):
+def test_boolean_attributes_in_every_spelling(ov, tmp_path, spelling, value, ir_version):
     text, path = _matmul_ir(ov, tmp_path)
-    assert re.search(r'transpose_a="true"', text)
+    assert re.search(r'transpose_a="true"', text) and '<net name="m" version="11">' in text
+    text = text.replace('<net name="m" version="11">', f'<net name="m" version="{ir_version}">')
     path.write_text(text.replace('transpose_a="true"', f'transpose_a="{spelling}"'))
     model = ov.Core().read_model(str(path))
     matmul = next(node for node in model.get_ops() if node.get_type_name() == "MatMul")
@@ -61,7 +63,9 @@ def test_type_property_predicates_are_bools(ov, name):
                          ("integral_number", "is_integral_number"), ("quantized", "is_quantized")]:
         value = getattr(element_type, prop)
         assert value is True or value is False, prop
-        assert value is bool(getattr(element_type, method)()), prop
+        assert getattr(element_type, method)() is value, prop
+    for method in ("is_static", "is_dynamic"):
+        assert getattr(element_type, method)() is (method == "is_static"), method
     assert ov.Type.f32.real is True and ov.Type.i32.real is False
 
 
@@ -187,6 +191,10 @@ def test_node_arithmetic_operand_rules(ov):
         with pytest.raises(TypeError):
             refused()
     assert (x == x) is True and (x == i) is False
+    for compare in (lambda: x == row, lambda: row == x, lambda: row < x, lambda: x > row):
+        with pytest.raises(TypeError):  # comparisons build no ops (openvino dropped them)
+            compare()
+    assert _operands(ov, np.subtract(row, x)) == _operands(ov, row - x)
 
 
 def test_numpy_float_scalars_keep_their_type_here():
@@ -477,3 +485,91 @@ def test_node_evaluate(ov):
     np.testing.assert_array_equal(output.data, np.maximum(EVALUATE_DATA, 0))
     assert softmax.evaluate([output], [ov.Tensor(EVALUATE_DATA)]) is True
     np.testing.assert_allclose(output.data, _softmax(EVALUATE_DATA), rtol=1e-6)
+
+
+def test_shape_and_partial_shape_details(ov):
+    shape = ov.Shape([1, 2, 3])
+    assert isinstance(shape[1:], ov.Shape) and list(shape[::2]) == [1, 3] and shape[-1] == 3
+    assert str(shape) == "[1,2,3]" and shape == [1, 2, 3] and shape == ov.PartialShape([1, 2, 3])
+    partial = ov.PartialShape("[1,?,3..5]")
+    assert str(partial) == "[1,?,3..5]" and partial[1] == -1 and len(partial) == 3
+    assert isinstance(partial[1:], ov.PartialShape) and str(partial[1:]) == "[?,3..5]"
+    assert partial.get_max_shape()[0] == 1 and list(partial.get_min_shape()) == [1, 0, 3]
+    assert ov.PartialShape([1, 2]).compatible(ov.PartialShape([1, -1]))
+    assert ov.PartialShape([1, 2]).refines(ov.PartialShape([1, -1]))
+    assert ov.PartialShape.dynamic(3) == ov.PartialShape([-1, -1, -1])
+    assert str(ov.PartialShape.dynamic()) == "[...]" and ov.PartialShape.dynamic().rank == -1
+
+
+def test_graph_api_as_openvinos_own_test(ov):
+    # after openvino's tests/test_graph/test_basic.py::test_graph_api
+    ops = opset(ov, 8)
+    a = ops.parameter([2, 2], dtype=np.float32, name="A")
+    b = ops.parameter([2, 2], dtype=ov.Type.f32, name="B")
+    c = ops.parameter([2, 2], dtype=np.float32, name="C")
+    product = (a + b) * c
+    assert a.element_type == ov.Type.f32 and a.partial_shape == ov.PartialShape([2, 2])
+    a.layout = ov.Layout("NC")
+    assert a.layout == ov.Layout("NC")
+    model = ov.Model(product, [a, b, c], "TestModel")
+    model.get_parameters()[1].set_partial_shape(ov.PartialShape([3, 4, 5]))
+    assert [op.get_type_name() for op in model.get_ordered_ops()] == [
+        "Parameter", "Parameter", "Parameter", "Add", "Multiply", "Result"]
+    assert model.input(tensor_name="A").get_node().friendly_name == "A"
+    assert model.input(index=2).get_node().friendly_name == "C"
+    assert model.output().get_node().get_type_name() == "Result"
+    assert model.output(index=0).get_node().get_type_name() == "Result"
+    assert model.get_parameters()[1].get_partial_shape() == ov.PartialShape([3, 4, 5])
+    result = model.get_results()[0]
+    result.layout = ov.Layout("NC")
+    assert result.layout.to_string() == ov.Layout("NC")
+    assert model.get_friendly_name() == "TestModel"
+
+
+class _Holder:
+    text = "test"
+
+
+# after openvino's tests/test_graph/test_any.py
+@pytest.mark.parametrize("value, data_type", [
+    ("test_string", str), (2137, int), (21.37, float), (False, bool), ([1, 2, 3], list),
+    ((1, 2, 3), tuple), ({"a": "b"}, dict)])
+def test_ovany_holds_values(ov, value, data_type):
+    held = ov.OVAny(value)
+    assert isinstance(held.value, data_type) and held == value and held.get() == value
+
+
+def test_ovany_containers_and_set(ov):
+    listed = ov.OVAny([21, 37])
+    assert isinstance(listed[0], int) and len(listed) == 2 and listed.get() == [21, 37]
+    assert ov.OVAny({"key": "value"})["key"] == "value"
+    value = ov.OVAny("test")
+    value.set(2.5)
+    assert isinstance(value.value, float) and value == 2.5
+    assert ov.OVAny(_Holder()).value.text == "test"
+
+
+@pytest.mark.parametrize("value, dtype", [
+    ("some_value", str), (31.23456, float), (True, bool), (42, int)])
+def test_ovany_astype(ov, value, dtype):
+    assert ov.OVAny(value).astype(dtype) == value
+
+
+@pytest.mark.parametrize("value, dtype", [
+    (["some_value", "another value"], str), ([31.23456, -31.3453], float), ([True, False], bool),
+    ([42, 21], int), ([], None)])
+def test_ovany_aslist(ov, value, dtype):
+    assert ov.OVAny(value).aslist(dtype) == value
+
+
+def test_type_info(ov):
+    # after openvino's tests/test_graph/test_type_info.py
+    custom = ov.DiscreteTypeInfo("Custom", "extension")
+    assert (custom.name, custom.version_id) == ("Custom", "extension")
+    assert custom == ov.DiscreteTypeInfo("Custom", "extension")
+    assert repr(custom) == "<DiscreteTypeInfo: Custom extension>"
+    ops = opset(ov, 14)
+    add = ops.add(ops.parameter(ov.Shape([2, 1]), dtype=np.float32),
+                  ops.parameter(ov.Shape([2, 1]), dtype=np.float32))
+    info = add.get_type_info()
+    assert isinstance(info, ov.DiscreteTypeInfo) and (info.name, info.version_id) == ("Add", "opset1")
