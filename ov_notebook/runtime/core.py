@@ -11,7 +11,8 @@ from ..ir.readers import read_any_model
 from ..ir.model import Model
 from ..ir.node import Output
 from .compiler import compile_plan
-from .inputs import InputError, port_label, prepare_inputs
+from .errors import ConfigError, InputError, ModelArgumentError
+from .inputs import port_label, prepare_inputs
 from .properties import COMPILED_READ_ONLY, PROPERTIES, READ_ONLY, normalize_config
 from .results import InferResults, ProfilingInfo
 from .tensor import Tensor
@@ -44,7 +45,7 @@ class Core:
         if isinstance(model, (str, os.PathLike)):
             model = self.read_model(model)
         if not isinstance(model, Model):
-            raise TypeError(f"compile_model expects a Model or a path to an IR .xml, got "
+            raise ModelArgumentError(f"compile_model expects a Model or a path to an IR .xml, got "
                             f"{type(model).__name__}")
         properties = dict(self._properties)
         properties.update(normalize_config(config, "compile_model's config"))
@@ -64,10 +65,10 @@ class Core:
         if key in READ_ONLY:
             return READ_ONLY[key]
         if key in COMPILED_READ_ONLY:
-            raise ValueError(f"{key} is a property of a compiled model: read it with "
+            raise ConfigError(f"{key} is a property of a compiled model: read it with "
                              f"compiled_model.get_property({key!r})")
         if key not in self._properties:
-            raise ValueError(f"unknown property {key!r}")
+            raise ConfigError(f"unknown property {key!r}")
         return self._properties[key]
 
     def get_versions(self, device_name="CPU") -> dict:
@@ -78,7 +79,7 @@ class Core:
 
 def _check_device(device_name):
     if str(device_name).upper() not in ("CPU", "AUTO"):
-        raise ValueError(f"device {device_name!r} is not available; this runtime has only 'CPU'")
+        raise ConfigError(f"device {device_name!r} is not available; this runtime has only 'CPU'")
 
 
 def compile_model(model, device_name="CPU", config=None) -> CompiledModel:
@@ -157,7 +158,7 @@ class CompiledModel:
             return self._properties[key]
         if key in READ_ONLY:
             return READ_ONLY[key]
-        raise ValueError(f"unknown property {key!r}")
+        raise ConfigError(f"unknown property {key!r}")
 
     def create_infer_request(self) -> InferRequest:
         return InferRequest(self)

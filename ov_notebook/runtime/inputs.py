@@ -17,13 +17,10 @@ import numpy as np
 from ..ir.node import Output
 from ..ir.ops.core import _array_for, bf16_to_f32
 from ..ir.types import Type
+from .errors import InputError, InputTypeError
 from .tensor import Tensor
 
 __all__ = ["InputError", "prepare_inputs", "to_array", "port_label"]
-
-
-class InputError(ValueError):
-    """Inputs given to a compiled model that do not match its inputs; the message names the input."""
 
 
 def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
@@ -44,7 +41,8 @@ def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
         if array.size and all(isinstance(v, int) for v in array.flat):
             raise InputError(f"input {label}: the integers from {min(array.flat)} to "
                              f"{max(array.flat)} do not fit in 64 bits")
-        raise InputError(f"input {label}: expected a numeric array, got {type(value).__name__} "
+        error = InputTypeError if value is None or array.ndim == 0 else InputError
+        raise error(f"input {label}: expected a numeric array, got {type(value).__name__} "
                          "holding objects")
     return array
 
@@ -167,8 +165,8 @@ def prepare_inputs(model, inputs) -> list:
             try:
                 port = model.input(key)
             except (KeyError, IndexError, TypeError) as exc:
-                raise InputError(f"unknown input {key!r}: {exc.args[0] if exc.args else exc}") \
-                    from None
+                error = InputTypeError if isinstance(exc, TypeError) else InputError
+                raise error(f"unknown input {key!r}: {exc.args[0] if exc.args else exc}") from None
             index = ports.index(port)
             if arrays[index] is not None:
                 raise InputError(f"input {port_label(port, index)} is given twice")

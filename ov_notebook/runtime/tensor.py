@@ -8,6 +8,7 @@ import numpy as np
 from ..ir.ops.core import _array_for, bf16_to_f32
 from ..ir.shape import PartialShape, Shape
 from ..ir.types import Type
+from .errors import ElementTypeError
 
 __all__ = ["Tensor"]
 
@@ -90,7 +91,7 @@ class Tensor:
             try:
                 element_type = Type(source.dtype)
             except TypeError:
-                raise TypeError(f"numpy dtype {source.dtype} has no OpenVINO element type") from None
+                raise ElementTypeError(f"numpy dtype {source.dtype} has no OpenVINO element type") from None
         if shape is not None:
             dims = tuple(Shape(shape))
             if int(np.prod(dims)) != source.size:

@@ -1,0 +1,116 @@
+"""The runtime API as OpenVINO's: each test body runs on ``openvino`` and on ``ov_notebook`` (the
+``ov`` fixture), so a difference in behaviour shows as a failure of the ov_notebook case."""
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+MODULES = ["openvino", "ov_notebook"]
+
+
+@pytest.fixture(params=MODULES)
+def ov(request):
+    if request.param == "openvino":
+        pytest.importorskip("openvino")
+    return importlib.import_module(request.param)
+
+
+def opset(ov):
+    return importlib.import_module("openvino.opset13" if ov.__name__ == "openvino" else
+                                   "ov_notebook.opset")
+
+
+def two_input_model(ov):
+    """x: f32[2,3] -> relu (output 'out0'); y: i64[?,3] -> convert to f32."""
+    ops = opset(ov)
+    x = ops.parameter([2, 3], np.float32, name="x")
+    y = ops.parameter([-1, 3], np.int64, name="y")
+    x.output(0).get_tensor().set_names({"x"})
+    y.output(0).get_tensor().set_names({"y"})
+    model = ov.Model([ops.relu(x), ops.convert(y, "f32")], [x, y], "m")
+    model.outputs[0].get_tensor().set_names({"out0"})
+    return model
+
+
+def one_input_model(ov, element_type=np.float32, shape=(2, 3)):
+    """p: element_type[shape] -> its own value (through a Convert to itself, so it runs)."""
+    ops = opset(ov)
+    p = ops.parameter(list(shape), element_type, name="p")
+    p.output(0).get_tensor().set_names({"p"})
+    return ov.Model([ops.convert(p, element_type)], [p], "one")
+
+
+A = np.ones((2, 3), np.float32)
+B = np.ones((4, 3), np.int64)
+
+# -- 13. error classes: what OpenVINO raises at the same place --------------------------------
+RAISES = {  # (call with ov, the compiled two-input model; the exception class OpenVINO raises)
+    "unknown input name": (lambda ov, c: c({"x": A, "nope": B}), RuntimeError),
+    "too many inputs": (lambda ov, c: c([A, B, B]), RuntimeError),
+    "wrong rank": (lambda ov, c: c([A[None], B]), RuntimeError),
+    "wrong dimension": (lambda ov, c: c([np.ones((3, 3), np.float32), B]), RuntimeError),
+    "a scalar for a tensor": (lambda ov, c: c([1.0, B]), RuntimeError),
+    "Tensor of another type": (lambda ov, c: c([ov.Tensor(A.astype(np.float64)), B]),
+                               RuntimeError),
+    "Tensor of another shape": (lambda ov, c: c([ov.Tensor(np.ones((3, 3), np.float32)), B]),
+                                RuntimeError),
+    "None": (lambda ov, c: c([None, B]), TypeError),
+    "an object": (lambda ov, c: c([object(), B]), TypeError),
+    "a float key": (lambda ov, c: c({0.5: A, 1: B}), TypeError),
+    "keywords": (lambda ov, c: c(x=A, y=B), TypeError),
+    "results index 5": (lambda ov, c: c([A, B])[5], KeyError),
+    "results unknown name": (lambda ov, c: c([A, B])["nope"], KeyError),
+    "results float key": (lambda ov, c: c([A, B])[1.5], TypeError),
+    "set_tensor unknown name": (
+        lambda ov, c: c.create_infer_request().set_tensor("nope", ov.Tensor(A)), RuntimeError),
+    "get_tensor unknown name": (lambda ov, c: c.create_infer_request().get_tensor("nope"),
+                                RuntimeError),
+    "set_input_tensor 5": (
+        lambda ov, c: c.create_infer_request().set_input_tensor(5, ov.Tensor(A)), RuntimeError),
+    "compiled input unknown name": (lambda ov, c: c.input("nope"), RuntimeError),
+    "compiled input 5": (lambda ov, c: c.input(5), RuntimeError),
+    "compiled output unknown name": (lambda ov, c: c.output("nope"), RuntimeError),
+    "model input unknown name": (lambda ov, c: two_input_model(ov).input("nope"), RuntimeError),
+    "read a missing file": (lambda ov, c: ov.Core().read_model("no_such_model.xml"), RuntimeError),
+    "compile a missing file": (lambda ov, c: ov.compile_model("no_such_model.xml"), RuntimeError),
+    "compile an int": (lambda ov, c: ov.compile_model(5), RuntimeError),
+    "device GPU": (lambda ov, c: ov.compile_model(two_input_model(ov), "GPU"), RuntimeError),
+    "unknown property": (lambda ov, c: ov.compile_model(two_input_model(ov), "CPU", {"BOGUS": 1}),
+                         RuntimeError),
+    "bad property value": (lambda ov, c: ov.compile_model(two_input_model(ov), "CPU",
+                                                          {"PERFORMANCE_HINT": "FAST"}),
+                           RuntimeError),
+    "get an unknown property": (lambda ov, c: ov.Core().get_property("CPU", "BOGUS"),
+                                RuntimeError),
+    "Tensor of complex data": (lambda ov, c: ov.Tensor(np.ones(2, np.complex64)), RuntimeError),
+    "Tensor of None": (lambda ov, c: ov.Tensor(None), TypeError),
+}
+
+
+@pytest.mark.parametrize("call, error", RAISES.values(), ids=RAISES.keys())
+def test_errors_are_what_openvino_raises(ov, call, error):
+    compiled = ov.compile_model(two_input_model(ov))
+    with pytest.raises(error):
+        call(ov, compiled)
+
+
+def test_our_errors_keep_their_python_kinds():
+    """Earlier ov_notebook raised ValueError/KeyError/IndexError here; those still catch them."""
+    import ov_notebook as ov
+    from ov_notebook.runtime import InputError
+
+    compiled = ov.compile_model(two_input_model(ov))
+    with pytest.raises(ValueError, match=r"input 0 \('x'\) expects rank 2"):
+        compiled([A[None], B])
+    with pytest.raises(InputError, match="unknown input 'nope'"):
+        compiled({"x": A, "nope": B})
+    with pytest.raises(IndexError, match="index 5 is out of range"):
+        compiled([A, B])[5]
+    with pytest.raises(KeyError, match="no input named 'nope'"):
+        compiled.create_infer_request().set_tensor("nope", ov.Tensor(A))
+    with pytest.raises(ValueError, match="does not exist"):
+        ov.Core().read_model("no_such_model.xml")
+    with pytest.raises(ValueError, match="device 'GPU' is not available"):
+        ov.compile_model(two_input_model(ov), "GPU")
