@@ -114,3 +114,60 @@ def test_our_errors_keep_their_python_kinds():
         ov.Core().read_model("no_such_model.xml")
     with pytest.raises(ValueError, match="device 'GPU' is not available"):
         ov.compile_model(two_input_model(ov), "GPU")
+
+
+# -- 2. implicit input conversion --------------------------------------------------------------
+REAL_DTYPES = [np.float64, np.float32, np.float16, np.int64, np.int32, np.int8, np.uint8,
+               np.uint64, np.bool_]
+
+
+@pytest.mark.parametrize("target", [np.float32, np.float16, np.int64, np.int32, np.uint8, np.bool_])
+@pytest.mark.parametrize("given", REAL_DTYPES)
+def test_arrays_of_any_real_dtype_are_cast_to_the_input_type(ov, given, target):
+    values = np.array([[0, 1.7, -2.5], [3.25, 200, 7]]) if np.dtype(given).kind == "f" else \
+        np.array([[0, 1, 2], [3, 200, 7]])
+    if np.dtype(target).kind == "u":
+        values = np.abs(values)
+    data = values.astype(given)
+    result = ov.compile_model(one_input_model(ov, target))(data)[0]
+    assert result.dtype == np.dtype(target)
+    np.testing.assert_array_equal(result, data.astype(target))
+
+
+def test_torch_tensors_are_cast_too(ov):
+    torch = pytest.importorskip("torch")
+    compiled = ov.compile_model(one_input_model(ov, np.float32))
+    result = compiled(torch.full((2, 3), 0.1, dtype=torch.float64))[0]
+    assert result.dtype == np.float32 and result[0, 0] == np.float32(0.1)
+
+
+def test_python_scalars_take_the_input_type(ov):
+    compiled = ov.compile_model(one_input_model(ov, np.float32, ()))
+    for value in (2, 2.5, True, np.float64(2.5), np.int32(2)):
+        result = compiled(value)[0]
+        assert result.dtype == np.float32 and result == np.float32(value)
+
+
+def test_a_0d_array_takes_the_shape_of_a_one_element_input(ov):
+    assert ov.compile_model(one_input_model(ov, np.float32, (1, 1)))(np.array(2.0))[0].tolist() \
+        == [[2.0]]
+    assert ov.compile_model(one_input_model(ov, np.float32, (-1,)))(np.array(2.0))[0].tolist() \
+        == [2.0]
+
+
+REFUSED = {  # what OpenVINO refuses, fed to one_input_model(f32, [2, 3])
+    "a Tensor of another type": lambda ov: ov.Tensor(np.ones((2, 3), np.float64)),
+    "a Tensor of another shape": lambda ov: ov.Tensor(np.ones((3, 2), np.float32)),
+    "a python scalar for a tensor": lambda ov: 2.0,
+    "a numpy scalar for a tensor": lambda ov: np.float32(2),
+    "a 0-d array for many elements": lambda ov: np.array(2.0),
+    "words": lambda ov: np.full((2, 3), "a"),
+    "None": lambda ov: [None],  # (a bare None means "no inputs")
+}
+
+
+@pytest.mark.parametrize("make", REFUSED.values(), ids=REFUSED.keys())
+def test_inputs_openvino_refuses_are_refused(ov, make):
+    compiled = ov.compile_model(one_input_model(ov, np.float32))
+    with pytest.raises((RuntimeError, TypeError, ValueError)):
+        compiled(make(ov))
