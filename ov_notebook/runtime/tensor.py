@@ -101,6 +101,14 @@ class Tensor:
         self._data = source if shared_memory else np.array(source, copy=True, order="C")
         self._element_type = element_type
 
+    @classmethod
+    def _wrap(cls, array: np.ndarray, element_type: Type) -> Tensor:
+        """A Tensor over ``array`` itself (no copy, no check): the runtime's own buffers."""
+        tensor = cls.__new__(cls)
+        tensor._data = array
+        tensor._element_type = element_type
+        return tensor
+
     @property
     def data(self) -> np.ndarray:
         return self._data

@@ -133,7 +133,9 @@ def test_bad_result_keys(compiled, call, error, message):
 REQUESTS = {
     "output before infer": (lambda q: q.get_output_tensor(), RuntimeError,
                             r"no results yet: call infer\(\) first"),
-    "input before set": (lambda q: q.get_input_tensor(), RuntimeError, r"input 0 has not been set"),
+    "input without an index": (lambda q: q.get_input_tensor(), RuntimeError,
+                               r"get_input_tensor\(\) without an index needs a model with exactly "
+                               r"one input; this one has 2"),
     "infer with nothing set": (lambda q: q.infer(), InputError,
                                r"set every input with set_input_tensor/set_tensor, or pass inputs"),
     "set an unknown tensor": (lambda q: q.set_tensor("nope", ov.Tensor(A)), KeyError,

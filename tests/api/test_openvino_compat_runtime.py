@@ -171,3 +171,50 @@ def test_inputs_openvino_refuses_are_refused(ov, make):
     compiled = ov.compile_model(one_input_model(ov, np.float32))
     with pytest.raises((RuntimeError, TypeError, ValueError)):
         compiled(make(ov))
+
+
+# -- 5. the request's tensors ------------------------------------------------------------------
+def test_request_tensors_after_infer_are_those_it_ran_on(ov):
+    compiled = ov.compile_model(two_input_model(ov))
+    request = compiled.create_infer_request()
+    x = np.full((2, 3), -2.0)  # f64: converted to the input's f32
+    y = np.arange(12).reshape(4, 3)
+    request.infer([x, y])
+    inputs, outputs = request.input_tensors, request.output_tensors
+    assert isinstance(inputs, list) and len(inputs) == 2 and len(outputs) == 2
+    assert inputs[0].element_type == ov.Type.f32 and inputs[0].data.tolist() == [[-2.0] * 3] * 2
+    assert list(inputs[1].shape) == [4, 3] and inputs[1].data.tolist() == y.tolist()
+    assert outputs[0].data.tolist() == [[0.0] * 3] * 2
+    assert outputs[1].element_type == ov.Type.f32 and list(outputs[1].shape) == [4, 3]
+    assert request.get_input_tensor(1).data.tolist() == y.tolist()
+    assert request.get_output_tensor(1).data.tolist() == y.astype(np.float32).tolist()
+    assert request.get_tensor("y").data.tolist() == y.tolist()
+    assert request.get_tensor("out0").data.tolist() == [[0.0] * 3] * 2
+    assert request.get_tensor(compiled.output(1)).data.tolist() == y.tolist()
+    assert request.get_tensor(compiled.input(0)).data[0, 0] == -2.0
+
+
+def test_a_dict_of_some_inputs_keeps_the_request_tensors_for_the_others(ov):
+    request = ov.compile_model(two_input_model(ov)).create_infer_request()
+    request.set_tensor("y", ov.Tensor(np.ones((5, 3), np.int64)))
+    assert request.infer({"x": A})[1].shape == (5, 3)
+    assert request.infer()[1].shape == (5, 3)  # and infer() runs on the tensors it ran on
+
+
+def test_an_input_tensor_filled_in_place_feeds_infer(ov):
+    request = ov.compile_model(one_input_model(ov)).create_infer_request()
+    tensor = request.get_input_tensor()
+    assert list(tensor.shape) == [2, 3] and tensor.element_type == ov.Type.f32
+    tensor.data[:] = 7.0
+    assert request.infer()[0].tolist() == [[7.0] * 3] * 2
+    assert request.get_output_tensor().data.tolist() == [[7.0] * 3] * 2
+    assert request.input_tensors[0].data.tolist() == [[7.0] * 3] * 2
+
+
+def test_request_tensor_indices_are_checked(ov):
+    request = ov.compile_model(two_input_model(ov)).create_infer_request()
+    request.infer([A, B])
+    for call in (lambda: request.get_input_tensor(5), lambda: request.get_output_tensor(5),
+                 request.get_input_tensor, request.get_output_tensor):
+        with pytest.raises(RuntimeError):
+            call()
