@@ -32,6 +32,7 @@ _LAZY = {
     "compile_model": "ov_notebook.runtime",
     "CompiledModel": "ov_notebook.runtime",
     "InferRequest": "ov_notebook.runtime",
+    "AsyncInferQueue": "ov_notebook.runtime",
     "Tensor": "ov_notebook.runtime",
     "ProfilingInfo": "ov_notebook.runtime",
     "convert_model": "ov_notebook.frontend",

@@ -1,4 +1,5 @@
 """The CPU runtime: numpy kernels behind OpenVINO's inference API. Imports numpy and the IR only."""
+from .async_queue import AsyncInferQueue
 from .core import (CompiledModel, Core, InferRequest, InferResults, InputError, ProfilingInfo,
                    compile_model)
 from .errors import (ConfigError, ElementTypeError, InputTypeError, ModelArgumentError,
@@ -9,4 +10,4 @@ from .tensor import Tensor
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "Tensor",
            "InputError", "KernelError", "NodeCallbackError", "ProfilingInfo", "InputTypeError",
            "ConfigError", "ModelArgumentError", "OutputIndexError", "OutputKeyTypeError",
-           "ElementTypeError"]
+           "ElementTypeError", "AsyncInferQueue"]

@@ -227,9 +227,11 @@ class InferRequest:
         """Run to completion; ``inputs`` as for ``CompiledModel.__call__`` (default: the tensors
         set with ``set_tensor``/``set_input_tensor``)."""
         self.wait()
-        return self._run(inputs)
+        return self._execute(self._prepare(inputs))
 
-    def _run(self, inputs):
+    def _prepare(self, inputs) -> list:
+        """The arrays to run on, made the request's input tensors (as OpenVINO sets the
+        request's tensors before it starts); bad inputs raise here, in the caller's thread."""
         if inputs is None:
             unset = [port_label(p, i) for i, (p, v) in enumerate(zip(self._compiled.inputs,
                                                                       self._inputs)) if v is None]
@@ -241,12 +243,16 @@ class InferRequest:
             inputs = self._with_request_tensors(inputs)
         compiled = self._compiled
         arrays = prepare_inputs(compiled._model, inputs)
-        timings = [] if compiled._properties["PERF_COUNT"] else None
-        outputs = compiled._plan.run(arrays, timings, self._node_callback)
-        # the request's tensors are now those it ran on, as OpenVINO's (get_input_tensor() etc.)
+        # the request's tensors are now those it runs on, as OpenVINO's (get_input_tensor() etc.)
         self._inputs = [value if isinstance(value, Tensor) and value.data is array else
                         Tensor._wrap(array, port.get_element_type())
                         for port, value, array in zip(compiled.inputs, inputs, arrays)]
+        return arrays
+
+    def _execute(self, arrays) -> InferResults:
+        compiled = self._compiled
+        timings = [] if compiled._properties["PERF_COUNT"] else None
+        outputs = compiled._plan.run(arrays, timings, self._node_callback)
         self._results = InferResults(compiled.outputs, outputs)
         if timings is not None:
             self._step_seconds = timings
@@ -269,18 +275,20 @@ class InferRequest:
 
     def start_async(self, inputs=None, userdata=None, share_inputs=False) -> None:
         """Start inference in a background thread and return at once; ``wait()`` joins it and
-        re-raises its error. numpy and BLAS release the GIL, so requests overlap in time."""
+        re-raises its error. Inputs are checked (and bad ones raise) before it returns, as in
+        OpenVINO. numpy and BLAS release the GIL, so requests overlap in time."""
         self.wait()
         self._error = None
+        arrays = self._prepare(inputs)
         if userdata is None:
             userdata = self._callback_userdata
-        self._worker = threading.Thread(target=self._run_async, args=(inputs, userdata),
+        self._worker = threading.Thread(target=self._run_async, args=(arrays, userdata),
                                         name="ov_notebook-infer", daemon=True)
         self._worker.start()
 
-    def _run_async(self, inputs, userdata):
+    def _run_async(self, arrays, userdata):
         try:
-            self._run(inputs)
+            self._execute(arrays)
         except Exception as exc:  # noqa: BLE001  re-raised by wait(), as an async runtime would
             self._error = exc
         if self._callback is not None:

@@ -218,3 +218,113 @@ def test_request_tensor_indices_are_checked(ov):
                  request.get_input_tensor, request.get_output_tensor):
         with pytest.raises(RuntimeError):
             call()
+
+
+# -- 4. AsyncInferQueue ------------------------------------------------------------------------
+def test_async_infer_queue_runs_every_job_with_its_userdata(ov):
+    compiled = ov.compile_model(one_input_model(ov))
+    queue = ov.AsyncInferQueue(compiled, 3)
+    assert len(queue) == 3 and queue.userdata == [None] * 3 and queue.is_ready()
+    assert queue.get_idle_request_id() in range(3)
+    seen, lock = {}, __import__("threading").Lock()
+
+    def finished(request, userdata):
+        with lock:
+            seen[userdata] = (request.get_output_tensor().data.copy(),
+                              request.output_tensors[0].data[0, 0])
+
+    queue.set_callback(finished)
+    for job in range(20):
+        queue.start_async(np.full((2, 3), job, np.float32), job)
+    queue.wait_all()
+    assert sorted(seen) == list(range(20))
+    for job, (output, first) in seen.items():
+        assert output.tolist() == [[float(job)] * 3] * 2 and first == job
+    assert sorted(queue.userdata) == sorted(queue.userdata) and set(queue.userdata) <= set(seen)
+    assert queue.is_ready() and len(list(queue)) == 3
+    requests = [queue[i] for i in range(3)]
+    assert all(type(r).__name__ == "InferRequest" for r in requests)
+    assert {float(r.get_output_tensor().data[0, 0]) for r in requests} == \
+        {float(u) for u in queue.userdata}
+
+
+def test_async_infer_queue_takes_dicts_and_tensors(ov):
+    compiled = ov.compile_model(two_input_model(ov))
+    queue = ov.AsyncInferQueue(compiled, 2)
+    outputs = {}
+    queue.set_callback(lambda request, key: outputs.__setitem__(
+        key, request.get_tensor("out0").data.copy()))
+    queue.start_async({"x": -A, "y": B}, "dict")
+    queue.start_async([ov.Tensor(A * 3), ov.Tensor(B)], "tensors")
+    queue.wait_all()
+    assert outputs["dict"].tolist() == [[0.0] * 3] * 2
+    assert outputs["tensors"].tolist() == [[3.0] * 3] * 2
+
+
+def test_async_infer_queue_default_jobs_is_the_optimal_number(ov):
+    compiled = ov.compile_model(one_input_model(ov))
+    assert len(ov.AsyncInferQueue(compiled)) == \
+        compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")
+
+
+def test_async_infer_queue_raises_a_callback_error_in_wait_all(ov):
+    queue = ov.AsyncInferQueue(ov.compile_model(one_input_model(ov)), 1)
+
+    def failing(request, userdata):
+        raise ValueError(f"callback failed on {userdata}")
+
+    queue.set_callback(failing)
+    queue.start_async(A, "job 7")
+    with pytest.raises(ValueError, match="callback failed on job 7"):
+        queue.wait_all()
+
+
+def test_async_infer_queue_refuses_bad_inputs_at_start(ov):
+    queue = ov.AsyncInferQueue(ov.compile_model(one_input_model(ov)), 1)
+    with pytest.raises(RuntimeError):
+        queue.start_async(np.ones((3, 3), np.float32))
+
+
+def test_async_infer_queue_stays_usable_after_bad_inputs():
+    """OpenVINO 2026.4 loses the request here (the next start_async waits forever)."""
+    import ov_notebook as ov
+
+    queue = ov.AsyncInferQueue(ov.compile_model(one_input_model(ov)), 1)
+    with pytest.raises(RuntimeError):
+        queue.start_async(np.ones((3, 3), np.float32))
+    assert queue.is_ready()
+    queue.start_async(A)
+    queue.wait_all()
+    assert queue[0].get_output_tensor().data.tolist() == A.tolist()
+    with pytest.raises(IndexError, match="the queue has 1 requests; id 1 is out of range"):
+        queue[1]  # OpenVINO 2026.4 reads past its vector here (a crash)
+
+
+def test_async_infer_queue_under_concurrent_producers():
+    """Several threads feed one queue; every job runs once, on its own data."""
+    import threading
+
+    import ov_notebook as ov
+
+    queue = ov.AsyncInferQueue(ov.compile_model(one_input_model(ov)), 3)
+    seen, lock = [], threading.Lock()
+
+    def finished(request, userdata):
+        value = float(request.get_output_tensor().data[0, 0])
+        with lock:
+            seen.append((userdata, value))
+
+    queue.set_callback(finished)
+
+    def produce(start):
+        for job in range(start, start + 25):
+            queue.start_async(np.full((2, 3), job, np.float32), job)
+
+    producers = [threading.Thread(target=produce, args=(start,)) for start in (0, 100, 200)]
+    for thread in producers:
+        thread.start()
+    for thread in producers:
+        thread.join()
+    queue.wait_all()
+    assert sorted(seen) == [(job, float(job)) for start in (0, 100, 200)
+                            for job in range(start, start + 25)]
