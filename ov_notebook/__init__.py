@@ -33,6 +33,7 @@ _LAZY = {
     "CompiledModel": "ov_notebook.runtime",
     "InferRequest": "ov_notebook.runtime",
     "AsyncInferQueue": "ov_notebook.runtime",
+    "tensor_from_file": "ov_notebook.runtime",
     "Tensor": "ov_notebook.runtime",
     "ProfilingInfo": "ov_notebook.runtime",
     "convert_model": "ov_notebook.frontend",

@@ -5,9 +5,9 @@ from .core import (CompiledModel, Core, InferRequest, InferResults, InputError, 
 from .errors import (ConfigError, ElementTypeError, InputTypeError, ModelArgumentError,
                      OutputIndexError, OutputKeyTypeError)
 from .plan import KernelError, NodeCallbackError
-from .tensor import Tensor
+from .tensor import Tensor, tensor_from_file
 
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "Tensor",
            "InputError", "KernelError", "NodeCallbackError", "ProfilingInfo", "InputTypeError",
            "ConfigError", "ModelArgumentError", "OutputIndexError", "OutputKeyTypeError",
-           "ElementTypeError", "AsyncInferQueue"]
+           "ElementTypeError", "AsyncInferQueue", "tensor_from_file"]

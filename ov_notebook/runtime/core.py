@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..ir.deserialize import read_model_from_string
 from ..ir.readers import read_any_model
 from ..ir.model import Model
 from ..ir.node import Output
@@ -38,8 +39,30 @@ class Core:
     def get_available_devices(self) -> list:
         return ["CPU"]
 
-    def read_model(self, model, weights=None) -> Model:
-        """Read an IR ``.xml`` (with its ``.bin``); ONNX files are converted (needs ``onnx``)."""
+    def read_model(self, model, weights=None, config=None) -> Model:
+        """Read a model, in the forms OpenVINO's ``Core.read_model`` takes:
+
+        - a path (str or ``pathlib.Path``) to an IR ``.xml``, its ``.bin`` beside it or at the
+          path ``weights``; an ONNX file is converted (needs ``onnx``);
+        - the IR's XML in memory, as bytes (weights: bytes, a uint8 array or a ``Tensor``), or
+          as str together with a weights ``Tensor`` (a str alone is a path, as in OpenVINO)::
+
+              model = core.read_model(xml_bytes, ov.tensor_from_file("model.bin"))
+
+        ``config`` (frontend properties in OpenVINO) takes none here: it must be empty.
+        """
+        if config:
+            raise ConfigError(f"Core.read_model takes no config properties in ov_notebook, got "
+                              f"{sorted(config) if isinstance(config, Mapping) else config!r}")
+        if isinstance(weights, Tensor):
+            weights = np.ascontiguousarray(weights.data).reshape(-1).view(np.uint8)
+            if isinstance(model, str):  # str model + Tensor weights: the XML itself
+                return read_model_from_string(model, weights, "<model string>")
+        if isinstance(model, (bytes, bytearray, memoryview)):
+            if weights is not None and not isinstance(weights, (bytes, bytearray, memoryview,
+                                                                np.ndarray)):
+                weights = os.fspath(weights)  # a path to the .bin
+            return read_model_from_string(bytes(model), weights, "<model bytes>")
         return read_any_model(model, weights, "Core.read_model")
 
     def compile_model(self, model, device_name="CPU", config=None) -> CompiledModel:

@@ -10,7 +10,7 @@ from ..ir.shape import PartialShape, Shape
 from ..ir.types import Type
 from .errors import ElementTypeError
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "tensor_from_file"]
 
 
 def _torch_int16():
@@ -164,3 +164,15 @@ class Tensor:
 
     def __repr__(self):
         return f"<Tensor: shape{self.shape} type: {self._element_type}>"
+
+
+def tensor_from_file(path) -> Tensor:
+    """The bytes of the file at ``path`` as a u8 Tensor of shape ``[size]``, as
+    ``openvino.tensor_from_file`` (memory-mapped copy-on-write: writes never reach the file);
+    for ``Core.read_model(xml, weights_tensor)``."""
+    import os
+
+    path = os.fspath(path)
+    if os.path.getsize(path) == 0:  # mmap cannot map an empty file; raises for a missing one
+        return Tensor._wrap(np.zeros(0, np.uint8), Type.u8)
+    return Tensor._wrap(np.asarray(np.memmap(path, dtype=np.uint8, mode="c")), Type.u8)

@@ -328,3 +328,71 @@ def test_async_infer_queue_under_concurrent_producers():
     queue.wait_all()
     assert sorted(seen) == [(job, float(job)) for start in (0, 100, 200)
                             for job in range(start, start + 25)]
+
+
+# -- 3. read_model forms, tensor_from_file ------------------------------------------------------
+@pytest.fixture
+def saved_ir(tmp_path):
+    """An IR written by OpenVINO (x + constant), its paths, XML and weights."""
+    openvino = pytest.importorskip("openvino")
+    ops = opset(openvino)
+    x = ops.parameter([2, 3], np.float32, name="x")
+    constant = ops.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
+    openvino.save_model(openvino.Model([ops.add(x, constant)], [x], "m"), tmp_path / "m.xml",
+                        compress_to_fp16=False)
+    return tmp_path / "m.xml", tmp_path / "m.bin"
+
+
+EXPECTED = (np.ones((2, 3)) + np.arange(6).reshape(2, 3)).tolist()
+
+READ_FORMS = {
+    "str path": lambda ov, xml, bin: (str(xml),),
+    "pathlib": lambda ov, xml, bin: (xml,),
+    "path and weights path": lambda ov, xml, bin: (str(xml), str(bin)),
+    "pathlib and pathlib": lambda ov, xml, bin: (xml, bin),
+    "bytes and a weights Tensor": lambda ov, xml, bin: (xml.read_bytes(),
+                                                        ov.tensor_from_file(bin)),
+    "str and a weights Tensor": lambda ov, xml, bin: (xml.read_text(), ov.tensor_from_file(bin)),
+    "bytes and weights bytes": lambda ov, xml, bin: (xml.read_bytes(), bin.read_bytes()),
+    "str and a Tensor of a uint8 array": lambda ov, xml, bin: (
+        xml.read_text(), ov.Tensor(np.frombuffer(bin.read_bytes(), np.uint8))),
+    "str and a Tensor of f32 data": lambda ov, xml, bin: (
+        xml.read_text(), ov.Tensor(np.frombuffer(bin.read_bytes(), np.float32))),
+}
+
+
+@pytest.mark.parametrize("arguments", READ_FORMS.values(), ids=READ_FORMS.keys())
+def test_read_model_takes_openvinos_forms(ov, saved_ir, arguments):
+    model = ov.Core().read_model(*arguments(ov, *saved_ir))
+    assert ov.compile_model(model)(np.ones((2, 3), np.float32))[0].tolist() == EXPECTED
+
+
+def test_read_model_keywords(ov, saved_ir):
+    xml, weights = saved_ir
+    model = ov.Core().read_model(model=str(xml), weights=str(weights), config={})
+    assert ov.compile_model(model)(np.ones((2, 3), np.float32))[0].tolist() == EXPECTED
+
+
+READ_REFUSED = {
+    "a str of XML without weights is a path": lambda ov, xml, bin: (xml.read_text(),),
+    "a missing weights file": lambda ov, xml, bin: (str(xml), str(bin) + ".missing"),
+    "bytes are XML, not a path": lambda ov, xml, bin: (str(xml).encode(),),
+}
+
+
+@pytest.mark.parametrize("arguments", READ_REFUSED.values(), ids=READ_REFUSED.keys())
+def test_read_model_refuses_what_openvino_refuses(ov, saved_ir, arguments):
+    with pytest.raises(RuntimeError):
+        ov.Core().read_model(*arguments(ov, *saved_ir))
+
+
+def test_tensor_from_file(ov, saved_ir, tmp_path):
+    _, weights = saved_ir
+    tensor = ov.tensor_from_file(weights)
+    assert tensor.element_type == ov.Type.u8 and list(tensor.shape) == [24]
+    assert tensor.get_byte_size() == 24 and bytes(tensor.data) == weights.read_bytes()
+    assert list(ov.tensor_from_file(str(weights)).shape) == [24]
+    tensor.data[:4] = 255  # writable; the file is not changed
+    assert weights.read_bytes()[:4] != b"\xff" * 4
+    with pytest.raises(FileNotFoundError):
+        ov.tensor_from_file(tmp_path / "missing.bin")
