@@ -34,6 +34,8 @@ _LAZY = {
     "InferRequest": "ov_notebook.runtime",
     "AsyncInferQueue": "ov_notebook.runtime",
     "tensor_from_file": "ov_notebook.runtime",
+    "Version": "ov_notebook.runtime",
+    "get_version": "ov_notebook.runtime",
     "Tensor": "ov_notebook.runtime",
     "ProfilingInfo": "ov_notebook.runtime",
     "convert_model": "ov_notebook.frontend",

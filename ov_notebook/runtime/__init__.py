@@ -6,8 +6,10 @@ from .errors import (ConfigError, ElementTypeError, InputTypeError, ModelArgumen
                      OutputIndexError, OutputKeyTypeError)
 from .plan import KernelError, NodeCallbackError
 from .tensor import Tensor, tensor_from_file
+from .versions import Version, get_version
 
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "Tensor",
            "InputError", "KernelError", "NodeCallbackError", "ProfilingInfo", "InputTypeError",
            "ConfigError", "ModelArgumentError", "OutputIndexError", "OutputKeyTypeError",
-           "ElementTypeError", "AsyncInferQueue", "tensor_from_file"]
+           "ElementTypeError", "AsyncInferQueue", "tensor_from_file",
+           "Version", "get_version"]

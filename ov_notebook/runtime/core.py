@@ -19,6 +19,7 @@ from .inputs import port_label, prepare_inputs
 from .properties import COMPILED_READ_ONLY, PROPERTIES, READ_ONLY, normalize_config
 from .results import InferResults, ProfilingInfo
 from .tensor import Tensor
+from .versions import device_versions
 
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "InputError",
            "ProfilingInfo"]
@@ -97,9 +98,13 @@ class Core:
         return self._properties[key]
 
     def get_versions(self, device_name="CPU") -> dict:
-        from .. import __version__
+        """``{device: Version}`` as OpenVINO's: ``Version`` has ``major``, ``minor``, ``patch``,
+        ``build_number`` and ``description``; devices this runtime lacks are left out::
 
-        return {"CPU": f"ov_notebook {__version__}"}
+            version = core.get_versions("CPU")["CPU"]
+            print(version.description, version.build_number)
+        """
+        return device_versions(device_name)
 
 
 def _check_device(device_name):

@@ -396,3 +396,23 @@ def test_tensor_from_file(ov, saved_ir, tmp_path):
     assert weights.read_bytes()[:4] != b"\xff" * 4
     with pytest.raises(FileNotFoundError):
         ov.tensor_from_file(tmp_path / "missing.bin")
+
+
+# -- 15. versions ------------------------------------------------------------------------------
+def test_get_versions_gives_version_objects(ov):
+    versions = ov.Core().get_versions("CPU")
+    assert isinstance(versions, dict) and list(versions) == ["CPU"]
+    version = versions["CPU"]
+    assert isinstance(version, ov.Version)
+    assert isinstance(version.major, int) and isinstance(version.minor, int)
+    assert isinstance(version.patch, int)
+    assert isinstance(version.description, str) and version.description
+    assert isinstance(version.build_number, str)
+    assert version.build_number.startswith(f"{version.major}.{version.minor}.{version.patch}")
+    assert repr(version) == f"<Version: {version.build_number} {version.description}>"
+    assert ov.Core().get_versions("BOGUS") == {}
+
+
+def test_get_version_is_the_build_number(ov):
+    assert isinstance(ov.get_version(), str)
+    assert ov.get_version() == ov.Core().get_versions("CPU")["CPU"].build_number
