@@ -5,8 +5,7 @@ working; each also derives from the Python exception that names the kind of mist
 from __future__ import annotations
 
 __all__ = ["InputError", "InputTypeError", "ConfigError", "ModelArgumentError", "OutputIndexError",
-           "ElementTypeError",
-           "OutputKeyTypeError"]
+           "OutputKeyTypeError", "ElementTypeError", "TensorError"]
 
 
 class InputError(ValueError, RuntimeError):
@@ -45,3 +44,8 @@ class OutputKeyTypeError(KeyError, TypeError):
 class ElementTypeError(TypeError, RuntimeError):
     """Data of a numpy dtype that has no OpenVINO element type (complex, str); OpenVINO:
     RuntimeError ("Unsupported data type")."""
+
+
+class TensorError(ValueError, RuntimeError):
+    """A Tensor that cannot be made or copied as asked (memory that cannot be shared, too few
+    bytes, element types that differ); OpenVINO: RuntimeError."""

@@ -416,3 +416,83 @@ def test_get_versions_gives_version_objects(ov):
 def test_get_version_is_the_build_number(ov):
     assert isinstance(ov.get_version(), str)
     assert ov.get_version() == ov.Core().get_versions("CPU")["CPU"].build_number
+
+
+# -- 9. Tensor ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("element_type", ["Type.f16", np.float32, np.dtype("int8"), np.int64,
+                                          np.uint8, np.bool_])
+def test_tensor_of_a_type_and_shape(ov, element_type):
+    if element_type == "Type.f16":
+        element_type, expected = ov.Type.f16, np.float16
+    else:
+        expected = element_type
+    for shape in ([2, 3], (2, 3), ov.Shape([2, 3])):
+        tensor = ov.Tensor(element_type, shape)
+        assert list(tensor.shape) == [2, 3] and tensor.data.shape == (2, 3)
+        assert tensor.data.dtype == np.dtype(expected)
+        assert tensor.element_type == ov.Type(np.dtype(expected))
+        assert tensor.get_size() == 6 and tensor.size == 6
+        assert tensor.get_byte_size() == tensor.byte_size == 6 * np.dtype(expected).itemsize
+
+
+def test_tensor_shared_memory_and_copies(ov):
+    array = np.arange(12, dtype=np.float32).reshape(3, 4)
+    shared, copied = ov.Tensor(array, shared_memory=True), ov.Tensor(array)
+    reshaped = ov.Tensor(array, [4, 3])  # the array's memory, another shape
+    array[0, 0] = 100
+    assert shared.data[0, 0] == 100 and reshaped.data[0, 0] == 100 and copied.data[0, 0] == 0
+    assert list(reshaped.shape) == [4, 3]
+    shared.data[2, 3] = -1
+    assert array[2, 3] == -1
+    with pytest.raises(RuntimeError):  # a strided view cannot be shared
+        ov.Tensor(array[:, ::2], shared_memory=True)
+    assert ov.Tensor(array[:, ::2]).is_continuous()  # a copy can
+
+
+def test_tensor_strides_and_continuity(ov):
+    tensor = ov.Tensor(np.zeros((3, 4), np.float32))
+    assert list(tensor.strides) == [16, 4] and list(tensor.get_strides()) == [16, 4]
+    assert tensor.is_continuous()
+    assert list(ov.Tensor(np.zeros((2, 5), np.int16)).strides) == [10, 2]
+
+
+def test_tensor_region(ov):
+    parent = ov.Tensor(np.arange(12, dtype=np.float32).reshape(3, 4))
+    region = ov.Tensor(parent, [1, 1], [3, 3])
+    assert region.data.tolist() == [[5, 6], [9, 10]] and list(region.shape) == [2, 2]
+    assert list(region.strides) == [16, 4] and not region.is_continuous()
+    region.data[0, 0] = -5
+    assert parent.data[1, 1] == -5  # a view of the parent
+
+
+def test_tensor_reinterprets_an_arrays_bytes(ov):
+    array = np.array([1.0, 2.0], np.float32)
+    as_int = ov.Tensor(array, ov.Shape([2]), ov.Type.i32)
+    assert as_int.element_type == ov.Type.i32 and as_int.data.tolist() == [0x3F800000, 0x40000000]
+    halves = ov.Tensor(array, [4], ov.Type.f16)
+    assert list(halves.shape) == [4] and halves.data.dtype == np.float16
+    as_int.data[0] = 0
+    assert array[0] == 0  # the same memory
+    raw = np.arange(6, dtype=np.float32)
+    assert ov.Tensor(raw, [2, 3], ov.Type.f32).data.tolist() == raw.reshape(2, 3).tolist()
+    with pytest.raises(RuntimeError):
+        ov.Tensor(np.zeros((4, 4), np.float32)[:, ::2], [8], ov.Type.f32)
+
+
+def test_tensor_copy_to_and_copy_from(ov):
+    source = ov.Tensor(np.arange(12, dtype=np.float32).reshape(3, 4))
+    target = ov.Tensor(ov.Type.f32, [1])
+    source.copy_to(target)
+    assert list(target.shape) == [3, 4] and target.data.tolist() == source.data.tolist()
+    memory = np.zeros((3, 4), np.float32)
+    in_place = ov.Tensor(memory, shared_memory=True)
+    source.copy_to(in_place)  # same shape: written into the shared memory
+    assert memory.tolist() == source.data.tolist()
+    target.copy_from(np.full((2, 2), 7, np.float32))
+    assert list(target.shape) == [2, 2] and target.data.tolist() == [[7, 7], [7, 7]]
+    target.copy_from(ov.Tensor(np.ones(5, np.float32)))
+    assert target.data.tolist() == [1] * 5
+    with pytest.raises(RuntimeError):
+        source.copy_to(ov.Tensor(ov.Type.i32, [3, 4]))
+    with pytest.raises(RuntimeError):
+        target.copy_from(np.ones(5))  # float64 into an f32 tensor
