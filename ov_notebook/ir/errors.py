@@ -1,7 +1,14 @@
-"""Errors raised by the IR layer. Each names what was wrong and what was expected."""
+"""Errors raised by the IR layer. Each names what was wrong and what was expected.
+
+OpenVINO raises ``RuntimeError`` for all of these (an ``ov::Exception`` crossing into Python), so
+every class here is a ``RuntimeError``: code written for ``openvino`` that catches ``RuntimeError``
+keeps working. Each also derives from the Python exception that says what kind of mistake it is
+(``ValueError``, ``KeyError``, ``IndexError``), so code written against earlier ov_notebook keeps
+working as well.
+"""
 
 
-class IRError(Exception):
+class IRError(RuntimeError):
     """Base class of the errors of ``ov_notebook.ir``."""
 
 
@@ -24,6 +31,17 @@ class UnknownOpError(IRError, KeyError):
 
     def __str__(self):
         return self.args[0] if self.args else ""
+
+
+class PortNotFoundError(IRError, KeyError):
+    """No input or output of a model has the tensor name (or is the port) that was asked for."""
+
+    def __str__(self):
+        return self.args[0] if self.args else ""
+
+
+class PortIndexError(IRError, IndexError):
+    """An input or output index beyond the model's inputs or outputs."""
 
 
 class IRReadError(IRError, ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import numbers
 
-from .errors import OpValidationError
+from .errors import OpValidationError, PortIndexError, PortNotFoundError
 from .node import Node, Output, as_output
 from .shape import PartialShape, Shape
 from .values import OVAny
@@ -237,7 +237,8 @@ class Model:
             raise TypeError(f"{what} key must be an index, a tensor name or a port, got {key!r}")
         if isinstance(key, int):
             if not -len(ports) <= key < len(ports):
-                raise IndexError(f"the model has {len(ports)} {what}s; index {key} is out of range")
+                raise PortIndexError(f"the model has {len(ports)} {what}s; index {key} is out of "
+                                     f"range")
             return ports[key]
         if isinstance(key, str):
             for port in ports:
@@ -247,12 +248,12 @@ class Model:
                 if port.get_node().get_friendly_name() == key:
                     return port
             known = [sorted(p.get_names()) for p in ports]
-            raise KeyError(f"the model has no {what} named '{key}'; {what} names: {known}")
+            raise PortNotFoundError(f"the model has no {what} named '{key}'; {what} names: {known}")
         if isinstance(key, Output):
             for port in ports:
                 if port == key:
                     return port
-            raise KeyError(f"{key} is not an {what} of this model")
+            raise PortNotFoundError(f"{key} is not an {what} of this model")
         raise TypeError(f"{what} key must be an index, a tensor name or a port, got {key!r}")
 
     def input(self, key=None, *, index=None, tensor_name=None) -> Output:

@@ -7,15 +7,20 @@ import os
 import threading
 from collections.abc import Mapping
 
+import numpy as np
+
+from ..ir.deserialize import read_model_from_string
 from ..ir.readers import read_any_model
 from ..ir.model import Model
 from ..ir.node import Output
 from ..ir.ports import const_output
 from .compiler import compile_plan
-from .inputs import InputError, port_label, prepare_inputs
+from .errors import ConfigError, InputError, ModelArgumentError
+from .inputs import port_label, prepare_inputs
 from .properties import COMPILED_READ_ONLY, PROPERTIES, READ_ONLY, normalize_config
 from .results import InferResults, ProfilingInfo
 from .tensor import Tensor
+from .versions import device_versions
 
 __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResults", "InputError",
            "ProfilingInfo"]
@@ -36,8 +41,30 @@ class Core:
     def get_available_devices(self) -> list:
         return ["CPU"]
 
-    def read_model(self, model, weights=None) -> Model:
-        """Read an IR ``.xml`` (with its ``.bin``); ONNX files are converted (needs ``onnx``)."""
+    def read_model(self, model, weights=None, config=None) -> Model:
+        """Read a model, in the forms OpenVINO's ``Core.read_model`` takes:
+
+        - a path (str or ``pathlib.Path``) to an IR ``.xml``, its ``.bin`` beside it or at the
+          path ``weights``; an ONNX file is converted (needs ``onnx``);
+        - the IR's XML in memory, as bytes (weights: bytes, a uint8 array or a ``Tensor``), or
+          as str together with a weights ``Tensor`` (a str alone is a path, as in OpenVINO)::
+
+              model = core.read_model(xml_bytes, ov.tensor_from_file("model.bin"))
+
+        ``config`` (frontend properties in OpenVINO) takes none here: it must be empty.
+        """
+        if config:
+            raise ConfigError(f"Core.read_model takes no config properties in ov_notebook, got "
+                              f"{sorted(config) if isinstance(config, Mapping) else config!r}")
+        if isinstance(weights, Tensor):
+            weights = np.ascontiguousarray(weights.data).reshape(-1).view(np.uint8)
+            if isinstance(model, str):  # str model + Tensor weights: the XML itself
+                return read_model_from_string(model, weights, "<model string>")
+        if isinstance(model, (bytes, bytearray, memoryview)):
+            if weights is not None and not isinstance(weights, (bytes, bytearray, memoryview,
+                                                                np.ndarray)):
+                weights = os.fspath(weights)  # a path to the .bin
+            return read_model_from_string(bytes(model), weights, "<model bytes>")
         return read_any_model(model, weights, "Core.read_model")
 
     def compile_model(self, model, device_name="CPU", config=None) -> CompiledModel:
@@ -45,7 +72,7 @@ class Core:
         if isinstance(model, (str, os.PathLike)):
             model = self.read_model(model)
         if not isinstance(model, Model):
-            raise TypeError(f"compile_model expects a Model or a path to an IR .xml, got "
+            raise ModelArgumentError(f"compile_model expects a Model or a path to an IR .xml, got "
                             f"{type(model).__name__}")
         properties = dict(self._properties)
         properties.update(normalize_config(config, "compile_model's config"))
@@ -65,21 +92,25 @@ class Core:
         if key in READ_ONLY:
             return READ_ONLY[key]
         if key in COMPILED_READ_ONLY:
-            raise ValueError(f"{key} is a property of a compiled model: read it with "
+            raise ConfigError(f"{key} is a property of a compiled model: read it with "
                              f"compiled_model.get_property({key!r})")
         if key not in self._properties:
-            raise ValueError(f"unknown property {key!r}")
+            raise ConfigError(f"unknown property {key!r}")
         return self._properties[key]
 
     def get_versions(self, device_name="CPU") -> dict:
-        from .. import __version__
+        """``{device: Version}`` as OpenVINO's: ``Version`` has ``major``, ``minor``, ``patch``,
+        ``build_number`` and ``description``; devices this runtime lacks are left out::
 
-        return {"CPU": f"ov_notebook {__version__}"}
+            version = core.get_versions("CPU")["CPU"]
+            print(version.description, version.build_number)
+        """
+        return device_versions(device_name)
 
 
 def _check_device(device_name):
     if str(device_name).upper() not in ("CPU", "AUTO"):
-        raise ValueError(f"device {device_name!r} is not available; this runtime has only 'CPU'")
+        raise ConfigError(f"device {device_name!r} is not available; this runtime has only 'CPU'")
 
 
 def compile_model(model, device_name="CPU", config=None) -> CompiledModel:
@@ -159,7 +190,7 @@ class CompiledModel:
             return self._properties[key]
         if key in READ_ONLY:
             return READ_ONLY[key]
-        raise ValueError(f"unknown property {key!r}")
+        raise ConfigError(f"unknown property {key!r}")
 
     def create_infer_request(self) -> InferRequest:
         return InferRequest(self)
@@ -226,33 +257,68 @@ class InferRequest:
         """Run to completion; ``inputs`` as for ``CompiledModel.__call__`` (default: the tensors
         set with ``set_tensor``/``set_input_tensor``)."""
         self.wait()
-        return self._run(inputs)
+        return self._execute(self._prepare(inputs))
 
-    def _run(self, inputs):
+    def _prepare(self, inputs) -> list:
+        """The arrays to run on, made the request's input tensors (as OpenVINO sets the
+        request's tensors before it starts); bad inputs raise here, in the caller's thread."""
         if inputs is None:
-            if any(v is None for v in self._inputs):
-                raise InputError("set every input with set_input_tensor/set_tensor, or pass inputs")
+            unset = [port_label(p, i) for i, (p, v) in enumerate(zip(self._compiled.inputs,
+                                                                      self._inputs)) if v is None]
+            if unset:
+                raise InputError(f"set every input with set_input_tensor/set_tensor, or pass "
+                                 f"inputs (not set: {', '.join(unset)})")
             inputs = list(self._inputs)
-        timings = [] if self._compiled._properties["PERF_COUNT"] else None
-        self._results = self._compiled._infer(inputs, timings, self._node_callback)
+        elif isinstance(inputs, Mapping):
+            inputs = self._with_request_tensors(inputs)
+        compiled = self._compiled
+        arrays = prepare_inputs(compiled._model, inputs)
+        # the request's tensors are now those it runs on, as OpenVINO's (get_input_tensor() etc.)
+        self._inputs = [value if isinstance(value, Tensor) and value.data is array else
+                        Tensor._wrap(array, port.get_element_type())
+                        for port, value, array in zip(compiled.inputs, inputs, arrays)]
+        return arrays
+
+    def _execute(self, arrays) -> InferResults:
+        compiled = self._compiled
+        timings = [] if compiled._properties["PERF_COUNT"] else None
+        outputs = compiled._plan.run(arrays, timings, self._node_callback)
+        self._results = InferResults(compiled.outputs, outputs)
         if timings is not None:
             self._step_seconds = timings
         return self._results
 
+    def _with_request_tensors(self, inputs: Mapping) -> dict:
+        """A dict of some inputs, completed with the request's own tensors for the others (as
+        OpenVINO's ``infer({"x": a})`` keeps the tensor set before for ``y``)."""
+        given = set()
+        for key in inputs:
+            try:
+                given.add(self._compiled.inputs.index(self._compiled._model.input(key)))
+            except (LookupError, TypeError, ValueError):
+                pass  # prepare_inputs names the bad key
+        merged = dict(inputs)
+        for index, tensor in enumerate(self._inputs):
+            if tensor is not None and index not in given:
+                merged[index] = tensor
+        return merged
+
     def start_async(self, inputs=None, userdata=None, share_inputs=False) -> None:
         """Start inference in a background thread and return at once; ``wait()`` joins it and
-        re-raises its error. numpy and BLAS release the GIL, so requests overlap in time."""
+        re-raises its error. Inputs are checked (and bad ones raise) before it returns, as in
+        OpenVINO. numpy and BLAS release the GIL, so requests overlap in time."""
         self.wait()
         self._error = None
+        arrays = self._prepare(inputs)
         if userdata is None:
             userdata = self._callback_userdata
-        self._worker = threading.Thread(target=self._run_async, args=(inputs, userdata),
+        self._worker = threading.Thread(target=self._run_async, args=(arrays, userdata),
                                         name="ov_notebook-infer", daemon=True)
         self._worker.start()
 
-    def _run_async(self, inputs, userdata):
+    def _run_async(self, arrays, userdata):
         try:
-            self._run(inputs)
+            self._execute(arrays)
         except Exception as exc:  # noqa: BLE001  re-raised by wait(), as an async runtime would
             self._error = exc
         if self._callback is not None:
@@ -260,9 +326,13 @@ class InferRequest:
 
     def wait(self) -> None:
         """Block until a started inference finishes; re-raise its error."""
-        worker, self._worker = self._worker, None
+        worker = self._worker
+        if worker is threading.current_thread():
+            return  # called by the callback of this very inference, which has finished
         if worker is not None:
             worker.join()
+            if self._worker is worker:
+                self._worker = None
         if self._error is not None:
             error, self._error = self._error, None
             raise error
@@ -351,8 +421,32 @@ class InferRequest:
     def _require_results(self):
         return self.results
 
-    def get_output_tensor(self, index=0) -> Tensor:
-        return Tensor(self._require_results()[index], shared_memory=True)
+    def get_output_tensor(self, index=None) -> Tensor:
+        """The tensor of output ``index`` of the last inference (a view of its result);
+        without an index, the model must have one output, as in OpenVINO."""
+        results = self._require_results()
+        ports = self._compiled.outputs
+        if index is None:
+            if len(ports) != 1:
+                raise RuntimeError(f"get_output_tensor() without an index needs a model with "
+                                   f"exactly one output; this one has {len(ports)}: pass the "
+                                   f"output index")
+            index = 0
+        elif isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError(f"get_output_tensor takes an output index (int), got {index!r}; use "
+                            f"get_tensor for tensor names and ports")
+        position = ports.index(self._compiled._model.output(int(index)))
+        return Tensor._wrap(results[position], ports[position].get_element_type())
+
+    @property
+    def output_tensors(self) -> list:
+        """The output tensors of the last inference, in output order."""
+        return [self.get_output_tensor(i) for i in range(len(self._compiled.outputs))]
+
+    @property
+    def input_tensors(self) -> list:
+        """The request's input tensors, in input order (see ``get_input_tensor``)."""
+        return [self.get_input_tensor(i) for i in range(len(self._compiled.inputs))]
 
     def _input_index(self, key, method: str) -> int:
         """The position of input ``key`` (index, tensor name or port); errors list the inputs."""
@@ -371,31 +465,57 @@ class InferRequest:
                             f"for tensor names and ports")
         return self._input_index(int(index), method)
 
-    def get_input_tensor(self, index=0) -> Tensor:
+    def get_input_tensor(self, index=None) -> Tensor:
+        """The request's tensor for input ``index``: the one set with ``set_tensor``, or the data
+        the last inference ran on; before either, a zero tensor of the input's shape (dynamic
+        dimensions 0) that the request keeps, so that filling it in place feeds the next
+        ``infer()``, as in OpenVINO::
+
+            request.get_input_tensor(0).data[:] = image
+            request.infer()
+
+        Without an index, the model must have one input, as in OpenVINO."""
+        if index is None:
+            if len(self._inputs) != 1:
+                raise RuntimeError(f"get_input_tensor() without an index needs a model with "
+                                   f"exactly one input; this one has {len(self._inputs)}: pass "
+                                   f"the input index")
+            index = 0
         index = self._input_position(index, "get_input_tensor", "get_tensor")
         value = self._inputs[index]
+        port = self._compiled.inputs[index]
         if value is None:
-            raise RuntimeError(f"input {index} has not been set")
-        return Tensor(value, shared_memory=True)
+            shape = [d.get_length() if d.is_static else 0 for d in port.get_partial_shape()] \
+                if port.get_partial_shape().rank_is_static else [0]
+            value = self._inputs[index] = Tensor(port.get_element_type(), shape)
+        return value if isinstance(value, Tensor) else \
+            Tensor._wrap(np.asarray(value), port.get_element_type())
 
     def get_tensor(self, key) -> Tensor:
-        """An output (or input) tensor by tensor name or port."""
-        if self._results is not None:
+        """The tensor of an output (after an inference) or of an input, by tensor name or
+        port."""
+        try:
+            output = self._compiled._model.output(key)
+        except (LookupError, TypeError, ValueError):
+            output = None
+        if output is None or isinstance(key, numbers.Integral):
+            return self.get_input_tensor(self._input_index(key, "get_tensor"))
+        if self._results is None:  # a name of an input and an output (Parameter -> Result)
             try:
-                return Tensor(self._results[key], shared_memory=True)
-            except KeyError:
+                return self.get_input_tensor(self._input_index(key, "get_tensor"))
+            except LookupError:
                 pass
-        return self.get_input_tensor(self._input_index(key, "get_tensor"))
+        return self.get_output_tensor(self._compiled.outputs.index(output))
 
     def set_input_tensor(self, index_or_tensor, tensor=None) -> None:
         if tensor is None:
             index_or_tensor, tensor = 0, index_or_tensor
         index = self._input_position(index_or_tensor, "set_input_tensor", "set_tensor")
-        self._inputs[index] = tensor.data if isinstance(tensor, Tensor) else tensor
+        self._inputs[index] = tensor
 
     def set_tensor(self, key, tensor) -> None:
         index = self._input_index(key, "set_tensor")
-        self._inputs[index] = tensor.data if isinstance(tensor, Tensor) else tensor
+        self._inputs[index] = tensor
 
     def set_input_tensors(self, tensors) -> None:
         for key, tensor in (tensors.items() if isinstance(tensors, Mapping) else enumerate(tensors)):

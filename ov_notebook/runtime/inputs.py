@@ -1,12 +1,25 @@
 """Checking and converting what a compiled model is called with.
 
 Inputs are matched by position, tensor name, index or port; each becomes a C-contiguous numpy array
-of the input's element type. Conversions that lose nothing (int32 -> i64, uint8 -> f32, bool ->
-f32) happen silently; anything else (f64 -> f32, i64 -> i32, f32 -> i64) is an error naming the
-input, as are a wrong rank, a static or bounded dimension out of range, and a wrong input count.
-Python numbers (lists, scalars) take the input's type, if it holds them: whole numbers within an
-integer type's range, finite floats that stay finite. A bf16 input takes raw bf16 bits (uint16
-data, bf16 Tensors), torch bfloat16 tensors and Python numbers (rounded to bf16).
+of the input's element type, converted as OpenVINO converts (``openvino``'s data dispatcher, found
+by experiment against it):
+
+- a numpy array (or a torch tensor, or anything with ``__array__``) of any real dtype is cast to
+  the input's type with ``astype``: f64 -> f32 rounds, floats truncate toward zero into integer
+  inputs, integers wrap into narrower ones, floats too large for f16/f32 become inf. Floats that no
+  integer holds (NaN, inf, out of range) are refused where numpy's cast is undefined; complex and
+  string arrays are refused (OpenVINO drops the imaginary part, parses numeric strings);
+- a 0-d array for an input of one element takes the input's shape, as in OpenVINO;
+- a ``Tensor`` is used as it is: one of another element type is refused, as OpenVINO refuses it
+  (a bf16 Tensor fed to a float input gives its values);
+- Python numbers (lists, scalars) take the input's type, if it holds them: whole numbers within an
+  integer type's range, finite floats that stay finite (OpenVINO refuses lists whose own dtype,
+  int64 or float64, is not the input's);
+- a bf16 input takes raw bf16 bits (uint16 data, bf16 Tensors), torch bfloat16 tensors, Python
+  numbers (rounded to bf16) and data bf16 holds exactly.
+
+A wrong rank, a static or bounded dimension out of range and a wrong input count are errors
+naming the input.
 """
 from __future__ import annotations
 
@@ -17,13 +30,10 @@ import numpy as np
 from ..ir.node import Output
 from ..ir.ops.core import _array_for, bf16_to_f32
 from ..ir.types import Type
+from .errors import InputError, InputTypeError
 from .tensor import Tensor
 
 __all__ = ["InputError", "prepare_inputs", "to_array", "port_label"]
-
-
-class InputError(ValueError):
-    """Inputs given to a compiled model that do not match its inputs; the message names the input."""
 
 
 def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
@@ -44,7 +54,8 @@ def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
         if array.size and all(isinstance(v, int) for v in array.flat):
             raise InputError(f"input {label}: the integers from {min(array.flat)} to "
                              f"{max(array.flat)} do not fit in 64 bits")
-        raise InputError(f"input {label}: expected a numeric array, got {type(value).__name__} "
+        error = InputTypeError if value is None or array.ndim == 0 else InputError
+        raise error(f"input {label}: expected a numeric array, got {type(value).__name__} "
                          "holding objects")
     return array
 
@@ -70,20 +81,61 @@ def _torch_data(tensor, label: str, element_type: Type) -> np.ndarray:
 
 
 def _convert_type(array, value, element_type, label: str) -> np.ndarray:
-    target = element_type.to_dtype()
+    """``array`` in the input's type, by OpenVINO's rules (see the module docstring)."""
     if isinstance(value, (int, float, bool, list, tuple)):  # Python numbers take the input's type
         return _from_python_numbers(array, element_type, label)
+    if isinstance(value, Tensor) and value.element_type is not Type.bf16:
+        raise InputError(f"input {label} expects element type {element_type}, got a Tensor of "
+                         f"{value.element_type} ({value.data.dtype}); a Tensor is used as it is, "
+                         f"never converted (as in OpenVINO): pass a numpy array to have it "
+                         f"converted, or a Tensor of {element_type}")
+    if array.dtype.kind not in "biuf":
+        kind = "complex" if array.dtype.kind == "c" else "non-numeric"
+        raise InputError(f"input {label} expects element type {element_type}, got a {array.dtype} "
+                         f"array of {kind} values, which ov_notebook does not convert; convert it "
+                         f"first (e.g. .astype(np.{np.dtype(element_type.to_dtype()).name}))")
     if element_type is Type.bf16:
         if array.dtype.kind == "b" or array.dtype in (np.int8, np.uint8):  # exact in bf16
             return _array_for(array.astype(np.float32), Type.bf16)
         raise InputError(f"input {label} expects element type bf16, got a {array.dtype} array, "
                          f"which cannot be converted without loss; round it to bf16 with "
                          f"ov.Tensor(x, type='bf16') (a uint16 array is taken as raw bf16 bits)")
-    if np.can_cast(array.dtype, target, casting="safe"):
+    target = element_type.to_dtype()
+    if array.dtype.kind == "f" and target.kind in "iu":
+        _check_float_to_integer(array, element_type, label)
+    with np.errstate(over="ignore", invalid="ignore"):  # f64 -> f32/f16 may overflow to inf, as C
         return array.astype(target)
-    raise InputError(f"input {label} expects element type {element_type}, got a {array.dtype} "
-                     f"array, which cannot be converted without loss; convert it first "
-                     f"(e.g. .astype(np.{np.dtype(target).name}))")
+
+
+def _check_float_to_integer(array, element_type, label: str) -> None:
+    """Floats truncate toward zero into an integer input (as OpenVINO's ``astype``); NaN, inf
+    and values beyond the type's range have no defined result in C or numpy, so they are refused
+    instead of giving whatever the machine makes of them."""
+    if array.size == 0:
+        return
+    if not np.all(np.isfinite(array)):
+        raise InputError(f"input {label} expects element type {element_type}, got a "
+                         f"{array.dtype} array holding NaN or inf, which no integer holds")
+    info = np.iinfo(element_type.to_dtype())
+    smallest, largest = float(array.min()), float(array.max())
+    if np.trunc(smallest) < info.min or np.trunc(largest) > info.max:
+        raise InputError(f"input {label} expects element type {element_type}, which holds "
+                         f"{info.min} to {info.max}; got a {array.dtype} array with values from "
+                         f"{smallest:g} to {largest:g}")
+
+
+def _reshape_scalar_array(array, value, shape):
+    """A 0-d array for an input of one element takes the input's shape, as OpenVINO reshapes it
+    (``np.array(2.0)`` for ``[1, 1]``; ``[1]`` for a dynamic rank-1 input); Python and numpy
+    scalars (``2.0``, ``np.float32(2)``) are not reshaped, as in OpenVINO."""
+    if array.ndim != 0 or isinstance(value, (np.generic, int, float, bool)) \
+            or not shape.rank_is_static or len(shape) == 0:
+        return array
+    if shape.is_static and int(np.prod([d.get_length() for d in shape])) == 1:
+        return array.reshape([d.get_length() for d in shape])
+    if len(shape) == 1:
+        return array.reshape(1)
+    return array
 
 
 def _from_python_numbers(array, element_type, label: str) -> np.ndarray:
@@ -147,6 +199,10 @@ def to_array(value, port: Output, label: str) -> np.ndarray:
     array = _as_numpy(value, label, element_type)
     if element_type.is_static and array.dtype != element_type.to_dtype():
         array = _convert_type(array, value, element_type, label)
+    elif isinstance(value, Tensor) and value.element_type is not element_type and \
+            element_type.is_static:
+        array = _convert_type(array, value, element_type, label)  # refuses (same numpy dtype)
+    array = _reshape_scalar_array(array, value, port.get_partial_shape())
     _check_shape(array, port.get_partial_shape(), label)
     return array if array.flags.c_contiguous else np.ascontiguousarray(array)
 
@@ -167,8 +223,8 @@ def prepare_inputs(model, inputs) -> list:
             try:
                 port = model.input(key)
             except (KeyError, IndexError, TypeError) as exc:
-                raise InputError(f"unknown input {key!r}: {exc.args[0] if exc.args else exc}") \
-                    from None
+                error = InputTypeError if isinstance(exc, TypeError) else InputError
+                raise error(f"unknown input {key!r}: {exc.args[0] if exc.args else exc}") from None
             index = ports.index(port)
             if arrays[index] is not None:
                 raise InputError(f"input {port_label(port, index)} is given twice")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..ir.types import Type
+from .errors import ConfigError
 
 __all__ = ["PROPERTIES", "READ_ONLY", "COMPILED_READ_ONLY", "normalize_config"]
 
@@ -48,9 +49,9 @@ def normalize_config(config, where: str = "config") -> dict:
     for key, value in config.items():
         name = str(getattr(key, "name", key)).upper()
         if name in READ_ONLY or name in COMPILED_READ_ONLY:
-            raise ValueError(f"property {name} is read-only")
+            raise ConfigError(f"property {name} is read-only")
         if name not in PROPERTIES:
-            raise ValueError(f"unknown property {name!r}; supported: {', '.join(sorted(PROPERTIES))}")
+            raise ConfigError(f"unknown property {name!r}; supported: {', '.join(sorted(PROPERTIES))}")
         result[name] = _CHECKS[name](getattr(value, "name", value))
     return result
 
@@ -71,7 +72,7 @@ def _whole_number(name: str, value, minimum: int, what: str) -> int:
         except TypeError:
             pass
     if number is None or number < minimum:
-        raise ValueError(f"{name} must be {what}, got {value!r}")
+        raise ConfigError(f"{name} must be {what}, got {value!r}")
     return number
 
 
@@ -91,14 +92,14 @@ def _streams(value) -> int:
 def _hint(value) -> str:
     hint = str(value).upper()
     if hint not in _HINTS:
-        raise ValueError(f"PERFORMANCE_HINT must be LATENCY or THROUGHPUT, got {hint!r}")
+        raise ConfigError(f"PERFORMANCE_HINT must be LATENCY or THROUGHPUT, got {hint!r}")
     return hint
 
 
 def _precision(value) -> str:
     name = (value if isinstance(value, Type) else Type(value)).get_type_name()
     if name != "f32":
-        raise ValueError(f"INFERENCE_PRECISION_HINT: only f32 is supported, got {name!r}")
+        raise ConfigError(f"INFERENCE_PRECISION_HINT: only f32 is supported, got {name!r}")
     return name
 
 
@@ -108,7 +109,7 @@ def _switch(value) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().upper() in _SWITCH_WORDS:
         return _SWITCH_WORDS[value.strip().upper()]
-    raise ValueError(f"PERF_COUNT must be True or False (or 'YES'/'NO'), got {value!r}")
+    raise ConfigError(f"PERF_COUNT must be True or False (or 'YES'/'NO'), got {value!r}")
 
 
 _SWITCH_WORDS = {"YES": True, "TRUE": True, "1": True, "NO": False, "FALSE": False, "0": False}
@@ -126,7 +127,7 @@ def _pass_names(value) -> tuple:
                         f"of strings, got {value!r}; passes: {list(PASS_NAMES)}")
     unknown = [n for n in names if n not in PASS_NAMES]
     if unknown:
-        raise ValueError(f"DISABLED_PASSES: unknown pass(es) {unknown}; passes: {list(PASS_NAMES)}")
+        raise ConfigError(f"DISABLED_PASSES: unknown pass(es) {unknown}; passes: {list(PASS_NAMES)}")
     return names
 
 

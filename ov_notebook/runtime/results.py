@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ir.node import Output
+from .errors import OutputIndexError, OutputKeyTypeError
 
 __all__ = ["InferResults", "ProfilingInfo"]
 
@@ -30,7 +31,8 @@ class InferResults(Mapping):
             raise KeyError(key)
         if isinstance(key, (int, np.integer)):
             if not -len(self._arrays) <= key < len(self._arrays):
-                raise IndexError(f"the model has {len(self._arrays)} outputs; index {key} is out of range")
+                raise OutputIndexError(f"the model has {len(self._arrays)} outputs; index {key} is "
+                                       f"out of range")
             return int(key)
         if isinstance(key, str):
             for index, port in enumerate(self._ports):
@@ -47,7 +49,7 @@ class InferResults(Mapping):
                 if names and names & port.get_names():
                     return index
             raise KeyError(f"{key} is not an output of this model")
-        raise KeyError(f"outputs are indexed by int, tensor name or output port, not {key!r}")
+        raise OutputKeyTypeError(f"outputs are indexed by int, tensor name or output port, not {key!r}")
 
     def __getitem__(self, key):
         return self._arrays[self._index(key)]

@@ -8,8 +8,9 @@ import numpy as np
 from ..ir.ops.core import _array_for, bf16_to_f32
 from ..ir.shape import PartialShape, Shape
 from ..ir.types import Type
+from .errors import ElementTypeError, TensorError
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "tensor_from_file"]
 
 
 def _torch_int16():
@@ -46,23 +47,92 @@ def _check_overflow(source, converted, element_type) -> None:
         raise ValueError(f"converting the {source.dtype} data to {element_type} overflows")
 
 
-class Tensor:
-    """A tensor for inputs and outputs.
+def _is_element_type(value, shape) -> bool:
+    """Whether ``Tensor(value, shape)`` names an element type (``Type.f32``, ``np.float32``,
+    ``np.dtype("f4")``, ``"f32"``) rather than data."""
+    if isinstance(value, (Type, np.dtype)):
+        return True
+    if isinstance(value, type) and issubclass(value, (np.generic, bool, int, float)):
+        return True
+    return isinstance(value, str) and shape is not None
 
-    ``Tensor(array)`` copies the array; ``Tensor(array, shared_memory=True)`` wraps it without a copy
-    (writes through ``.data`` are seen by the array). ``Tensor(Type.f32, [1, 3])`` allocates zeros.
-    ``.data`` is a numpy view.
+
+def _static_dims(shape) -> tuple:
+    return tuple(Shape(PartialShape(shape).to_shape() if not isinstance(shape, Shape) else shape))
+
+
+def _shareable(array, form: str) -> np.ndarray:
+    """``array`` itself, for the forms that keep the caller's memory (OpenVINO refuses others)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{form} shares the memory of a numpy array, got {type(array).__name__}")
+    if not array.flags.c_contiguous:
+        raise TensorError(f"{form} shares the array's memory, which needs a C-contiguous array; "
+                          f"got one with strides {array.strides} (pass np.ascontiguousarray(x), "
+                          f"or Tensor(x) to copy)")
+    return array
+
+
+class Tensor:
+    """A tensor for inputs and outputs, as ``openvino.Tensor``; ``.data`` is a numpy view.
+
+    - ``Tensor(array)`` copies the array (a list too); ``Tensor(array, shared_memory=True)``
+      wraps a C-contiguous array without a copy (writes through ``.data`` are seen by the array);
+    - ``Tensor(Type.f32, [1, 3])``, ``Tensor(np.float32, [1, 3])``: zeros of that type and shape;
+    - ``Tensor(array, shape)``: the array's memory (C-contiguous) seen in ``shape``;
+      ``Tensor(array, shape, Type.i32)``: its bytes read as ``shape`` elements of another type
+      (as OpenVINO's ``Tensor(array, shape, type)``; the array must hold enough bytes);
+    - ``Tensor(tensor, begin, end)``: a region of ``tensor`` (a view; ``is_continuous()`` False
+      unless it is whole rows);
+    - ``Tensor(array, type="bf16")`` (ov_notebook): the values converted to ``type``.
     """
 
     __slots__ = ("_data", "_element_type")
 
     def __init__(self, array=None, shape=None, shared_memory=False, *, type=None):
-        if isinstance(array, Type) or (isinstance(array, str) and shape is not None):
+        if _is_element_type(array, shape):
+            if shape is None:
+                raise TypeError(f"Tensor({array!r}) needs a shape: Tensor(type, shape)")
             element_type = Type(array)
-            dims = Shape(PartialShape(shape).to_shape() if not isinstance(shape, Shape) else shape)
-            self._data = np.zeros(tuple(dims), dtype=element_type.to_dtype())
+            self._data = np.zeros(_static_dims(shape), dtype=element_type.to_dtype())
             self._element_type = element_type
             return
+        if isinstance(array, Tensor) and shape is not None and \
+                isinstance(shared_memory, (list, tuple, np.ndarray)):
+            self._init_region(array, shape, shared_memory)
+            return
+        if shared_memory is not False and shared_memory is not True and \
+                _is_element_type(shared_memory, shape):
+            self._init_reinterpreted(array, shape, Type(shared_memory))
+            return
+        self._init_from_data(array, shape, shared_memory, type)
+
+    def _init_region(self, tensor, begin, end) -> None:
+        """``Tensor(tensor, begin, end)``: the view ``tensor[begin:end]``, per axis."""
+        begin, end = [int(b) for b in begin], [int(e) for e in end]
+        shape = tensor._data.shape
+        if len(begin) != len(shape) or len(end) != len(shape) or any(
+                not 0 <= b <= e <= size for b, e, size in zip(begin, end, shape)):
+            raise TensorError(f"a region of a Tensor of shape {list(shape)} needs one begin and "
+                              f"one end per axis with 0 <= begin <= end <= size; got begin "
+                              f"{begin}, end {end}")
+        self._data = tensor._data[tuple(slice(b, e) for b, e in zip(begin, end))]
+        self._element_type = tensor._element_type
+
+    def _init_reinterpreted(self, array, shape, element_type) -> None:
+        """``Tensor(array, shape, type)``: the array's bytes read as ``type``, without a copy."""
+        array = _shareable(array, "Tensor(array, shape, type)")
+        dims = _static_dims(shape)
+        itemsize = np.dtype(element_type.to_dtype()).itemsize
+        needed = int(np.prod(dims)) * itemsize
+        if array.nbytes < needed:
+            raise TensorError(f"Tensor(array, shape, type): {list(dims)} elements of "
+                              f"{element_type} take {needed} bytes; the array has only "
+                              f"{array.nbytes}")
+        raw = array.reshape(-1).view(np.uint8)[:needed]
+        self._data = raw.view(element_type.to_dtype()).reshape(dims)
+        self._element_type = element_type
+
+    def _init_from_data(self, array, shape, shared_memory, type) -> None:
         if isinstance(array, Tensor):
             source = array._data
             element_type = array._element_type
@@ -90,15 +160,32 @@ class Tensor:
             try:
                 element_type = Type(source.dtype)
             except TypeError:
-                raise TypeError(f"numpy dtype {source.dtype} has no OpenVINO element type") from None
+                raise ElementTypeError(f"numpy dtype {source.dtype} has no OpenVINO element "
+                                       f"type") from None
+        # OpenVINO's Tensor(array, shape) and Tensor(array, shared_memory=True) keep the array's
+        # memory; a list, a converted type or a torch tensor has none of the caller's to keep
+        shares = type is None and isinstance(array, np.ndarray) and \
+            (shared_memory is True or shape is not None)
+        if shares:
+            source = _shareable(source, "Tensor(array, shape)" if shape is not None else
+                                "Tensor(array, shared_memory=True)")
         if shape is not None:
             dims = tuple(Shape(shape))
             if int(np.prod(dims)) != source.size:
                 raise ValueError(f"a Tensor of {source.size} elements cannot take shape "
                                  f"{list(dims)}")
             source = source.reshape(dims)
-        self._data = source if shared_memory else np.array(source, copy=True, order="C")
+        self._data = source if shares or shared_memory is True else \
+            np.array(source, copy=True, order="C")
         self._element_type = element_type
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray, element_type: Type) -> Tensor:
+        """A Tensor over ``array`` itself (no copy, no check): the runtime's own buffers."""
+        tensor = cls.__new__(cls)
+        tensor._data = array
+        tensor._element_type = element_type
+        return tensor
 
     @property
     def data(self) -> np.ndarray:
@@ -144,14 +231,62 @@ class Tensor:
     def get_byte_size(self) -> int:
         return self.byte_size
 
+    @property
+    def strides(self) -> tuple:
+        """The byte strides of ``.data``, as OpenVINO's (a tuple here, a ``Strides`` there)."""
+        return tuple(int(stride) for stride in self._data.strides)
+
+    def get_strides(self) -> tuple:
+        return self.strides
+
+    def is_continuous(self) -> bool:
+        """Whether the elements lie in one dense row-major block (False for most regions made
+        with ``Tensor(tensor, begin, end)``)."""
+        return bool(self._data.flags.c_contiguous)
+
     def copy_to(self, target: Tensor) -> None:
+        """Copy into ``target``, which takes this tensor's shape; element types must match."""
         if not isinstance(target, Tensor):
             raise TypeError(f"copy_to expects a Tensor, got {type(target).__name__}")
-        target._data = np.array(self._data, copy=True)
-        target._element_type = self._element_type
+        _copy(self, target)
+
+    def copy_from(self, source) -> None:
+        """Copy ``source`` (a Tensor or a numpy array of this tensor's element type) into this
+        tensor, which takes its shape."""
+        if isinstance(source, np.ndarray):
+            source = Tensor(source, shared_memory=source.flags.c_contiguous)
+        elif not isinstance(source, Tensor):
+            raise TypeError(f"copy_from expects a Tensor or a numpy array, got "
+                            f"{type(source).__name__}")
+        _copy(source, self)
 
     def __array__(self, dtype=None, copy=None):
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self):
         return f"<Tensor: shape{self.shape} type: {self._element_type}>"
+
+
+def _copy(source: Tensor, target: Tensor) -> None:
+    """OpenVINO's ``ITensor::copy_to``: same element type; the target is resized (reallocated
+    when its element count changes, else written in place, so memory it shares sees the copy)."""
+    if source._element_type is not target._element_type:
+        raise TensorError(f"cannot copy a Tensor of {source._element_type} into one of "
+                          f"{target._element_type}: the element types must be equal")
+    if source._data is target._data:
+        return
+    if target._data.shape != source._data.shape:
+        target.set_shape(list(source._data.shape))
+    np.copyto(target._data, source._data)
+
+
+def tensor_from_file(path) -> Tensor:
+    """The bytes of the file at ``path`` as a u8 Tensor of shape ``[size]``, as
+    ``openvino.tensor_from_file`` (memory-mapped copy-on-write: writes never reach the file);
+    for ``Core.read_model(xml, weights_tensor)``."""
+    import os
+
+    path = os.fspath(path)
+    if os.path.getsize(path) == 0:  # mmap cannot map an empty file; raises for a missing one
+        return Tensor._wrap(np.zeros(0, np.uint8), Type.u8)
+    return Tensor._wrap(np.asarray(np.memmap(path, dtype=np.uint8, mode="c")), Type.u8)

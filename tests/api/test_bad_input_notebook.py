@@ -54,8 +54,9 @@ MAGICS = {
     "-e without a value": ("convert", "net -e", r"argument -e/--example-input: expected at least "
                                                 r"one argument"),
     "no model": ("convert", "", r"the following arguments are required: model"),
-    "infer lossy input": ("infer", "m x64", r"%infer: input 0 \('x'\) expects element type f32, "
-                                            r"got a float64 array"),
+    "infer complex input": ("infer", "m x64.astype(complex)",
+                            r"%infer: input 0 \('x'\) expects element type f32, got a complex128 "
+                            r"array of complex values"),
     "infer a string": ("infer", "m text", r"%infer: input 0 \('x'\) expects element type f32"),
     "infer input that raises": ("infer", "m 1/0", r"%infer INPUT: evaluating '1/0' raised "
                                                   r"ZeroDivisionError"),

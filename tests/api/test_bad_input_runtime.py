@@ -74,11 +74,15 @@ CALLS = {
                                               r"got an array of shape \[1, 2, 3\]"),
     "wrong dimension": (lambda c: c([np.ones((3, 3), np.float32), B]),
                         r"expects shape \[2,3\], got \[3, 3\] \(dimension 0 is 3, allowed 2\)"),
-    "lossy f64": (lambda c: c([A.astype(np.float64), B]),
-                  r"input 0 \('x'\) expects element type f32, got a float64 array, which cannot "
-                  r"be converted without loss"),
-    "f32 into i64": (lambda c: c([A, B.astype(np.float32)]), r"expects element type i64"),
-    "u64 into i64": (lambda c: c([A, B.astype(np.uint64)]), r"expects element type i64"),
+    "NaN into i64": (lambda c: c([A, np.full((4, 3), np.nan)]),
+                     r"input 1 \('y'\) expects element type i64, got a float64 array holding "
+                     r"NaN or inf"),
+    "1e30 into i64": (lambda c: c([A, np.full((4, 3), 1e30, np.float32)]),
+                      r"expects element type i64, which holds .* got a float32 array with values "
+                      r"from 1e\+30 to 1e\+30"),
+    "f64 Tensor": (lambda c: c([ov.Tensor(A.astype(np.float64)), B]),
+                   r"input 0 \('x'\) expects element type f32, got a Tensor of f64 \(float64\); "
+                   r"a Tensor is used as it is, never converted"),
     "strings": (lambda c: c([np.full((2, 3), "a"), B]), r"expects element type f32, got a <U1"),
     "an object": (lambda c: c([object(), B]), r"input 0 \('x'\): expected a numeric array"),
     "None": (lambda c: c([None, B]), r"input 0 \('x'\): expected a numeric array"),
@@ -86,8 +90,6 @@ CALLS = {
                                                             r"array from list"),
     "non-integer floats into i64": (lambda c: c([A, [[1.5, 2, 3]]]),
                                     r"input 1 \('y'\) expects i64, got non-integer values"),
-    "torch f64": (lambda c: c([torch.ones(2, 3, dtype=torch.float64), B]),
-                  r"expects element type f32, got a float64 array"),
     "complex": (lambda c: c([A.astype(np.complex64), B]), r"got a complex64 array"),
     "a scalar for a tensor": (lambda c: c([1.0, B]), r"expects rank 2"),
 }
@@ -106,6 +108,10 @@ def test_inputs_that_convert_without_loss_are_accepted(compiled):
     assert compiled([noncontiguous, np.ones((0, 3), np.int64)])[1].shape == (0, 3)
     assert compiled([A.astype(bool), B.astype(bool)])[0].tolist() == [[1.0] * 3] * 2
     assert compiled([torch.ones(2, 3, dtype=torch.bfloat16), B])[0].dtype == np.float32
+    # cast as OpenVINO casts (f64 rounds, floats truncate into integers, u64 wraps into i64)
+    assert compiled([torch.full((2, 3), 0.1, dtype=torch.float64), B])[0].dtype == np.float32
+    assert compiled([A, np.full((4, 3), -1.5, np.float32)])[1].tolist() == [[-1.0] * 3] * 4
+    assert compiled([A, B.astype(np.uint64)])[1].shape == (4, 3)
 
 
 RESULTS = {
@@ -127,7 +133,9 @@ def test_bad_result_keys(compiled, call, error, message):
 REQUESTS = {
     "output before infer": (lambda q: q.get_output_tensor(), RuntimeError,
                             r"no results yet: call infer\(\) first"),
-    "input before set": (lambda q: q.get_input_tensor(), RuntimeError, r"input 0 has not been set"),
+    "input without an index": (lambda q: q.get_input_tensor(), RuntimeError,
+                               r"get_input_tensor\(\) without an index needs a model with exactly "
+                               r"one input; this one has 2"),
     "infer with nothing set": (lambda q: q.infer(), InputError,
                                r"set every input with set_input_tensor/set_tensor, or pass inputs"),
     "set an unknown tensor": (lambda q: q.set_tensor("nope", ov.Tensor(A)), KeyError,
