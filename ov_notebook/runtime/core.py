@@ -162,9 +162,12 @@ class CompiledModel:
     def create_infer_request(self) -> InferRequest:
         return InferRequest(self)
 
-    def _infer(self, inputs, timings=None, on_step=None) -> InferResults:
+    def _infer(self, inputs, timings=None, on_step=None, variables=None) -> InferResults:
         arrays = prepare_inputs(self._model, inputs)
-        results = self._plan.run(arrays, timings, on_step)
+        if variables is None:  # calls on the compiled model keep state as one request would
+            variables = self._variables = getattr(self, "_variables", None) or \
+                self._plan.plan.variables()
+        results = self._plan.run(arrays, timings, on_step, variables)
         return InferResults(self._model.outputs, results)
 
     def __call__(self, inputs=None, share_inputs=False, share_outputs=False, *,
@@ -211,6 +214,7 @@ class InferRequest:
         self._callback_userdata = None
         self._node_callback = None
         self._step_seconds = None  # per plan step, of the last profiled inference
+        self._variables = compiled._plan.plan.variables()  # ReadValue/Assign state, per request
 
     @property
     def model_inputs(self):
@@ -232,10 +236,19 @@ class InferRequest:
                 raise InputError("set every input with set_input_tensor/set_tensor, or pass inputs")
             inputs = list(self._inputs)
         timings = [] if self._compiled._properties["PERF_COUNT"] else None
-        self._results = self._compiled._infer(inputs, timings, self._node_callback)
+        self._results = self._compiled._infer(inputs, timings, self._node_callback,
+                                              self._variables)
         if timings is not None:
             self._step_seconds = timings
         return self._results
+
+    def query_state(self) -> list:
+        """The VariableState of each variable of a stateful model (ReadValue/Assign)."""
+        return self._variables.states()
+
+    def reset_state(self) -> None:
+        """Every variable starts again from its initial value (a new sequence)."""
+        self._variables.reset()
 
     def start_async(self, inputs=None, userdata=None, share_inputs=False) -> None:
         """Start inference in a background thread and return at once; ``wait()`` joins it and
