@@ -17,6 +17,7 @@ from . import frontend as _frontend  # noqa: F401  registers the .onnx model rea
 from . import opset
 from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, PartialShape, Shape,
                  Type, clone_model, save_model)
+from .ir.transformations import apply_make_stateful_transformation, make_stateful
 
 __version__ = "0.1.0"
 
@@ -24,6 +25,7 @@ __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
+    "make_stateful", "apply_make_stateful_transformation",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).

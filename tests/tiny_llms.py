@@ -22,7 +22,7 @@ def tiny_decoder(architecture: str, seed: int = 0):
     config = config_class(vocab_size=VOCAB, hidden_size=HEADS * HEAD_SIZE, intermediate_size=64,
                           num_hidden_layers=LAYERS, num_attention_heads=HEADS,
                           num_key_value_heads=KV_HEADS, max_position_embeddings=128,
-                          tie_word_embeddings=False)
+                          tie_word_embeddings=False, initializer_range=0.3)  # decisive logits
     torch.manual_seed(seed)
     model = model_class(config).eval()
     if architecture == "qwen2":  # random biases, so that a dropped bias shows
@@ -65,18 +65,20 @@ def convert_with_cache(ov, model, past: int = 5, query: int = 2):
     return ov.convert_model(model, example_input=example, input=kv_input_spec())
 
 
-def greedy_tokens_torch(model, prompt: torch.Tensor, steps: int) -> list:
-    """Greedy generation with the DynamicCache: prompt at once, then one token per step."""
-    tokens, cache, ids = [], None, prompt
+def greedy_torch(model, prompt: torch.Tensor, steps: int):
+    """Greedy generation with the DynamicCache, prompt at once then one token per step:
+    ``(tokens, last-position logits per step)``."""
+    tokens, logits, cache, ids = [], [], None, prompt
     mask = torch.ones_like(prompt)
     with torch.no_grad():
         for _ in range(steps):
             out = model(input_ids=ids, attention_mask=mask, past_key_values=cache, use_cache=True)
             cache = out.past_key_values
+            logits.append(out.logits[0, -1].numpy())
             ids = out.logits[:, -1].argmax(-1, keepdim=True)
             tokens.append(int(ids[0, 0]))
             mask = torch.cat([mask, torch.ones_like(ids)], dim=1)
-    return tokens
+    return tokens, np.stack(logits)
 
 
 def last_logits(array) -> np.ndarray:

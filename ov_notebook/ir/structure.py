@@ -52,7 +52,7 @@ from collections.abc import Mapping
 
 __all__ = ["leaf", "none", "const", "sequence", "mapping", "call", "encode", "decode",
            "count_leaves", "flatten", "unflatten", "flatten_call", "leaf_paths", "leaf_names",
-           "StructureError", "cache", "cache_pairs"]
+           "StructureError", "cache", "cache_pairs", "without_leaves"]
 
 _KINDS = ("leaf", "none", "const", "tuple", "list", "dict", "call", "cache")
 _CACHE_FIELDS = ("key", "value")
@@ -242,6 +242,37 @@ def _unique(name, qualified, used):
     while f"{qualified}_{suffix}" in used:
         suffix += 1
     return f"{qualified}_{suffix}"
+
+
+def without_leaves(tree: dict, removed) -> dict | None:
+    """``tree`` without the leaves whose index is in ``removed`` (the others renumbered in
+    order); a container left empty by that goes too (None when nothing is left)."""
+    removed = set(removed)
+    kept = sorted(index for index, _ in _walk(tree) if index not in removed)
+    renumber = {old: new for new, old in enumerate(kept)}
+    return _prune(tree, renumber)
+
+
+def _prune(tree, renumber):
+    kind = tree["kind"]
+    if kind == "leaf":
+        return leaf(renumber[tree["index"]]) if tree["index"] in renumber else None
+    if kind in ("none", "const"):
+        return dict(tree)
+    pruned = [_prune(child, renumber) for child in tree["items"]]
+    if kind == "cache":
+        if any(child is None or len(child["items"]) != 2 for child in pruned):
+            return None  # part of a cache is no cache: the whole cache goes
+        return {**tree, "items": pruned}
+    if count_leaves(tree) and all(child is None for child in pruned):
+        return None
+    if kind in ("tuple", "list"):
+        return {**tree, "items": [child for child in pruned if child is not None]}
+    keep = [i for i, child in enumerate(pruned) if child is not None]
+    if kind == "dict":
+        return {**tree, "keys": [tree["keys"][i] for i in keep], "items": [pruned[i] for i in keep]}
+    return {**tree, "names": [tree["names"][i] for i in keep],
+            "positions": [tree["positions"][i] for i in keep], "items": [pruned[i] for i in keep]}
 
 
 # --- values -----------------------------------------------------------------------------------
