@@ -71,7 +71,7 @@ def _is_sink_list(values) -> bool:
     if isinstance(values, Node):
         values = [values]
     return isinstance(values, (list, tuple)) and bool(values) and all(
-        getattr(v, "is_sink", False) for v in values)
+        getattr(v.get_node() if isinstance(v, Output) else v, "is_sink", False) for v in values)
 
 
 def _rt_info_keys(path) -> list:

@@ -156,7 +156,7 @@ def _try_export(model, args, kwargs, tree, specs, log):
 
     log("route: torch.export.export(strict=False)")
     find_translator("")  # load the translators here: their errors are not export failures
-    if _has_cache(tree):
+    if _has_objects(tree):
         return _export_flat(model, tree, structure.flatten_call(tree, args, kwargs), specs, log)
     try:
         program = decompose(export_program(model, args, kwargs, tree, specs))
@@ -173,14 +173,15 @@ def _try_export(model, args, kwargs, tree, specs, log):
     return decoded, None
 
 
-def _has_cache(tree) -> bool:
-    return tree["kind"] == "cache" or any(_has_cache(child) for child in
-                                          tree.get("items", ()) if isinstance(child, dict))
+def _has_objects(tree) -> bool:
+    """Whether the tree holds a cache or another object (a ``dict`` with a ``type``)."""
+    return tree["kind"] == "cache" or "type" in tree or any(
+        _has_objects(child) for child in tree.get("items", ()) if isinstance(child, dict))
 
 
 def _export_flat(model, tree, leaves, specs, log):
-    """torch.export of the model called through FlatCall: cache objects in the inputs are built
-    inside the program from their flat key/value tensors (in the input tree's order), so their
+    """torch.export of the model called through FlatCall: cache and other objects in the inputs
+    are built inside the program from their flat tensors (in the input tree's order), so their
     type need not be registered with torch's pytree."""
     from .fx_decoder import decode_exported_program, decompose
     from .routes import FlatCall, export_flat

@@ -13,12 +13,13 @@ The rules are those of the reference document ("Supported Input Parameter Types"
 * key/value cache objects (transformers ``DynamicCache``) are one input per layer key and value,
   named ``past_key_values.0.key``, ``past_key_values.0.value``, ... (optimum-intel's names), and
   other types registered with torch's pytree (``torch.utils._pytree``) flatten as torch.export
-  flattens them.
+  flattens them, dataclasses by their fields.
 
 Python numbers become 0-d tensors (bool, int64, float32) so that they stay model inputs.
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import warnings
 from collections.abc import Mapping
@@ -174,7 +175,8 @@ def _to_torch(value, path):
         return [_to_torch(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, Mapping):
         return {k: _to_torch(v, f"{path}[{k!r}]") for k, v in value.items()}
-    if _cache_layers(value) is not None or _container_children(value) is not None:
+    if _cache_layers(value) is not None or _container_children(value) is not None or \
+            _is_dataclass_instance(value):
         return value  # the model gets the object itself; its tensors become the inputs
     raise ConversionError(f"example_input{path}: unsupported type {type(value).__name__}; "
                           "expected torch.Tensor, ov_notebook.Tensor, numpy.ndarray, a Python "
@@ -236,6 +238,9 @@ def value_tree(value, leaves, leaf_types=None):
     if layers is not None:
         return structure.cache([[value_tree(t, leaves, leaf_types) for t in pair]
                                 for pair in layers], _qualified_name(type(value)))
+    if _is_dataclass_instance(value):  # an unregistered dataclass: keyed by its fields
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {**value_tree(fields, leaves, leaf_types), "type": _qualified_name(type(value))}
     children = _container_children(value)
     if isinstance(children, dict):
         tree = value_tree(children, leaves, leaf_types)
@@ -280,6 +285,8 @@ def rebuild_object(tree, plain):
     except (ImportError, AttributeError, ValueError):
         return plain
     if tree["kind"] == "dict":
+        if dataclasses.is_dataclass(kind) and kind not in _pytree.SUPPORTED_NODES:
+            return kind(**plain)
         node = _pytree.SUPPORTED_NODES.get(kind)
         if node is None:
             return plain
@@ -292,6 +299,13 @@ def rebuild_object(tree, plain):
         return kind(pairs)  # transformers >= 4.56: DynamicCache(ddp_cache_data)
     except TypeError:
         return pairs
+
+
+def _is_dataclass_instance(value) -> bool:
+    from torch.utils import _pytree
+
+    return dataclasses.is_dataclass(value) and not isinstance(value, type) and \
+        type(value) not in _pytree.SUPPORTED_NODES and not isinstance(value, Mapping)
 
 
 def _pytree_context(value):

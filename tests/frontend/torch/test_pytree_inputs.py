@@ -158,3 +158,40 @@ def test_unknown_object_in_example_input_names_the_argument():
 
     with pytest.raises(ConversionError, match=r"example_input\[1\]: unsupported type Opaque"):
         ov.convert_model(Affine(), example_input=(torch.randn(2), Opaque()))
+
+
+@dataclasses.dataclass
+class Window:  # not registered with torch's pytree
+    low: torch.Tensor
+    high: torch.Tensor
+
+
+@dataclasses.dataclass
+class Clipped:
+    values: torch.Tensor
+    fraction_clipped: torch.Tensor
+
+
+class Clip(torch.nn.Module):
+    def forward(self, x, window):
+        clipped = torch.minimum(torch.maximum(x, window.low), window.high)
+        return Clipped(clipped, (clipped != x).float().mean())
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_dataclasses_in_and_out_are_keyed_by_field(route, request):
+    if route == "trace":
+        request.getfixturevalue("force_trace")
+    x, window = torch.randn(4, 3), Window(torch.full((3,), -0.5), torch.full((3,), 0.5))
+    converted = ov.convert_model(Clip(), example_input=(x, window))
+    assert route_of(converted) == ("export" if route == "export" else "torchscript")
+    inputs, outputs = signature(converted)
+    assert [(names, path) for names, *_, path in inputs] == [
+        (["x"], "x"), (["low"], 'window["low"]'), (["high"], 'window["high"]')]
+    assert outputs == [(["values"], '["values"]'), (["fraction_clipped"], '["fraction_clipped"]')]
+    other = Window(torch.full((3,), -1.0), torch.full((3,), 0.2))
+    result = ov.compile_model(converted).infer_structured(x, other)
+    expected = Clip()(x, other)
+    np.testing.assert_allclose(result["values"], expected.values.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(result["fraction_clipped"], expected.fraction_clipped.numpy(),
+                               rtol=1e-6)
