@@ -177,7 +177,7 @@ class CompiledModel:
         return self._infer(inputs)
 
     def infer_new_request(self, inputs=None) -> InferResults:
-        return self._infer(inputs)
+        return self._infer(inputs, variables=self._plan.plan.variables())  # a new request's state
 
     def infer_structured(self, *args, **kwargs):
         """Run with the original PyTorch model's arguments; return its original output structure.

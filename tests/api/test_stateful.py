@@ -63,6 +63,8 @@ def test_compiled_model_calls_keep_state(lib):
     module, ops = lib
     compiled = module.compile_model(accumulator(module, ops))
     assert [compiled({"x": ONES})[0][0, 0] for _ in range(2)] == [1.0, 2.0]
+    # infer_new_request runs a new request: its variables start from their initial values
+    assert [compiled.infer_new_request({"x": ONES})[0][0, 0] for _ in range(2)] == [1.0, 1.0]
 
 
 def test_read_value_without_init_starts_from_zeros(lib):
