@@ -20,6 +20,7 @@ from .ir import (Dimension, IRError, IRReadError, Model, OpValidationError, Part
                  Type, clone_model, save_model)
 from .ir import (AxisVector, ConstOutput, Coordinate, CoordinateDiff, DiscreteTypeInfo,  # noqa: F401
                  Input, Layout, Node, OVAny, Output, Strides, get_batch, layout_helpers, set_batch)
+from .ir.transformations import apply_make_stateful_transformation, make_stateful
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "Node", "Output", "ConstOutput", "Input", "op", "OVAny", "Strides",
     "Coordinate", "CoordinateDiff", "AxisVector", "DiscreteTypeInfo", "Layout", "layout_helpers", "get_batch",
     "set_batch",
+    "make_stateful", "apply_make_stateful_transformation",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).

@@ -256,8 +256,9 @@ def _build(root, weights, source):
         names = graph.layers[lid].output_names  # OpenVINO 2025+ writes a Result's names on it
         if names and isinstance(nodes[lid], Result):
             nodes[lid].output(0).add_names(split_names(names))
+    sinks = [nodes[lid] for lid in graph.order if getattr(nodes[lid], "is_sink", False)]
     try:
-        model = Model(results, params, root.get("name") or "")
+        model = Model(results, params, root.get("name") or "", sinks=sinks)
     except (ValueError, TypeError) as exc:
         raise IRReadError(f"{source}: {exc}") from None
     rt = root.find("rt_info")

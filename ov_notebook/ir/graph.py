@@ -18,7 +18,8 @@ def clone_model(model: Model) -> Model:
         clone.set_friendly_name(node.get_friendly_name())  # default names are per node: pin them
         mapping[id(node)] = clone
     clone = Model([mapping[id(r)] for r in model.get_results()],
-                  [mapping[id(p)] for p in model.get_parameters()], model.get_friendly_name())
+                  [mapping[id(p)] for p in model.get_parameters()], model.get_friendly_name(),
+                  sinks=[mapping[id(s)] for s in model.get_sinks()])
     clone.rt_info = _copy_rt_info(model.rt_info)
     return clone
 
@@ -42,9 +43,10 @@ def eliminate_dead_code(model: Model) -> bool:
     Returns whether the model had nodes that are no longer reachable from its results (nodes that
     still hang off a live output through get_target_inputs are disconnected from it).
     """
-    live = {id(n) for n in _topological_order(model.get_results(), model.get_parameters())}
+    roots = model.get_results() + model.get_sinks()  # Assign nodes live though nothing reads them
+    live = {id(n) for n in _topological_order(roots, model.get_parameters())}
     changed = False
-    for node in list(_topological_order(model.get_results(), model.get_parameters())):
+    for node in list(_topological_order(roots, model.get_parameters())):
         for out in node.outputs():
             desc = out._desc
             kept = [(ref, i) for ref, i in desc.consumers if ref() is not None and id(ref()) in live]

@@ -68,6 +68,13 @@ def _check_unique(parameters):
         seen.add(id(param))
 
 
+def _is_sink_list(values) -> bool:
+    if isinstance(values, Node):
+        values = [values]
+    return isinstance(values, (list, tuple)) and bool(values) and all(
+        getattr(v.get_node() if isinstance(v, Output) else v, "is_sink", False) for v in values)
+
+
 def _rt_info_keys(path) -> list:
     """An rt_info path: a key, or a non-empty list of string keys."""
     keys = [path] if isinstance(path, str) else path
@@ -102,9 +109,12 @@ class Model:
         <PartialShape: [1,3]>
     """
 
-    def __init__(self, results, parameters=None, name=""):
+    def __init__(self, results, parameters=None, name="", *more, sinks=None):
         from .ops.core import Parameter, Result  # the core ops register on import
 
+        # OpenVINO's Model(results, sinks, parameters[, name]): sinks (Assign) come second
+        if sinks is None and _is_sink_list(parameters) and isinstance(name, (list, tuple, Node)):
+            sinks, parameters, name = parameters, name, (more[0] if more else "")
         if isinstance(results, (Node, Output)):
             results = [results]
         if isinstance(parameters, str) and name == "":
@@ -133,6 +143,9 @@ class Model:
                                 f"{type(param).__name__} {getattr(param, 'get_friendly_name', lambda: '')()}")
         _check_unique(parameters)
         self._parameters = parameters
+        self._sinks = []
+        if sinks:
+            self.add_sinks(sinks)
         self._check_parameters_cover()
         self._id = next(_model_ids)
         self._friendly_name = name or ""
@@ -182,7 +195,7 @@ class Model:
         the last Result to the first, each node's inputs in port order, so IR files we write list
         layers the way ``openvino.save_model`` does.
         """
-        body = _topological_order(self._results[::-1], self._parameters)
+        body = _topological_order(self._results[::-1] + self._sinks, self._parameters)
         params = {id(p) for p in self._parameters}
         results = {id(r) for r in self._results}
         middle = [n for n in body if id(n) not in params and id(n) not in results]
@@ -214,11 +227,52 @@ class Model:
         return self._result_at(index)
 
     def get_sinks(self) -> list:
-        return []  # no stateful ops (Assign) in this operation set
+        """The Assign nodes that keep values in variables (nothing reads them; they run)."""
+        return list(self._sinks)
 
     @property
     def sinks(self) -> list:
-        return []
+        return self.get_sinks()
+
+    def add_sinks(self, sinks) -> None:
+        """Add Assign nodes (a node or a list) whose effects the model keeps."""
+        if isinstance(sinks, (Node, Output)):
+            sinks = [sinks]
+        _require_list(sinks, "sinks", "Assign nodes")
+        for sink in sinks:
+            node = sink.get_node() if isinstance(sink, Output) else sink
+            if not getattr(node, "is_sink", False):
+                kind = node.get_type_name() if isinstance(node, Node) else type(node).__name__
+                raise TypeError(f"a sink must be an Assign node, got {kind}")
+            if not any(node is known for known in self._sinks):
+                self._sinks.append(node)
+        self._check_parameters_cover()
+
+    def remove_sink(self, sink) -> None:
+        self._sinks = [known for known in self._sinks if known is not sink]
+
+    def get_sink_index(self, sink) -> int:
+        node = sink.get_node() if isinstance(sink, Output) else sink
+        return next((i for i, known in enumerate(self._sinks) if known is node), -1)
+
+    def get_variables(self) -> list:
+        """The variables the model's ReadValue and Assign nodes use, one per variable_id."""
+        variables = {}
+        for node in self.get_ordered_ops():
+            variable = getattr(node, "get_variable", lambda: None)()
+            if variable is not None:
+                variables.setdefault(variable.get_info().variable_id, variable)
+        return list(variables.values())
+
+    @property
+    def variables(self) -> list:
+        return self.get_variables()
+
+    def get_variable_by_id(self, variable_id: str):
+        for variable in self.get_variables():
+            if variable.get_info().variable_id == variable_id:
+                return variable
+        raise RuntimeError(f"the model has no variable {variable_id!r}")
 
     @property
     def inputs(self) -> list:
@@ -378,7 +432,7 @@ class Model:
         from .ops.core import Parameter
 
         declared = {id(p) for p in self._parameters}
-        missing = [n for n in _topological_order(self._results)
+        missing = [n for n in _topological_order(self._results + getattr(self, "_sinks", []))
                    if isinstance(n, Parameter) and id(n) not in declared]
         if missing:
             raise ValueError("the results depend on Parameters not listed in the model's "

@@ -46,6 +46,8 @@ class Op(Node):
     epilogue_token = None       # binary ops a fused epilogue applies with an extra input
     commutative = False         # operands may be swapped
     right_identity = None       # e with x op e == x (Add 0, Divide 1): dead-code elimination
+    stateful = False            # reads or writes a variable (ReadValue, Assign): never folded
+    is_sink = False             # kept by the model though nothing reads it (Assign)
 
     def __init__(self, *inputs, name=None, **attributes):
         inputs = [as_output(v) for v in inputs]

@@ -14,10 +14,23 @@ kind        fields                                                 meaning
                                                                    the model; no flat leaf
 ``tuple``   ``items``: [tree]                                      a tuple
 ``list``    ``items``: [tree]                                      a list
-``dict``    ``keys``: [str], ``items``: [tree]                     a dict, keys in order
+``dict``    ``keys``: [str], ``items``: [tree]; optional ``type``  a dict, keys in order; with
+            (str), ``context`` ("list"/"tuple")                    ``type``: an object of that
+                                                                   class registered with torch's
+                                                                   pytree, keyed by its fields
 ``call``    ``names``: [str], ``positions``: [int|null],           the arguments of a call
             ``items``: [tree]                                      (input trees only)
+``cache``   ``type``: str, ``items``: [``tuple`` of 2 trees]       a key/value cache object
+                                                                   (transformers
+                                                                   ``DynamicCache``): per layer
+                                                                   its key and value
 ==========  =====================================================  ============================
+
+A ``cache`` holds what its legacy form ``((key0, value0), (key1, value1), ...)`` holds: paths
+index that form (``past_key_values[0][1]``), names follow optimum-intel's
+(``past_key_values.0.value``), values are flattened from the cache object (anything with
+``layers`` of ``keys``/``values``) or from the legacy tuples, and unflattened as the legacy tuples
+unless the caller rebuilds the object (``unflatten(..., rebuild=)``).
 
 ``positions[i]`` is the position of argument ``names[i]`` in the original signature, or null
 when it can only be passed by keyword. Leaves are numbered depth-first in item order.
@@ -39,9 +52,10 @@ from collections.abc import Mapping
 
 __all__ = ["leaf", "none", "const", "sequence", "mapping", "call", "encode", "decode",
            "count_leaves", "flatten", "unflatten", "flatten_call", "leaf_paths", "leaf_names",
-           "StructureError"]
+           "StructureError", "cache", "cache_pairs", "without_leaves"]
 
-_KINDS = ("leaf", "none", "const", "tuple", "list", "dict", "call")
+_KINDS = ("leaf", "none", "const", "tuple", "list", "dict", "call", "cache")
+_CACHE_FIELDS = ("key", "value")
 
 
 class StructureError(ValueError):
@@ -82,6 +96,31 @@ def call(names, items, positions=None) -> dict:
     return {"kind": "call", "names": names, "positions": positions, "items": items}
 
 
+def cache(layers, type_name: str = "DynamicCache") -> dict:
+    """A key/value cache: ``layers`` is one ``(key tree, value tree)`` pair per layer."""
+    items = [sequence("tuple", layer) for layer in layers]
+    if any(len(layer["items"]) != 2 for layer in items):
+        raise ValueError("a cache tree needs a (key, value) pair per layer")
+    return {"kind": "cache", "type": str(type_name), "items": items}
+
+
+def cache_pairs(value):
+    """``[(key, value), ...]`` per layer of a cache object (``layers`` with ``keys``/``values``,
+    as transformers >= 4.56 caches have) or of its legacy tuples; None when ``value`` is
+    neither."""
+    layers = getattr(value, "layers", None)
+    if isinstance(layers, (list, tuple)) and layers and all(
+            hasattr(layer, "keys") and hasattr(layer, "values") and not isinstance(layer, Mapping)
+            for layer in layers):
+        return [(layer.keys, layer.values) for layer in layers]
+    if callable(getattr(value, "to_legacy_cache", None)):
+        return [tuple(pair) for pair in value.to_legacy_cache()]
+    if isinstance(value, (tuple, list)) and all(
+            isinstance(pair, (tuple, list)) and len(pair) == 2 for pair in value):
+        return [tuple(pair) for pair in value]
+    return None
+
+
 # --- text form --------------------------------------------------------------------------------
 def encode(tree: dict) -> str:
     """The tree as a compact JSON string (what rt_info stores)."""
@@ -109,7 +148,7 @@ def _validate(tree, path):
 def _children(tree):
     """(path segment, child) pairs of a container tree."""
     kind = tree["kind"]
-    if kind in ("tuple", "list"):
+    if kind in ("tuple", "list", "cache"):
         return [(f"[{i}]", child) for i, child in enumerate(tree["items"])]
     if kind == "dict":
         return [(f"[{json.dumps(k)}]", child) for k, child in zip(tree["keys"], tree["items"])]
@@ -133,6 +172,10 @@ def _walk(tree, segments=()):
     elif kind in ("tuple", "list"):
         for i, child in enumerate(tree["items"]):
             yield from _walk(child, segments + (("index", i),))
+    elif kind == "cache":  # path [layer][0 or 1], name .layer.key or .layer.value
+        for i, layer in enumerate(tree["items"]):
+            for j, child in enumerate(layer["items"]):
+                yield from _walk(child, segments + (("index", i), ("field", j)))
     elif kind == "dict":
         for key, child in zip(tree["keys"], tree["items"]):
             yield from _walk(child, segments + (("key", key),))
@@ -146,7 +189,7 @@ def _path_string(segments) -> str:
     for kind, key in segments:
         if kind == "arg":
             parts.append(key)
-        elif kind == "index":
+        elif kind in ("index", "field"):
             parts.append(f"[{key}]")
         else:
             parts.append(f"[{json.dumps(key)}]")
@@ -172,6 +215,8 @@ def leaf_names(tree: dict) -> list:
     for index, segments in _walk(tree):
         base, full = None, []
         for kind, key in segments:
+            if kind == "field":
+                key = _CACHE_FIELDS[key]
             if kind in ("arg", "key"):
                 base = str(key)
             elif base is not None:
@@ -197,6 +242,37 @@ def _unique(name, qualified, used):
     while f"{qualified}_{suffix}" in used:
         suffix += 1
     return f"{qualified}_{suffix}"
+
+
+def without_leaves(tree: dict, removed) -> dict | None:
+    """``tree`` without the leaves whose index is in ``removed`` (the others renumbered in
+    order); a container left empty by that goes too (None when nothing is left)."""
+    removed = set(removed)
+    kept = sorted(index for index, _ in _walk(tree) if index not in removed)
+    renumber = {old: new for new, old in enumerate(kept)}
+    return _prune(tree, renumber)
+
+
+def _prune(tree, renumber):
+    kind = tree["kind"]
+    if kind == "leaf":
+        return leaf(renumber[tree["index"]]) if tree["index"] in renumber else None
+    if kind in ("none", "const"):
+        return dict(tree)
+    pruned = [_prune(child, renumber) for child in tree["items"]]
+    if kind == "cache":
+        if any(child is None or len(child["items"]) != 2 for child in pruned):
+            return None  # part of a cache is no cache: the whole cache goes
+        return {**tree, "items": pruned}
+    if count_leaves(tree) and all(child is None for child in pruned):
+        return None
+    if kind in ("tuple", "list"):
+        return {**tree, "items": [child for child in pruned if child is not None]}
+    keep = [i for i, child in enumerate(pruned) if child is not None]
+    if kind == "dict":
+        return {**tree, "keys": [tree["keys"][i] for i in keep], "items": [pruned[i] for i in keep]}
+    return {**tree, "names": [tree["names"][i] for i in keep],
+            "positions": [tree["positions"][i] for i in keep], "items": [pruned[i] for i in keep]}
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -229,12 +305,23 @@ def _collect(tree, value, path, found):
             _collect(child, item, f"{path}[{i}]", found)
     elif kind == "dict":
         _collect_dict(tree, value, path, found)
+    elif kind == "cache":
+        pairs = cache_pairs(value)
+        if pairs is None or len(pairs) != len(tree["items"]):
+            raise StructureError(f"{where}: expected a {tree['type']} of {len(tree['items'])} "
+                                 "layers or its legacy tuple of (key, value) pairs, got "
+                                 f"{_describe(value)}")
+        for i, (child, pair) in enumerate(zip(tree["items"], pairs)):
+            _collect(child, tuple(pair), f"{path}[{i}]", found)
     else:
         raise StructureError("a call tree is flattened with flatten_call()")
 
 
 def _collect_dict(tree, value, path, found):
     where = path or "the root"
+    if "type" in tree and not isinstance(value, Mapping) and all(
+            hasattr(value, key) for key in tree["keys"]):
+        value = {key: getattr(value, key) for key in tree["keys"]}  # the object it came from
     if not isinstance(value, Mapping):
         raise StructureError(f"{where}: expected a dict with keys {tree['keys']}, got "
                              f"{_describe(value)}")
@@ -258,8 +345,12 @@ def _describe(value) -> str:
     return type(value).__name__
 
 
-def unflatten(tree: dict, leaves):
-    """The nested value of ``tree`` with ``leaves[i]`` at leaf ``i`` (tuples, lists, dicts)."""
+def unflatten(tree: dict, leaves, rebuild=None):
+    """The nested value of ``tree`` with ``leaves[i]`` at leaf ``i`` (tuples, lists, dicts).
+
+    A ``cache`` becomes its legacy tuple of (key, value) pairs, or ``rebuild(tree, pairs)``; a
+    ``dict`` with a ``type`` a dict, or ``rebuild(tree, dict)``.
+    """
     kind = tree["kind"]
     if kind == "leaf":
         return leaves[tree["index"]]
@@ -268,23 +359,28 @@ def unflatten(tree: dict, leaves):
     if kind == "const":
         return tree["value"]
     if kind == "tuple":
-        return tuple(unflatten(child, leaves) for child in tree["items"])
+        return tuple(unflatten(child, leaves, rebuild) for child in tree["items"])
     if kind == "list":
-        return [unflatten(child, leaves) for child in tree["items"]]
+        return [unflatten(child, leaves, rebuild) for child in tree["items"]]
     if kind == "dict":
-        return {k: unflatten(child, leaves) for k, child in zip(tree["keys"], tree["items"])}
-    args, kwargs = unflatten_call(tree, leaves)
+        plain = {k: unflatten(child, leaves, rebuild)
+                 for k, child in zip(tree["keys"], tree["items"])}
+        return plain if rebuild is None or "type" not in tree else rebuild(tree, plain)
+    if kind == "cache":
+        pairs = tuple(unflatten(child, leaves, rebuild) for child in tree["items"])
+        return pairs if rebuild is None else rebuild(tree, pairs)
+    args, kwargs = unflatten_call(tree, leaves, rebuild)
     return args, kwargs
 
 
-def unflatten_call(tree: dict, leaves):
+def unflatten_call(tree: dict, leaves, rebuild=None):
     """``(args, kwargs)`` to call the original model with: arguments that have a position go
     positionally while every earlier position is filled, the rest by keyword."""
     args, kwargs = [], {}
     ordered = sorted(zip(tree["positions"], tree["names"], tree["items"]),
                      key=lambda entry: (entry[0] is None, entry[0] or 0))
     for position, name, child in ordered:
-        value = unflatten(child, leaves)
+        value = unflatten(child, leaves, rebuild)
         if position is not None and position == len(args) and not kwargs:
             args.append(value)
         else:

@@ -192,11 +192,11 @@ class ThreadedPlan:
         self.applied_passes = []
         self.nodes = []  # RuntimeNode per runtime-model node but the Constants
 
-    def run(self, feeds, timings=None, on_step=None):
+    def run(self, feeds, timings=None, on_step=None, variables=None):
         """``Plan.run`` within this plan's thread budget (see there for the arguments)."""
         with thread_budget(self.threads):
             _BLAS_THREADS.enter(1)
             try:
-                return self.plan.run(feeds, timings, on_step)
+                return self.plan.run(feeds, timings, on_step, variables)
             finally:
                 _BLAS_THREADS.leave()

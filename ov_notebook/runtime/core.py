@@ -195,9 +195,12 @@ class CompiledModel:
     def create_infer_request(self) -> InferRequest:
         return InferRequest(self)
 
-    def _infer(self, inputs, timings=None, on_step=None) -> InferResults:
+    def _infer(self, inputs, timings=None, on_step=None, variables=None) -> InferResults:
         arrays = prepare_inputs(self._model, inputs)
-        results = self._plan.run(arrays, timings, on_step)
+        if variables is None:  # calls on the compiled model keep state as one request would
+            variables = self._variables = getattr(self, "_variables", None) or \
+                self._plan.plan.variables()
+        results = self._plan.run(arrays, timings, on_step, variables)
         return InferResults(self._model.outputs, results)
 
     def __call__(self, inputs=None, share_inputs=False, share_outputs=False, *,
@@ -207,7 +210,7 @@ class CompiledModel:
         return self._infer(inputs)
 
     def infer_new_request(self, inputs=None) -> InferResults:
-        return self._infer(inputs)
+        return self._infer(inputs, variables=self._plan.plan.variables())  # a new request's state
 
     def infer_structured(self, *args, **kwargs):
         """Run with the original PyTorch model's arguments; return its original output structure.
@@ -244,6 +247,7 @@ class InferRequest:
         self._callback_userdata = None
         self._node_callback = None
         self._step_seconds = None  # per plan step, of the last profiled inference
+        self._variables = compiled._plan.plan.variables()  # ReadValue/Assign state, per request
 
     @property
     def model_inputs(self):
@@ -282,7 +286,7 @@ class InferRequest:
     def _execute(self, arrays) -> InferResults:
         compiled = self._compiled
         timings = [] if compiled._properties["PERF_COUNT"] else None
-        outputs = compiled._plan.run(arrays, timings, self._node_callback)
+        outputs = compiled._plan.run(arrays, timings, self._node_callback, self._variables)
         self._results = InferResults(compiled.outputs, outputs)
         if timings is not None:
             self._step_seconds = timings
@@ -302,6 +306,14 @@ class InferRequest:
             if tensor is not None and index not in given:
                 merged[index] = tensor
         return merged
+
+    def query_state(self) -> list:
+        """The VariableState of each variable of a stateful model (ReadValue/Assign)."""
+        return self._variables.states()
+
+    def reset_state(self) -> None:
+        """Every variable starts again from its initial value (a new sequence)."""
+        self._variables.reset()
 
     def start_async(self, inputs=None, userdata=None, share_inputs=False) -> None:
         """Start inference in a background thread and return at once; ``wait()`` joins it and

@@ -60,7 +60,8 @@ def _read_only(value) -> np.ndarray:
 
 
 class Step:
-    __slots__ = ("function", "inputs", "outputs", "attrs", "node", "inplace_slot", "release")
+    __slots__ = ("function", "inputs", "outputs", "attrs", "node", "inplace_slot", "release",
+                 "stateful")
 
     def __init__(self, function, inputs, outputs, attrs, node):
         self.function = function
@@ -70,6 +71,7 @@ class Step:
         self.node = node
         self.inplace_slot = None
         self.release = ()
+        self.stateful = getattr(node, "stateful", False)  # gets the run's ``variables``
 
     def __repr__(self):
         return (f"<Step {self.node.get_type_name()} '{self.node.get_friendly_name()}' "
@@ -148,8 +150,16 @@ class Plan:
                 # only a buffer this plan produced and nobody reads later may be overwritten
                 step.inplace_slot = first if first in dead and step.inputs.count(first) == 1 else None
 
-    def run(self, feeds, timings=None, on_step=None):
+    def variables(self):
+        """A new, empty store of this plan's variables (ReadValue/Assign state)."""
+        from .state import VariableStore
+
+        return VariableStore(self.model.get_variables())
+
+    def run(self, feeds, timings=None, on_step=None, variables=None):
         """Execute every step and return the result arrays.
+
+        ``variables``: the VariableStore stateful steps (ReadValue, Assign) read and write.
 
         ``timings`` (a list) receives the seconds of each step's kernel, in step order;
         ``on_step(node, outputs)`` is called after each step with its node and a tuple of
@@ -173,6 +183,8 @@ class Plan:
             try:
                 if out is not None:
                     produced = step.function(*args, out=out, **step.attrs)
+                elif step.stateful:
+                    produced = step.function(*args, variables=variables, **step.attrs)
                 else:
                     produced = step.function(*args, **step.attrs)
             except Exception as exc:

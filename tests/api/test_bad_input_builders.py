@@ -215,6 +215,8 @@ def _data_arguments():
 @pytest.mark.parametrize("bad", [object(), "text", {"a": 1}, np.array(["a"])],
                          ids=["object", "str", "dict", "str-array"])
 def test_every_builder_names_a_non_numeric_first_argument(name, argument, bad):
+    if name == "read_value" and isinstance(bad, str):
+        pytest.skip("read_value('id', type, shape) is openvino's overload without init_value")
     builder = getattr(ops, name)
     required = [p.name for p in inspect.signature(builder).parameters.values()
                 if p.default is inspect.Parameter.empty]

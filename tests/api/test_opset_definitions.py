@@ -126,6 +126,10 @@ def test_no_names_are_made_through_globals(folder):
 KNOWN_DIFFERENCES = {
     "constant": "openvino's constant is overloaded (value, dtype, name, *, shared_memory) or "
                 "(tensor, shared_memory, name): its signature reads (*args, **kwargs)",
+    "read_value": "openvino's read_value is overloaded ((init_value,) variable_id, variable_type, "
+                  "variable_shape, name) or ((init_value,) ov_variable, name): no signature",
+    "assign": "openvino's assign is overloaded (new_value, variable_id|ov_variable, name): no "
+              "signature",
 }
 # our builders that no openvino.opsetN module has
 NOT_IN_OPENVINO = {
@@ -167,7 +171,11 @@ def _parameter_names(function) -> list:
 @pytest.mark.parametrize("name", sorted(set(ops.__all__) - HELPERS - set(NOT_IN_OPENVINO)))
 def test_parameter_names_are_openvinos(name):
     version, theirs = _newest_openvino_builders()[name]
-    ours, reference = _parameter_names(getattr(ops, name)), _parameter_names(theirs)
+    try:
+        reference = _parameter_names(theirs)
+    except ValueError:  # an overloaded builder (pybind11) has no signature
+        reference = None
+    ours = _parameter_names(getattr(ops, name))
     if name in KNOWN_DIFFERENCES:
         assert ours != reference, f"{name} now matches openvino.opset{version}: drop it from " \
                                   "KNOWN_DIFFERENCES"

@@ -77,6 +77,39 @@ class Case:
         return model, [spec.sample(rng) for _, spec in params]
 
 
+class StatefulCase(Case):
+    """ReadValue and Assign of one variable, read and updated (``v + x``) in the same model:
+    OpenVINO's CPU plugin compiles a ReadValue only with its Assign. One row per op version."""
+
+    def __init__(self, type_name, version, **attributes):
+        super().__init__(type_name, version, [P([2, 3])], **attributes)
+
+    def build(self):
+        x = ops.parameter([2, 3], ov.Type.f32, name="in0")
+        attributes = {k: v for k, v in self.attributes.items()}
+        read = get_op_class("ReadValue", self.version).from_ir(
+            [x.output(0)], {"variable_id": "state", **attributes}, "readvalue_op")
+        update = ops.add(read, x, name="update")
+        assign = get_op_class("Assign", self.version).from_ir(
+            [update.output(0)], {"variable_id": "state"}, "assign_op")
+        for node in (read, assign):
+            node.rt_info["source_op"] = f"test.{node.get_type_name()}"
+        read.output(0).set_names({"out0"})
+        update.output(0).set_names({"out1"})
+        model = ov.Model([read.output(0), update.output(0)], [x], f"case_{self.id}",
+                         sinks=[assign])
+        model.set_rt_info("ir-tests", ["ov_notebook", "origin"])
+        return model, [self.inputs[0].sample(np.random.default_rng(len(self.id)))]
+
+
+STATE = [
+    StatefulCase("ReadValue", "opset6", variable_type="f32", variable_shape=[2, 3]),
+    StatefulCase("Assign", "opset6"),
+    StatefulCase("ReadValue", "opset3"),
+    StatefulCase("Assign", "opset3"),
+]
+
+
 def _unary(names, version="opset1", **p):
     return [Case(name, version, [P([2, 3], **p)]) for name in names]
 
@@ -288,8 +321,7 @@ RECURRENT = [
 ]
 
 CASES = ELEMENTWISE + BITWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
-    SELECTION + LAYOUT + REDUCTION + MATH + COLOR + \
-    RECURRENT + QUANTIZATION
+    SELECTION + LAYOUT + REDUCTION + MATH + COLOR + RECURRENT + QUANTIZATION + STATE
 
 
 def registered_versions():

@@ -119,12 +119,12 @@ def _from_program(program, parsed, log, example_input=None):
 
 
 def _from_example(model, example_input, parsed, log):
-    from .example_input import prepare_example, signature_of
+    from .example_input import prepare_example, rebuild_object, signature_of
 
     args, kwargs, tree, leaves = prepare_example(example_input, signature_of(model))
     specs = resolve_specs(parsed, structure.leaf_names(tree))
     leaves = _apply_specs(leaves, specs, structure.leaf_names(tree))
-    args, kwargs = structure.unflatten_call(tree, leaves)
+    args, kwargs = structure.unflatten_call(tree, leaves, rebuild=rebuild_object)
     log(f"example_input: {len(leaves)} input tensor(s): {', '.join(structure.leaf_paths(tree))}")
     export_error = None
     if _exportable(model):
@@ -156,6 +156,8 @@ def _try_export(model, args, kwargs, tree, specs, log):
 
     log("route: torch.export.export(strict=False)")
     find_translator("")  # load the translators here: their errors are not export failures
+    if _has_objects(tree):
+        return _export_flat(model, tree, structure.flatten_call(tree, args, kwargs), specs, log)
     try:
         program = decompose(export_program(model, args, kwargs, tree, specs))
     except Exception as exc:  # noqa: BLE001  any export failure falls back to tracing
@@ -168,6 +170,44 @@ def _try_export(model, args, kwargs, tree, specs, log):
                               f"({structure.leaf_paths(decoded.input_tree)} vs "
                               f"{structure.leaf_paths(tree)})")
     decoded.input_tree = tree  # same leaves in the same order; keeps forward's argument layout
+    return decoded, None
+
+
+def _has_objects(tree) -> bool:
+    """Whether the tree holds a cache or another object (a ``dict`` with a ``type``)."""
+    return tree["kind"] == "cache" or "type" in tree or any(
+        _has_objects(child) for child in tree.get("items", ()) if isinstance(child, dict))
+
+
+def _export_flat(model, tree, leaves, specs, log):
+    """torch.export of the model called through FlatCall: cache and other objects in the inputs
+    are built inside the program from their flat tensors (in the input tree's order), so their
+    type need not be registered with torch's pytree."""
+    from .fx_decoder import decode_exported_program, decompose
+    from .routes import FlatCall, export_flat
+
+    import torch
+
+    wrapper = FlatCall(model, tree).eval()
+    try:
+        with torch.no_grad():  # records the output tree: export runs forward on a copy
+            wrapper(*leaves)
+        program = decompose(export_flat(wrapper, leaves, specs))
+    except Exception as exc:  # noqa: BLE001  any export failure falls back to tracing
+        reason = f"{type(exc).__name__}: {_first_line(exc)}"
+        log(f"torch.export failed ({reason}); falling back to torch.jit.trace")
+        return None, reason
+    decoded = decode_exported_program(program, name=type(model).__name__)
+    if len(decoded.inputs) != structure.count_leaves(tree) or wrapper.output_tree is None:
+        reason = (f"the program has {len(decoded.inputs)} inputs for "
+                  f"{structure.count_leaves(tree)} leaves of example_input")
+        log(f"torch.export: {reason}; falling back to torch.jit.trace")
+        return None, reason
+    decoded.input_tree, decoded.output_tree = tree, wrapper.output_tree
+    for item in decoded.items:  # module paths as if the model had been exported itself
+        path = item.node.module_path
+        if path == WRAPPED or path.startswith(WRAPPED + "."):
+            item.node.module_path = path[len(WRAPPED) + 1:]
     return decoded, None
 
 

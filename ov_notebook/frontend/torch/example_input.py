@@ -9,12 +9,17 @@ The rules are those of the reference document ("Supported Input Parameter Types"
 * a ``dict`` holds keyword arguments named like ``forward``'s parameters, in any order;
 * nested tuples, lists and dicts are flattened into one input per tensor, depth-first;
 * ``None`` anywhere removes that input (the model is converted as if called with None), with
-  a warning.
+  a warning;
+* key/value cache objects (transformers ``DynamicCache``) are one input per layer key and value,
+  named ``past_key_values.0.key``, ``past_key_values.0.value``, ... (optimum-intel's names), and
+  other types registered with torch's pytree (``torch.utils._pytree``) flatten as torch.export
+  flattens them, dataclasses by their fields.
 
 Python numbers become 0-d tensors (bool, int64, float32) so that they stay model inputs.
 """
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import warnings
 from collections.abc import Mapping
@@ -24,7 +29,8 @@ import numpy as np
 from ...ir import structure
 from ..errors import ConversionError
 
-__all__ = ["Signature", "signature_of", "prepare_example", "value_tree"]
+__all__ = ["Signature", "signature_of", "prepare_example", "value_tree",
+           "rebuild_object"]
 
 
 class Signature:
@@ -169,9 +175,13 @@ def _to_torch(value, path):
         return [_to_torch(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, Mapping):
         return {k: _to_torch(v, f"{path}[{k!r}]") for k, v in value.items()}
+    if _cache_layers(value) is not None or _container_children(value) is not None or \
+            _is_dataclass_instance(value):
+        return value  # the model gets the object itself; its tensors become the inputs
     raise ConversionError(f"example_input{path}: unsupported type {type(value).__name__}; "
                           "expected torch.Tensor, ov_notebook.Tensor, numpy.ndarray, a Python "
-                          "number, None, or tuples/lists/dicts of them")
+                          "number, None, a key/value cache (DynamicCache), a type registered "
+                          "with torch's pytree, or tuples/lists/dicts of them")
 
 
 def _from_numpy(array):
@@ -224,32 +234,99 @@ def value_tree(value, leaves, leaf_types=None):
         return structure.sequence("tuple", [value_tree(v, leaves, leaf_types) for v in value])
     if isinstance(value, (bool, int, float, str)):
         return structure.const(value)
+    layers = _cache_layers(value)
+    if layers is not None:
+        return structure.cache([[value_tree(t, leaves, leaf_types) for t in pair]
+                                for pair in layers], _qualified_name(type(value)))
+    if _is_dataclass_instance(value):  # an unregistered dataclass: keyed by its fields
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {**value_tree(fields, leaves, leaf_types), "type": _qualified_name(type(value))}
     children = _container_children(value)
+    if isinstance(children, dict):
+        tree = value_tree(children, leaves, leaf_types)
+        tree["type"] = _qualified_name(type(value))
+        tree["context"] = type(_pytree_context(value)).__name__
+        return tree
     if children is not None:
         return value_tree(children, leaves, leaf_types)
     raise ConversionError(f"cannot flatten a value of type {type(value).__name__} in the "
                           "model's inputs or outputs; expected tensors, tuples, lists and dicts")
 
 
+def _cache_layers(value):
+    """``[(key, value), ...]`` of a key/value cache object (a transformers cache, whether or
+    not it is registered with torch's pytree), None for anything else. Layers without tensors
+    yet (a cache made before the first step) are not a cache of this form."""
+    import torch
+
+    if isinstance(value, (tuple, list, Mapping, torch.Tensor)):
+        return None
+    pairs = structure.cache_pairs(value)
+    if pairs is None or not all(isinstance(t, torch.Tensor) for pair in pairs for t in pair):
+        return None
+    return pairs
+
+
+def _qualified_name(kind) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def rebuild_object(tree, plain):
+    """The object a ``cache`` tree or a ``dict`` tree with a ``type`` was made from, holding the
+    values of ``plain`` (its legacy pairs or its fields); ``plain`` itself when its type cannot
+    be imported or built from them."""
+    import importlib
+
+    from torch.utils import _pytree
+
+    module_name, _, class_name = tree["type"].rpartition(".")
+    try:
+        kind = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError, ValueError):
+        return plain
+    if tree["kind"] == "dict":
+        if dataclasses.is_dataclass(kind) and kind not in _pytree.SUPPORTED_NODES:
+            return kind(**plain)
+        node = _pytree.SUPPORTED_NODES.get(kind)
+        if node is None:
+            return plain
+        context = tuple(plain) if tree.get("context") == "tuple" else list(plain)
+        return node.unflatten_fn(list(plain.values()), context)
+    pairs = plain
+    if callable(getattr(kind, "from_legacy_cache", None)):
+        return kind.from_legacy_cache(pairs)
+    try:
+        return kind(pairs)  # transformers >= 4.56: DynamicCache(ddp_cache_data)
+    except TypeError:
+        return pairs
+
+
+def _is_dataclass_instance(value) -> bool:
+    from torch.utils import _pytree
+
+    return dataclasses.is_dataclass(value) and not isinstance(value, type) and \
+        type(value) not in _pytree.SUPPORTED_NODES and not isinstance(value, Mapping)
+
+
+def _pytree_context(value):
+    from torch.utils import _pytree
+
+    return _pytree.SUPPORTED_NODES[type(value)].flatten_fn(value)[1]
+
+
 def _container_children(value):
-    """A tuple/dict view of another container: a type registered with torch's pytree (as
-    torch.export flattens it), or a transformers cache (its legacy tuple of tuples)."""
+    """A tuple/dict view of a type registered with torch's pytree (as torch.export flattens
+    it; a dict when its context is its field names), or None."""
     from torch.utils import _pytree
 
     node = _pytree.SUPPORTED_NODES.get(type(value))
-    if node is not None:
-        children, context = node.flatten_fn(value)
-        if isinstance(context, (list, tuple)) and len(context) == len(children) and \
-                all(isinstance(k, str) for k in context):
-            return dict(zip(context, children))
-        return tuple(children)
-    if callable(getattr(value, "to_legacy_cache", None)):
-        return value.to_legacy_cache()
-    layers = getattr(value, "layers", None)  # transformers >= 4.56 caches: per-layer keys/values
-    if isinstance(layers, (list, tuple)) and all(hasattr(layer, "keys") and
-                                                 hasattr(layer, "values") for layer in layers):
-        return tuple((layer.keys, layer.values) for layer in layers)
-    return None
+    if node is None:
+        return None
+    children, context = node.flatten_fn(value)
+    if isinstance(context, (list, tuple)) and len(context) == len(children) and \
+            all(isinstance(k, str) for k in context):
+        return dict(zip(context, children))
+    return tuple(children)
 
 
 def _warn_about_none(tree):
@@ -268,7 +345,7 @@ def _none_paths(tree, path):
     if kind == "call":
         for name, child in zip(tree["names"], tree["items"]):
             found += _none_paths(child, name)
-    elif kind in ("tuple", "list"):
+    elif kind in ("tuple", "list", "cache"):
         for i, child in enumerate(tree["items"]):
             found += _none_paths(child, f"{path}[{i}]")
     elif kind == "dict":

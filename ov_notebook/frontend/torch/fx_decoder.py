@@ -334,6 +334,10 @@ def _spec_tree(spec, make_leaf):
         return make_leaf()
     children = [_spec_tree(child, make_leaf) for child in _children(spec)]
     kind, context = spec.type, spec.context
+    if _is_cache_spec(kind, children):  # transformers' pytree of a cache: [keys], [values]
+        keys, values = children
+        return structure.cache(zip(keys["items"], values["items"]),
+                               f"{kind.__module__}.{kind.__qualname__}")
     if kind is list:
         return structure.sequence("list", children)
     if isinstance(kind, type) and issubclass(kind, dict) or (
@@ -343,6 +347,12 @@ def _spec_tree(spec, make_leaf):
     if kind is type(None):
         return structure.none()
     return structure.sequence("tuple", children)  # tuples, namedtuples, other containers
+
+
+def _is_cache_spec(kind, children) -> bool:
+    return (isinstance(kind, type) and kind.__name__.endswith("Cache") and len(children) == 2
+            and all(child["kind"] == "list" for child in children)
+            and len(children[0]["items"]) == len(children[1]["items"]))
 
 
 def _output_tree(out_spec, outputs, graph):

@@ -12,9 +12,9 @@ import warnings
 
 from ...ir import structure
 from ..errors import ConversionError
-from .example_input import value_tree
+from .example_input import rebuild_object, value_tree
 
-__all__ = ["FlatCall", "export_program", "trace_graph", "script_graph", "module_types"]
+__all__ = ["FlatCall", "export_program", "export_flat", "trace_graph", "script_graph", "module_types"]
 
 WRAPPED = "model"  # the FlatCall attribute holding the user's model, stripped from scope names
 
@@ -35,7 +35,8 @@ def _flat_call_class():
             self.output_tree = None
 
         def forward(self, *leaves):
-            args, kwargs = structure.unflatten_call(self.input_tree, list(leaves))
+            args, kwargs = structure.unflatten_call(self.input_tree, list(leaves),
+                                                   rebuild=rebuild_object)
             outputs = self.model(*args, **kwargs)
             flat = []
             self.output_tree = value_tree(outputs, flat, leaf_types=(bool, int, float))
@@ -89,6 +90,17 @@ def export_program(model, args, kwargs, input_tree, specs):
     with _size_oblivious(dynamic is not None), _quiet_export_logs():
         return torch.export.export(model, tuple(args), dict(kwargs), dynamic_shapes=dynamic,
                                    strict=False)
+
+
+def export_flat(wrapper, leaves, specs):
+    """``torch.export.export(wrapper, leaves)`` for a FlatCall, which takes one positional
+    argument per input leaf; dimensions ``specs`` declare dynamic are exported dynamic."""
+    import torch
+
+    per_leaf = [_leaf_dims(spec) for spec in specs]
+    dynamic = None if all(d is None for d in per_leaf) else (tuple(per_leaf),)  # *leaves
+    with _size_oblivious(dynamic is not None), _quiet_export_logs():
+        return torch.export.export(wrapper, tuple(leaves), dynamic_shapes=dynamic, strict=False)
 
 
 def _dynamic_shapes(input_tree, specs):

@@ -10,7 +10,7 @@ What is not folded, and why:
   costs one pass over memory per run; see :func:`_worth_keeping`;
 - nodes whose kernel raises on the constant inputs: the error is left to run time, where it is
   reported with the node's name and input shapes;
-- ops without a kernel, and ops listed in ``NEVER_FOLD``.
+- ops without a kernel, ops listed in ``NEVER_FOLD`` and ``stateful`` ops (ReadValue, Assign).
 """
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def fold_constants(model) -> bool:
     """Replace every foldable node by Constants; returns whether any node was folded."""
     changed = False
     for node in model.get_ordered_ops():
-        if isinstance(node, (Constant, Parameter, Result)) or node.get_type_name() in NEVER_FOLD:
+        if isinstance(node, (Constant, Parameter, Result)) or node.get_type_name() in NEVER_FOLD \
+                or node.stateful:  # a variable's value changes from run to run
             continue
         sources = [src.get_node() for src in node.input_values()]
         if sources and all(isinstance(s, Constant) for s in sources):

@@ -397,7 +397,7 @@ def test_gpt2_default_cache(source, dynamic_cache_pytree):
     expected = [reference.logits] + [layer.keys for layer in layers] + \
         [layer.values for layer in layers]
     assert [port.get_any_name() for port in converted.outputs] == \
-        ["logits"] + [f"cache.{i}.{j}" for i in range(2) for j in range(2)]
+        ["logits"] + [f"cache.{i}.{kind}" for kind in ("key", "value") for i in range(2)]
     results = ov.compile_model(converted)({k: v.numpy() for k, v in inputs.items()})
     for got, want in zip(results.values(), expected):
         want = want.numpy()

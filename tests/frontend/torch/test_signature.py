@@ -375,14 +375,14 @@ class ReturnsCache(torch.nn.Module):
         return {"logits": x * 2, "past_key_values": _Cache([_CacheLayer(x + 1, x - 1)])}
 
 
-def test_cache_objects_in_outputs_flatten_to_tuples():
+def test_cache_objects_in_outputs_flatten_to_key_value_pairs():
     x = _t(2, 3)
     converted = ov.convert_model(ReturnsCache(), example_input=x)
     assert route_of(converted) == "torchscript"  # torch.export cannot return the cache object
     _, outputs = signature(converted)
     assert outputs == [(["logits"], '["logits"]'),
-                       (["past_key_values.0.0"], '["past_key_values"][0][0]'),
-                       (["past_key_values.0.1"], '["past_key_values"][0][1]')]
+                       (["past_key_values.0.key"], '["past_key_values"][0][0]'),
+                       (["past_key_values.0.value"], '["past_key_values"][0][1]')]
     result = ov.compile_model(converted).infer_structured(x)
     assert_same_structure(result, {"logits": x * 2, "past_key_values": ((x + 1, x - 1),)})
 
