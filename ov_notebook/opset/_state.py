@@ -51,3 +51,22 @@ def assign(new_value, variable_id, name=None) -> spec.Assign:
     new_value = as_node(new_value, "new_value")
     info = _variable_info(variable_id, None, None)
     return spec.Assign(new_value, variable_id=info.variable_id, name=name)
+
+
+@builder(older_version_of="read_value")
+def _read_value_3(init_value, variable_id, name=None) -> spec.ReadValue3:
+    """ReadValue-3 (``openvino.opset3.read_value``): the variable takes ``init_value``'s type and
+    shape."""
+    if not isinstance(variable_id, str):
+        raise BuilderTypeError(f"argument 'variable_id' must be a string, got "
+                               f"{type(variable_id).__name__} {variable_id!r}")
+    return spec.ReadValue3(as_node(init_value, "init_value"), variable_id=variable_id, name=name)
+
+
+@builder(older_version_of="assign")
+def _assign_3(new_value, variable_id, name=None) -> spec.Assign3:
+    """Assign-3 (``openvino.opset3.assign``)."""
+    if not isinstance(variable_id, str):
+        raise BuilderTypeError(f"argument 'variable_id' must be a string, got "
+                               f"{type(variable_id).__name__} {variable_id!r}")
+    return spec.Assign3(as_node(new_value, "new_value"), variable_id=variable_id, name=name)

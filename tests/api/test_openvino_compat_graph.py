@@ -287,9 +287,14 @@ def test_opset_module_builders_have_openvinos_signatures_and_versions(version):
         if reference is None:
             assert name == "reverse", f"ov_notebook.opset{version}.{name} is not in openvino"
             continue
-        if name != "constant":  # openvino's is overloaded: (*args, **kwargs)
-            assert list(inspect.signature(ours).parameters) == \
-                list(inspect.signature(reference).parameters), f"opset{version}.{name}"
+        try:
+            theirs_parameters = list(inspect.signature(reference).parameters)
+        except ValueError:  # a pybind class (openvino.opset6.assign): no Python signature
+            theirs_parameters = None
+        # constant: openvino's opset1-12 take no shared_memory; read_value is overloaded
+        if name != "constant" and theirs_parameters not in (None, ["args", "kwargs"]):
+            assert list(inspect.signature(ours).parameters) == theirs_parameters, \
+                f"opset{version}.{name}"
         defined_in = reference.__module__.split(".")[1]  # openvino.opset3.ops -> opset3
         if defined_in.startswith("opset") and name not in BUILDER_DEFINED_LATER:
             assert builder_version(ours) == int(defined_in[5:]), f"opset{version}.{name}"
