@@ -53,6 +53,7 @@ from ._layout import (
 from ._interpolate import interpolate
 from ._rounding import round
 from ._sorting import topk, cumsum
+from ._control_flow import loop, if_op
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
@@ -74,5 +75,5 @@ __all__ = [
     "scatter_elements_update", "scatter_nd_update", "select", "non_zero", "bucketize",
     "one_hot", "broadcast", "tile", "eye", "range", "pad", "reverse", "roll",
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
-    "round", "topk", "cumsum",
+    "round", "topk", "cumsum", "loop", "if_op",
 ]
