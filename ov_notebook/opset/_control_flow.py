@@ -22,7 +22,7 @@ def loop(trip_count, execution_condition, name=None) -> spec.Loop:
 
 
 @builder
-def if_op(condition, name=None) -> spec.If:
+def if_op(execution_condition, name=None) -> spec.If:
     """If-8 without bodies yet: ``set_then_body``, ``set_else_body``, ``set_input`` and
     ``set_output`` complete it."""
-    return spec.If(as_node(condition, "condition", dtype="boolean"), name=name)
+    return spec.If(as_node(execution_condition, "execution_condition", dtype="boolean"), name=name)
