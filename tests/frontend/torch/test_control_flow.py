@@ -249,3 +249,55 @@ def test_values_that_cannot_cross_a_runtime_branch_are_named():
 
     with pytest.raises(ConversionError, match="only tensors and numbers can cross"):
         ov.convert_model(torch.jit.script(ListOut()), example_input=(torch.rand(2, 2),))
+
+
+class RuntimeScalars(torch.nn.Module):
+    """Sizes known only at run time: aten::__range_length/__derive_index of a backwards range
+    (a Loop-5), prim::max/min of ints and of a list, aten::tensor of them, aten::item,
+    prim::dtype of a scripted tensor."""
+
+    def forward(self, x):
+        total = torch.zeros(x.shape[1], dtype=x.dtype)
+        for i in range(x.shape[0] - 1, -1, -2):
+            total = total + x[i]
+        rows = max(x.shape[0], 3)
+        shortest = min([x.shape[0], x.shape[1], 5])
+        sizes = torch.tensor([x.shape[0], shortest, rows])
+        peak = x.max().item()
+        return total * peak, sizes
+
+
+def test_scalar_helpers_on_sizes_known_at_run_time(tmp_path):
+    module = RuntimeScalars()
+    model = ov.convert_model(torch.jit.script(module), example_input=(torch.rand(4, 3),),
+                             input=[ov.PartialShape([-1, -1])])
+    assert "Loop" in {n.get_type_name() for n in model.get_ordered_ops()}
+    compiled = ov.compile_model(model)
+    for shape in ((4, 3), (5, 2), (1, 7), (8, 8)):
+        x = torch.rand(*shape)
+        expected = _expected(module, (x,))
+        ours = [np.asarray(compiled(x.numpy())[i]) for i in range(2)]
+        assert_outputs_match(ours, expected, rtol=1e-4, atol=1e-4, what=str(shape))
+        assert_outputs_match(run_openvino(model, [x.numpy()], tmp_path), expected, rtol=1e-4,
+                             atol=1e-4, what=f"{shape} (OpenVINO on our IR)")
+
+
+@pytest.mark.parametrize("case", ["if", "if_outside", "if_shapes", "for_known", "while",
+                                  "list_max"])
+def test_ir_that_openvino_converts_runs_here(case, tmp_path):
+    """OpenVINO's own frontend writes these with If/Loop (and an If inside a Loop's body)."""
+    import openvino
+
+    make, _ = CASES[case]
+    module = make().eval()
+    converted = openvino.convert_model(torch.jit.script(module),
+                                       example_input=_inputs_of(case, 0))
+    openvino.save_model(converted, tmp_path / "theirs.xml", compress_to_fp16=False)
+    model = ov.read_model(tmp_path / "theirs.xml")
+    assert {n.get_type_name() for n in model.get_ordered_ops()} & {"If", "Loop"}
+    compiled = ov.compile_model(model)
+    for seed in range(3):
+        inputs = _inputs_of(case, seed)
+        ours = compiled([_numpy(value) for value in inputs])
+        assert_outputs_match([np.asarray(ours[i]) for i in range(len(compiled.outputs))],
+                             _expected(module, inputs), rtol=1e-4, atol=1e-4, what=case)
