@@ -260,8 +260,12 @@ def _sub_graph_attributes(cls, layer, weights):
         results = {lid: i for i, lid in enumerate(
             lid for lid in graph.order if isinstance(graph.nodes[lid], Result))}
         back = {}
-        for edge in layer.element.findall("back_edges/edge"):
-            back[_port_int(edge, "to-layer", layer)] = _port_int(edge, "from-layer", layer)
+        for edge in layer.element.findall("back_edges/edge") if single else ():
+            source, target = _port_int(edge, "from-layer", layer), _port_int(edge, "to-layer", layer)
+            if source not in results or target not in parameters:
+                raise IRReadError(f"{layer.where}: back edge {source} -> {target} must go from a "
+                                  "body Result to a body Parameter")
+            back[target] = source
         found_inputs, found_outputs = [], []
         for entry in port_map:
             internal = _port_int(entry, "internal_layer_id", layer)

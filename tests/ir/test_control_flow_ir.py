@@ -290,3 +290,36 @@ def test_bad_bodies_and_ports_are_named():
 def test_descriptions_compare_by_value():
     assert cf.MergedInput(2, 1, 1) == cf.MergedInput(2, 1, 1) != cf.InvariantInput(2, 1)
     assert repr(cf.BodyOutput(0, 1, -1)) == "BodyOutput(0, 1, -1)"
+
+
+def test_bodies_are_compiled_once(monkeypatch):
+    from ov_notebook.runtime.kernels import control_flow as kernels
+
+    compiled_bodies = []
+    original = kernels.compile_body
+    monkeypatch.setattr(kernels, "compile_body",
+                        lambda body: compiled_bodies.append(body) or original(body))
+    model = nested_graph(our_ops, ov)  # a Loop body holding an If: three bodies in all
+    compiled = ov.compile_model(model)
+    assert len(compiled_bodies) == 3
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        compiled(INPUTS["nested"](rng))
+    assert len(compiled_bodies) == 3
+
+
+@pytest.mark.parametrize("corrupt, message", [
+    (lambda xml: xml.replace('<edge from-layer="15" to-layer="1" />',
+                             '<edge from-layer="3" to-layer="1" />'),
+     "back edge 3 -> 1 must go from a body Result to a body Parameter"),
+    (lambda xml: xml.replace('internal_layer_id="2" />', 'internal_layer_id="5" />', 1),
+     "refers to body layer 5, which is not a body Parameter"),
+    (lambda xml: re.sub(r"<body>.*</body>", "", xml, flags=re.S), "no <body>"),
+    (lambda xml: re.sub(r"<port_map>.*</port_map>", "", xml, flags=re.S), "no port map"),
+])
+def test_malformed_sub_graphs_are_named(corrupt, message, tmp_path):
+    ov.save_model(loop_graph(our_ops, ov), tmp_path / "m.xml", compress_to_fp16=False)
+    text = corrupt((tmp_path / "m.xml").read_text())
+    (tmp_path / "m.xml").write_text(text)
+    with pytest.raises(ov.IRReadError, match=re.escape(message)):
+        read_model(tmp_path / "m.xml")
