@@ -102,6 +102,15 @@ class NestedLoopsAndIfs(torch.nn.Module):
         return x
 
 
+class ListIndexedByIteration(torch.nn.Module):
+    def forward(self, x, n: int):
+        factors = [1.0, 2.0, 3.0, 4.0]
+        dims = x.shape
+        for i in range(n):
+            x = x * factors[i % 4] + dims[-1 - i % 2]
+        return x
+
+
 class LoopInsideIf(torch.nn.Module):
     def forward(self, x, n: int):
         if x.max() > 0.5:
@@ -160,6 +169,7 @@ def _inputs_of(case, seed):
         "carried": lambda: (rand(3, 4), rand(2, 4), 2 + seed),
         "growing": lambda: (rand(2, 3), seed),
         "nested": lambda: (rand(2, 2), 1 + seed % 3),
+        "list_index": lambda: (rand(2, 3), 2 + 2 * seed),
         "loop_in_if": lambda: (rand(2, 3) + 0.4 * (seed % 2), 3),
         "scalars": lambda: (rand(3, 4),),
         "list_max": lambda: (rand(2, 3),),
@@ -172,7 +182,8 @@ CASES = {
     "if_shapes": (IfWithDifferentShapes, "If"), "for_runtime": (ForLoopRuntimeCount, "Loop"),
     "for_known": (ForLoopKnownCount, None), "while": (WhileLoop, "Loop"),
     "carried": (LoopCarriedTensors, "Loop"), "growing": (GrowingLoop, "Loop"),
-    "nested": (NestedLoopsAndIfs, "Loop"), "loop_in_if": (LoopInsideIf, "If"),
+    "nested": (NestedLoopsAndIfs, "Loop"), "list_index": (ListIndexedByIteration, "Loop"),
+    "loop_in_if": (LoopInsideIf, "If"),
     "scalars": (ScalarHelpers, None), "list_max": (ListMaxMin, None),
     "norms": (lambda: _randomized(_norms()), None),
 }

@@ -186,3 +186,26 @@ def _vector(value) -> Output:
     if not value:
         return ops.constant(np.zeros(0, np.int64)).output(0)
     return to_type(_stacked(value, None), Type.i64)
+
+
+def element_at_run_time(ctx, container, index):
+    """``container[index]`` with ``index`` known only at run time (a loop's iteration number):
+    the list (or 1-D tensor) as a tensor, negative indices counted from its end, then Gather.
+    None when ``container`` is not a list of scalars or a 1-D tensor."""
+    if isinstance(container, list):
+        values = [_value(ctx, item) for item in container]
+        if not values or builtins.any(isinstance(v, list) for v in values):
+            return None
+        if builtins.any(isinstance(v, Output) and v.get_partial_shape().rank_is_static and
+                        len(v.get_partial_shape()) > 0 for v in values):
+            return None  # a list of tensors: no one tensor holds it
+        vector = _stacked(values, None)
+    elif _is_vector(container):
+        vector = container
+    else:
+        return None
+    index = to_type(index, Type.i64)
+    length = as_output(ops.gather(ops.shape_of(vector), ops.constant(np.int64(0)),
+                                  ops.constant(np.int64(0))))
+    index = as_output(ops.floor_mod(index, length))  # -1 -> the last element, as Python
+    return as_output(ops.gather(vector, index, ops.constant(np.int64(0))))
