@@ -323,3 +323,16 @@ def test_malformed_sub_graphs_are_named(corrupt, message, tmp_path):
     (tmp_path / "m.xml").write_text(text)
     with pytest.raises(ov.IRReadError, match=re.escape(message)):
         read_model(tmp_path / "m.xml")
+
+
+def test_bodies_go_through_constant_folding_and_dead_code():
+    from ov_notebook.runtime.kernels.control_flow import compile_body
+
+    x = our_ops.parameter([2], np.float32)
+    plus_zero = our_ops.add(our_ops.relu(x), our_ops.constant(np.zeros(2, np.float32)))
+    six = our_ops.multiply(our_ops.constant(np.float32(2)), our_ops.constant(np.float32(3)))
+    body = ov.Model([our_ops.multiply(plus_zero, six)], [x])
+    plan = compile_body(body)
+    assert [step.node.get_type_name() for step in plan.steps] == ["Relu", "Multiply"]
+    assert len(body.get_ordered_ops()) == 9  # the op's own body is left as it was
+    np.testing.assert_array_equal(plan.run([np.array([-1, 2], np.float32)])[0], [0, 12])
