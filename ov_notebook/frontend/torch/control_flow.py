@@ -83,8 +83,8 @@ class _Body:
         return node._id > self.first_id or any(node is p for p in self.parameters)
 
     def cut(self, outputs):
-        """Rewire every read of an outside value to a body Parameter (or a Constant of its
-        known value); returns ``outputs`` with outside values replaced the same way."""
+        """Rewire every read of an outside value to a body Parameter (a Constant where it is a
+        weight or its value is known); returns ``outputs`` with outside values replaced the same way."""
         replacements = {}
 
         def inside(source):
@@ -93,7 +93,10 @@ class _Body:
             key = (id(source.get_node()), source.get_index())
             if key not in replacements:
                 known = source.get_known_value()
-                if known is not None:
+                if isinstance(source.get_node(), Constant):  # weights: the body's own, shared
+                    replacement = source.get_node().clone_with_new_inputs([]).output(0)
+                    replacement.set_names(set())  # tensor names stay unique across the model
+                elif known is not None:
                     replacement = Constant(np.array(known), source.get_element_type()).output(0)
                 else:
                     parameter = ops.parameter(source.get_partial_shape(),

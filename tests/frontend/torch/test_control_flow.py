@@ -312,3 +312,16 @@ def test_ir_that_openvino_converts_runs_here(case, tmp_path):
         ours = compiled([_numpy(value) for value in inputs])
         assert_outputs_match([np.asarray(ours[i]) for i in range(len(compiled.outputs))],
                              _expected(module, inputs), rtol=1e-4, atol=1e-4, what=case)
+
+
+def test_weights_read_in_a_branch_stay_constants_of_the_body():
+    model = ov.convert_model(torch.jit.script(IfWithOutsideValues()),
+                             example_input=_inputs_of("if_outside", 0))
+    (branch,) = [n for n in model.get_ordered_ops() if n.get_type_name() == "If"]
+    then_body = branch.get_then_body()
+    weights = [n for n in then_body.get_ordered_ops() if n.get_type_name() == "Constant"
+               and n.get_output_shape(0) == [3]]
+    assert len(weights) == 1 and not weights[0].output(0).get_names()
+    np.testing.assert_array_equal(weights[0].get_data(), np.linspace(-1, 1, 3, dtype=np.float32))
+    assert len(then_body.get_parameters()) == 2  # x and y; the weight is not fed from outside
+    assert branch.get_input_size() == 3  # the condition, x, y
