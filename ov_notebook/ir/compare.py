@@ -127,10 +127,30 @@ class _Comparison:
             self.note(f"{a.label}: {len(a.inputs)} inputs != {len(b.inputs)}")
             return False
         self.compare_outputs(a, b)
+        if hasattr(a.node, "get_functions"):
+            self.compare_bodies(a, b)
         if self.weights and a.data is not None and b.data is not None and not _same_values(
                 a.data, b.data, self.rtol, self.atol):
             self.note(f"{a.label}: constant values differ")
         return True
+
+    def compare_bodies(self, a, b):
+        """Sub-graph ops (Loop, If): descriptions, special ports and each body, recursively."""
+        for index, name in enumerate(a.node.body_names):
+            for what in ("input", "output"):
+                mine = getattr(a.node, f"get_{what}_descriptions")(index)
+                theirs = getattr(b.node, f"get_{what}_descriptions")(index)
+                if mine != theirs:
+                    self.note(f"{a.label}: {name} {what} descriptions {mine} != {theirs}")
+            inner = compare_models(a.node.get_function(index), b.node.get_function(index),
+                                   names=self.names, rt_info=self.rt_info, weights=self.weights,
+                                   fold_decompression=self.fold, rtol=self.rtol, atol=self.atol)
+            self.differences += [f"{a.label} {name}: {text}" for text in inner
+                                 if not text.startswith("model name")]  # IR keeps no body name
+        if hasattr(a.node, "get_special_body_ports") and \
+                a.node.get_special_body_ports() != b.node.get_special_body_ports():
+            self.note(f"{a.label}: special body ports {a.node.get_special_body_ports()} != "
+                      f"{b.node.get_special_body_ports()}")
 
     def compare_attributes(self, a, b):
         for key in sorted(set(a.attributes) | set(b.attributes)):

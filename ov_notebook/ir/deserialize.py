@@ -18,6 +18,7 @@ from .errors import IRReadError, UnknownOpError
 from .ir_xml import Layer, as_int, parse_xml, read_model_rt_info, split_names
 from .model import Model
 from .node import get_op_class
+from .ops import control_flow as cf
 from .ops.core import Constant, Parameter, Result
 from .shape import PartialShape
 from .types import Type
@@ -114,7 +115,7 @@ def _make_node(layer, inputs, weights):
         return _make_constant(layer, weights)
     if cls is Parameter:
         return _make_parameter(layer)
-    attributes = {}
+    attributes = _sub_graph_attributes(cls, layer, weights) if hasattr(cls, "body_names") else {}
     for spec in cls.attrs:
         if spec.name in layer.data:
             try:
@@ -240,14 +241,74 @@ class _Graph:
         return value
 
 
-def _build(root, weights, source):
-    if root.tag != "net":
-        raise IRReadError(f"{source}: the root element must be <net>, got <{root.tag}>")
-    version = root.get("version")
-    if version not in ("10", "11"):
-        raise IRReadError(f"{source}: IR version {version!r} is not supported (expected 10 or 11)")
+def _sub_graph_attributes(cls, layer, weights):
+    """Bodies, input/output descriptions (and Loop's special ports) from ``<port_map>``,
+    ``<back_edges>`` and ``<body>`` (If: ``then_``/``else_`` ones)."""
+    bodies, inputs, outputs = [], [], []
+    special = [-1, -1]
+    single = len(cls.body_names) == 1
+    for tag in cls.body_names:
+        element = layer.element.find(tag)
+        if element is None:
+            raise IRReadError(f"{layer.where}: no <{tag}>")
+        body, graph = _build_graph(element, weights, f"{layer.where} <{tag}>")
+        port_map = layer.element.find("port_map" if single else tag.replace("body", "port_map"))
+        if port_map is None:
+            raise IRReadError(f"{layer.where}: no port map for its <{tag}>")
+        parameters = {lid: i for i, lid in enumerate(
+            lid for lid in graph.order if isinstance(graph.nodes[lid], Parameter))}
+        results = {lid: i for i, lid in enumerate(
+            lid for lid in graph.order if isinstance(graph.nodes[lid], Result))}
+        back = {}
+        for edge in layer.element.findall("back_edges/edge") if single else ():
+            source, target = _port_int(edge, "from-layer", layer), _port_int(edge, "to-layer", layer)
+            if source not in results or target not in parameters:
+                raise IRReadError(f"{layer.where}: back edge {source} -> {target} must go from a "
+                                  "body Result to a body Parameter")
+            back[target] = source
+        found_inputs, found_outputs = [], []
+        for entry in port_map:
+            internal = _port_int(entry, "internal_layer_id", layer)
+            table = parameters if entry.tag == "input" else results
+            if internal not in table:
+                raise IRReadError(f"{layer.where}: port map {entry.tag} refers to body layer "
+                                  f"{internal}, which is not a body "
+                                  f"{'Parameter' if entry.tag == 'input' else 'Result'}")
+            index, purpose = table[internal], entry.get("purpose")
+            if purpose in ("current_iteration", "execution_condition"):
+                special[0 if purpose == "current_iteration" else 1] = index
+                continue
+            external = _port_int(entry, "external_port_id", layer)
+            sliced = [_port_int(entry, key, layer) for key in ("start", "stride", "part_size",
+                                                               "end", "axis")] \
+                if entry.get("axis") is not None else None
+            if entry.tag == "input":
+                found_inputs.append(
+                    cf.SlicedInput(external, index, *sliced) if sliced else
+                    cf.MergedInput(external, index, results[back[internal]]) if internal in back
+                    else cf.InvariantInput(external, index))
+            else:
+                output = external - len(layer.inputs)
+                found_outputs.append(cf.ConcatOutput(index, output, *sliced) if sliced else
+                                     cf.BodyOutput(index, output, -1))
+        bodies.append(body)
+        inputs.append(found_inputs)
+        outputs.append(found_outputs)
+    attributes = {"bodies": bodies, "input_descriptions": inputs, "output_descriptions": outputs}
+    if single:
+        attributes["special_body_ports"] = special
+    return attributes
+
+
+def _port_int(element, key, layer):
+    return as_int(element.get(key), f"{layer.where}: <{element.tag}> attribute '{key}'")
+
+
+def _build_graph(root, weights, source):
+    """A Model from the ``<layers>``/``<edges>`` (and ``<rt_info>``) of a net or a body."""
     graph = _Graph(root, source)
     nodes = graph.build_nodes(weights)
+    graph.nodes = nodes
     params = [nodes[lid] for lid in graph.order if isinstance(nodes[lid], Parameter)]
     results = [nodes[lid] for lid in graph.order if isinstance(nodes[lid], Result)]
     if not results:
@@ -264,7 +325,16 @@ def _build(root, weights, source):
     rt = root.find("rt_info")
     if rt is not None:
         model.rt_info.update(read_model_rt_info(rt))
-    return model
+    return model, graph
+
+
+def _build(root, weights, source):
+    if root.tag != "net":
+        raise IRReadError(f"{source}: the root element must be <net>, got <{root.tag}>")
+    version = root.get("version")
+    if version not in ("10", "11"):
+        raise IRReadError(f"{source}: IR version {version!r} is not supported (expected 10 or 11)")
+    return _build_graph(root, weights, source)[0]
 
 
 def read_model_from_string(xml_text, weights=None, source="<string>") -> Model:

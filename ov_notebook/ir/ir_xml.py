@@ -129,9 +129,10 @@ class Port:
 
 class Layer:
     __slots__ = ("id", "name", "type", "version", "data", "rt_info", "inputs", "outputs",
-                 "output_names", "where")
+                 "output_names", "where", "element")
 
     def __init__(self, element):
+        self.element = element  # sub-graph ops read their bodies and port maps from it
         self.id = as_int(element.get("id"), "a <layer>'s 'id'")
         self.name = element.get("name") or f"layer_{self.id}"
         self.type = element.get("type")

@@ -170,18 +170,20 @@ class _Blobs:
 class _Writer:
     """Collects layers and edges; ``ports[id(node)]`` is (layer id, id of its first output port)."""
 
-    def __init__(self, bin_stream, compress_to_fp16):
-        self.blobs = _Blobs(bin_stream)
+    def __init__(self, bin_stream, compress_to_fp16, blobs=None):
+        self.blobs = blobs if blobs is not None else _Blobs(bin_stream)
         self.compress = compress_to_fp16
         self.layers, self.edges, self.ports = [], [], {}
 
-    def add_layer(self, name, type_version, data, rt_info, in_ports, out_ports, extra=""):
+    def add_layer(self, name, type_version, data, rt_info, in_ports, out_ports, extra="",
+                  port_maps=(), bodies=()):
         layer_id = len(self.layers)
         type_name, version = type_version
         lines = [f'\t\t<layer id="{layer_id}" name={_quote(name)} type="{type_name}" '
                  f'version="{version}"{extra}>']
         if data:
             lines.append("\t\t\t<data " + " ".join(f"{k}={_quote(v)}" for k, v in data) + " />")
+        lines += [f"\t\t\t{line}" for line in port_maps]
         lines += _rt_info_xml(rt_info, "\t\t\t")
         for tag, ports, first in (("input", in_ports, 0), ("output", out_ports, len(in_ports))):
             if ports:
@@ -189,6 +191,7 @@ class _Writer:
                 for offset, port in enumerate(ports):
                     lines += _port_xml(first + offset, *port, "\t\t\t\t")
                 lines.append(f"\t\t\t</{tag}>")
+        lines += [f"\t\t\t{line}" for line in bodies]
         self.layers.append("\n".join(lines + ["\t\t</layer>"]))
         return layer_id
 
@@ -216,9 +219,39 @@ class _Writer:
             out_ports = [(out.get_element_type(), out.get_partial_shape(), out.get_names(),
                           out.get_rt_info()) for out in node.outputs()]
         type_version = (node.xml_type or node.get_type_name(), node.get_version())
+        port_maps, bodies = self.sub_graphs(node) if hasattr(node, "get_functions") else ((), ())
         layer_id = self.add_layer(node.get_friendly_name(), type_version, data, node.rt_info,
-                                  in_ports, out_ports, extra)
+                                  in_ports, out_ports, extra, port_maps, bodies)
         self.connect(node, layer_id, len(in_ports))
+
+    def sub_graphs(self, node):
+        """``<port_map>``/``<back_edges>`` and ``<body>`` lines of a Loop or If (as OpenVINO
+        writes them: If's else port map first, its bodies then-first)."""
+        body_ports, bodies = [], []
+        for index, tag in enumerate(node.body_names):
+            writer = _Writer(None, self.compress, self.blobs)
+            bodies += writer.body_xml(node.get_function(index), tag)
+            body_ports.append(writer.ports)
+        if len(node.body_names) == 1:
+            return sub_graph_port_map(node, body_ports[0], 0, "port_map"), bodies
+        return (sub_graph_port_map(node, body_ports[1], 1, "else_port_map") +
+                sub_graph_port_map(node, body_ports[0], 0, "then_port_map")), bodies
+
+    def body_xml(self, body, tag):
+        for child in body.get_ordered_ops():
+            self.write_node(child)
+        lines = [f"<{tag}>", "\t<layers>"]
+        lines += [line for layer in self.layers for line in layer.split("\n")]
+        lines += ["\t</layers>", "\t<edges>"] + [f"\t\t{edge}" for edge in self.edge_lines()]
+        lines.append("\t</edges>")
+        rt_lines = _model_rt_info_xml(body.rt_info, "\t\t")
+        lines += ["\t<rt_info>"] + rt_lines + ["\t</rt_info>"] if rt_lines else ["\t<rt_info />"]
+        return lines + [f"</{tag}>"]
+
+    def edge_lines(self):
+        return [f'<edge from-layer="{from_layer}" from-port="{from_port}" to-layer="{to_layer}" '
+                f'to-port="{to_port}" />' for from_layer, from_port, to_layer, to_port
+                in sorted(self.edges)]
 
     def write_compressed(self, node):
         """An f16 Const named ``<name>_compressed`` and a Convert back to the original type that
@@ -247,15 +280,57 @@ class _Writer:
         out = ['<?xml version="1.0"?>',
                f'<net name={_quote(model.get_friendly_name())} version="11">', "\t<layers>"]
         out += self.layers + ["\t</layers>", "\t<edges>"]
-        for from_layer, from_port, to_layer, to_port in sorted(self.edges):
-            out.append(f'\t\t<edge from-layer="{from_layer}" from-port="{from_port}" '
-                       f'to-layer="{to_layer}" to-port="{to_port}" />')
+        out += [f"\t\t{edge}" for edge in self.edge_lines()]
         out.append("\t</edges>")
         rt_lines = _model_rt_info_xml(model.rt_info, "\t\t")
         if rt_lines:
             out += ["\t<rt_info>"] + rt_lines + ["\t</rt_info>"]
         out.append("</net>")
         return "\n".join(out) + "\n"
+
+
+def sub_graph_port_map(node, ports, body_index, tag) -> list:
+    """One body's input and output descriptions (and Loop's back edges and special ports)."""
+    from .ops.control_flow import ConcatOutput, MergedInput, SlicedInput
+
+    body = node.get_function(body_index)
+    parameters, results = body.get_parameters(), body.get_results()
+    layer = {id(n): ports[id(n)][0] for n in parameters + results}
+    lines, back_edges = [f"<{tag}>"], []
+    for description in node.get_input_descriptions(body_index):
+        parameter = layer[id(parameters[description.body_parameter_index])]
+        sliced = _slicing(description) if isinstance(description, SlicedInput) else ""
+        lines.append(f'\t<input{sliced[:sliced.index(" start")] if sliced else ""} '
+                     f'external_port_id="{description.input_index}" internal_layer_id='
+                     f'"{parameter}"{sliced[sliced.index(" start"):] if sliced else ""} />')
+        if isinstance(description, MergedInput):
+            back_edges.append(f'\t<edge from-layer="{layer[id(results[description.body_value_index])]}" '
+                              f'to-layer="{parameter}" />')
+    inputs = node.get_input_size()
+    for description in node.get_output_descriptions(body_index):
+        result = layer[id(results[description.body_value_index])]
+        sliced = _slicing(description) if isinstance(description, ConcatOutput) else ""
+        lines.append(f'\t<output{sliced[:sliced.index(" start")] if sliced else ""} '
+                     f'external_port_id="{inputs + description.output_index}" internal_layer_id='
+                     f'"{result}"{sliced[sliced.index(" start"):] if sliced else ""} />')
+    if hasattr(node, "get_special_body_ports"):
+        iteration, condition = node.get_special_body_ports()
+        if iteration >= 0:
+            lines.append(f'\t<input external_port_id="-1" internal_layer_id='
+                         f'"{layer[id(parameters[iteration])]}" purpose="current_iteration" />')
+        if condition >= 0:
+            lines.append(f'\t<output external_port_id="-1" internal_layer_id='
+                         f'"{layer[id(results[condition])]}" purpose="execution_condition" />')
+    lines.append(f"</{tag}>")
+    if back_edges:
+        lines += ["<back_edges>"] + back_edges + ["</back_edges>"]
+    return lines
+
+
+def _slicing(description) -> str:
+    """`` axis=.. start=.. end=.. stride=.. part_size=..``: axis goes before the port ids."""
+    return (f' axis="{description.axis}" start="{description.start}" end="{description.end}" '
+            f'stride="{description.stride}" part_size="{description.part_size}"')
 
 
 def serialize(model: Model, xml_stream, bin_stream, compress_to_fp16=True) -> None:

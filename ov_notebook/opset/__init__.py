@@ -59,6 +59,7 @@ from ._recurrent import (
     rnn_cell, gru_cell, lstm_cell, rnn_sequence, gru_sequence, lstm_sequence,
 )
 from ._state import read_value, assign
+from ._control_flow import loop, if_op
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
@@ -82,5 +83,5 @@ __all__ = [
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
     "round", "topk", "cumsum", "cum_sum", "nv12_to_rgb", "nv12_to_bgr", "i420_to_rgb",
     "i420_to_bgr", "fake_quantize", "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence",
-    "gru_sequence", "lstm_sequence", "read_value", "assign",
+    "gru_sequence", "lstm_sequence", "read_value", "assign", "loop", "if_op",
 ]

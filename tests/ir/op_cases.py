@@ -12,6 +12,7 @@ import numpy as np
 import ov_notebook as ov
 from ov_notebook import opset as ops
 from ov_notebook.ir import get_op_class, registered_ops
+from ov_notebook.ir.ops import control_flow as cf
 
 # Present in every model, so covered by every case.
 IMPLICIT = {("Parameter", "opset1"), ("Constant", "opset1"), ("Result", "opset1")}
@@ -292,6 +293,7 @@ COLOR = [
     Case("I420toBGR", "opset8", [P([1, 6, 4, 1], low=0.0, high=255.0)], atol=1e-4),
 ]
 
+
 def _rnn_weights(gates, hidden=3, size=4, directions=None, bias_gates=None):
     lead = () if directions is None else (directions,)
     return [W(*lead, gates * hidden, size), W(*lead, gates * hidden, hidden, seed=1),
@@ -320,8 +322,60 @@ RECURRENT = [
          hidden_size=3, direction="forward", activations=["sigmoid", "relu", "tanh"]),
 ]
 
-CASES = ELEMENTWISE + BITWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + SHAPES + INDEXING + \
-    SELECTION + LAYOUT + REDUCTION + MATH + COLOR + RECURRENT + QUANTIZATION + STATE
+def _loop_body():
+    """i, acc, row -> (i < 5, acc + i, row * row): a merged, a sliced and a concatenated value."""
+    iteration = ops.parameter([], "i64", name="i")
+    accumulated = ops.parameter([2, 3], "f32", name="acc")
+    row = ops.parameter([1, 4], "f32", name="row")
+    go_on = ops.less(iteration, ops.constant(np.int64(5), name="five"), name="go_on")
+    total = ops.add(accumulated, ops.convert(iteration, "f32", name="i_f32"), name="total")
+    squared = ops.multiply(row, row, name="squared")
+    return ov.Model([go_on, total, squared], [iteration, accumulated, row], "body")
+
+
+def _if_body(binary):
+    prefix = binary.__name__  # OpenVINO renames tensor names repeated across bodies
+    a = ops.parameter([2, 3], "f32", name=f"{prefix}_a")
+    b = ops.parameter([-1, 3], "f32", name=f"{prefix}_b")
+    return ov.Model([binary(a, b, name=binary.__name__)], [a, b], binary.__name__)
+
+
+def _if_descriptions():
+    return [[cf.InvariantInput(1, 0), cf.InvariantInput(2, 1)] for _ in range(2)]
+
+
+# Sub-graph ops: bodies and port maps are the structural attributes their from_ir takes
+CONTROL_FLOW = [
+    Case("Loop", "opset5", [C(3), C(True), P([2, 3]), P([3, 4])],
+         bodies=[_loop_body()], special_body_ports=[0, 0],
+         input_descriptions=[[cf.MergedInput(2, 1, 1), cf.SlicedInput(3, 2, 0, 1, 1, -1, 0)]],
+         output_descriptions=[[cf.BodyOutput(1, 0, -1), cf.ConcatOutput(2, 1, 0, 1, 1, -1, 0)]]),
+    Case("If", "opset8", [P([], "boolean"), P([2, 3]), P([2, 3])],
+         bodies=[_if_body(ops.multiply), _if_body(ops.subtract)],
+         input_descriptions=_if_descriptions(),
+         output_descriptions=[[cf.BodyOutput(0, 0, -1)], [cf.BodyOutput(0, 0, -1)]]),
+]
+
+# one group per line: branches adding op families add a line each
+CASES = sum([
+    ELEMENTWISE,
+    BITWISE,
+    CORE,
+    POOLING,
+    CONVOLUTION,
+    NORMALIZATION,
+    SHAPES,
+    INDEXING,
+    SELECTION,
+    LAYOUT,
+    REDUCTION,
+    MATH,
+    COLOR,
+    RECURRENT,
+    QUANTIZATION,
+    STATE,
+    CONTROL_FLOW,
+], [])
 
 
 def registered_versions():

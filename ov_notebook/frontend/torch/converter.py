@@ -16,6 +16,7 @@ from ...ir.ops.core import Constant
 from ...ir.shape import PartialShape
 from ...ir.types import Type
 from ..errors import ConversionError, UnsupportedOpsError
+from . import control_flow
 from .registry import find_translator
 from .decoded import tensor_to_array
 from .node_context import DecodedNode, NodeContext, TensorRef
@@ -61,6 +62,14 @@ class _Values(dict):
             return _ABSENT
         return _ABSENT if isinstance(value, Output) else value
 
+    def child(self):
+        """A copy for translating a loop or branch body: what the body binds and converts stays
+        in it, and weights it materializes are not reused outside it."""
+        child = _Values(self._constants, self._names, self._share)
+        dict.update(child, self)
+        child._by_storage = dict(self._by_storage)
+        return child
+
     def reference(self, output):
         """A TensorRef to ``output`` (stored under a key of its own)."""
         key = f"_value_{len(self)}_{id(output)}"
@@ -89,6 +98,12 @@ def unsupported_ops(decoded) -> dict:
     for item in (decoded.items if hasattr(decoded, "items") else decoded):
         if item.branches is not None:
             continue  # checked when the branch taken is known
+        if item.loop is not None:
+            for op, (count, paths) in unsupported_ops(item.loop[0]).items():
+                known_count, known_paths = found.get(op, (0, []))
+                found[op] = (known_count + count,
+                             known_paths + [p for p in paths if p not in known_paths])
+            continue
         op = item.node.op
         if find_translator(op) is None:
             count, paths = found.get(op, (0, []))
@@ -157,6 +172,9 @@ def _translate(item, values, route="torchscript"):
     if item.branches is not None:
         _translate_branch(item, values, route)
         return
+    if item.loop is not None:
+        _translate_loop(item, values, route)
+        return
     node = _resolved(item.node, values)
     translator = find_translator(node.op)
     context = NodeContext(node, values)
@@ -178,26 +196,60 @@ _ABSENT = object()
 
 
 def _translate_branch(item, values, route):
-    """A ``prim::If``: the condition must be known once its inputs are converted; the branch
-    it takes is translated and its outputs become the If's."""
+    """A ``prim::If``: when the condition is known once its inputs are converted, the branch it
+    takes is translated and its outputs become the If's; else both become an If-8's bodies."""
     node = item.node
-    condition = _resolved(node, values).args[0]
+    condition = runtime_condition = _resolved(node, values).args[0]
     if isinstance(condition, TensorRef):
-        known = values[condition.key].get_known_value() if isinstance(values[condition.key], Output) \
+        runtime_condition = values[condition.key]
+        known = runtime_condition.get_known_value() if isinstance(runtime_condition, Output) \
             else None
         condition = None if known is None or known.size != 1 else bool(known.reshape(()))
-    if not isinstance(condition, (bool, int)):
-        path = node.module_path or "<root>"
-        found = {"prim::If (condition computed at run time)": (1, [path])}
-        raise UnsupportedOpsError(_report(found, route), found)
-    items, outputs = item.branches[0 if condition else 1]
-    found = unsupported_ops(items)
+    known = isinstance(condition, (bool, int))
+    found = {}
+    for items, _ in (item.branches[0 if condition else 1],) if known else item.branches:
+        for op, (count, paths) in unsupported_ops(items).items():
+            found[op] = (found.get(op, (0, []))[0] + count, paths)
     if found:
         raise UnsupportedOpsError(_report(found, route), found)
+    if not known:  # computed at run time: both branches become the bodies of an If
+        first_new_id = next(ir_node._ids)
+        if not isinstance(runtime_condition, Output):
+            node_context = NodeContext(node, values)
+            node_context.fail(f"the condition is {type(runtime_condition).__name__}, not a bool "
+                              "or a tensor")
+        branch = control_flow.translate_if(item, values, _body_translator(route), _converted_rep,
+                                           runtime_condition)
+        if branch is not None:
+            _stamp(branch.outputs(), first_new_id, node, name_nodes=False)
+        return
+    items, outputs = item.branches[0 if condition else 1]
     for inner in items:
         _translate(inner, values, route)
     for key, rep in zip(item.output_keys, outputs):
         values[key] = _converted_rep(rep, values)
+
+
+def _body_translator(route):
+    return lambda inner, values: _translate(inner, values, route)
+
+
+def _translate_loop(item, values, route):
+    """A ``prim::Loop``: unrolled when small and known at conversion time, else a Loop-5."""
+    node = _resolved(item.node, values)
+    arguments = [_converted_rep(rep, values) for rep in node.args]
+    first_new_id = next(ir_node._ids)
+    try:
+        loop = control_flow.translate_loop(item, values, _body_translator(route), _converted_rep,
+                                           arguments)
+    except ConversionError:
+        raise
+    except Exception as exc:  # noqa: BLE001  reported with the loop's node, as translators
+        where = f" in module '{node.module_path}'" if node.module_path else ""
+        raise ConversionError(f"prim::Loop (node '{node.name}'{where}): {type(exc).__name__}: "
+                              f"{exc}") from exc
+    if loop is not None:
+        _stamp(loop.outputs(), first_new_id, node, name_nodes=False)
 
 
 def _converted_rep(rep, values):

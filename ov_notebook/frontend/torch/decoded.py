@@ -39,16 +39,20 @@ class DecodedItem:
     with several outputs). ``rebinds``: the key of an input the op mutated in place (TorchScript
     ``aten::add_``); later readers of that key see the result. ``branches``: for a TorchScript
     ``prim::If`` whose condition is only known once converted, ``((items, outputs), (items,
-    outputs))`` of the then/else blocks; the converter translates the branch taken.
+    outputs))`` of the then/else blocks; the converter translates the branch taken, or both
+    into an If when the condition is only known at run time. ``loop``: for a TorchScript
+    ``prim::Loop``, ``(items, input keys, outputs)`` of its body block (input keys: the iteration
+    number, then the loop-carried values; outputs: the condition to go on, then their next values).
     """
 
-    __slots__ = ("node", "output_keys", "rebinds", "branches")
+    __slots__ = ("node", "output_keys", "rebinds", "branches", "loop")
 
-    def __init__(self, node, output_keys, rebinds=None, branches=None):
+    def __init__(self, node, output_keys, rebinds=None, branches=None, loop=None):
         self.node = node
         self.output_keys = list(output_keys)
         self.rebinds = rebinds
         self.branches = branches
+        self.loop = loop
 
 
 class DecodedGraph:

@@ -50,6 +50,7 @@ class _ScriptDecoder:
         self.reps = {}  # Value.debugName() -> argument representation
         self._schemas = {}
         self.views = {}  # key of a view -> (TensorRef of its base, op, view args)
+        self.loop_depth = 0  # inside a loop body, Python lists must not be appended to once
 
     # --- values ---------------------------------------------------------------------------------
     def rep(self, value):
@@ -220,6 +221,9 @@ def _get_attr(decoder, node, outputs):
 def _if(decoder, node, outputs):
     condition = decoder.rep(node.inputsAt(0))
     blocks = list(node.blocks())
+    raising = [any(n.kind() == "prim::RaiseException" for n in block.nodes()) for block in blocks]
+    if raising.count(True) == 1 and not isinstance(condition, bool):
+        condition = not raising[0]  # a valid input never takes the branch that raises
     if isinstance(condition, bool):
         block = blocks[0 if condition else 1]
         decoder.visit_block(block)
@@ -238,6 +242,33 @@ def _if(decoder, node, outputs):
                           {}, path, decoder.module_types.get(path, ""), [_meta(o) for o in outputs],
                           len(outputs))
     items.append(DecodedItem(decoded, keys, branches=tuple(branches)))
+    decoder.set_outputs(outputs, [TensorRef(k) for k in keys])
+    return True
+
+
+def _loop(decoder, node, outputs):
+    """``prim::Loop(max_trip_count, initial_condition, *carried)``: the body block is decoded
+    once, apart; the converter unrolls it or builds a Loop-5 from it."""
+    block = next(iter(node.blocks()))
+    arguments = [decoder.rep(v) for v in node.inputs()]
+    input_keys = [v.debugName() for v in block.inputs()]
+    for key in input_keys:
+        decoder.reps[key] = TensorRef(key)
+    items, decoder.decoded.items = decoder.decoded.items, []
+    decoder.loop_depth += 1
+    try:
+        decoder.visit_block(block)
+    finally:
+        decoder.loop_depth -= 1
+        body, decoder.decoded.items = decoder.decoded.items, items
+    body_outputs = [decoder.rep(v) for v in block.outputs()]
+    keys = [o.debugName() for o in outputs]
+    path = decoder.module_path(node)
+    decoded = DecodedNode("prim::Loop", keys[0] if keys else "prim::Loop", arguments, {},
+                          ["max_trip_count", "initial_condition"], {}, path,
+                          decoder.module_types.get(path, ""), [_meta(o) for o in outputs],
+                          len(outputs))
+    items.append(DecodedItem(decoded, keys, loop=(body, input_keys, body_outputs)))
     decoder.set_outputs(outputs, [TensorRef(k) for k in keys])
     return True
 
@@ -302,7 +333,7 @@ def _append(decoder, node, outputs):
     # scripted code builds lists with append: the list is a Python list shared by identity, so
     # appending to it is seen by every later reader
     source = decoder.rep(node.inputsAt(0))
-    if not isinstance(source, list):
+    if not isinstance(source, list) or decoder.loop_depth:
         return False
     source.append(decoder.rep(node.inputsAt(1)))
     decoder.set_outputs(outputs, [source])
@@ -317,7 +348,7 @@ def _uninitialized(decoder, node, outputs):
 _HANDLERS = {
     "prim::Constant": _constant, "prim::ListConstruct": _construct,
     "prim::TupleConstruct": _construct, "prim::DictConstruct": _construct,
-    "prim::GetAttr": _get_attr, "prim::If": _if, "prim::ListUnpack": _unpack,
+    "prim::GetAttr": _get_attr, "prim::If": _if, "prim::Loop": _loop, "prim::ListUnpack": _unpack,
     "prim::TupleUnpack": _unpack, "prim::TupleIndex": _index, "aten::__getitem__": _index,
     "prim::unchecked_cast": _identity, "aten::__is__": _none_check, "aten::__isnot__": _none_check,
     "aten::__not__": _not, "prim::dtype": _dtype, "prim::device": _device,

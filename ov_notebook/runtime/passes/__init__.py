@@ -10,6 +10,7 @@ from __future__ import annotations
 from .affine_folding import fold_affine_into_weights
 from .channels_last import convert_to_channels_last
 from .constant_folding import fold_constants
+from .control_flow import inline_known_branches
 from .dead_code import eliminate_dead_code
 from .fusion import fuse_epilogues
 from .gather_slicing import slice_gathers
@@ -20,6 +21,7 @@ from .transpose_sinking import sink_transposes
 
 # (name, pass); a name may appear twice when a pass is worth repeating after another one
 PIPELINE = [
+    ("branch_inlining", inline_known_branches),
     ("constant_folding", fold_constants),
     ("dead_code", eliminate_dead_code),
     ("gather_slicing", slice_gathers),

@@ -12,6 +12,7 @@ from ....ir.node import Output
 from ....opset import as_node
 from ....ir.ops.elementwise import Divide
 from ....ir.types import Type
+from .prim_control import list_concatenation
 from ..registry import translator
 from ._common import (DEFAULT_FLOAT, operand, out, promoted, result_type, to_type)
 
@@ -29,6 +30,8 @@ def float_input(ctx, index=0, name=None):
 
 @translator("aten.add", "aten::add")
 def add(ctx):  # aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor
+    if (joined := list_concatenation(ctx)) is not None:  # TorchScript's list + list
+        return joined
     (lhs, rhs), element_type = promoted(ctx, 0, 1)
     if element_type is Type.boolean:  # bool + bool is logical or in torch
         return out(ops.logical_or(lhs, rhs))

@@ -58,9 +58,10 @@ def _bound(ctx, index, name, default):
 def slice_(ctx):
     # aten::slice.Tensor(Tensor(a) self, int dim=0, SymInt? start=None, SymInt? end=None,
     #   SymInt step=1) -> Tensor(a); TorchScript's slice.t(t[] l, ...) slices a list
-    if not ctx.is_tensor(0):
-        value = out(ops.concat([out(ops.reshape(to_type(v, Type.i64), i64([1]), False))
-                                for v in ctx.input_list(0)], 0))
+    if not ctx.is_tensor(0) or ctx.node.schema_names[:1] == ["l"]:  # a list, maybe a shape
+        value = ctx.input(0) if ctx.is_tensor(0) else \
+            out(ops.concat([out(ops.reshape(to_type(v, Type.i64), i64([1]), False))
+                            for v in ctx.input_list(0)], 0))
         return out(ops.slice(value, _bound(ctx, 1, "start", 0), _bound(ctx, 2, "end", _INT64_MAX),
                              i64([ctx.arg(3, "step", 1)]), i64([0])))
     value = ctx.input(0)

@@ -18,6 +18,7 @@ from ....ir.node import Output, as_output
 from ....ir.types import Type
 from ..node_context import TensorRef
 from ..registry import TRANSLATORS, translator
+from .prim_control import element_at_run_time
 
 
 def _structural(*names):
@@ -229,6 +230,10 @@ def unpack(ctx):  # prim::ListUnpack(t[] list) -> (t, t, ...): one value per out
 @_structural("prim::TupleIndex", "aten::__getitem__")
 def list_getitem(ctx):  # aten::__getitem__.t(t[](a) list, int idx) -> t(*)
     container = _value(ctx, ctx.node.args[0])
+    if ctx.is_tensor(1) and _known(_value(ctx, ctx.node.args[1])) is None:  # a loop's index
+        found = element_at_run_time(ctx, container, ctx.input(1))
+        if found is not None:
+            return found
     index = ctx.arg(1)
     if isinstance(container, (list, tuple)):
         return container[index]
