@@ -255,6 +255,16 @@ CASES = ELEMENTWISE + BITWISE + CORE + POOLING + CONVOLUTION + NORMALIZATION + S
     SELECTION + LAYOUT + REDUCTION + MATH
 
 
+# Fourier transforms: complex tensors in OpenVINO's trailing-2 layout
+FOURIER = [
+    Case("DFT", "opset7", [P([2, 5, 2]), C([1]), C([8])]),
+    Case("IDFT", "opset7", [P([3, 4, 2]), C([0, -1])]),
+    Case("RDFT", "opset9", [P([2, 6]), C([-1])]),
+    Case("IRDFT", "opset9", [P([2, 4, 2]), C([1]), C([6])]),
+]
+CASES += FOURIER
+
+
 def registered_versions():
     return {(name, version) for name, versions in registered_ops().items() for version in versions}
 
