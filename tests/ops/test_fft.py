@@ -25,23 +25,21 @@ def fourier_cases(draw):
 
 
 def _padded_for_openvino(name, data, axes, sizes):
-    """``data`` zero-padded up to ``sizes`` on ``axes`` and the sizes with -1 spelled out:
-    OpenVINO's CPU plugin refuses (RDFT) or miscomputes (DFT, IRDFT) signal sizes larger than the
-    input and crashes on IRDFT's -1, so it gets the padding done beforehand (same math)."""
+    """``data`` zero-padded or trimmed to ``sizes`` on ``axes`` and the sizes with -1 spelled out:
+    OpenVINO's CPU plugin refuses (RDFT) or miscomputes (DFT, IRDFT) signal sizes other than the
+    input's and crashes on IRDFT's -1, so it gets the resizing done beforehand (same math)."""
     rank = data.ndim - (1 if BUILDERS[name] else 0)
-    normalized = [a + rank if a < 0 else a for a in axes]
-    widths = [(0, 0)] * data.ndim
-    explicit = []
-    for index, (axis, size) in enumerate(zip(normalized, sizes)):
-        length = data.shape[axis]
-        if name == "irdft" and index == len(axes) - 1:
+    targets, explicit = list(data.shape), []
+    for index, axis in enumerate(a + rank if a < 0 else a for a in axes):
+        size, length = sizes[index], data.shape[axis]
+        if name == "irdft" and index == len(axes) - 1:  # a half spectrum: s // 2 + 1 inputs
             size = 2 * (length - 1) if size == -1 else size
-            widths[axis] = (0, max(size // 2 + 1 - length, 0))
+            targets[axis] = size // 2 + 1
         else:
-            size = length if size == -1 else size
-            widths[axis] = (0, max(size - length, 0))
+            size = targets[axis] = length if size == -1 else size
         explicit.append(size)
-    return np.pad(data, widths), explicit
+    trimmed = data[tuple(slice(0, target) for target in targets)]
+    return np.pad(trimmed, [(0, t - n) for t, n in zip(targets, trimmed.shape)]), explicit
 
 
 @settings(max_examples=60, deadline=None)
