@@ -54,6 +54,7 @@ from ._interpolate import interpolate
 from ._rounding import round
 from ._sorting import topk, cumsum
 from ._fft import dft, idft, rdft, irdft
+from ._sampling import grid_sample
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
@@ -76,5 +77,5 @@ __all__ = [
     "one_hot", "broadcast", "tile", "eye", "range", "pad", "reverse", "roll",
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
     "round", "topk", "cumsum",
-    "dft", "idft", "rdft", "irdft",
+    "dft", "idft", "rdft", "irdft", "grid_sample",
 ]

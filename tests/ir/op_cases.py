@@ -264,6 +264,12 @@ FOURIER = [
 ]
 CASES += FOURIER
 
+SAMPLING = [
+    Case("GridSample", "opset9", [P([1, 2, 3, 4]), P([1, 5, 6, 2], low=-1.2, high=1.2)],
+         align_corners=True, mode="bicubic", padding_mode="reflection"),
+]
+CASES += SAMPLING
+
 
 def registered_versions():
     return {(name, version) for name, versions in registered_ops().items() for version in versions}
