@@ -270,6 +270,17 @@ SAMPLING = [
 ]
 CASES += SAMPLING
 
+DETECTION = [
+    Case("NonMaxSuppression", "opset9", [P([1, 6, 4], low=0.0, high=4.0), P([1, 2, 6], low=0.0,
+                                                                              high=1.0),
+                                         C(3), C(0.4), C(0.2), C(0.0)],
+         box_encoding="corner", sort_result_descending=False, output_type="i32"),
+    Case("ROIAlign", "opset9", [P([2, 3, 8, 8]), C([[0.5, 1.0, 6.0, 7.5], [2.0, 2.0, 4.0, 7.0]]),
+                                C([1, 0], np.int32)], pooled_h=2, pooled_w=3, sampling_ratio=2,
+         spatial_scale=1.0, mode="avg", aligned_mode="half_pixel_for_nn"),
+]
+CASES += DETECTION
+
 
 def registered_versions():
     return {(name, version) for name, versions in registered_ops().items() for version in versions}
