@@ -56,6 +56,7 @@ from ._sorting import topk, cumsum
 from ._fft import dft, idft, rdft, irdft
 from ._sampling import grid_sample
 from ._detection import non_max_suppression, roi_align
+from ._deformable import deformable_convolution
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
@@ -79,5 +80,5 @@ __all__ = [
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
     "round", "topk", "cumsum",
     "dft", "idft", "rdft", "irdft", "grid_sample",
-    "non_max_suppression", "roi_align",
+    "non_max_suppression", "roi_align", "deformable_convolution",
 ]

@@ -281,6 +281,14 @@ DETECTION = [
 ]
 CASES += DETECTION
 
+DEFORMABLE = [
+    Case("DeformableConvolution", "opset8", [P([1, 4, 6, 7]), P([1, 36, 4, 5], low=-1.5, high=1.5),
+                                             W(6, 2, 3, 3), P([1, 18, 4, 5], low=0.0, high=1.0)],
+         strides=[1, 1], pads_begin=[0, 0], pads_end=[0, 0], dilations=[1, 1],
+         auto_pad="explicit", group=2, deformable_group=2, bilinear_interpolation_pad=True),
+]
+CASES += DEFORMABLE
+
 
 def registered_versions():
     return {(name, version) for name, versions in registered_ops().items() for version in versions}
