@@ -57,6 +57,7 @@ from ._fft import dft, idft, rdft, irdft
 from ._sampling import grid_sample
 from ._detection import non_max_suppression, roi_align
 from ._deformable import deformable_convolution
+from ._embedding_bag import embedding_bag_offsets, embedding_bag_packed
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
@@ -81,4 +82,5 @@ __all__ = [
     "round", "topk", "cumsum",
     "dft", "idft", "rdft", "irdft", "grid_sample",
     "non_max_suppression", "roi_align", "deformable_convolution",
+    "embedding_bag_offsets", "embedding_bag_packed",
 ]

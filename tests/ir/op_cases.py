@@ -289,6 +289,15 @@ DEFORMABLE = [
 ]
 CASES += DEFORMABLE
 
+EMBEDDING_BAGS = [
+    Case("EmbeddingBagOffsets", "opset15", [W(10, 3), C([1, 4, 2, 9, 0, 0], np.int32),
+                                            C([0, 2, 2, 5], np.int32), C(7, np.int32),
+                                            P([6], low=0.0, high=1.0)], reduction="sum"),
+    Case("EmbeddingBagPacked", "opset15", [W(10, 3), P([3, 4], "i64", low=0, high=10)],
+         reduction="mean"),
+]
+CASES += EMBEDDING_BAGS
+
 
 def registered_versions():
     return {(name, version) for name, versions in registered_ops().items() for version in versions}
