@@ -58,6 +58,7 @@ from ._sampling import grid_sample
 from ._detection import non_max_suppression, roi_align
 from ._deformable import deformable_convolution
 from ._embedding_bag import embedding_bag_offsets, embedding_bag_packed
+from ._fold import col2im
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
@@ -82,5 +83,5 @@ __all__ = [
     "round", "topk", "cumsum",
     "dft", "idft", "rdft", "irdft", "grid_sample",
     "non_max_suppression", "roi_align", "deformable_convolution",
-    "embedding_bag_offsets", "embedding_bag_packed",
+    "embedding_bag_offsets", "embedding_bag_packed", "col2im",
 ]

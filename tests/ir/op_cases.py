@@ -298,6 +298,12 @@ EMBEDDING_BAGS = [
 ]
 CASES += EMBEDDING_BAGS
 
+FOLDING = [
+    Case("Col2Im", "opset15", [P([2, 12, 15]), C([5, 6]), C([2, 2])], strides=[2, 1],
+         dilations=[1, 2], pads_begin=[1, 0], pads_end=[0, 1]),
+]
+CASES += FOLDING
+
 
 def registered_versions():
     return {(name, version) for name, versions in registered_ops().items() for version in versions}
