@@ -60,6 +60,12 @@ from ._recurrent import (
 )
 from ._state import read_value, assign
 from ._control_flow import loop, if_op
+from ._fft import dft, idft, rdft, irdft
+from ._sampling import grid_sample
+from ._detection import non_max_suppression, roi_align
+from ._deformable import deformable_convolution
+from ._embedding_bag import embedding_bag_offsets, embedding_bag_packed
+from ._fold import col2im
 
 __all__ = [
     "as_node", "as_nodes", "parameter", "constant", "result", "convert", "convert_like",
@@ -83,5 +89,7 @@ __all__ = [
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
     "round", "topk", "cumsum", "cum_sum", "nv12_to_rgb", "nv12_to_bgr", "i420_to_rgb",
     "i420_to_bgr", "fake_quantize", "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence",
-    "gru_sequence", "lstm_sequence", "read_value", "assign", "loop", "if_op",
+    "gru_sequence", "lstm_sequence", "read_value", "assign", "loop", "if_op", "dft", "idft",
+    "rdft", "irdft", "grid_sample", "non_max_suppression", "roi_align",
+    "deformable_convolution", "embedding_bag_offsets", "embedding_bag_packed", "col2im",
 ]

@@ -378,6 +378,56 @@ CASES = sum([
 ], [])
 
 
+# Fourier transforms: complex tensors in OpenVINO's trailing-2 layout
+FOURIER = [
+    Case("DFT", "opset7", [P([2, 5, 2]), C([1]), C([8])]),
+    Case("IDFT", "opset7", [P([3, 4, 2]), C([0, -1])]),
+    Case("RDFT", "opset9", [P([2, 6]), C([-1])]),
+    Case("IRDFT", "opset9", [P([2, 4, 2]), C([1]), C([6])]),
+]
+CASES += FOURIER
+
+SAMPLING = [
+    Case("GridSample", "opset9", [P([1, 2, 3, 4]), P([1, 5, 6, 2], low=-1.2, high=1.2)],
+         align_corners=True, mode="bicubic", padding_mode="reflection"),
+]
+CASES += SAMPLING
+
+DETECTION = [
+    Case("NonMaxSuppression", "opset9", [P([1, 6, 4], low=0.0, high=4.0), P([1, 2, 6], low=0.0,
+                                                                              high=1.0),
+                                         C(3), C(0.4), C(0.2), C(0.0)],
+         box_encoding="corner", sort_result_descending=False, output_type="i32"),
+    Case("ROIAlign", "opset9", [P([2, 3, 8, 8]), C([[0.5, 1.0, 6.0, 7.5], [2.0, 2.0, 4.0, 7.0]]),
+                                C([1, 0], np.int32)], pooled_h=2, pooled_w=3, sampling_ratio=2,
+         spatial_scale=1.0, mode="avg", aligned_mode="half_pixel_for_nn"),
+]
+CASES += DETECTION
+
+DEFORMABLE = [
+    Case("DeformableConvolution", "opset8", [P([1, 4, 6, 7]), P([1, 36, 4, 5], low=-1.5, high=1.5),
+                                             W(6, 2, 3, 3), P([1, 18, 4, 5], low=0.0, high=1.0)],
+         strides=[1, 1], pads_begin=[0, 0], pads_end=[0, 0], dilations=[1, 1],
+         auto_pad="explicit", group=2, deformable_group=2, bilinear_interpolation_pad=True),
+]
+CASES += DEFORMABLE
+
+EMBEDDING_BAGS = [
+    Case("EmbeddingBagOffsets", "opset15", [W(10, 3), C([1, 4, 2, 9, 0, 0], np.int32),
+                                            C([0, 2, 2, 5], np.int32), C(7, np.int32),
+                                            P([6], low=0.0, high=1.0)], reduction="sum"),
+    Case("EmbeddingBagPacked", "opset15", [W(10, 3), P([3, 4], "i64", low=0, high=10)],
+         reduction="mean"),
+]
+CASES += EMBEDDING_BAGS
+
+FOLDING = [
+    Case("Col2Im", "opset15", [P([2, 12, 15]), C([5, 6]), C([2, 2])], strides=[2, 1],
+         dilations=[1, 2], pads_begin=[1, 0], pads_end=[0, 1]),
+]
+CASES += FOLDING
+
+
 def registered_versions():
     return {(name, version) for name, versions in registered_ops().items() for version in versions}
 

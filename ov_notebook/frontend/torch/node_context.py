@@ -180,6 +180,12 @@ class NodeContext:
             self.fail("a list with tensors was given where one tensor was expected; use input_list()")
         return as_node(value, like=like, dtype=dtype)
 
+    def converted(self, index, name=None, default=REQUIRED):
+        """Argument ``index``/``name`` as converted, whatever its kind: an Output, a list, a Python
+        value, or a translator's own value such as a complex tensor (``ops/fft.py``)."""
+        value = self._raw(index, name, default)
+        return self.value_of(value) if isinstance(value, TensorRef) else value
+
     def input_list(self, index, name=None) -> list:
         """A ``Tensor[]`` argument as a list of Outputs (``torch.cat`` inputs)."""
         value = self._raw(index, name)
