@@ -69,12 +69,12 @@ def check_op(function, make_inputs, route, atol=1e-4, script=None):
 
 def params(table, routes=ROUTES):
     """pytest params ``(function, make_inputs, script, route)`` of ``{id: (function,
-    make_inputs[, script])}`` crossed with ``routes``."""
+    make_inputs[, script[, routes]])}`` crossed with ``routes`` (unless the entry names its own)."""
     result = []
     for name, entry in table.items():
         function, make_inputs = entry[:2]
         script = entry[2] if len(entry) > 2 else None
-        for route in routes:
+        for route in (entry[3] if len(entry) > 3 else routes):
             if route == "script" and script is None:
                 continue
             result.append(pytest.param(function, make_inputs, script, route, id=f"{name}-{route}"))
