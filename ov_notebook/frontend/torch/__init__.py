@@ -222,12 +222,14 @@ def _trace(model, tree, leaves, log):
 
     check_trace_inputs(leaves)
     log("route: torch.jit.trace")
+    # read before tracing runs forward: an out= argument (torch.cat(..., out=y)) resizes y
+    recorded = [(torch_type(leaf.dtype), PartialShape(list(leaf.shape))) for leaf in leaves]
     graph, module, output_tree = trace_graph(model, tree, leaves)
     decoded = decode_script_graph(graph, module, tree, output_tree, module_prefix=WRAPPED,
                                   module_types=module_types(model), name=_name_of(model))
-    for graph_input, leaf in zip(decoded.inputs, leaves):  # frozen graphs forget input types
-        graph_input.element_type = torch_type(leaf.dtype)
-        graph_input.shape = PartialShape(list(leaf.shape))
+    for graph_input, (element_type, shape) in zip(decoded.inputs, recorded):
+        graph_input.element_type = element_type  # frozen graphs forget input types
+        graph_input.shape = shape
     return decoded
 
 

@@ -7,6 +7,8 @@ before anything is translated and reported together in one UnsupportedOpsError.
 """
 from __future__ import annotations
 
+import functools
+
 from ... import opset as ops
 from ...ir import node as ir_node
 from ...ir import structure
@@ -188,6 +190,7 @@ def _translate(item, values, route="torchscript"):
         raise ConversionError(f"{node.op} (node '{node.name}'{where}): {type(exc).__name__}: "
                               f"{exc}") from exc
     result = _normalize(result)
+    result = _write_out_arguments(node, result, values)
     _store(item, result, values, context)
     _stamp(result, first_new_id, node, name_nodes=route == "export")
 
@@ -306,6 +309,48 @@ def _store(item, result, values, context):
             values[key] = value
     if item.rebinds is not None and keys and isinstance(values[keys[0]], Output):
         values[item.rebinds] = values[keys[0]]
+
+
+# --- out= arguments ------------------------------------------------------------------------------
+def _write_out_arguments(node, result, values):
+    """``torch.cumsum(x, 0, out=y)``: the op's result, cast to the out tensor's dtype as torch
+    copies it there, is the op's value and, from here on, ``y``'s (whatever ``y``'s shape was:
+    torch resizes out tensors). Serves every ``.out`` overload, both routes."""
+    written = [name for name in _written_arguments(node.op, tuple(node.schema_names))
+               if isinstance(node.kwargs.get(name), TensorRef)]
+    if not written:
+        return result
+    results = result if isinstance(result, list) and len(written) > 1 else [result]
+    cast = []
+    for name, value in zip(written, results):
+        target = values[node.kwargs[name].key]
+        if isinstance(value, Output) and isinstance(target, Output):
+            element_type = target.get_element_type()
+            if element_type.is_static and element_type != value.get_element_type():
+                value = ops.convert(value, element_type).output(0)
+            values[node.kwargs[name].key] = value
+        cast.append(value)
+    return cast + results[len(cast):] if len(written) > 1 else cast[0]
+
+
+@functools.cache
+def _written_arguments(op, schema_names) -> tuple:
+    """The keyword-only arguments an op writes (``Tensor(a!) out``, ``max``/``max_values``...),
+    from the torch schema whose argument names are the node's; () when none."""
+    if not schema_names or not (op.startswith("aten::") or op.startswith("aten.")):
+        return ()
+    import torch
+
+    name = op.split("::", 1)[1] if "::" in op else op.split(".")[1]
+    try:
+        schemas = torch._C._jit_get_schemas_for_operator(f"aten::{name}")
+    except RuntimeError:
+        return ()
+    for schema in schemas:
+        if tuple(a.name for a in schema.arguments) == schema_names:
+            return tuple(a.name for a in schema.arguments if a.kwarg_only and a.alias_info
+                         is not None and a.alias_info.is_write)
+    return ()
 
 
 def _describe(result) -> str:

@@ -213,8 +213,11 @@ def eval_mode(model):
     if not isinstance(model, torch.nn.Module):
         yield
         return
-    modes = [(module, module.training) for module in model.modules()]
-    model.eval()
+    # a frozen ScriptModule (torch.jit.freeze) has no ``training`` left: its mode is baked in
+    modes = [(module, module.training) for module in model.modules()
+             if hasattr(module, "training")]
+    if modes:
+        model.eval()
     try:
         yield
     finally:

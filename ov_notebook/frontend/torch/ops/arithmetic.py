@@ -21,6 +21,13 @@ def _scaled(ctx, value, factor):
     return value if factor == 1 else out(ops.multiply(value, ctx.const_like(factor, value)))
 
 
+def _times_alpha(ctx, value):
+    """``alpha * value``; ``alpha`` may be computed at run time (TorchScript ``x.size(0)``)."""
+    if ctx.is_tensor(2, "alpha"):
+        return out(ops.multiply(value, to_type(ctx.input(2, "alpha"), value.get_element_type())))
+    return _scaled(ctx, value, ctx.arg(2, "alpha", 1))
+
+
 def float_input(ctx, index=0, name=None):
     """Input ``index``, converted to the default float type when it is an integer or bool tensor:
     torch computes sqrt, exp, sigmoid... of integers in floating point."""
@@ -35,19 +42,19 @@ def add(ctx):  # aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) 
     (lhs, rhs), element_type = promoted(ctx, 0, 1)
     if element_type is Type.boolean:  # bool + bool is logical or in torch
         return out(ops.logical_or(lhs, rhs))
-    return out(ops.add(lhs, _scaled(ctx, rhs, ctx.arg(2, "alpha", 1))))
+    return out(ops.add(lhs, _times_alpha(ctx, rhs)))
 
 
 @translator("aten.sub", "aten::sub")
 def sub(ctx):  # aten::sub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor
     (lhs, rhs), _ = promoted(ctx, 0, 1)
-    return out(ops.subtract(lhs, _scaled(ctx, rhs, ctx.arg(2, "alpha", 1))))
+    return out(ops.subtract(lhs, _times_alpha(ctx, rhs)))
 
 
 @translator("aten.rsub", "aten::rsub")
 def rsub(ctx):  # aten::rsub.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor
     (lhs, rhs), _ = promoted(ctx, 0, 1)
-    return out(ops.subtract(rhs, _scaled(ctx, lhs, ctx.arg(2, "alpha", 1))))
+    return out(ops.subtract(rhs, _times_alpha(ctx, lhs)))
 
 
 @translator("aten.mul", "aten::mul")
@@ -339,8 +346,10 @@ def clamp_max(ctx):  # aten::clamp_max(Tensor self, Scalar max) -> Tensor
 
 @translator("aten.where", "aten::where")
 def where(ctx):  # aten::where.self(Tensor condition, Tensor self, Tensor other) -> Tensor
-    if ctx.num_args() < 3 and ctx.is_none(1, "self"):
-        ctx.fail("torch.where(condition) (the indices of non-zero elements) is not supported")
+    if ctx.num_args() < 3 and ctx.is_none(1, "self"):  # aten::where(Tensor condition) -> Tensor[]
+        from .composite import nonzero_tuple
+
+        return nonzero_tuple(ctx, ctx.input(0))
     condition = to_type(ctx.input(0), Type.boolean)
     (then_value, else_value), _ = promoted(ctx, 1, 2)
     return out(ops.select(condition, then_value, else_value))

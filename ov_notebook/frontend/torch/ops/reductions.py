@@ -58,10 +58,13 @@ for (_builder, _integer_type), _names in _REDUCTIONS.items():
 
 def _logical_reduction(builder_name):
     def translate(ctx):  # aten::any.dims(Tensor self, int[]? dim=None, bool keepdim=False)
-        value = to_type(ctx.input(0), Type.boolean)
+        source = ctx.input(0)
+        value = to_type(source, Type.boolean)
         axes = _axes(ctx, value, ctx.arg(None, "dim", None))
-        return out(getattr(ops, builder_name)(value, i64(axes), bool(ctx.arg(None, "keepdim",
-                                                                                False))))
+        result = out(getattr(ops, builder_name)(value, i64(axes), bool(ctx.arg(None, "keepdim",
+                                                                                  False))))
+        # torch keeps uint8 for uint8 inputs (a legacy of masks), bool for everything else
+        return to_type(result, Type.u8) if source.get_element_type() == Type.u8 else result
     translate.__name__ = builder_name
     return translate
 
@@ -194,9 +197,14 @@ def norm(ctx):
     # aten::norm.ScalarOpt_dim(Tensor self, Scalar? p, int[1] dim, bool keepdim=False) -> Tensor
     value = _with_dtype(ctx, float_input(ctx))
     order = ctx.arg(None, "p", 2)
-    if isinstance(order, str):
-        ctx.fail(f"matrix norm {order!r} is not supported")
     axes = _axes(ctx, value, ctx.arg(None, "dim", None))
+    if order == "fro":  # sqrt(sum(x * x)) over dim, however many dimensions it names
+        squares = ops.multiply(value, value)
+        return out(ops.sqrt(ops.reduce_sum(squares, i64(axes), bool(ctx.arg(None, "keepdim",
+                                                                            False)))))
+    if isinstance(order, str):
+        ctx.fail(f"norm p={order!r} is not supported (p='nuc' needs singular values, which the "
+                 "OpenVINO operation set does not have); expected a number or 'fro'")
     return _vector_norm(ctx, value, 2 if order is None else order, axes,
                         bool(ctx.arg(None, "keepdim", False)))
 

@@ -38,9 +38,14 @@ class PendingPieces:
         return _split_by_step(self.value, self.axis, self.step, count)
 
     def piece(self, index):
-        if self.squeeze:
+        """Piece ``index``; negative ones count from the end, as in a Python list."""
+        if self.squeeze:  # Gather takes negative indices from the end
             return out(ops.gather(self.value, i64(index), i64(self.axis)))
-        start = out(ops.multiply(self.step, i64([index])))
+        first = i64([index])
+        if index < 0:  # there are ceil(n / step) = (n + step - 1) // step pieces
+            total = ops.subtract(ops.add(dims_of(self.value, [self.axis]), self.step), i64([1]))
+            first = ops.add(ops.divide(total, self.step), first)
+        start = out(ops.multiply(self.step, first))
         return out(ops.slice(self.value, start, ops.add(start, self.step), i64([1]),
                              i64([self.axis])))
 

@@ -214,6 +214,12 @@ _structural("math.ceil")(_cast(int, Type.i64, math.ceil))
 # --- TorchScript ----------------------------------------------------------------------------------
 @_structural("prim::ListUnpack", "prim::TupleUnpack")
 def unpack(ctx):  # prim::ListUnpack(t[] list) -> (t, t, ...): one value per output
+    values = _unpacked(ctx)
+    # one output takes its value itself (a whole result stored under one key is a list)
+    return values[0] if ctx.node.num_outputs == 1 and len(values) == 1 else values
+
+
+def _unpacked(ctx):
     value = _value(ctx, ctx.node.args[0])
     if isinstance(value, (list, tuple)):
         return list(value)
@@ -237,7 +243,7 @@ def list_getitem(ctx):  # aten::__getitem__.t(t[](a) list, int idx) -> t(*)
     index = ctx.arg(1)
     if isinstance(container, (list, tuple)):
         return container[index]
-    if hasattr(container, "piece") and index >= 0:  # one piece of a dynamic split
+    if hasattr(container, "piece"):  # one piece of a dynamic split
         return container.piece(index)
     if isinstance(container, Output):
         length = container.get_partial_shape()
