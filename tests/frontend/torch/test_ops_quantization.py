@@ -21,6 +21,14 @@ def activations():
     return (x,)
 
 
+def activations_off_ties():
+    # fake quantization and quantize/dequantize become FakeQuantize-1, as in OpenVINO, so that
+    # an INT8 runtime can execute them: its arithmetic ((x - low) / (high - low) * (levels - 1))
+    # may round a value exactly half-way between two levels to the other one (see
+    # test_fake_quantize_at_exact_half_steps); elsewhere it equals torch
+    return (randn(2, 3, 5) * 4,)
+
+
 def with_channel_parameters():
     return activations() + (torch.tensor([0.1, 0.05, 0.2]),
                             torch.tensor([0, 3, 2], dtype=torch.int32))
@@ -67,14 +75,16 @@ def decomposed_per_channel(x, scales, zero_points):
 
 
 QUANTIZATION = {
-    "fake_per_tensor": (fake_per_tensor, activations, fake_per_tensor, STATIC),
-    "fake_per_tensor_uint8": (fake_per_tensor_uint8, activations, fake_per_tensor_uint8, STATIC),
+    "fake_per_tensor": (fake_per_tensor, activations_off_ties, fake_per_tensor, STATIC),
+    "fake_per_tensor_uint8": (fake_per_tensor_uint8, activations_off_ties, fake_per_tensor_uint8,
+                              STATIC),
     "fake_tensor_qparams": (fake_tensor_qparams, with_channel_parameters, None,
                             ("export", "trace")),
     "fake_per_channel": (fake_per_channel, with_channel_parameters, fake_per_channel, STATIC),
-    "quantize_dequantize": (quantize_dequantize, activations, quantize_dequantize,
+    "quantize_dequantize": (quantize_dequantize, activations_off_ties, quantize_dequantize,
                             ("trace", "script")),
-    "quantize_dequantize_int8": (quantize_dequantize_int8, activations, None, ("trace",)),
+    "quantize_dequantize_int8": (quantize_dequantize_int8, activations_off_ties, None,
+                                 ("trace",)),
     "quantize_dequantize_per_channel": (quantize_dequantize_per_channel,
                                         with_channel_parameters, None, ("trace",)),
     "decomposed_per_tensor": (decomposed_per_tensor, activations, decomposed_per_tensor),
@@ -86,3 +96,24 @@ QUANTIZATION = {
 @pytest.mark.parametrize("function, make_inputs, script, route", params(QUANTIZATION))
 def test_quantization(function, make_inputs, script, route):
     check_op(function, make_inputs, route, script=script)
+
+
+def test_fake_quantize_at_exact_half_steps():
+    """At an exact half step FakeQuantize (OpenVINO's semantics) may pick the neighbouring level:
+    never more than one quantization step from torch; the integer ``quantized_decomposed`` ops,
+    which are not FakeQuantize, stay exact there (decomposed_per_tensor above)."""
+    import numpy as np
+
+    import ov_notebook as ov
+
+    x = torch.tensor([0.05, 0.15, 0.25, -0.35, 1.0, -2.3])
+    converted = ov.convert_model(torch.export.export(_Fake(), (x,)))
+    got = ov.compile_model(converted)(x.numpy())[0]
+    expected = fake_per_tensor(x).numpy()
+    assert np.abs(got - expected).max() <= 0.1 + 1e-6
+    np.testing.assert_allclose(got[4:], expected[4:], atol=1e-6)
+
+
+class _Fake(torch.nn.Module):
+    def forward(self, x):
+        return fake_per_tensor(x)

@@ -1,5 +1,6 @@
 """Quantization-aware training graphs: aten::fake_quantize_per_tensor_affine and
-fake_quantize_per_channel_affine (and the learnable variants) -> FakeQuantize-1, as OpenVINO's
+fake_quantize_per_channel_affine (the learnable variants, the FX ``cachemask`` forms, whose second
+output is the in-range mask, and the default QAT observer) -> FakeQuantize-1, as OpenVINO's
 frontend translates them: ``levels = quant_max - quant_min + 1`` and the range
 ``scale * (quant - zero_point)`` at both ends (ordered, for a negative scale), so the model keeps
 the quantization torch simulates and an INT8 runtime can execute it."""
@@ -42,7 +43,20 @@ def _scalar_or_tensor(ctx, index, name, value):
     return ctx.const_like(float(ctx.arg(index, name)), value)
 
 
+def _with_mask(ctx, result, value, scale, zero_point, quant_min, quant_max):
+    """The FX ``cachemask`` forms also return where ``round(x / scale) + zero_point`` lies inside
+    ``[quant_min, quant_max]`` (what backward uses)."""
+    if "cachemask" not in ctx.op:
+        return result
+    levels = ops.add(ops.round(ops.multiply(value, ops.divide(ctx.const_like(1.0, scale), scale)),
+                               "half_to_even"), zero_point)
+    inside = ops.logical_and(ops.greater_equal(levels, ctx.const_like(float(quant_min), value)),
+                             ops.less_equal(levels, ctx.const_like(float(quant_max), value)))
+    return [result, out(inside)]
+
+
 @translator("aten.fake_quantize_per_tensor_affine", "aten::fake_quantize_per_tensor_affine",
+            "aten.fake_quantize_per_tensor_affine_cachemask",
             "aten._fake_quantize_learnable_per_tensor_affine",
             "aten::_fake_quantize_learnable_per_tensor_affine")
 def fake_quantize_per_tensor(ctx):
@@ -50,12 +64,29 @@ def fake_quantize_per_tensor(ctx):
     #   int quant_min, int quant_max) (.tensor_qparams: scale and zero_point tensors);
     # the learnable variant rounds and clamps a float zero point as torch does
     value = ctx.input(0)
+    if not value.get_element_type().is_real:
+        ctx.fail(f"fake quantization needs a floating-point input, got {value.get_element_type()}")
     quant_min, quant_max = ctx.arg(3, "quant_min"), ctx.arg(4, "quant_max")
     scale = _scalar_or_tensor(ctx, 1, "scale", value)
     zero_point = _scalar_or_tensor(ctx, 2, "zero_point", value)
     if "learnable" in ctx.op:
         zero_point = _rounded_zero_point(value, zero_point, quant_min, quant_max)
-    return _fake_quantize(ctx, value, scale, zero_point, quant_min, quant_max)
+    result = _fake_quantize(ctx, value, scale, zero_point, quant_min, quant_max)
+    return _with_mask(ctx, result, value, scale, zero_point, quant_min, quant_max)
+
+
+@translator("aten._fake_quantize_per_tensor_affine_cachemask_tensor_qparams")
+def fake_quantize_per_tensor_tensor_qparams(ctx):
+    # (Tensor self, Tensor scale, Tensor zero_point, Tensor fake_quant_enabled, int quant_min,
+    #   int quant_max) -> (Tensor output, Tensor mask)
+    value = ctx.input(0)
+    if not _flag(ctx, 3, "fake_quant_enabled"):
+        ctx.fail("fake_quant_enabled must be a constant 1 (fake quantization switched on)")
+    quant_min, quant_max = ctx.arg(4, "quant_min"), ctx.arg(5, "quant_max")
+    scale = to_type(ctx.input(1), value.get_element_type())
+    zero_point = to_type(ctx.input(2), value.get_element_type())
+    result = _fake_quantize(ctx, value, scale, zero_point, quant_min, quant_max)
+    return [result, _with_mask(ctx, result, value, scale, zero_point, quant_min, quant_max)[1]]
 
 
 def _rounded_zero_point(value, zero_point, quant_min, quant_max):
@@ -64,6 +95,7 @@ def _rounded_zero_point(value, zero_point, quant_min, quant_max):
 
 
 @translator("aten.fake_quantize_per_channel_affine", "aten::fake_quantize_per_channel_affine",
+            "aten.fake_quantize_per_channel_affine_cachemask",
             "aten._fake_quantize_learnable_per_channel_affine",
             "aten::_fake_quantize_learnable_per_channel_affine")
 def fake_quantize_per_channel(ctx):
@@ -78,7 +110,8 @@ def fake_quantize_per_channel(ctx):
     if "learnable" in ctx.op:
         zero_point = _rounded_zero_point(value, zero_point, quant_min, quant_max)
     zero_point = _per_channel(ctx, value, zero_point, axis)
-    return _fake_quantize(ctx, value, scale, zero_point, quant_min, quant_max)
+    result = _fake_quantize(ctx, value, scale, zero_point, quant_min, quant_max)
+    return _with_mask(ctx, result, value, scale, zero_point, quant_min, quant_max)
 
 
 def _flag(ctx, index, name):

@@ -47,7 +47,8 @@ def _dequantize(ctx, value, scale, zero_point, out_dtype):
 _TENSOR_OVERLOADS = (".default", ".tensor", ".tensor2")
 
 
-@translator(*(f"quantized_decomposed.quantize_per_tensor{o}" for o in _TENSOR_OVERLOADS))
+@translator(*(f"quantized_decomposed.quantize_per_tensor{o}" for o in _TENSOR_OVERLOADS),
+            "quantized_decomposed::quantize_per_tensor")
 def quantize_per_tensor(ctx):
     # quantize_per_tensor(Tensor input, float scale, int zero_point, int quant_min,
     #   int quant_max, ScalarType dtype) (.tensor/.tensor2: scale and zero_point tensors)
@@ -58,7 +59,8 @@ def quantize_per_tensor(ctx):
                      ctx.arg(3, "quant_min"), ctx.arg(4, "quant_max"), ctx.arg(5, "dtype"))
 
 
-@translator(*(f"quantized_decomposed.dequantize_per_tensor{o}" for o in _TENSOR_OVERLOADS))
+@translator(*(f"quantized_decomposed.dequantize_per_tensor{o}" for o in _TENSOR_OVERLOADS),
+            "quantized_decomposed::dequantize_per_tensor")
 def dequantize_per_tensor(ctx):
     # dequantize_per_tensor(Tensor input, float scale, int zero_point, int quant_min,
     #   int quant_max, ScalarType dtype, *, ScalarType? out_dtype=None)
@@ -70,7 +72,8 @@ def dequantize_per_tensor(ctx):
                        _qparam(ctx, 2, "zero_point", like), out_dtype)
 
 
-@translator("quantized_decomposed.quantize_per_channel.default")
+@translator("quantized_decomposed.quantize_per_channel.default",
+            "quantized_decomposed::quantize_per_channel")
 def quantize_per_channel(ctx):
     # quantize_per_channel(Tensor input, Tensor scales, Tensor zero_points, int axis,
     #   int quant_min, int quant_max, ScalarType dtype)
@@ -83,7 +86,8 @@ def quantize_per_channel(ctx):
                      ctx.arg(5, "quant_max"), ctx.arg(6, "dtype"))
 
 
-@translator("quantized_decomposed.dequantize_per_channel.default")
+@translator("quantized_decomposed.dequantize_per_channel.default",
+            "quantized_decomposed::dequantize_per_channel")
 def dequantize_per_channel(ctx):
     # dequantize_per_channel(Tensor input, Tensor scales, Tensor? zero_points, int axis,
     #   int quant_min, int quant_max, ScalarType dtype, *, ScalarType? out_dtype=None)

@@ -64,7 +64,7 @@ def _packed(ctx, index, unpack):
 
 
 # --- quantize / dequantize ------------------------------------------------------------------
-@translator("aten::quantize_per_tensor")
+@translator("aten::quantize_per_tensor", "aten.quantize_per_tensor")
 def quantize_per_tensor(ctx):
     # aten::quantize_per_tensor(Tensor self, float scale, int zero_point, ScalarType dtype)
     value = ctx.input(0)
@@ -72,7 +72,7 @@ def quantize_per_tensor(ctx):
                       _range(ctx, ctx.arg(3, "dtype")))
 
 
-@translator("aten::quantize_per_channel")
+@translator("aten::quantize_per_channel", "aten.quantize_per_channel")
 def quantize_per_channel(ctx):
     # aten::quantize_per_channel(Tensor self, Tensor scales, Tensor zero_points, int axis,
     #   ScalarType dtype)
@@ -88,13 +88,16 @@ def quantize_per_channel(ctx):
                       _range(ctx, ctx.arg(4, "dtype")))
 
 
-@translator("aten::dequantize")
+@translator("aten::dequantize", "aten.dequantize")
 def dequantize(ctx):
     # aten::dequantize.self(Tensor self) / dequantize.tensors(Tensor[] tensors): the values are
     # already the dequantized ones
-    if ctx.is_tensor(0):
-        return ctx.input(0)
-    return ctx.input_list(0)
+    values = [ctx.input(0)] if ctx.is_tensor(0) else ctx.input_list(0)
+    for value in values:
+        if not value.get_element_type().is_real:
+            ctx.fail("dequantize reads quantized tensors made by quantize_per_tensor/_per_channel "
+                     f"or quantized:: operations, got a {value.get_element_type()} tensor")
+    return values[0] if ctx.is_tensor(0) else values
 
 
 # --- quantized:: ops ------------------------------------------------------------------------
