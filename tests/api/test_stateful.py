@@ -99,6 +99,9 @@ def test_model_sinks_and_variables(lib):
     assert bare.get_sinks() == []
     bare.add_sinks([store])
     assert [s.get_type_name() for s in bare.get_sinks()] == ["Assign"]
+    assert bare.get_sink_index(store) == 0
+    bare.remove_sink(store)
+    assert bare.get_sinks() == []
 
 
 def test_read_value_shape_and_type_inference(lib):
