@@ -365,6 +365,19 @@ def test_state_is_the_kv_cache_and_beam_idx_reorders_it(stateful_decoder, runtim
                                atol=1e-4)
 
 
+def test_stateful_ir_written_by_openvino_runs_here(stateful_decoder, tmp_path):
+    model, _, path = stateful_decoder
+    openvino.save_model(openvino.Core().read_model(path), tmp_path / "theirs.xml",
+                        compress_to_fp16=False)
+    theirs = ov.read_model(tmp_path / "theirs.xml")
+    assert len(theirs.get_sinks()) == 2 * LAYERS
+    prompt = token_ids(5, seed=9)
+    expected, expected_logits = greedy_torch(model, prompt, 10)
+    tokens, logits = _generate(ov.compile_model(theirs).create_infer_request(), prompt, 10)
+    assert tokens == expected
+    np.testing.assert_allclose(np.stack(logits), expected_logits, rtol=1e-4, atol=1e-4)
+
+
 @pytest.mark.filterwarnings("ignore::FutureWarning")
 def test_infer_structured_after_make_stateful(stateful_decoder):
     model, converted, _ = stateful_decoder
