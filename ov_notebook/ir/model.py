@@ -354,7 +354,7 @@ class Model:
         index = self.get_parameter_index(parameter)
         if index < 0:
             raise ValueError(f"'{parameter.get_friendly_name()}' is not a parameter of this model")
-        if any(node is parameter for node in _topological_order(self._results)):
+        if any(node is parameter for node in _topological_order(self._results + self._sinks)):
             raise ValueError(f"cannot remove Parameter '{parameter.get_friendly_name()}': the "
                              "results still depend on it")
         del self._parameters[index]
