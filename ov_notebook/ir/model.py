@@ -99,8 +99,10 @@ class Model:
     def __init__(self, results, parameters=None, name="", *more, sinks=None):
         from .ops.core import Parameter, Result  # the core ops register on import
 
-        # OpenVINO's Model(results, sinks, parameters[, name]): sinks (Assign) come second
+        # OpenVINO's Model(results, sinks, parameters[, variables][, name]): sinks come second;
+        # the variables are those of the ReadValue/Assign nodes, so a variables list is not kept
         if sinks is None and _is_sink_list(parameters) and isinstance(name, (list, tuple, Node)):
+            more = more[1:] if more and isinstance(more[0], (list, tuple)) else more
             sinks, parameters, name = parameters, name, (more[0] if more else "")
         if isinstance(results, (Node, Output)):
             results = [results]

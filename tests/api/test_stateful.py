@@ -91,6 +91,8 @@ def test_model_sinks_and_variables(lib):
     variables = model.get_variables()
     assert [v.get_info().variable_id for v in variables] == ["acc"]
     assert str(variables[0].get_info().data_shape) == "[1,3]"
+    named = module.Model(model.get_results(), sinks, model.get_parameters(), variables, "named")
+    assert named.get_friendly_name() == "named" and len(named.get_sinks()) == 1
     # a model made without its sinks gets them added
     x = ops.parameter([2], np.float32, name="x")
     read = ops.read_value(x, "v", np.float32, [2])
