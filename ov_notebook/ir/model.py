@@ -112,8 +112,10 @@ class Model:
     def __init__(self, results, parameters=None, name="", *more, sinks=None):
         from .ops.core import Parameter, Result  # the core ops register on import
 
-        # OpenVINO's Model(results, sinks, parameters[, name]): sinks (Assign) come second
+        # OpenVINO's Model(results, sinks, parameters[, variables][, name]): sinks come second;
+        # the variables are those of the ReadValue/Assign nodes, so a variables list is not kept
         if sinks is None and _is_sink_list(parameters) and isinstance(name, (list, tuple, Node)):
+            more = more[1:] if more and isinstance(more[0], (list, tuple)) else more
             sinks, parameters, name = parameters, name, (more[0] if more else "")
         if isinstance(results, (Node, Output)):
             results = [results]
@@ -378,7 +380,7 @@ class Model:
         index = self.get_parameter_index(parameter)
         if index < 0:
             raise ValueError(f"'{parameter.get_friendly_name()}' is not a parameter of this model")
-        if any(node is parameter for node in _topological_order(self._results)):
+        if any(node is parameter for node in _topological_order(self._results + self._sinks)):
             raise ValueError(f"cannot remove Parameter '{parameter.get_friendly_name()}': the "
                              "results still depend on it")
         del self._parameters[index]

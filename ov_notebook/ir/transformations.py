@@ -82,10 +82,45 @@ def apply_make_stateful_transformation(model: Model, param_res_names: dict) -> N
     model.validate_nodes_and_infer_types()
 
 
-def _cache_pairs(model):
-    """``{input name: output name}``: inputs named like ``past_key_values.<i>.<key|value>``,
-    each with the one output whose name ends in the same ``.<i>.<key|value>``."""
+def _cache_leaves(tree):
+    """``[(layer, field, leaf index)]`` of the first ``cache`` node of a structure tree."""
+    if tree["kind"] == "cache":
+        return [(layer, field, child["index"]) for layer, pair in enumerate(tree["items"])
+                for field, child in enumerate(pair["items"]) if child["kind"] == "leaf"]
+    for child in tree.get("items", ()):
+        found = _cache_leaves(child)
+        if found:
+            return found
+    return []
+
+
+def _cache_pairs_from_structure(model):
+    """``{input name: output name}`` from the cache objects the model was converted with (a
+    DynamicCache in example_input and in the outputs), or {} when it has none."""
+    info = model.rt_info.get("ov_notebook", {})
+    if "input_tree" not in info or "output_tree" not in info:
+        return {}
+    inputs = _cache_leaves(structure.decode(info["input_tree"]))
+    outputs = {(layer, field): index for layer, field, index in
+               _cache_leaves(structure.decode(info["output_tree"]))}
+    if not inputs or len(inputs) != len(outputs):
+        return {}
     pairs = {}
+    for layer, field, index in inputs:
+        if (layer, field) not in outputs:
+            return {}
+        pairs[model.inputs[index].get_any_name()] = \
+            model.outputs[outputs[layer, field]].get_any_name()
+    return pairs
+
+
+def _cache_pairs(model):
+    """``{input name: output name}``: the cache the model was converted with, else inputs named
+    like ``past_key_values.<i>.<key|value>``, each with the one output whose name ends in the
+    same ``.<i>.<key|value>``."""
+    pairs = _cache_pairs_from_structure(model)
+    if pairs:
+        return pairs
     for port in model.inputs:
         name = next((n for n in sorted(port.get_names()) if _CACHE_INPUT.search(n)), None)
         if name is None:
@@ -110,9 +145,10 @@ def make_stateful(model: Model, input_output_map: dict | None = None, *, beam_id
                   batch_dim: int = 0, main_input: str | None = None) -> Model:
     """Make a decoder with KV-cache inputs and outputs stateful, as optimum-intel exports it.
 
-    ``input_output_map``: ``{cache input name: cache output name}``; by default the inputs named
-    like ``past_key_values.<i>.<key|value>`` and the outputs ending in the same
-    ``.<i>.<key|value>`` (``present.0.key`` or, from convert_model, ``cache.0.key``).
+    ``input_output_map``: ``{cache input name: cache output name}``; by default the cache the
+    model was converted with (a DynamicCache in ``example_input`` and in the outputs, whatever
+    its argument is called), else the inputs named like ``past_key_values.<i>.<key|value>`` and
+    the outputs ending in the same ``.<i>.<key|value>`` (``present.0.key``).
     ``beam_idx``: add the ``beam_idx`` input (i32, one index per batch row) that reorders the
     cache along ``batch_dim`` before each inference. The cache starts empty for the batch of
     ``main_input`` (``input_ids``, else ``inputs_embeds``). The model changes in place and is

@@ -117,7 +117,7 @@ def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> LayerTa
     probes = [port for *_, port in matched if port is not None]
     results = list(model.get_results())
     probe_model = Model(results + [Result(port) for port in probes], model.get_parameters(),
-                        f"{model.get_friendly_name()}_probes")
+                        f"{model.get_friendly_name()}_probes", sinks=model.get_sinks())
     probe_model.rt_info = model.rt_info  # the input tree: the probe takes the model's inputs
     compiled = compile_model(probe_model)
     outputs = compiled(flat_inputs(compiled, value)).values()[len(results):]

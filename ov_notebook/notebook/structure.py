@@ -12,8 +12,11 @@ uses::
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+
+from ..ir.structure import cache_pairs
 
 __all__ = ["parse_path", "flatten", "is_leaf", "path_tree", "structure_path", "root_of"]
 
@@ -49,7 +52,21 @@ def _step_text(step) -> str:
 
 def is_leaf(value) -> bool:
     """Tensors, arrays and scalars are leaves; containers are walked; None is dropped."""
-    return not isinstance(value, (tuple, list, dict)) and not _is_mapping(value)
+    return not isinstance(value, (tuple, list, dict)) and not _is_mapping(value) and \
+        _as_container(value) is None
+
+
+def _as_container(value):
+    """A key/value cache as its legacy tuple of (key, value) pairs, a dataclass as a dict of its
+    fields (as the frontend flattens them), else None."""
+    if hasattr(value, "shape"):
+        return None
+    pairs = cache_pairs(value)
+    if pairs is not None and not isinstance(value, (tuple, list)):
+        return tuple(pairs)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    return None
 
 
 def _is_mapping(value) -> bool:
@@ -60,6 +77,10 @@ def flatten(value, prefix: str = "") -> list:
     """``[(path, leaf), ...]`` in the order the frontend flattens (depth first, dict order)."""
     if value is None:
         return []
+    container = None if isinstance(value, (tuple, list)) or _is_mapping(value) else \
+        _as_container(value)
+    if container is not None:
+        value = container
     if _is_mapping(value):
         items = [(f"{prefix}{_step_text(str(k))}", value[k]) for k in value.keys()]
     elif isinstance(value, (tuple, list)):

@@ -144,6 +144,7 @@ class CompiledModel:
         self._properties = {**PROPERTIES, **(properties or {})}
         self._plan = compile_plan(model, self._properties,
                                   self._properties.get("DISABLED_PASSES", ()))
+        self._variables = None  # ReadValue/Assign state of calls on the compiled model itself
 
     # read-only ports, as OpenVINO's ConstOutput (equal to the model's Outputs)
     @property
@@ -198,8 +199,9 @@ class CompiledModel:
     def _infer(self, inputs, timings=None, on_step=None, variables=None) -> InferResults:
         arrays = prepare_inputs(self._model, inputs)
         if variables is None:  # calls on the compiled model keep state as one request would
-            variables = self._variables = getattr(self, "_variables", None) or \
-                self._plan.plan.variables()
+            if self._variables is None:
+                self._variables = self._plan.plan.variables()
+            variables = self._variables
         results = self._plan.run(arrays, timings, on_step, variables)
         return InferResults(self._model.outputs, results)
 

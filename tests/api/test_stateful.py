@@ -91,6 +91,8 @@ def test_model_sinks_and_variables(lib):
     variables = model.get_variables()
     assert [v.get_info().variable_id for v in variables] == ["acc"]
     assert str(variables[0].get_info().data_shape) == "[1,3]"
+    named = module.Model(model.get_results(), sinks, model.get_parameters(), variables, "named")
+    assert named.get_friendly_name() == "named" and len(named.get_sinks()) == 1
     # a model made without its sinks gets them added
     x = ops.parameter([2], np.float32, name="x")
     read = ops.read_value(x, "v", np.float32, [2])
@@ -99,6 +101,9 @@ def test_model_sinks_and_variables(lib):
     assert bare.get_sinks() == []
     bare.add_sinks([store])
     assert [s.get_type_name() for s in bare.get_sinks()] == ["Assign"]
+    assert bare.get_sink_index(store) == 0
+    bare.remove_sink(store)
+    assert bare.get_sinks() == []
 
 
 def test_read_value_shape_and_type_inference(lib):
@@ -223,6 +228,30 @@ def test_apply_make_stateful_transformation(make_stateful_lib):
     assert [state.name for state in request.query_state()] == ["pasttotal"]
 
 
+def test_make_stateful_finds_the_cache_by_name_without_structure():
+    """An IR named as optimum-intel names it (past_key_values.N.key -> present.N.key)."""
+    from ov_notebook import opset as ops
+
+    ids = ops.parameter([-1, -1], np.int64, name="input_ids")
+    past = ops.parameter([-1, 2, -1, 4], np.float32, name="past_key_values.0.key")
+    # each step appends the token id, broadcast to [batch, 2, 1, 4], along the sequence axis
+    token = ops.reshape(ops.convert(ids, "f32"), [-1, 1, 1, 1], False)
+    batch = ops.gather(ops.shape_of(ids), [0], 0)
+    new_entry = ops.broadcast(token, ops.concat([batch, ops.constant(np.array([2, 1, 4]))], 0))
+    present = ops.concat([past, new_entry], 2)
+    present.output(0).set_names({"present.0.key"})
+    logits = ops.reduce_sum(present, [1, 2, 3], False)
+    logits.output(0).set_names({"logits"})
+    model = ov.Model([logits, present], [ids, past], "named")
+    ov.make_stateful(model)
+    assert [p.get_any_name() for p in model.inputs] == ["input_ids", "beam_idx"]
+    assert [v.get_info().variable_id for v in model.get_variables()] == \
+        ["past_key_values.0.keypresent.0.key"]
+    request = ov.compile_model(model).create_infer_request()
+    feeds = {"input_ids": np.array([[3]]), "beam_idx": np.zeros(1, np.int32)}
+    assert [request.infer(feeds)["logits"][0] for _ in range(3)] == [24.0, 48.0, 72.0]
+
+
 def test_make_stateful_errors_name_what_is_missing():
     from ov_notebook import opset as ops
 
@@ -338,6 +367,19 @@ def test_state_is_the_kv_cache_and_beam_idx_reorders_it(stateful_decoder, runtim
                                atol=1e-4)
 
 
+def test_stateful_ir_written_by_openvino_runs_here(stateful_decoder, tmp_path):
+    model, _, path = stateful_decoder
+    openvino.save_model(openvino.Core().read_model(path), tmp_path / "theirs.xml",
+                        compress_to_fp16=False)
+    theirs = ov.read_model(tmp_path / "theirs.xml")
+    assert len(theirs.get_sinks()) == 2 * LAYERS
+    prompt = token_ids(5, seed=9)
+    expected, expected_logits = greedy_torch(model, prompt, 10)
+    tokens, logits = _generate(ov.compile_model(theirs).create_infer_request(), prompt, 10)
+    assert tokens == expected
+    np.testing.assert_allclose(np.stack(logits), expected_logits, rtol=1e-4, atol=1e-4)
+
+
 @pytest.mark.filterwarnings("ignore::FutureWarning")
 def test_infer_structured_after_make_stateful(stateful_decoder):
     model, converted, _ = stateful_decoder
@@ -349,3 +391,30 @@ def test_infer_structured_after_make_stateful(stateful_decoder):
     with torch.no_grad():
         expected = model(input_ids=prompt).logits.numpy()
     np.testing.assert_allclose(result["logits"], expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
+def test_make_stateful_on_a_traced_decoder_with_the_cache_argument(monkeypatch):
+    """transformers 5 calls the cache argument ``cache``: make_stateful finds the cache by the
+    structure the model was converted with, not by name; the trace route converts it here."""
+    import copy
+
+    import ov_notebook.frontend.torch as torch_frontend
+    from tests.tiny_llms import kv_input_spec, prefill_cache
+
+    monkeypatch.setattr(torch_frontend, "_exportable", lambda model: False)
+    model = tiny_decoder("llama", seed=1)
+    example = {"input_ids": token_ids(2, 2), "attention_mask": torch.ones(1, 7, dtype=torch.int64),
+               "cache": copy.deepcopy(prefill_cache(model, 5))}
+    spec = [(name.replace("past_key_values", "cache"), shape) for name, shape in kv_input_spec()]
+    converted = ov.convert_model(model, example_input=example, input=spec)
+    assert converted.rt_info["ov_notebook"]["route"] == "torchscript"
+    assert converted.inputs[2].get_any_name() == "cache.0.key"
+    ov.make_stateful(converted)
+    assert [port.get_any_name() for port in converted.inputs] == \
+        ["input_ids", "attention_mask", "beam_idx"]
+    prompt = token_ids(6, seed=4)
+    expected, expected_logits = greedy_torch(model, prompt, 8)
+    tokens, logits = _generate(ov.compile_model(converted).create_infer_request(), prompt, 8)
+    assert tokens == expected
+    np.testing.assert_allclose(np.stack(logits), expected_logits, rtol=1e-4, atol=1e-4)

@@ -85,6 +85,19 @@ def test_logits_and_present_cache_match_torch(converted_decoder, past, query):
             np.testing.assert_allclose(value, layer.values.numpy(), rtol=1e-4, atol=1e-5)
 
 
+def test_notebook_flattens_torch_outputs_with_the_converted_paths(converted_decoder):
+    """%infer --torch compares leaf by leaf: torch's cache output flattens to the same paths."""
+    from ov_notebook.notebook.structure import flatten, structure_path
+
+    model, converted = converted_decoder
+    cache = prefill_cache(model, 5)
+    with torch.no_grad():
+        output = model(input_ids=token_ids(2, 0), attention_mask=torch.ones(1, 7, dtype=torch.int64),
+                       past_key_values=copy.deepcopy(cache))
+    assert [path for path, _ in flatten(output)] == \
+        [structure_path(port) for port in converted.outputs]
+
+
 def test_example_cache_is_not_mutated():
     model = tiny_decoder("llama")
     cache = prefill_cache(model, 4)
