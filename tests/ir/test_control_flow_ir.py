@@ -336,3 +336,33 @@ def test_bodies_go_through_constant_folding_and_dead_code():
     assert [step.node.get_type_name() for step in plan.steps] == ["Relu", "Multiply"]
     assert len(body.get_ordered_ops()) == 9  # the op's own body is left as it was
     np.testing.assert_array_equal(plan.run([np.array([-1, 2], np.float32)])[0], [0, 12])
+
+
+@pytest.mark.parametrize("stride", [1, -1], ids=["forward", "backward"])
+def test_sliced_input_and_concatenated_output_directions(stride, tmp_path):
+    """Columns fed one per iteration (last first when the stride is negative), the doubled
+    columns concatenated back in the same direction, a running sum merged."""
+    column = our_ops.parameter([2, 1], np.float32, name="column")
+    total = our_ops.parameter([1], np.float32, name="total")
+    column_sum = our_ops.reshape(our_ops.reduce_sum(column, our_ops.constant(np.array([0, 1]))),
+                                 our_ops.constant(np.array([1])), False)
+    running = our_ops.add(our_ops.multiply(total, our_ops.constant(np.float32(10))), column_sum)
+    doubled = our_ops.multiply(column, our_ops.constant(np.float32(2)))
+    body = ov.Model([our_ops.constant(True), running, doubled], [column, total])
+    loop = our_ops.loop(our_ops.constant(np.int64(5)), our_ops.constant(True))
+    loop.set_function(body)
+    loop.set_special_body_ports([-1, 0])
+    x = our_ops.parameter([2, 5], np.float32, name="x")
+    start = our_ops.parameter([1], np.float32, name="start")
+    first, last = (0, -1) if stride > 0 else (-1, 0)
+    loop.set_sliced_input(column, x.output(0), first, stride, 1, last, 1)
+    loop.set_merged_input(total, start.output(0), running.output(0))
+    model = ov.Model([loop.get_iter_value(running.output(0), -1),
+                      loop.get_concatenated_slices(doubled.output(0), first, stride, 1, last, 1)],
+                     [x, start])
+    inputs = [np.arange(10, dtype=np.float32).reshape(2, 5), np.zeros(1, np.float32)]
+    ours = run_ours(model, inputs)
+    columns = inputs[0].sum(0)[::stride]  # 5, 7, 9, 11, 13 in the order the body sees them
+    assert ours[0][0] == pytest.approx(sum(c * 10 ** (4 - i) for i, c in enumerate(columns)))
+    np.testing.assert_array_equal(ours[1], inputs[0] * 2)
+    assert_outputs_match(ours, run_openvino(model, inputs, tmp_path))

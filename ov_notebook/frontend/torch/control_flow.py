@@ -3,10 +3,11 @@ Loop-5, after folding what is known at conversion time.
 
 What is folded first:
 - an If whose condition is known once its inputs are converted translates the branch taken only;
-- a Loop whose trip count and conditions are known is unrolled when it is small: at most
-  ``UNROLL_MAX_ITERATIONS`` iterations and ``UNROLL_MAX_NODES`` body nodes translated in all (a
-  loop over the dims of a shape, as torch scripts ``group_norm``'s size check, unrolls into
-  constants; a long or data-dependent loop stays a Loop-5).
+- a Loop whose conditions are known at conversion time (a for-loop's trip count, a while-loop's
+  condition on sizes) is unrolled when it ends within ``UNROLL_MAX_ITERATIONS`` iterations and
+  ``UNROLL_MAX_NODES`` body nodes translated in all (a loop over the dims of a shape, as torch
+  scripts ``group_norm``'s size check, unrolls into constants; a long or data-dependent loop
+  stays a Loop-5).
 
 A body is translated like the main graph, into a child of the value map: the values it reads
 from outside become Parameters of the body (their values Constants when known), fed by invariant
@@ -250,14 +251,21 @@ def _condition(start) -> Output:
 
 
 def _unroll(item, values, translate, convert_rep, trip, start, carried):
-    """The carried values after running the body at conversion time, or None when the trip count
-    or a condition is unknown, or the loop is too big to unroll."""
+    """The carried values after running the body at conversion time, or None when a condition
+    is unknown or the loop does not end within the unrolling budget (a while-loop whose
+    conditions are known unrolls too; its trip count is INT64_MAX)."""
     body_items, input_keys, output_reps = item.loop
     count, go_on = _known_count(trip), _known_flag(start)
-    if count is None or go_on is None or count > UNROLL_MAX_ITERATIONS or \
-            count * max(1, len(body_items)) > UNROLL_MAX_NODES:
+    if go_on is None or count is None:
         return None
-    for iteration in range(count if go_on else 0):
+    if count > UNROLL_MAX_ITERATIONS and output_reps[0] is True:
+        return None  # a for-loop: only its trip count ends it
+    per_iteration = max(1, len(body_items))
+    iteration = 0
+    while go_on and (count is None or iteration < count):
+        if iteration >= UNROLL_MAX_ITERATIONS or (iteration + 1) * per_iteration > \
+                UNROLL_MAX_NODES:
+            return None
         bindings = dict(zip(input_keys, [iteration] + list(carried)))
         produced = _translate_block(translate, body_items, values, bindings, output_reps,
                                     convert_rep)
@@ -265,6 +273,5 @@ def _unroll(item, values, translate, convert_rep, trip, start, carried):
         go_on = _known_flag(produced[0])
         if go_on is None:
             return None
-        if not go_on:
-            break
+        iteration += 1
     return carried

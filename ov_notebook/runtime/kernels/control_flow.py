@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...ir.ops.control_flow import ConcatOutput, InvariantInput, MergedInput, SlicedInput
+from ...ir.ops.control_flow import ConcatOutput, MergedInput, SlicedInput
 from . import kernel
 
 
@@ -134,8 +134,7 @@ def if_op(condition, *inputs, node, plans=None):  # If-8
     taken = 0 if bool(np.asarray(condition).reshape(-1)[0]) else 1
     plan = _plans(node, plans)[taken]
     feeds = [None] * len(node.get_function(taken).get_parameters())
-    for description in node.get_input_descriptions(taken):
-        assert isinstance(description, InvariantInput)
+    for description in node.get_input_descriptions(taken):  # If's inputs are all invariant
         feeds[description.body_parameter_index] = inputs[description.input_index - 1]
     produced = plan.run(feeds)
     results = [None] * node.get_output_size()
