@@ -496,3 +496,15 @@ def test_tensor_copy_to_and_copy_from(ov):
         source.copy_to(ov.Tensor(ov.Type.i32, [3, 4]))
     with pytest.raises(RuntimeError):
         target.copy_from(np.ones(5))  # float64 into an f32 tensor
+
+
+def test_a_tensor_given_to_infer_is_the_requests_tensor(ov):
+    request = ov.compile_model(one_input_model(ov)).create_infer_request()
+    tensor = ov.Tensor(np.full((2, 3), 2, np.float32))
+    assert request.infer(tensor)[0].tolist() == [[2.0] * 3] * 2
+    assert request.infer({0: tensor})[0].tolist() == [[2.0] * 3] * 2
+    request.set_input_tensor(tensor)
+    request.infer()
+    tensor.data[:] = 5  # the request holds this tensor's memory
+    assert request.infer()[0].tolist() == [[5.0] * 3] * 2
+    assert request.get_input_tensor().data.tolist() == [[5.0] * 3] * 2
