@@ -24,6 +24,7 @@ __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
+    "AsyncInferQueue", "tensor_from_file", "Version", "get_version",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).

@@ -508,3 +508,32 @@ def test_a_tensor_given_to_infer_is_the_requests_tensor(ov):
     tensor.data[:] = 5  # the request holds this tensor's memory
     assert request.infer()[0].tolist() == [[5.0] * 3] * 2
     assert request.get_input_tensor().data.tolist() == [[5.0] * 3] * 2
+
+
+@pytest.mark.parametrize("name", ["AsyncInferQueue", "tensor_from_file", "Version", "get_version",
+                                  "Tensor", "InferRequest", "Core"])
+def test_runtime_names_are_exported(ov, name):
+    assert getattr(ov, name) is not None
+    if ov.__name__ == "ov_notebook":
+        assert name in ov.__all__
+
+
+def test_async_infer_queue_raises_an_inference_failure_once():
+    """A kernel that fails after the inference started: wait_all raises it, then the queue goes
+    on."""
+    import ov_notebook as ov
+    from ov_notebook import opset as ops
+    from ov_notebook.runtime import KernelError
+
+    x = ops.parameter([-1], np.float32, name="x")
+    queue = ov.AsyncInferQueue(ov.compile_model(ov.Model([ops.reshape(x, [2, 3], False)], [x])),
+                               2)
+    done = []
+    queue.set_callback(lambda request, userdata: done.append(userdata))
+    queue.start_async(np.ones(5, np.float32), "bad")  # 5 elements cannot take shape [2, 3]
+    with pytest.raises(KernelError, match="cannot reshape"):
+        queue.wait_all()
+    queue.wait_all()  # raised once
+    queue.start_async(np.ones(6, np.float32), "good")
+    queue.wait_all()
+    assert done == ["good"]
