@@ -74,6 +74,8 @@ RAISES = {  # (call with ov, the compiled two-input model; the exception class O
     "compiled output unknown name": (lambda ov, c: c.output("nope"), RuntimeError),
     "model input unknown name": (lambda ov, c: two_input_model(ov).input("nope"), RuntimeError),
     "read a missing file": (lambda ov, c: ov.Core().read_model("no_such_model.xml"), RuntimeError),
+    "read a directory": (lambda ov, c: ov.Core().read_model("."), RuntimeError),
+    "read an int": (lambda ov, c: ov.Core().read_model(5), TypeError),
     "compile a missing file": (lambda ov, c: ov.compile_model("no_such_model.xml"), RuntimeError),
     "compile an int": (lambda ov, c: ov.compile_model(5), RuntimeError),
     "device GPU": (lambda ov, c: ov.compile_model(two_input_model(ov), "GPU"), RuntimeError),
