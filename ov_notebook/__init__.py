@@ -28,10 +28,10 @@ __all__ = [
     "convert_model", "save_model", "read_model", "compile_model", "Core", "Model", "CompiledModel",
     "InferRequest", "Tensor", "Type", "Dimension", "PartialShape", "Shape", "opset",
     "IRError", "IRReadError", "OpValidationError", "clone_model", "ProfilingInfo", "__version__",
-    "Node", "Output", "ConstOutput", "Input", "op", "OVAny", "Strides",
-    "Coordinate", "CoordinateDiff", "AxisVector", "DiscreteTypeInfo", "Layout", "layout_helpers", "get_batch",
-    "set_batch",
-    "make_stateful", "apply_make_stateful_transformation",
+    "Node", "Output", "ConstOutput", "Input", "op", "OVAny", "Strides", "Coordinate",
+    "CoordinateDiff", "AxisVector", "DiscreteTypeInfo", "Layout", "layout_helpers", "get_batch",
+    "set_batch", "make_stateful", "apply_make_stateful_transformation", "AsyncInferQueue",
+    "tensor_from_file", "Version", "get_version", "preprocess",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).

@@ -72,8 +72,8 @@ class Core:
         if isinstance(model, (str, os.PathLike)):
             model = self.read_model(model)
         if not isinstance(model, Model):
-            raise ModelArgumentError(f"compile_model expects a Model or a path to an IR .xml, got "
-                            f"{type(model).__name__}")
+            raise ModelArgumentError(f"compile_model expects a Model or a path to an IR .xml, "
+                                     f"got {type(model).__name__}")
         properties = dict(self._properties)
         properties.update(normalize_config(config, "compile_model's config"))
         return CompiledModel(model, properties)
@@ -93,7 +93,7 @@ class Core:
             return READ_ONLY[key]
         if key in COMPILED_READ_ONLY:
             raise ConfigError(f"{key} is a property of a compiled model: read it with "
-                             f"compiled_model.get_property({key!r})")
+                              f"compiled_model.get_property({key!r})")
         if key not in self._properties:
             raise ConfigError(f"unknown property {key!r}")
         return self._properties[key]
@@ -279,11 +279,22 @@ class InferRequest:
             inputs = self._with_request_tensors(inputs)
         compiled = self._compiled
         arrays = prepare_inputs(compiled._model, inputs)
-        # the request's tensors are now those it runs on, as OpenVINO's (get_input_tensor() etc.)
-        self._inputs = [value if isinstance(value, Tensor) and value.data is array else
-                        Tensor._wrap(array, port.get_element_type())
-                        for port, value, array in zip(compiled.inputs, inputs, arrays)]
+        # the request's tensors are now those it runs on, as OpenVINO's (get_input_tensor() etc.):
+        # a Tensor given as it is stays that Tensor; other data is wrapped (without a copy)
+        given = self._given_by_index(inputs)
+        self._inputs = [given.get(index) if isinstance(given.get(index), Tensor) and
+                        given[index].data is array else Tensor._wrap(array, port.get_element_type())
+                        for index, (port, array) in enumerate(zip(compiled.inputs, arrays))]
         return arrays
+
+    def _given_by_index(self, inputs) -> dict:
+        """``{input index: value}`` of inputs that ``prepare_inputs`` has accepted."""
+        if isinstance(inputs, Mapping):
+            model, ports = self._compiled._model, self._compiled.inputs
+            return {ports.index(model.input(key)): value for key, value in inputs.items()}
+        if isinstance(inputs, (list, tuple)):
+            return dict(enumerate(inputs))
+        return {0: inputs}
 
     def _execute(self, arrays) -> InferResults:
         compiled = self._compiled

@@ -74,6 +74,8 @@ RAISES = {  # (call with ov, the compiled two-input model; the exception class O
     "compiled output unknown name": (lambda ov, c: c.output("nope"), RuntimeError),
     "model input unknown name": (lambda ov, c: two_input_model(ov).input("nope"), RuntimeError),
     "read a missing file": (lambda ov, c: ov.Core().read_model("no_such_model.xml"), RuntimeError),
+    "read a directory": (lambda ov, c: ov.Core().read_model("."), RuntimeError),
+    "read an int": (lambda ov, c: ov.Core().read_model(5), TypeError),
     "compile a missing file": (lambda ov, c: ov.compile_model("no_such_model.xml"), RuntimeError),
     "compile an int": (lambda ov, c: ov.compile_model(5), RuntimeError),
     "device GPU": (lambda ov, c: ov.compile_model(two_input_model(ov), "GPU"), RuntimeError),
@@ -496,3 +498,44 @@ def test_tensor_copy_to_and_copy_from(ov):
         source.copy_to(ov.Tensor(ov.Type.i32, [3, 4]))
     with pytest.raises(RuntimeError):
         target.copy_from(np.ones(5))  # float64 into an f32 tensor
+
+
+def test_a_tensor_given_to_infer_is_the_requests_tensor(ov):
+    request = ov.compile_model(one_input_model(ov)).create_infer_request()
+    tensor = ov.Tensor(np.full((2, 3), 2, np.float32))
+    assert request.infer(tensor)[0].tolist() == [[2.0] * 3] * 2
+    assert request.infer({0: tensor})[0].tolist() == [[2.0] * 3] * 2
+    request.set_input_tensor(tensor)
+    request.infer()
+    tensor.data[:] = 5  # the request holds this tensor's memory
+    assert request.infer()[0].tolist() == [[5.0] * 3] * 2
+    assert request.get_input_tensor().data.tolist() == [[5.0] * 3] * 2
+
+
+@pytest.mark.parametrize("name", ["AsyncInferQueue", "tensor_from_file", "Version", "get_version",
+                                  "Tensor", "InferRequest", "Core"])
+def test_runtime_names_are_exported(ov, name):
+    assert getattr(ov, name) is not None
+    if ov.__name__ == "ov_notebook":
+        assert name in ov.__all__
+
+
+def test_async_infer_queue_raises_an_inference_failure_once():
+    """A kernel that fails after the inference started: wait_all raises it, then the queue goes
+    on."""
+    import ov_notebook as ov
+    from ov_notebook import opset as ops
+    from ov_notebook.runtime import KernelError
+
+    x = ops.parameter([-1], np.float32, name="x")
+    queue = ov.AsyncInferQueue(ov.compile_model(ov.Model([ops.reshape(x, [2, 3], False)], [x])),
+                               2)
+    done = []
+    queue.set_callback(lambda request, userdata: done.append(userdata))
+    queue.start_async(np.ones(5, np.float32), "bad")  # 5 elements cannot take shape [2, 3]
+    with pytest.raises(KernelError, match="cannot reshape"):
+        queue.wait_all()
+    queue.wait_all()  # raised once
+    queue.start_async(np.ones(6, np.float32), "good")
+    queue.wait_all()
+    assert done == ["good"]
