@@ -53,7 +53,7 @@ from ._layout import (
 from ._interpolate import interpolate
 from ._rounding import round
 from ._sorting import topk, cumsum
-from ._fft import dft, idft, rdft, irdft
+from ._fft import dft, idft, rdft, irdft, stft
 from ._sampling import grid_sample
 from ._detection import non_max_suppression, roi_align
 from ._deformable import deformable_convolution
@@ -81,7 +81,7 @@ __all__ = [
     "one_hot", "broadcast", "tile", "eye", "range", "pad", "reverse", "roll",
     "reverse_sequence", "depth_to_space", "space_to_depth", "shuffle_channels", "interpolate",
     "round", "topk", "cumsum",
-    "dft", "idft", "rdft", "irdft", "grid_sample",
+    "dft", "idft", "rdft", "irdft", "stft", "grid_sample",
     "non_max_suppression", "roi_align", "deformable_convolution",
     "embedding_bag_offsets", "embedding_bag_packed", "col2im",
 ]
