@@ -60,7 +60,7 @@ from ._recurrent import (
 )
 from ._state import read_value, assign
 from ._control_flow import loop, if_op
-from ._fft import dft, idft, rdft, irdft
+from ._fft import dft, idft, rdft, irdft, stft
 from ._sampling import grid_sample
 from ._detection import non_max_suppression, roi_align
 from ._deformable import deformable_convolution
@@ -91,5 +91,5 @@ __all__ = [
     "i420_to_bgr", "fake_quantize", "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence",
     "gru_sequence", "lstm_sequence", "read_value", "assign", "loop", "if_op", "dft", "idft",
     "rdft", "irdft", "grid_sample", "non_max_suppression", "roi_align",
-    "deformable_convolution", "embedding_bag_offsets", "embedding_bag_packed", "col2im",
+    "deformable_convolution", "embedding_bag_offsets", "embedding_bag_packed", "col2im", "stft",
 ]

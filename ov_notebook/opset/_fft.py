@@ -1,4 +1,4 @@
-"""Builders for DFT, IDFT, RDFT, IRDFT (``openvino.opset`` signatures)."""
+"""Builders for DFT, IDFT, RDFT, IRDFT, STFT (``openvino.opset`` signatures)."""
 from __future__ import annotations
 
 from ..ir.ops import fft as spec
@@ -34,3 +34,12 @@ def rdft(data, axes, signal_size=None, name=None) -> spec.RDFT:
 def irdft(data, axes, signal_size=None, name=None) -> spec.IRDFT:
     """IRDFT-9: ``irdft(y, [-1])`` is ``numpy.fft.irfft`` of a complex ``[..., 2]`` tensor."""
     return spec.IRDFT(*_inputs(data, axes, signal_size), name=name)
+
+
+@builder
+def stft(data, window, frame_size, frame_step, transpose_frames, name=None) -> spec.STFT:
+    """STFT-15: ``stft(signal, window, 16, 4, True)`` gives [batch?, 9, frames, 2]."""
+    return spec.STFT(as_node(data, "data"), as_node(window, "window"),
+                     as_node(frame_size, "frame_size"),
+                     as_node(frame_step, "frame_step", like=as_node(frame_size)),
+                     transpose_frames=transpose_frames, name=name)

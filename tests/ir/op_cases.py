@@ -384,6 +384,7 @@ FOURIER = [
     Case("IDFT", "opset7", [P([3, 4, 2]), C([0, -1])]),
     Case("RDFT", "opset9", [P([2, 6]), C([-1])]),
     Case("IRDFT", "opset9", [P([2, 4, 2]), C([1]), C([6])]),
+    Case("STFT", "opset15", [P([2, 48]), P([10]), C(16), C(4)], transpose_frames=True),
 ]
 CASES += FOURIER
 

@@ -136,3 +136,55 @@ def test_fourier_ir_round_trips_with_openvino(name):
 ])
 def test_fourier_rejects_bad_input(build, match):
     assert_rejected(build, match)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batched=st.booleans(), length=st.integers(4, 40), frame_size=st.integers(1, 16),
+       window=st.integers(1, 16), step=st.integers(1, 6), transpose=st.booleans(),
+       index_type=st.sampled_from([np.int32, np.int64]), seed=st.integers(0, 1000))
+def test_stft_matches_openvino(batched, length, frame_size, window, step, transpose, index_type,
+                               seed):
+    frame_size, window = min(frame_size, length), min(window, frame_size, length)
+    rng = np.random.default_rng(seed)
+    signal = rng.standard_normal(((2,) if batched else ()) + (length,)).astype(np.float32)
+    weights = rng.uniform(0, 1, window).astype(np.float32)
+    compare_with_openvino(lambda s, w: ops.stft(s, w, np.asarray(frame_size, index_type),
+                                                np.asarray(step, index_type), transpose),
+                          [signal, weights], rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("signal, window, frame_size, step, transpose", [
+    ("[48]", "[16]", 16, 4, False), ("[?,?]", "[?]", 16, 4, True), ("[2,48]", "[10]", 16, 4, False),
+    ("[2,10..48]", "[16]", 16, 4, False), ("...", "[16]", 16, 4, False),
+    ("[2,48]", "[16]", "dynamic", 4, False), ("[2,48]", "[16]", 16, "dynamic", True),
+])
+def test_stft_shape_inference_matches_openvino(signal, window, frame_size, step, transpose):
+    def build(opset, s, w, *dynamic):
+        dynamic = list(dynamic)
+        size = dynamic.pop(0) if frame_size == "dynamic" else opset.constant(np.int64(frame_size))
+        stride = dynamic.pop(0) if step == "dynamic" else opset.constant(np.int64(step))
+        return opset.stft(s, w, size, stride, transpose)
+    extra = [("[]", np.int64)] * ((frame_size == "dynamic") + (step == "dynamic"))
+    assert_same_inference(build, (signal, np.float32), (window, np.float32), *extra)
+
+
+def test_stft_round_trips_with_openvino():
+    assert_round_trip(lambda opset, s, w: opset.stft(s, w, opset.constant(np.int64(16)),
+                                                     opset.constant(np.int64(4)), True),
+                      ("[2,48]", np.float32), ("[10]", np.float32))
+
+
+def _stft(signal=(2, 48), window=(16,), frame_size=16, step=4):
+    return lambda: ops.stft(ops.parameter(list(signal), np.float32),
+                            ops.parameter(list(window), np.float32), np.int64(frame_size),
+                            np.int64(step), False)
+
+
+@pytest.mark.parametrize("build, match", [
+    (_stft(window=(17,)), r"window's length \(17\) must be in \[1, 16\]"),
+    (_stft(signal=(2, 10)), r"frame_size 16 must be in \[1, 10\]"),
+    (_stft(signal=(2, 3, 48)), r"\[batch, signal_size\]"),
+    (_stft(step=0), "frame_step must be positive"),
+])
+def test_stft_rejects_bad_input(build, match):
+    assert_rejected(build, match)

@@ -1,4 +1,4 @@
-"""Discrete Fourier transforms: DFT-7, IDFT-7, RDFT-9, IRDFT-9.
+"""Discrete Fourier transforms: DFT-7, IDFT-7, RDFT-9, IRDFT-9, STFT-15.
 
 Complex tensors are real tensors with a trailing dimension of 2 (real, imaginary), OpenVINO's
 layout. ``axes`` count over the complex dimensions (the trailing 2 excluded, negative axes from
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..node import Op, register_op
+from ..node import Attr, Op, register_op
 from ..shape import Dimension, PartialShape
 from ..types import Type
 from ._movement import small_output
@@ -205,3 +205,73 @@ def _interval(dim, function):
     """``function`` applied to both bounds of a dynamic dimension (unbounded stays unbounded)."""
     low, high = dim.get_min_length(), dim.get_max_length()
     return Dimension(function(low) if low > 0 else 0, -1 if high == -1 else function(high))
+
+
+@register_op
+class STFT(Op):
+    """STFT-15: the short-time Fourier transform of real ``signal`` ([signal_size] or [batch,
+    signal_size]): frames of ``frame_size`` samples every ``frame_step``, each multiplied by
+    ``window`` (zero-padded on both sides to ``frame_size`` when shorter) and transformed (RDFT):
+    [batch?, frames, frame_size // 2 + 1, 2], or [batch?, frequencies, frames, 2] with
+    ``transpose_frames``."""
+
+    type_name = "STFT"
+    version = "opset15"
+    inputs_spec = ("signal", "window", "frame_size", "frame_step")
+    attrs = (Attr("transpose_frames", "bool"),)
+
+    def infer(self):
+        signal, window = self.get_input_partial_shape(0), self.get_input_partial_shape(1)
+        element_type = self.get_input_element_type(0)
+        window_type = self.get_input_element_type(1)
+        for index, (what, t) in enumerate((("signal", element_type), ("window", window_type))):
+            if t.is_static and not t.is_real:
+                self.fail(f"{what} (input {index}) must be floating-point, got {t}")
+        for index, what in ((2, "frame_size"), (3, "frame_step")):
+            require_integral(self, index, what)
+            shape = self.get_input_partial_shape(index)
+            if shape.rank_is_static and len(shape) != 0:
+                self.fail(f"{what} (input {index}) must be a scalar, got shape {shape}")
+        if signal.rank_is_static and len(signal) not in (1, 2):
+            self.fail(f"signal (input 0) must be [signal_size] or [batch, signal_size], got {signal}")
+        if window.rank_is_static and len(window) != 1:
+            self.fail(f"window (input 1) must be 1-D, got {window}")
+        size, step = (_scalar(self, index) for index in (2, 3))
+        if step is not None and step <= 0:
+            self.fail(f"frame_step must be positive, got {step}")
+        if size is not None:
+            length = signal[-1] if signal.rank_is_static else Dimension()
+            if size < 1 or (length.is_static and size > length.get_length()):
+                self.fail(f"frame_size {size} must be in [1, {length}] (the signal's length)")
+            if window.rank_is_static and window[0].is_static and \
+                    not 1 <= window[0].get_length() <= size:
+                self.fail(f"the window's length ({window[0]}) must be in [1, {size}]")
+        if not signal.rank_is_static:
+            return self.set_output_type(0, element_type, PartialShape.dynamic())
+        # as OpenVINO: both dimensions stay dynamic unless frame_size and frame_step are known
+        frequencies, frames = Dimension(), Dimension()
+        if size is not None and step is not None:
+            frequencies = Dimension(size // 2 + 1)
+            frames = _interval(signal[-1], lambda n: max((n - size) // step + 1, 1))
+            if frames.get_min_length() == 0:
+                frames = Dimension(1, frames.get_max_length())
+        pair = [frequencies, frames] if self._attrs["transpose_frames"] else [frames, frequencies]
+        self.set_output_type(0, element_type, list(signal)[:-1] + pair + [Dimension(2)])
+
+    @staticmethod
+    def compute(signal, window, frame_size, frame_step, *, transpose_frames, out=None):
+        size, step = int(np.asarray(frame_size).reshape(-1)[0]), \
+            int(np.asarray(frame_step).reshape(-1)[0])
+        left = (size - window.shape[0]) // 2
+        padded = np.zeros(size, dtype=np.float64)
+        padded[left:left + window.shape[0]] = window
+        count = (signal.shape[-1] - size) // step + 1
+        positions = np.arange(count)[:, None] * step + np.arange(size)[None, :]
+        spectrum = np.fft.rfft(signal.astype(np.float64)[..., positions] * padded, axis=-1)
+        result = _split_complex(spectrum, signal.dtype)  # [..., frames, frequencies, 2]
+        return np.ascontiguousarray(np.swapaxes(result, -3, -2)) if transpose_frames else result
+
+
+def _scalar(node, index):
+    value = value_of(node, index)
+    return None if value is None else int(value.reshape(-1)[0])

@@ -71,6 +71,9 @@ DETECTION = {
     "deform_conv2d_dilated_no_bias": (lambda: _deform(padding=0, dilation=2, bias=False,
                                                       kernel=(2, 3)),
                                       lambda: (randn(1, 4, 8, 9), _offsets(1, 1, 6, 6, 5, 3.0))),
+    # tracing records torchvision's image-size reads as _shape_as_tensor
+    "shape_as_tensor": (lambda: Lambda(lambda x: torch._shape_as_tensor(x) * 2),
+                        lambda: (randn(2, 3, 5),), ("trace",)),
 }
 
 

@@ -56,6 +56,18 @@ FFTS = {
     "real_imag": (lambda: Lambda(lambda x: (torch.fft.rfft(x).real, torch.fft.rfft(x).imag)),
                   lambda: (randn(3, 8),)),
     "real_of_real": (lambda: Lambda(lambda x: torch.real(x) * 2), lambda: (randn(3, 4),)),
+    # torch.stft: the core-ATen route lowers it to unfold/fft graphs
+    "stft_hann_center": (lambda: Lambda(lambda x, w: real(torch.stft(x, 16, 4, window=w,
+                                                                     return_complex=True))),
+                         lambda: (randn(2, 64), torch.hann_window(16)), BOTH),
+    "stft_defaults_no_center": (lambda: Lambda(lambda x: real(torch.stft(
+        x, 8, center=False, return_complex=True))), lambda: (randn(50),), BOTH),
+    "stft_short_window_normalized": (lambda: Lambda(lambda x, w: real(torch.stft(
+        x, 16, 5, win_length=10, window=w, normalized=True, center=False, return_complex=True))),
+        lambda: (randn(3, 70), torch.hamming_window(10)), BOTH),
+    "stft_real_output": (lambda: Lambda(lambda x, w: torch.stft(
+        x, 12, 3, window=w, center=False, return_complex=False)),
+        lambda: (randn(2, 40), torch.hann_window(12)), BOTH),
 }
 
 
@@ -65,7 +77,8 @@ def test_fft(make_module, make_inputs, route):
 
 
 @pytest.mark.parametrize("name", ["fft_n_dim_ortho", "ifft_forward", "rfft_n_trim", "irfft_n",
-                                  "ifft2_s", "irfftn_s", "complex_broadcast"])
+                                  "ifft2_s", "irfftn_s", "complex_broadcast",
+                                  "stft_hann_center", "stft_short_window_normalized"])
 @pytest.mark.parametrize("route", BOTH)
 def test_fft_openvino_agrees(name, route):
     make_module, make_inputs = FFTS[name][:2]

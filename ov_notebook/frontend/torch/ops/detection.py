@@ -1,5 +1,6 @@
 """torchvision detection ops: ``nms`` -> NonMaxSuppression-9, ``roi_align`` -> ROIAlign-9,
-``deform_conv2d`` -> DeformableConvolution-8.
+``deform_conv2d`` -> DeformableConvolution-8; and ``_shape_as_tensor``, which torchvision's
+detection transforms and RPN use (under tracing) to read image sizes.
 
 ``torchvision.ops.batched_nms`` is ``nms`` over boxes offset per category (its coordinate
 trick), which both routes record as ordinary ops around ``torchvision::nms``.
@@ -11,7 +12,7 @@ import numpy as np
 from .... import opset as ops
 from ....ir.types import Type
 from ..registry import translator
-from ._common import i64, out, to_type
+from ._common import i64, out, shape_of, to_type
 
 _ALL_BOXES = np.iinfo(np.int64).max
 
@@ -62,3 +63,8 @@ def deform_conv2d(ctx):
     bias = ctx.input(4, "bias")
     bias = ops.reshape(bias, i64([1, -1, 1, 1]), False)
     return out(ops.add(result, bias))
+
+
+@translator("aten._shape_as_tensor", "aten::_shape_as_tensor")
+def shape_as_tensor(ctx):  # aten::_shape_as_tensor(Tensor self) -> Tensor (int64)
+    return shape_of(ctx.input(0, "self"))

@@ -38,14 +38,7 @@ def embedding_bag(ctx):
     last_offset = bool(ctx.arg(7, "include_last_offset", False))
     all_indices = indices
     if last_offset:
-        # torch: the last offset ends the last bag, except with padding_idx, where the last bag
-        # runs to the end of the indices
-        if padding is None:
-            end = ops.gather(offsets, i64([-1]), i64(0))
-            indices = out(ops.slice(indices, i64([0]), end, i64([1]), i64([0])))
-            if weights is not None:
-                weights = out(ops.slice(weights, i64([0]), end, i64([1]), i64([0])))
-        offsets = out(ops.slice(offsets, i64([0]), i64([-1]), i64([1]), i64([0])))
+        indices, offsets, weights = _drop_last_offset(indices, offsets, weights, padding)
     if padding is None and (mode == 0 or not last_offset):
         return [_bags(table, indices, offsets, weights, _MODES[mode]), None, None, None]
     # rows at padding_idx take no part in a bag (nor in the mean's count); torch's mean with
@@ -60,6 +53,17 @@ def embedding_bag(ctx):
         total = out(ops.divide(total, count))
     # offset2bag, bag_size and max_indices are not computed: a model that reads them fails
     return [total, None, None, None]
+
+
+def _drop_last_offset(indices, offsets, weights, padding):
+    """include_last_offset: the last offset ends the last bag, except with padding_idx, where
+    torch runs the last bag to the end of the indices."""
+    if padding is None:
+        end = ops.gather(offsets, i64([-1]), i64(0))
+        indices = out(ops.slice(indices, i64([0]), end, i64([1]), i64([0])))
+        if weights is not None:
+            weights = out(ops.slice(weights, i64([0]), end, i64([1]), i64([0])))
+    return indices, out(ops.slice(offsets, i64([0]), i64([-1]), i64([1]), i64([0]))), weights
 
 
 def _kept(indices, padding, table, weights=None):

@@ -1,5 +1,5 @@
-"""Fourier transforms and complex tensors: ``torch.fft.*`` -> DFT/IDFT/RDFT/IRDFT, ``complex``,
-``real``, ``imag``, ``view_as_real``, ``view_as_complex``.
+"""Fourier transforms and complex tensors: ``torch.fft.*`` -> DFT/IDFT/RDFT/IRDFT, ``stft`` ->
+STFT, ``complex``, ``real``, ``imag``, ``view_as_real``, ``view_as_complex``.
 
 As in OpenVINO's frontend (its ``ComplexTypeMark``), a complex tensor is carried through the
 conversion as a :class:`ComplexTensor`: a real tensor with a trailing dimension of 2 (real,
@@ -7,6 +7,8 @@ imaginary), the layout the DFT operations read and write. Only the ops of this m
 any other translator refuses it, and a model cannot output one (``view_as_real`` it first).
 """
 from __future__ import annotations
+
+import numpy as np
 
 from .... import opset as ops
 from ....ir.node import Output
@@ -226,3 +228,27 @@ def real(ctx):  # aten::real(Tensor(a) self) -> Tensor(a)
 @translator("aten.imag", "aten::imag")
 def imag(ctx):  # aten::imag(Tensor(a) self) -> Tensor(a)
     return _part(ctx, 1, "imag")
+
+
+@translator("aten.stft", "aten::stft")
+def stft(ctx):
+    # aten::stft(Tensor self, int n_fft, int? hop_length=None, int? win_length=None,
+    #   Tensor? window=None, bool normalized=False, bool? onesided=None,
+    #   bool? return_complex=None) -> Tensor (torch.stft pads for center=True before it)
+    signal = ctx.input(0, "self")
+    frame_size = ctx.arg(1, "n_fft")
+    step = ctx.arg(2, "hop_length", None) or frame_size // 4
+    window = ctx.optional_input(4, "window")
+    if window is None:
+        length = ctx.arg(3, "win_length", None) or frame_size
+        window = out(ops.broadcast(ops.convert_like(ops.constant(1.0), signal), i64([length])))
+    if ctx.arg(6, "onesided", None) is False:
+        ctx.fail("onesided=False has no OpenVINO operation (STFT-15 keeps n_fft // 2 + 1 "
+                 "frequencies)")
+    # transpose_frames: torch's [batch?, frequencies, frames] layout
+    result = out(ops.stft(signal, ops.convert_like(window, signal), i64(frame_size), i64(step),
+                          True))
+    if ctx.arg(5, "normalized", False):
+        result = out(ops.divide(result, ops.convert_like(ops.constant(float(np.sqrt(frame_size))),
+                                                         result)))
+    return ComplexTensor(result) if ctx.arg(7, "return_complex", None) else result
