@@ -1,7 +1,7 @@
 """More ops of OpenVINO's op table, composed from existing IR operations: isnan, isinf,
 isfinite, atan2, pixel_shuffle / pixel_unshuffle (DepthToSpace / SpaceToDepth, depth_first),
 channel_shuffle (ShuffleChannels), take_along_dim, aminmax, fill (TorchScript's functional
-form), _shape_as_tensor.
+form). (_shape_as_tensor is with the detection translators.)
 """
 from __future__ import annotations
 
@@ -128,10 +128,3 @@ def aminmax(ctx):  # aten::aminmax(Tensor self, *, int? dim=None, bool keepdim=F
 
 
 translator("aten::fill")(fill)  # the functional form of aten::fill_
-
-
-@translator("aten::_shape_as_tensor", "aten._shape_as_tensor")
-def shape_as_tensor(ctx):  # aten::_shape_as_tensor(Tensor self) -> Tensor (int64)
-    return shape_of(ctx.input(0))
-
-
