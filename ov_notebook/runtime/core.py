@@ -112,6 +112,7 @@ class CompiledModel:
         self._properties = {**PROPERTIES, **(properties or {})}
         self._plan = compile_plan(model, self._properties,
                                   self._properties.get("DISABLED_PASSES", ()))
+        self._properties["KERNEL_BACKEND"] = self._plan.kernel_backend  # as resolved
 
     @property
     def inputs(self) -> list:

@@ -1,0 +1,330 @@
+"""oneDNN kernels of the hot operations, made at compile time by the kernels' ``prepare`` hooks.
+
+Each kernel object is called with the step's arrays (logical NC... views: an NHWC tensor is
+given as its ``transpose(0, 3, 1, 2)`` view, whose strides tell oneDNN the memory layout) and
+returns the result, or None when oneDNN has no fast implementation for that case (the caller
+then runs its numpy kernel). Primitives are cached by the layouts of the runtime inputs and
+the thread count, so a dynamic shape creates one primitive per new shape.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+
+import numpy as np
+
+from . import _capi as C
+from ._runtime import MemoryDesc, Primitive, aligned_empty, create, layout_of, query_md, reorder
+
+__all__ = ["epilogue_post_ops", "ConvolutionKernel", "MatMulKernel"]
+
+# post_ops activation token -> (eltwise algorithm, alpha, beta) from its values
+_ACTIVATIONS = {
+    "Relu": lambda: ("relu", 0.0, 0.0),
+    "Tanh": lambda: ("tanh", 0.0, 0.0),
+    "Sigmoid": lambda: ("logistic", 0.0, 0.0),
+    "HSwish": lambda: ("hardswish", 1 / 6, 0.5),
+    "HSigmoid": lambda: ("hardsigmoid", 1 / 6, 0.5),
+    "Clamp": lambda low, high: ("clip_v2", float(low), float(high)),
+    "Gelu": lambda mode: ("gelu_tanh" if mode.upper() == "TANH" else "gelu_erf", 0.0, 0.0),
+    "Swish": lambda beta: ("swish", float(beta), 0.0),
+}
+
+
+def epilogue_post_ops(post_ops: str):
+    """``"add;Relu"`` -> [("binary", alg), ("eltwise", alg, alpha, beta)], or None when a step
+    has no oneDNN post-op. Binary steps read the next extra input."""
+    steps = []
+    for token in filter(None, post_ops.split(";")):
+        name, *values = token.split(":")
+        if name in C.BINARY and not values:
+            steps.append(("binary", C.BINARY[name]))
+        elif name in _ACTIVATIONS:
+            try:
+                algorithm, alpha, beta = _ACTIVATIONS[name](*values)
+            except (TypeError, ValueError):
+                return None
+            steps.append(("eltwise", C.ELTWISE[algorithm], alpha, beta))
+        else:
+            return None
+    return steps
+
+
+def _fast(primitive: Primitive) -> bool:
+    """Whether oneDNN found a tuned implementation (its ``ref`` ones are loops in C)."""
+    return not primitive.implementation.startswith("ref")
+
+
+class _Cached:
+    """Primitives by (threads, layouts of the runtime inputs); None caches 'no fast path'."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self._cache = {}
+        self._lock = threading.Lock()
+
+    def primitive(self, threads, arrays, geometry=()):
+        key = (threads, geometry) + tuple(layout_of(a) for a in arrays)
+        found = self._cache.get(key, self)
+        if found is self:
+            with self._lock:
+                found = self._cache.get(key, self)
+                if found is self:
+                    self.runtime.set_threads(threads)
+                    if any(s < 0 for a in arrays for s in a.strides) or \
+                            any(a.dtype != np.float32 for a in arrays):
+                        found = None
+                    else:
+                        found = self.build(*arrays, *geometry)
+                    self._cache[key] = found
+        return found
+
+    def build(self, *arrays):
+        raise NotImplementedError
+
+
+def _post_op_attrs(runtime, steps, extras, dst_ndim):
+    """oneDNN post-ops of ``steps``, the binary ones reading ``extras`` (broadcast to ``dst_ndim``
+    with leading ones, numpy's rule); None when an extra has more dimensions than the output."""
+    attrs, extra = [], iter(extras)
+    for step in steps:
+        if step[0] == "eltwise":
+            attrs.append(step)
+            continue
+        array = next(extra)
+        if array.ndim > dst_ndim:
+            return None
+        array = array.reshape((1,) * (dst_ndim - array.ndim) + array.shape)
+        attrs.append(("binary", step[1], MemoryDesc.of_array(runtime, array)))
+    return attrs
+
+
+def channels_last_empty(shape):
+    """An aligned buffer of logical shape [N, C, spatial...] laid out [N, spatial..., C]."""
+    order = (0,) + tuple(range(2, len(shape))) + (1,)
+    back = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
+    return aligned_empty([shape[axis] for axis in order]).transpose(back)
+
+
+def is_channels_last(array) -> bool:
+    """Whether ``array`` [N, C, spatial...] is dense channels-last memory."""
+    strides = array.strides
+    expected = array.itemsize
+    for axis in (1,) + tuple(range(array.ndim - 1, 1, -1)) + (0,):
+        if array.shape[axis] != 1 and strides[axis] != expected:
+            return False
+        expected *= array.shape[axis]
+    return True
+
+
+class Reorder(_Cached):
+    """A copy into channels-last memory (``channels_last_empty``) by a reorder primitive."""
+
+    def build(self, x):
+        rt = self.runtime
+        source, target = MemoryDesc.of_array(rt, x), MemoryDesc.of_array(
+            rt, channels_last_empty(x.shape))
+        pd = ctypes.c_void_p()
+        attr = rt.attributes()
+        try:
+            C.check(rt.lib.dnnl_reorder_primitive_desc_create(
+                ctypes.byref(pd), source.handle, rt.engine, target.handle, rt.engine, attr),
+                "dnnl_reorder_primitive_desc_create")
+        finally:
+            rt.lib.dnnl_primitive_attr_destroy(attr)
+        try:
+            return Primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (source, target))
+        finally:
+            rt.lib.dnnl_primitive_desc_destroy(pd)
+
+    def __call__(self, x, threads):
+        primitive = self.primitive(threads, (x,))
+        if primitive is None:
+            return None
+        y = channels_last_empty(x.shape)
+        self.runtime.set_threads(threads)
+        primitive.execute(x, y)
+        return y
+
+
+def _with_rank(array, ndim):
+    return array.reshape((1,) * (ndim - array.ndim) + array.shape)
+
+
+class ConvolutionKernel(_Cached):
+    """(Group)Convolution with bias and post-ops. ``filters`` [O, C, k...] or, grouped,
+    [G, O/G, C/G, k...]. oneDNN's fast f32 convolutions run on channels-last memory: an input
+    in another layout is reordered first, and the output is a channels-first view of
+    channels-last memory (the NHWC kernels return that memory itself)."""
+
+    def __init__(self, runtime, filters, bias, steps, strides, dilations):
+        super().__init__(runtime)
+        self.filters = np.asarray(filters, np.float32)
+        self.bias = None if bias is None else np.ascontiguousarray(bias, np.float32)
+        self.steps = steps
+        self.strides = list(strides)
+        self.dilations = list(dilations)
+        self.to_channels_last = Reorder(runtime)
+        self.weights = {}  # primitive -> filters reordered to its layout
+        self.grouped = self.filters.ndim == len(self.strides) + 3
+
+    def output_shape(self, x, begin, end):
+        kernel = self.filters.shape[-len(self.strides):]
+        out = self.filters.shape[0] * self.filters.shape[1] if self.grouped else \
+            self.filters.shape[0]
+        spatial = [(size + b + e - (k - 1) * d - 1) // s + 1 for size, k, s, d, b, e in zip(
+            x.shape[2:], kernel, self.strides, self.dilations, begin, end)]
+        return [x.shape[0], out] + spatial
+
+    @staticmethod
+    def _output(shape):
+        return channels_last_empty(shape)
+
+    def build(self, x, *extras_and_pads):
+        rt = self.runtime
+        *extras, begin, end = extras_and_pads
+        shape = self.output_shape(x, begin, end)
+        if min(shape) <= 0 or x.shape[0] == 0:
+            return None
+        post_ops = _post_op_attrs(rt, self.steps, extras, len(shape))
+        if post_ops is None:
+            return None
+        dst = MemoryDesc.of_array(rt, self._output(shape))
+        src = MemoryDesc.of_array(rt, x)
+        weights = MemoryDesc.any(rt, self.filters.shape)
+        bias = MemoryDesc.of(rt, self.bias.shape) if self.bias is not None else None
+        dilations = [d - 1 for d in self.dilations]
+        pd = create(rt, "convolution_forward", C.FORWARD_INFERENCE, C.CONVOLUTION_DIRECT,
+                    src.handle, weights.handle, bias.handle if bias else None, dst.handle,
+                    C.dims(self.strides), C.dims(dilations), C.dims(begin), C.dims(end),
+                    attr_post_ops=post_ops)
+        if pd is None:
+            return None
+        try:
+            weights = query_md(rt, pd, C.QUERY_WEIGHTS_MD)
+            arguments = [C.ARG_SRC, C.ARG_WEIGHTS] + ([C.ARG_BIAS] if bias else []) + [C.ARG_DST]
+            arguments += [C.post_op_argument(i) for i, op in enumerate(post_ops)
+                          if op[0] == "binary"]
+            descs = [src, weights] + ([bias] if bias else []) + [dst] + \
+                [op[2] for op in post_ops if op[0] == "binary"]
+            primitive = Primitive(rt, pd, arguments, descs)
+        finally:
+            rt.lib.dnnl_primitive_desc_destroy(pd)
+        if not _fast(primitive):
+            return None
+        self.weights[primitive] = reorder(rt, self.filters, weights)
+        primitive.output_shape = shape
+        return primitive
+
+    def _channels_last_extra(self, extra, threads):
+        """A residual in another layout than the output's, reordered (oneDNN's fast
+        convolutions read a full-size post-op input in the destination's layout)."""
+        if extra.ndim < 3 or is_channels_last(extra) or 1 in extra.shape[1:]:
+            return extra
+        return self.to_channels_last(extra, threads)
+
+    def prepared(self, x, extras, threads, begin, end):
+        """(primitive or None, x, extras): the arguments as the primitive reads them."""
+        if not is_channels_last(x):
+            x = self.to_channels_last(x, threads)
+            if x is None:
+                return None, x, extras
+        extras = [self._channels_last_extra(_with_rank(e, x.ndim), threads) for e in extras]
+        if any(e is None for e in extras):
+            return None, x, extras
+        return self.primitive(threads, (x, *extras), (tuple(begin), tuple(end))), x, extras
+
+    def __call__(self, x, extras, threads, begin, end):
+        """``x`` [N, C, spatial...] convolved with pads ``begin``/``end``; None: no oneDNN path."""
+        primitive, x, extras = self.prepared(x, extras, threads, begin, end)
+        if primitive is None:
+            return None
+        y = self._output(primitive.output_shape)
+        self.runtime.set_threads(threads)
+        weights = self.weights[primitive]
+        if self.bias is not None:
+            primitive.execute(x, weights, self.bias, y, *extras)
+        else:
+            primitive.execute(x, weights, y, *extras)
+        return y
+
+
+class MatMulKernel(_Cached):
+    """MatMul ``a @ b`` (transposes already applied as strided views) with an optional bias
+    over the last axis and post-ops; ``weights``: a constant B, reordered to oneDNN's layout."""
+
+    def __init__(self, runtime, weights, bias, steps):
+        super().__init__(runtime)
+        self.constant = None if weights is None else np.asarray(weights, np.float32)
+        self.bias = None if bias is None else np.ascontiguousarray(bias, np.float32)
+        self.steps = steps
+        self.packed = {}
+
+    def build(self, a, b, *extras):
+        rt = self.runtime
+        if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2] or 0 in a.shape + b.shape:
+            return None
+        ndim = max(a.ndim, b.ndim)
+        a, b = _with_rank(a, ndim), _with_rank(b, ndim)
+        try:
+            batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            return None
+        if any(x != y and y != 1 for x, y in zip(batch, b.shape[:-2])) or \
+                tuple(batch) != a.shape[:-2]:
+            return None  # oneDNN broadcasts the weights' batch only
+        shape = list(batch) + [a.shape[-2], b.shape[-1]]
+        post_ops = _post_op_attrs(rt, self.steps, extras, len(shape))
+        if post_ops is None:
+            return None
+        src = MemoryDesc.of_array(rt, a)
+        weights = MemoryDesc.any(rt, b.shape) if self.constant is not None else \
+            MemoryDesc.of_array(rt, b)
+        bias = MemoryDesc.of(rt, [1] * (ndim - 1) + [self.bias.shape[-1]]) \
+            if self.bias is not None else None
+        dst = MemoryDesc.of(rt, shape)
+        pd = create(rt, "matmul", src.handle, weights.handle, bias.handle if bias else None,
+                    dst.handle, attr_post_ops=post_ops)
+        if pd is None:
+            return None
+        try:
+            if self.constant is not None:
+                weights = query_md(rt, pd, C.QUERY_WEIGHTS_MD)
+            arguments = [C.ARG_SRC, C.ARG_WEIGHTS] + ([C.ARG_BIAS] if bias else []) + [C.ARG_DST]
+            arguments += [C.post_op_argument(i) for i, op in enumerate(post_ops)
+                          if op[0] == "binary"]
+            descs = [src, weights] + ([bias] if bias else []) + [dst] + \
+                [op[2] for op in post_ops if op[0] == "binary"]
+            primitive = Primitive(rt, pd, arguments, descs)
+        finally:
+            rt.lib.dnnl_primitive_desc_destroy(pd)
+        if not _fast(primitive):
+            return None
+        if self.constant is not None:
+            self.packed[primitive] = reorder(rt, _with_rank(self.constant, ndim), weights)
+        primitive.output_shape = shape
+        primitive.rank = ndim
+        return primitive
+
+    def prepared(self, a, b, extras, threads):
+        """The primitive for these arguments (made on first use), or None."""
+        if self.constant is not None:
+            b = self.constant
+        rank = max(a.ndim, b.ndim)
+        extras = [_with_rank(e, rank) for e in extras]
+        return self.primitive(threads, (a, b, *extras))
+
+    def __call__(self, a, b, extras, threads):
+        primitive = self.prepared(a, b, extras, threads)
+        if primitive is None:
+            return None
+        extras = [_with_rank(e, primitive.rank) for e in extras]
+        a = _with_rank(a, primitive.rank)
+        b = self.packed[primitive] if self.constant is not None else _with_rank(b, primitive.rank)
+        y = aligned_empty(primitive.output_shape)
+        self.runtime.set_threads(threads)
+        if self.bias is not None:
+            primitive.execute(a, b, self.bias, y, *extras)
+        else:
+            primitive.execute(a, b, y, *extras)
+        return y
