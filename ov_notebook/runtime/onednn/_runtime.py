@@ -102,10 +102,11 @@ class Runtime:
             self._omp_set = self._omp_get = None
 
     def set_threads(self, threads: int) -> None:
-        """OpenMP threads for the primitives this thread creates and runs from now on."""
-        if self._omp_set is not None and getattr(self._local, "threads", None) != threads:
+        """OpenMP threads for the primitives this thread creates and runs from now on. Read
+        back every time: torch.set_num_threads writes the same per-thread value when libdnnl
+        shares torch's libgomp."""
+        if self._omp_set is not None and self._omp_get() != threads:
             self._omp_set(threads)
-            self._local.threads = threads
 
     def threads(self) -> int:
         return self._omp_get() if self._omp_get is not None else 1
