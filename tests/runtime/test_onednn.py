@@ -202,3 +202,26 @@ def test_buffers_are_64_byte_aligned():
 
     for shape in [(1,), (3, 5), (7, 11, 13)]:
         assert aligned_empty(shape).ctypes.data % 64 == 0
+
+
+@needs_onednn
+@pytest.mark.parametrize("affine", ["gamma and beta", "gamma", "beta", "beta then gamma"])
+def test_layer_norm_and_softmax_match_openvino(rng, affine):
+    """MVN over the last axis with LayerNorm's affine steps (oneDNN applies gamma then beta
+    itself; anything else stays in the numpy epilogue), a residual add, then Softmax."""
+    x = ops.parameter([2, 5, 24], np.float32, name="x")
+    gamma = rng.standard_normal(24, dtype=np.float32)
+    beta = rng.standard_normal(24, dtype=np.float32)
+    y = ops.mvn(x, np.array([-1], np.int64), True, 1e-5, "inside_sqrt")
+    steps = {"gamma and beta": ("mul", "add"), "gamma": ("mul",), "beta": ("add",),
+             "beta then gamma": ("add", "mul")}[affine]
+    for step in steps:
+        y = ops.multiply(y, gamma) if step == "mul" else ops.add(y, beta)
+    model = ov.Model([ops.softmax(ops.add(y, x), -1)], [x])
+    value = rng.standard_normal((2, 5, 24), dtype=np.float32) * 3
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    kinds = {node.get_type_name(): node.rt_info.get("kernel_backend")
+             for node in compiled.get_runtime_model().get_ordered_ops()}
+    assert kinds.get("FusedMVN") == "onednn" and kinds.get("Softmax") == "onednn", kinds
+    assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
+                         atol=1e-6)

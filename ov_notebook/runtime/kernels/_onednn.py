@@ -13,7 +13,8 @@ from ...ir.ops.convolution import resolve_pads
 from .. import onednn
 from ..parallel import current_threads
 
-__all__ = ["convolution_kernel", "matmul_kernel", "run_convolution", "run_matmul", "to_logical"]
+__all__ = ["convolution_kernel", "matmul_kernel", "run_convolution", "run_matmul", "to_logical",
+           "softmax_kernel", "layer_norm_kernel"]
 
 
 def to_logical(array: np.ndarray, ndim: int = 4) -> np.ndarray:
@@ -160,3 +161,57 @@ def run_matmul(kernel, a, b, extras, transpose_a=False, transpose_b=False):
     if kernel.constant is None:
         b = _transposed(b, transpose_b)
     return kernel(a, b, extras, current_threads())
+
+
+def softmax_kernel(node, axis: int, log=False):
+    """A oneDNN (Log)Softmax for ``node``, its primitive made for a static shape, or None."""
+    context = onednn.current()
+    if context is None or not _f32(node):
+        return None
+    from ..onednn._runtime import aligned_empty
+    from ..onednn.simple_ops import SoftmaxKernel
+
+    runtime, threads = context
+    kernel = SoftmaxKernel(runtime, axis, log)
+    shape = _static_shape(node, 0)
+    created = None
+    if shape is not None:
+        created = kernel.primitive(threads, (aligned_empty(shape),))
+        if created is None:
+            return None
+    _mark(node, kernel, created)
+    return kernel
+
+
+def layer_norm_kernel(node, post_ops: str, eps: float, eps_mode: str):
+    """(oneDNN layer normalization, how many leading post_ops steps it applies) for a FusedMVN
+    over the last axis whose epilogue starts with a constant per-channel ``mul`` and/or
+    ``add`` (LayerNorm's gamma and beta), or (None, 0)."""
+    context = onednn.current()
+    shape = node.get_input_partial_shape(0)
+    if context is None or not _f32(node) or eps_mode.upper() != "INSIDE_SQRT" or \
+            not shape.rank_is_static or len(shape) < 2 or not shape[-1].is_static:
+        return None, 0
+    from ..onednn._runtime import aligned_empty
+    from ..onednn.simple_ops import LayerNormKernel
+
+    channels = shape[-1].get_length()
+    vectors, steps = {}, [s for s in post_ops.split(";") if s]
+    # x * gamma + beta: "mul" then "add", or either alone, each with a constant [C]
+    for index, token in enumerate(steps[:2]):
+        value = _constant(node, 2 + index)
+        if token not in ("mul", "add") or token in vectors or "add" in vectors or value is None or \
+                value.size != channels or value.shape[-1:] != (channels,) or \
+                value.ndim > len(shape):
+            break
+        vectors[token] = value.reshape(-1)
+    runtime, threads = context
+    kernel = LayerNormKernel(runtime, eps, vectors.get("mul"), vectors.get("add"))
+    static = _static_shape(node, 0)
+    created = None
+    if static is not None:
+        created = kernel.primitive(threads, (aligned_empty(static),))
+        if created is None:
+            return None, 0
+    _mark(node, kernel, created)
+    return kernel, len(vectors)
