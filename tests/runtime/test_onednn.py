@@ -225,3 +225,20 @@ def test_layer_norm_and_softmax_match_openvino(rng, affine):
     assert kinds.get("FusedMVN") == "onednn" and kinds.get("Softmax") == "onednn", kinds
     assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
                          atol=1e-6)
+
+
+@needs_onednn
+def test_sequence_first_matmul_folds_its_batch_into_rows(rng):
+    """[S, 1, E] @ W (nn.MultiheadAttention's in-projection) runs as one [S, E] GEMM, not S
+    GEMVs; a strided view of it and the contiguous copy share one primitive."""
+    from ov_notebook.runtime.onednn.ops import MatMulKernel, epilogue_post_ops
+
+    weights = rng.standard_normal((32, 48), dtype=np.float32)
+    bias = rng.standard_normal(48, dtype=np.float32)
+    kernel = MatMulKernel(onednn.runtime(), weights, bias, epilogue_post_ops("add;Relu")[1:])
+    batch_first = rng.standard_normal((1, 9, 32), dtype=np.float32)
+    view = batch_first.transpose(1, 0, 2)  # [9, 1, 32], strides of a sequence-first view
+    expected = np.maximum(view @ weights + bias, 0)
+    for a in (view, np.ascontiguousarray(view)):
+        np.testing.assert_allclose(kernel(a, None, [], 1), expected, rtol=1e-5, atol=1e-5)
+    assert len(kernel._cache) == 1 and next(iter(kernel._cache.values())).output_shape == [9, 48]

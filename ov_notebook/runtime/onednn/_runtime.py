@@ -52,6 +52,7 @@ class MemoryDesc:
 
     @classmethod
     def of_array(cls, runtime, array: np.ndarray):
+        """``array``'s own strides: oneDNN matches layouts on every stride, size-1 axes' too."""
         return cls.of(runtime, array.shape, [s // array.itemsize for s in array.strides])
 
     @classmethod
@@ -80,8 +81,15 @@ class MemoryDesc:
 
 
 def layout_of(array) -> tuple:
-    """What a primitive made for ``array`` depends on: its shape and element strides."""
-    return array.shape, tuple(s // array.itemsize for s in array.strides)
+    """The cache key of a primitive made for ``array``: its shape and element strides, those
+    of size-1 axes made the array's whole extent (any value addresses the same memory, so
+    a primitive made with one runs on the other): a [197, 1, 768] view and its contiguous
+    copy share one primitive and one reordered copy of the weights."""
+    strides = [s // array.itemsize for s in array.strides]
+    if 1 in array.shape:
+        extent = max([st * size for st, size in zip(strides, array.shape) if size != 1] or [1])
+        strides = [extent if size == 1 else st for st, size in zip(strides, array.shape)]
+    return array.shape, tuple(strides)
 
 
 class Runtime:

@@ -306,25 +306,48 @@ class MatMulKernel(_Cached):
         primitive.rank = ndim
         return primitive
 
-    def prepared(self, a, b, extras, threads):
-        """The primitive for these arguments (made on first use), or None."""
+    def _arguments(self, a, b, extras):
+        """(a, b, extras) as the primitive takes them: with constant 2-D weights the batch
+        axes of ``a`` fold into its rows when its memory allows (one GEMM, not a batch of
+        GEMVs: [197, 1, 768] from a sequence-first attention), else ranks padded to equal."""
         if self.constant is not None:
             b = self.constant
+            if b.ndim == 2 and a.ndim > 2 and all(
+                    e.ndim <= 1 or all(d == 1 for d in e.shape[:-2]) and e.shape[-2] == 1
+                    for e in extras):
+                rows = _rows(a)
+                if rows is not None:
+                    return rows, b, [e.reshape(1, -1) if e.ndim else e for e in extras]
         rank = max(a.ndim, b.ndim)
-        extras = [_with_rank(e, rank) for e in extras]
+        return _with_rank(a, rank), _with_rank(b, rank), [_with_rank(e, rank) for e in extras]
+
+    def prepared(self, a, b, extras, threads):
+        """The primitive for these arguments (made on first use), or None."""
+        a, b, extras = self._arguments(a, b, extras)
         return self.primitive(threads, (a, b, *extras))
 
     def __call__(self, a, b, extras, threads):
-        primitive = self.prepared(a, b, extras, threads)
+        shape = a.shape[:-1] + (b.shape[-1] if self.constant is None else self.constant.shape[-1],)
+        a, b, extras = self._arguments(a, b, extras)
+        primitive = self.primitive(threads, (a, b, *extras))
         if primitive is None:
             return None
-        extras = [_with_rank(e, primitive.rank) for e in extras]
-        a = _with_rank(a, primitive.rank)
-        b = self.packed[primitive] if self.constant is not None else _with_rank(b, primitive.rank)
+        if self.constant is not None:
+            b = self.packed[primitive]
         y = aligned_empty(primitive.output_shape)
         self.runtime.set_threads(threads)
         if self.bias is not None:
             primitive.execute(a, b, self.bias, y, *extras)
         else:
             primitive.execute(a, b, y, *extras)
-        return y
+        return y.reshape(shape) if a.ndim == 2 and len(shape) > 2 else y
+
+
+def _rows(a):
+    """``a`` [..., M, K] as a [rows, K] view without copying, or None."""
+    view = a.view()
+    try:
+        view.shape = (-1, a.shape[-1])
+    except AttributeError:  # numpy: the memory does not allow it without a copy
+        return None
+    return view
