@@ -106,8 +106,11 @@ def run_convolution(kernel, x, extras, attrs, channels_last=False):
         if x.ndim != 4:
             return None
         x, extras = to_logical(x), [to_logical(e) for e in extras]
-    begin, end = _pads(attrs, x.shape, kernel.filters.shape)
-    y = kernel(x, extras, current_threads(), begin, end)
+    pads = kernel.pads.get(x.shape)
+    if pads is None:
+        pads = kernel.pads[x.shape] = tuple(map(tuple, _pads(attrs, x.shape,
+                                                              kernel.filters.shape)))
+    y = kernel(x, extras, current_threads(), *pads)
     if y is None or not channels_last:
         return y
     return y.transpose(0, 2, 3, 1)

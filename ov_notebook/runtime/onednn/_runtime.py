@@ -10,6 +10,7 @@ numba's or the system's), both when it is created and when it runs.
 from __future__ import annotations
 
 import ctypes
+import math
 import threading
 
 import numpy as np
@@ -24,7 +25,7 @@ ALIGNMENT = 64  # bytes: AVX-512 loads and stores on aligned lines run 13-23% fa
 def aligned_empty(shape, dtype=np.float32) -> np.ndarray:
     """An uninitialized C-contiguous array whose data starts on a 64-byte boundary."""
     dtype = np.dtype(dtype)
-    count = int(np.prod(shape, dtype=np.int64))
+    count = math.prod(shape)
     raw = np.empty(count * dtype.itemsize + ALIGNMENT, np.uint8)
     start = -raw.ctypes.data % ALIGNMENT
     return raw[start:start + count * dtype.itemsize].view(dtype).reshape(shape)
@@ -192,14 +193,19 @@ class Primitive:
                 if self.scratchpad_bytes else None
             if scratch is not None:
                 lib.dnnl_memory_set_data_handle(memories[-1], scratch.ctypes.data)
-            bound = self._local.bound = (memories, exec_args, scratch)
+            bound = self._local.bound = (memories, exec_args, scratch, [None] * len(memories))
         return bound
 
     def execute(self, *arrays) -> None:
-        memories, exec_args, _ = self._bound()
+        """Run on ``arrays`` (one per argument, in order; an int is a data pointer). A memory
+        object keeps its pointer between runs on a thread: weights are set once."""
+        memories, exec_args, _, pointers = self._bound()
         set_handle = self.runtime.lib.dnnl_memory_set_data_handle
-        for memory, array in zip(memories, arrays):
-            set_handle(memory, array.ctypes.data)
+        for index, array in enumerate(arrays):
+            pointer = array if array.__class__ is int else array.ctypes.data
+            if pointers[index] != pointer:
+                set_handle(memories[index], pointer)
+                pointers[index] = pointer
         C.check(self.runtime.lib.dnnl_primitive_execute(
             self.handle, self.runtime.stream(), len(exec_args), exec_args),
             "dnnl_primitive_execute")

@@ -61,9 +61,15 @@ class _Cached:
     def __init__(self, runtime):
         self.runtime = runtime
         self._cache = {}
+        self._seen = {}  # raw (shape, byte strides) key -> the primitive of its layout
         self._lock = threading.Lock()
 
     def primitive(self, threads, arrays, geometry=()):
+        # raw shapes and strides first (cheap); the canonical layouts only when those miss
+        raw = (threads, geometry) + tuple((a.shape, a.strides) for a in arrays)
+        found = self._seen.get(raw, self)
+        if found is not self:
+            return found
         key = (threads, geometry) + tuple(layout_of(a) for a in arrays)
         found = self._cache.get(key, self)
         if found is self:
@@ -77,6 +83,7 @@ class _Cached:
                     else:
                         found = self.build(*arrays, *geometry)
                     self._cache[key] = found
+        self._seen[raw] = found
         return found
 
     def build(self, *arrays):
@@ -101,6 +108,8 @@ def _post_op_attrs(runtime, steps, extras, dst_ndim):
 
 def channels_last_empty(shape):
     """An aligned buffer of logical shape [N, C, spatial...] laid out [N, spatial..., C]."""
+    if len(shape) == 4:
+        return aligned_empty((shape[0], shape[2], shape[3], shape[1])).transpose(0, 3, 1, 2)
     order = (0,) + tuple(range(2, len(shape))) + (1,)
     back = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
     return aligned_empty([shape[axis] for axis in order]).transpose(back)
@@ -166,6 +175,7 @@ class ConvolutionKernel(_Cached):
         self.dilations = list(dilations)
         self.to_channels_last = Reorder(runtime)
         self.weights = {}  # primitive -> filters reordered to its layout
+        self.pads = {}  # input shape -> (pads_begin, pads_end): the caller resolves auto_pad
         self.grouped = self.filters.ndim == len(self.strides) + 3
 
     def output_shape(self, x, begin, end):
