@@ -242,3 +242,32 @@ def test_sequence_first_matmul_folds_its_batch_into_rows(rng):
     for a in (view, np.ascontiguousarray(view)):
         np.testing.assert_allclose(kernel(a, None, [], 1), expected, rtol=1e-5, atol=1e-5)
     assert len(kernel._cache) == 1 and next(iter(kernel._cache.values())).output_shape == [9, 48]
+
+
+@needs_onednn
+@pytest.mark.parametrize("rounding", ["floor", "ceil"])
+@pytest.mark.parametrize("pool", ["max", "avg exclude-pad", "avg include-pad"])
+@pytest.mark.parametrize("layout", ["NHWC region", "NCHW"])
+def test_pooling_matches_openvino(rng, pool, rounding, layout):
+    """Pools between two convolutions (a channels-last region unless the pass is off); ceil
+    windows that overhang the input, and include-pad averages over them, as OpenVINO."""
+    x = ops.parameter([1, 8, 11, 10], np.float32, name="x")
+    first = ops.convolution(x, rng.standard_normal((16, 8, 3, 3), dtype=np.float32),
+                            [1, 1], [1, 1], [1, 1], [1, 1])
+    if pool == "max":
+        pooled = ops.max_pool(first, [2, 2], [1, 1], [1, 0], [1, 1], [3, 3],
+                              rounding_type=rounding)
+        pooled = pooled.output(0)
+    else:
+        pooled = ops.avg_pool(first, [2, 2], [1, 0], [1, 1], [3, 3],
+                              pool == "avg exclude-pad", rounding)
+    out = ops.convolution(pooled, rng.standard_normal((4, 16, 1, 1), dtype=np.float32),
+                          [1, 1], [0, 0], [0, 0], [1, 1])
+    model = ov.Model([out], [x])
+    value = rng.standard_normal((1, 8, 11, 10), dtype=np.float32)
+    config = {"KERNEL_BACKEND": "onednn"}
+    if layout == "NCHW":
+        config["DISABLED_PASSES"] = "channels_last"
+    compiled = ov.compile_model(model, "CPU", config)
+    assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
+                         atol=1e-5)

@@ -14,7 +14,7 @@ from .. import onednn
 from ..parallel import current_threads
 
 __all__ = ["convolution_kernel", "matmul_kernel", "run_convolution", "run_matmul", "to_logical",
-           "softmax_kernel", "layer_norm_kernel"]
+           "softmax_kernel", "layer_norm_kernel", "pooling_kernel", "run_pooling"]
 
 
 def to_logical(array: np.ndarray, ndim: int = 4) -> np.ndarray:
@@ -218,3 +218,54 @@ def layer_norm_kernel(node, post_ops: str, eps: float, eps_mode: str):
             return None, 0
     _mark(node, kernel, created)
     return kernel, len(vectors)
+
+
+def pooling_kernel(node, attrs, average=None):
+    """A oneDNN pooling for MaxPool/AvgPool ``node`` (``average``: None for max, else
+    exclude-pad), or None: not f32, or a MaxPool whose indices someone reads."""
+    context = onednn.current()
+    if context is None or not _f32(node) or node.get_input_partial_shape(0).rank_is_static and \
+            len(node.get_input_partial_shape(0)) < 3:
+        return None
+    if node.get_output_size() > 1 and node.output(1).get_target_inputs():
+        return None  # OpenVINO's flat indices are not what oneDNN's workspace holds
+    from ..onednn.simple_ops import PoolingKernel
+
+    runtime, _ = context
+    dilations = list(attrs.get("dilations") or ()) or [1] * len(attrs["kernel"])
+    kernel = PoolingKernel(runtime, attrs["kernel"], attrs["strides"], dilations, average)
+    _mark(node, kernel, None)
+    return kernel
+
+
+def run_pooling(kernel, x, attrs, geometry, channels_last=False):
+    """The oneDNN pooling of ``x`` (NHWC memory in and out for ``channels_last``), or None.
+    ``geometry(x) -> (dilations, pads_begin, padded end, output sizes)``: the numpy kernel's,
+    whose rules (ceil windows, auto_pad) both follow."""
+    if channels_last:
+        if x.ndim != 4:
+            return None
+        x = to_logical(x)
+    found = kernel.geometry.get(x.shape)
+    if found is None:
+        _, begin, end, sizes = geometry(x)
+        if kernel.algorithm == _include_padding() and list(end) != list(resolve_pads(
+                attrs.get("auto_pad", "explicit"), x.shape[2:], attrs["kernel"], attrs["strides"],
+                list(attrs.get("dilations") or ()) or [1] * len(sizes), attrs.get("pads_begin", ()),
+                attrs.get("pads_end", ()))[1]):
+            found = kernel.geometry[x.shape] = ()  # OpenVINO divides ceil windows its own way
+        else:
+            found = kernel.geometry[x.shape] = (tuple(begin), tuple(end),
+                                                tuple(x.shape[:2]) + tuple(sizes))
+    if not found:
+        return None
+    y = kernel(x, current_threads(), *found)
+    if y is None or not channels_last:
+        return y
+    return y.transpose(0, 2, 3, 1)
+
+
+def _include_padding():
+    from ..onednn._capi import POOLING_AVG_INCLUDE_PADDING
+
+    return POOLING_AVG_INCLUDE_PADDING

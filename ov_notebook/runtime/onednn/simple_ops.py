@@ -1,4 +1,4 @@
-"""oneDNN kernels of the memory-bound operations: softmax and layer normalization.
+"""oneDNN kernels of the memory-bound operations: softmax, layer normalization, pooling.
 
 Like the kernels of ``ops.py``: made at compile time, called with the step's arrays, primitives
 cached by input layout and thread count, None back when oneDNN has no fast implementation.
@@ -11,7 +11,7 @@ from . import _capi as C
 from ._runtime import MemoryDesc, Primitive, aligned_empty, create
 from .ops import _Cached, _fast
 
-__all__ = ["SoftmaxKernel", "LayerNormKernel"]
+__all__ = ["SoftmaxKernel", "LayerNormKernel", "PoolingKernel"]
 
 
 def _primitive(runtime, pd, arguments, descs):
@@ -84,4 +84,41 @@ class LayerNormKernel(_Cached):
         y = aligned_empty(x.shape)
         self.runtime.set_threads(threads)
         primitive.execute(x, y, *[v for v in (self.scale, self.shift) if v is not None])
+        return y
+
+
+class PoolingKernel(_Cached):
+    """Max or average pooling of [N, C, spatial...] (any memory layout; the output takes the
+    input's: channels-last stays channels-last). ``average``: None for max pooling, else
+    whether padding is excluded from the divisor."""
+
+    def __init__(self, runtime, kernel_shape, strides, dilations, average=None):
+        super().__init__(runtime)
+        self.kernel_shape, self.strides = list(kernel_shape), list(strides)
+        self.dilations = [d - 1 for d in dilations]
+        self.algorithm = C.POOLING_MAX if average is None else \
+            C.POOLING_AVG_EXCLUDE_PADDING if average else C.POOLING_AVG_INCLUDE_PADDING
+        self.geometry = {}  # input shape -> (pads_begin, pads_end, output shape): caller's
+
+    def _output(self, x, shape):
+        from .ops import channels_last_empty, is_channels_last
+
+        return channels_last_empty(shape) if x.ndim >= 3 and is_channels_last(x) and \
+            not x.flags.c_contiguous else aligned_empty(shape)
+
+    def build(self, x, begin, end, shape):
+        rt = self.runtime
+        src, dst = MemoryDesc.of_array(rt, x), MemoryDesc.of_array(rt, self._output(x, shape))
+        pd = create(rt, "pooling_forward", C.FORWARD_INFERENCE, self.algorithm, src.handle,
+                    dst.handle, C.dims(self.strides), C.dims(self.kernel_shape),
+                    C.dims(self.dilations), C.dims(begin), C.dims(end))
+        return _primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (src, dst))
+
+    def __call__(self, x, threads, begin, end, shape):
+        primitive = self.primitive(threads, (x,), (begin, end, shape))
+        if primitive is None:
+            return None
+        y = self._output(x, shape)
+        self.runtime.set_threads(threads)
+        primitive.execute(x, y)
         return y
