@@ -173,6 +173,7 @@ class Primitive:
         self.handle = ctypes.c_void_p()
         C.check(lib.dnnl_primitive_create(ctypes.byref(self.handle), pd), "dnnl_primitive_create")
         self._local = threading.local()
+        self._memories = []  # every thread's memory objects
 
     def _bound(self):
         """This thread's memory objects (and scratchpad) for the arguments."""
@@ -194,6 +195,7 @@ class Primitive:
             if scratch is not None:
                 lib.dnnl_memory_set_data_handle(memories[-1], scratch.ctypes.data)
             bound = self._local.bound = (memories, exec_args, scratch, [None] * len(memories))
+            self._memories.extend(memories)  # list.extend is atomic: destroyed with the primitive
         return bound
 
     def execute(self, *arrays) -> None:
@@ -213,6 +215,8 @@ class Primitive:
     def __del__(self):
         handle = getattr(self, "handle", None)
         if handle:
+            for memory in self._memories:
+                self.runtime.lib.dnnl_memory_destroy(memory)
             self.runtime.lib.dnnl_primitive_destroy(handle)
             self.handle = None
 
