@@ -95,7 +95,7 @@ def layer_of(module: str):
         return "top"
     if parts[1] == "cli":
         return "cli"
-    if parts[1] in ("_plugins", "_registry"):
+    if parts[1] in ("_plugins", "_registry", "_openmp_policy"):  # stdlib only, lowest layer
         return "_plugins"
     return parts[1] if parts[1] in RANK else None
 
