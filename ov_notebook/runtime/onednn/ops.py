@@ -18,17 +18,28 @@ from ._runtime import MemoryDesc, Primitive, aligned_empty, create, layout_of, q
 
 __all__ = ["epilogue_post_ops", "ConvolutionKernel", "MatMulKernel"]
 
-# post_ops activation token -> (eltwise algorithm, alpha, beta) from its values
-_ACTIVATIONS = {
-    "Relu": lambda: ("relu", 0.0, 0.0),
-    "Tanh": lambda: ("tanh", 0.0, 0.0),
-    "Sigmoid": lambda: ("logistic", 0.0, 0.0),
-    "HSwish": lambda: ("hardswish", 1 / 6, 0.5),
-    "HSigmoid": lambda: ("hardsigmoid", 1 / 6, 0.5),
-    "Clamp": lambda low, high: ("clip_v2", float(low), float(high)),
-    "Gelu": lambda mode: ("gelu_tanh" if mode.upper() == "TANH" else "gelu_erf", 0.0, 0.0),
-    "Swish": lambda beta: ("swish", float(beta), 0.0),
-}
+def _eltwise(name, values):
+    """The oneDNN eltwise post-op of an activation step (its class's ``onednn_eltwise``), or
+    None."""
+    from ...ir.errors import UnknownOpError
+    from ...ir.node import get_op_class
+
+    try:
+        op_class = get_op_class(name)
+    except UnknownOpError:
+        return None
+    if not op_class.fusable_activation or op_class.onednn_eltwise is None or \
+            len(values) != len(op_class.epilogue_params):
+        return None
+    arguments = dict(zip(op_class.epilogue_params, values))
+    algorithm, *scalars = op_class.onednn_eltwise
+    if isinstance(algorithm, dict):
+        algorithm = algorithm.get(str(values[0]).upper())
+    try:
+        alpha, beta = (float(arguments[v]) if isinstance(v, str) else float(v) for v in scalars)
+    except (KeyError, ValueError):
+        return None
+    return None if algorithm not in C.ELTWISE else ("eltwise", C.ELTWISE[algorithm], alpha, beta)
 
 
 def epilogue_post_ops(post_ops: str):
@@ -37,16 +48,11 @@ def epilogue_post_ops(post_ops: str):
     steps = []
     for token in filter(None, post_ops.split(";")):
         name, *values = token.split(":")
-        if name in C.BINARY and not values:
-            steps.append(("binary", C.BINARY[name]))
-        elif name in _ACTIVATIONS:
-            try:
-                algorithm, alpha, beta = _ACTIVATIONS[name](*values)
-            except (TypeError, ValueError):
-                return None
-            steps.append(("eltwise", C.ELTWISE[algorithm], alpha, beta))
-        else:
+        step = ("binary", C.BINARY[name]) if name in C.BINARY and not values else \
+            _eltwise(name, values)
+        if step is None:
             return None
+        steps.append(step)
     return steps
 
 
