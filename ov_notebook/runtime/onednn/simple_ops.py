@@ -42,6 +42,10 @@ class SoftmaxKernel(_Cached):
         return _primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (src, dst))
 
     def __call__(self, x, threads):
+        # oneDNN's softmax gives finite garbage for NaN and +inf inputs (-inf, masks, is
+        # right): those take the numpy kernel, as torch and OpenVINO's reference
+        if x.size and not x.max() < np.inf:
+            return None
         primitive = self.primitive(threads, (x,))
         if primitive is None:
             return None
@@ -115,6 +119,8 @@ class PoolingKernel(_Cached):
         return _primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (src, dst))
 
     def __call__(self, x, threads, begin, end, shape):
+        if self.algorithm == C.POOLING_MAX and x.size and np.isnan(x.max()):
+            return None  # oneDNN's max pooling skips NaN; OpenVINO and torch propagate it
         primitive = self.primitive(threads, (x,), (begin, end, shape))
         if primitive is None:
             return None
