@@ -3,6 +3,7 @@
     python benchmarks/runtime.py                       # every model, batch 1 and 8, 2 threads
     python benchmarks/runtime.py --models resnet50,bert --batch 1 --runs 30 --threads 2
     python benchmarks/runtime.py --threads 1 --clock cpu --without channels_last --peers ''
+    python benchmarks/runtime.py --batch 1 --threads 2 --peers openvino --backends onednn,numpy
 
 Each model (random weights: torchvision ``weights=None``, BERT-base from ``BertConfig()``) is
 converted with ``ov_notebook.convert_model``; OpenVINO compiles the IR we save (f32 inference
@@ -91,7 +92,8 @@ def convert_with_openvino(model, inputs, path):
     openvino.save_model(ov_model, path, compress_to_fp16=False)
 
 
-def ours_engine(model, inputs, threads, directory, converter="ov_notebook", disabled=""):
+def ours_engine(model, inputs, threads, directory, converter="ov_notebook", disabled="",
+                backend="auto"):
     import ov_notebook as ov
 
     path = os.path.join(directory, "model.xml")
@@ -102,7 +104,7 @@ def ours_engine(model, inputs, threads, directory, converter="ov_notebook", disa
         example = tuple(inputs.values()) if len(inputs) > 1 else next(iter(inputs.values()))
         ov_model = ov.convert_model(model, example_input=example)
         ov.save_model(ov_model, path)
-    config = {"INFERENCE_NUM_THREADS": threads}
+    config = {"INFERENCE_NUM_THREADS": threads, "KERNEL_BACKEND": backend}
     if disabled:
         config["DISABLED_PASSES"] = disabled
     compiled = ov.compile_model(ov_model, "CPU", config)
@@ -142,13 +144,18 @@ def onnxruntime_engine(model, inputs, threads, directory):
     return lambda: np.asarray(session.run(None, feeds)[0])
 
 
-def build_engines(name, batch, threads, peers, directory, converter, without=""):
+def build_engines(name, batch, threads, peers, directory, converter, without="", backends=("auto",)):
     """({engine name: callable}, our CompiledModel, its input arrays) for one model and batch;
-    peers that fail are reported and left out."""
+    peers that fail are reported and left out. ``backends``: KERNEL_BACKEND of "ov_notebook",
+    then of one more engine ``ov_notebook[<backend>]`` each."""
     model, inputs = make_model(name, batch)
     engines = {"torch": torch_engine(model, inputs)}
-    ours, compiled = ours_engine(model, inputs, threads, directory, converter)
+    ours, compiled = ours_engine(model, inputs, threads, directory, converter,
+                                 backend=backends[0])
     engines["ov_notebook"] = ours
+    for backend in backends[1:]:
+        engines[f"ov_notebook[{backend}]"] = ours_engine(model, inputs, threads, directory,
+                                                         converter, backend=backend)[0]
     if without:
         engines[f"-{without}"] = ours_engine(model, inputs, threads, directory, converter,
                                             disabled=without)[0]
@@ -182,8 +189,9 @@ def step_profile(compiled, feeds, runs, threads) -> list:
     profiling on: timing each step costs a clock read per step)."""
     import ov_notebook as ov
 
-    profiled = ov.compile_model(compiled.model, "CPU", {"INFERENCE_NUM_THREADS": threads,
-                                                        "PERF_COUNT": True})
+    profiled = ov.compile_model(compiled.model, "CPU", {
+        "INFERENCE_NUM_THREADS": threads, "PERF_COUNT": True,
+        "KERNEL_BACKEND": compiled.get_property("KERNEL_BACKEND")})
     request = profiled.create_infer_request()
     request.infer(feeds)  # warm-up
     seconds, steps = {}, {}
@@ -239,7 +247,7 @@ def benchmark(name, batch, args, peers):
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory(prefix="ovn_bench_") as directory:
         engines, compiled, feeds = build_engines(name, batch, args.threads, peers, directory,
-                                                 args.converter, args.without)
+                                                 args.converter, args.without, args.backends)
         reference = engines["torch"]()
         difference = float(np.max(np.abs(engines["ov_notebook"]() - reference)) /
                            max(float(np.max(np.abs(reference))), 1e-30))
@@ -248,7 +256,8 @@ def benchmark(name, batch, args, peers):
         peak = peak_memory(engines["ov_notebook"])
         profile = step_profile(compiled, feeds, args.runs, args.threads) if args.profile else []
     return {"model": name, "batch": batch, "ms": {k: v * 1e3 for k, v in medians.items()},
-            "peak_mib": peak, "max_diff": difference, "profile": profile}
+            "peak_mib": peak, "max_diff": difference, "profile": profile,
+            "backend": compiled.get_property("KERNEL_BACKEND")}
 
 
 def format_row(row, engines) -> str:
@@ -258,6 +267,10 @@ def format_row(row, engines) -> str:
         ms = row["ms"].get(engine)
         cells.append(f"{'-':>18}" if ms is None else f"{ms:9.1f} ({ms / torch_ms:4.2f}x)")
     cells += [f"{row['peak_mib']:9.1f}", f"{row['max_diff']:9.1e}"]
+    openvino_ms = row["ms"].get("openvino")
+    if openvino_ms:  # ours / OpenVINO, the issue's target ratio, per backend measured
+        cells += [f"{row['ms'][e] / openvino_ms:6.2f}" for e in engines
+                  if e.startswith("ov_notebook") and e in row["ms"]]
     return "  ".join(cells)
 
 
@@ -265,7 +278,11 @@ def print_table(rows, engines, threads, converter, clock="wall") -> None:
     print(f"\nmedian {'CPU time' if clock == 'cpu' else 'latency'}, ms (ratio to torch eager), "
           f"{threads} threads, IR by {converter}")
     header = [f"{'model':<20}", f"{'batch':>5}"] + [f"{e:>18}" for e in engines]
-    print("  ".join(header + [f"{'peak MiB':>9}", f"{'rel diff':>9}"]))
+    ratios = [f"{e.replace('ov_notebook', 'ours')}/OV" for e in engines
+              if e.startswith("ov_notebook")] if "openvino" in engines else []
+    print("  ".join(header + [f"{'peak MiB':>9}", f"{'rel diff':>9}"] + ratios))
+    if rows:
+        print(f"(ov_notebook kernels: {rows[0]['backend']})")
     for row in rows:
         print(format_row(row, engines))
 
@@ -284,13 +301,18 @@ def main(argv=None) -> int:
                         help="comma-separated peers to measure besides torch ('' for none)")
     parser.add_argument("--without", default="", help="also run ov_notebook without these "
                         "comma-separated compile passes (DISABLED_PASSES), e.g. channels_last")
+    parser.add_argument("--backends", default="auto",
+                        help="KERNEL_BACKEND of ov_notebook (auto, onednn, numpy), comma-separated: "
+                        "each one after the first adds an engine, e.g. auto,numpy for before/after")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="cpu: the calling thread's CPU time (meaningful with --threads 1)")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also list the N runtime op types ov_notebook spends most time in")
     args = parser.parse_args(argv)
+    args.backends = tuple(b.strip() for b in args.backends.split(",") if b.strip()) or ("auto",)
     peers = available_peers([p for p in args.peers.split(",") if p])
-    engines = ["torch", "ov_notebook"] + ([f"-{args.without}"] if args.without else []) + peers
+    engines = ["torch", "ov_notebook"] + [f"ov_notebook[{b}]" for b in args.backends[1:]] + \
+        ([f"-{args.without}"] if args.without else []) + peers
     rows = []
     for name in [m.strip() for m in args.models.split(",") if m.strip()]:
         for batch in args.batch:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 
+from . import _openmp_policy  # noqa: F401  before torch/libdnnl load libgomp (runtime/onednn)
 from . import frontend as _frontend  # noqa: F401  registers the .onnx model reader (imports no torch/onnx)
 from . import op, opset
 from .ir import evaluation as _evaluation

@@ -95,7 +95,7 @@ def layer_of(module: str):
         return "top"
     if parts[1] == "cli":
         return "cli"
-    if parts[1] in ("_plugins", "_registry"):
+    if parts[1] in ("_plugins", "_registry", "_openmp_policy"):  # stdlib only, lowest layer
         return "_plugins"
     if parts[1] == "op" or (parts[1].startswith("opset") and parts[1][5:].isdigit()):
         return "opset"  # openvino.op and openvino.opsetN's counterparts: views of the builders

@@ -8,6 +8,7 @@ import threading
 
 from ..ir.graph import clone_model
 from ..ir.model import Model
+from . import onednn
 from .memory import keep_freed_memory
 from .parallel import thread_budget
 from .passes import run_passes
@@ -20,7 +21,11 @@ def compile_plan(model: Model, properties: dict, disabled_passes=()) -> Threaded
     keep_freed_memory()
     graph = clone_model(model)
     applied = run_passes(graph, properties, disabled=disabled_passes)
-    plan = ThreadedPlan(Plan(graph), request_threads(properties))
+    backend = onednn.resolve_backend(properties.get("KERNEL_BACKEND", "auto"))
+    threads = request_threads(properties)
+    with thread_budget(threads) as budget, onednn.building(backend, budget.threads):
+        plan = ThreadedPlan(Plan(graph), threads)  # kernels' prepare hooks create primitives
+    plan.kernel_backend = backend
     plan.applied_passes = applied
     plan.nodes = describe_runtime_model(plan.plan, {n.get_friendly_name() for n in model.get_ops()})
     return plan
@@ -190,6 +195,7 @@ class ThreadedPlan:
         self.threads = threads
         self.model = plan.model
         self.applied_passes = []
+        self.kernel_backend = "numpy"  # or "onednn": what compile_plan resolved KERNEL_BACKEND to
         self.nodes = []  # RuntimeNode per runtime-model node but the Constants
 
     def run(self, feeds, timings=None, on_step=None, variables=None):

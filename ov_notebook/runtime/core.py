@@ -145,6 +145,7 @@ class CompiledModel:
         self._plan = compile_plan(model, self._properties,
                                   self._properties.get("DISABLED_PASSES", ()))
         self._variables = None  # ReadValue/Assign state of calls on the compiled model itself
+        self._properties["KERNEL_BACKEND"] = self._plan.kernel_backend  # as resolved
 
     # read-only ports, as OpenVINO's ConstOutput (equal to the model's Outputs)
     @property

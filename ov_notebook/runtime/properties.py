@@ -24,6 +24,9 @@ PROPERTIES = {
     "PERF_COUNT": False,
     # names of compile passes to skip (ov_notebook only; for debugging numerics of a fusion)
     "DISABLED_PASSES": (),
+    # kernels: "onednn", "numpy", or "auto" (OV_NOTEBOOK_KERNELS if set, else oneDNN where it
+    # loads); a compiled model reports the one it runs on (ov_notebook only, runtime/onednn)
+    "KERNEL_BACKEND": "auto",
 }
 # read from a CompiledModel only: the requests worth running at once, and the compile passes that
 # changed the graph, in order (ov_notebook only; the counterpart of DISABLED_PASSES)
@@ -131,6 +134,15 @@ def _pass_names(value) -> tuple:
     return names
 
 
+def _backend(value) -> str:
+    from .onednn import BACKENDS
+
+    name = str(value).strip().lower()
+    if name not in BACKENDS:
+        raise ValueError(f"KERNEL_BACKEND must be one of {', '.join(BACKENDS)}, got {value!r}")
+    return name
+
+
 _CHECKS = {"INFERENCE_NUM_THREADS": _threads, "PERFORMANCE_HINT": _hint,
            "INFERENCE_PRECISION_HINT": _precision, "NUM_STREAMS": _streams,
-           "PERF_COUNT": _switch, "DISABLED_PASSES": _pass_names}
+           "PERF_COUNT": _switch, "DISABLED_PASSES": _pass_names, "KERNEL_BACKEND": _backend}

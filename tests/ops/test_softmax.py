@@ -80,7 +80,9 @@ def test_softmax_split_over_threads_gives_the_single_thread_result(threads, monk
                         parallel.parallel_for(count, function))
     x = (np.random.default_rng(2).standard_normal((4, 12, 80, 300)) * 4).astype(np.float32)
     model = ov.Model([ops.softmax(p := ops.parameter(list(x.shape), np.float32), -1)], [p])
-    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(x)[0]
-    split = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})(x)[0]
+    numpy_kernels = {"KERNEL_BACKEND": "numpy"}  # this splitting is the numpy kernel's
+    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1, **numpy_kernels})(x)[0]
+    split = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads,
+                                            **numpy_kernels})(x)[0]
     assert max(calls) >= 2 * threads
     np.testing.assert_allclose(split, single, rtol=1e-6, atol=1e-7)

@@ -160,13 +160,15 @@ def test_threads_give_the_single_thread_numbers(rng, monkeypatch):
     small = conv(rng, ops.relu(conv(rng, depthwise, 64, 64, 3)), 32, 64, 3, stride=2)
     model = ov.Model([ops.add(conv(rng, small, 8, 32, 3, stride=2), bias(rng, 8))], [x])
     value = rng.standard_normal((3, 64, 13, 11), dtype=np.float32)
-    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(value)[0]
+    numpy_kernels = {"KERNEL_BACKEND": "numpy"}  # these splits are the numpy NHWC kernels'
+    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1, **numpy_kernels})(value)[0]
     by_channels = []
     original = _nhwc_conv._im2col_by_channels
     monkeypatch.setattr(_nhwc_conv, "_im2col_by_channels",
                         lambda *args: by_channels.append(args[3]) or original(*args))
     for threads in (2, 3):
-        compiled = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})
+        compiled = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads,
+                                                   **numpy_kernels})
         np.testing.assert_allclose(compiled(value)[0], single, rtol=1e-4, atol=1e-4)
     sizes = [list(size) for size in by_channels]
     assert sizes.count([7, 6]) == sizes.count([4, 3]) == 2  # on 2 and on 3 threads

@@ -219,8 +219,9 @@ def test_no_fusion_through_a_value_read_twice(rng):
 
 
 # --- prepacking ---------------------------------------------------------------------------------
-def test_constant_filters_are_prepacked_once(rng):
-    x = ops.parameter([1, 8, 6, 6], np.float32, name="x")
+def test_constant_filters_are_prepacked_once(rng, monkeypatch):
+    monkeypatch.setenv("OV_NOTEBOOK_KERNELS", "numpy")  # the numpy kernels' packing (oneDNN:
+    x = ops.parameter([1, 8, 6, 6], np.float32, name="x")  # test_onednn.py)
     left = conv(rng, x, 8, 8, kernel=1)                                  # pointwise, no epilogue
     right = ops.relu(conv(rng, x, 8, 8, kernel=3, groups=8))             # depthwise
     dense = conv(rng, ops.add(left, right), 8, 8, kernel=3, groups=2)    # grouped

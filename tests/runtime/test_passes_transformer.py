@@ -137,6 +137,7 @@ def test_layer_norm_affine_and_residual_join_the_mvn(rng, threads, monkeypatch):
     from ov_notebook.runtime.kernels import normalization
 
     chunks = []
+    monkeypatch.setenv("OV_NOTEBOOK_KERNELS", "numpy")  # these chunks are the numpy kernel's
     monkeypatch.setattr(parallel._HELPERS, "pays", lambda: True)  # even on a busy machine
     monkeypatch.setattr(normalization, "parallel_for", lambda count, function: chunks.append(
         count) or parallel.parallel_for(count, function))

@@ -284,6 +284,7 @@ class Tanh(UnaryOp):
 
     type_name = "Tanh"
     fusable_activation = True
+    onednn_eltwise = ("tanh", 0.0, 0.0)
     compute = unary_math(np.tanh)
 
 
@@ -294,6 +295,7 @@ class Relu(UnaryOp):
     type_name = "Relu"
     xml_type = "ReLU"
     fusable_activation = True
+    onednn_eltwise = ("relu", 0.0, 0.0)
 
     @staticmethod
     def compute(x, *, out=None):
@@ -309,6 +311,7 @@ class Sigmoid(UnaryOp):
 
     type_name = "Sigmoid"
     fusable_activation = True
+    onednn_eltwise = ("logistic", 0.0, 0.0)
 
     @staticmethod
     def compute(x, *, out=None):
@@ -325,6 +328,7 @@ class HSwish(UnaryOp):
     version = "opset4"
     float_only = True
     fusable_activation = True
+    onednn_eltwise = ("hardswish", 1 / 6, 0.5)
 
     @staticmethod
     def compute(x, *, out=None):
@@ -343,6 +347,7 @@ class HSigmoid(UnaryOp):
     version = "opset5"
     float_only = True
     fusable_activation = True
+    onednn_eltwise = ("hardsigmoid", 1 / 6, 0.5)
 
     @staticmethod
     def compute(x, *, out=None):
@@ -433,6 +438,7 @@ class Clamp(ElementwiseOp):
     inputs_spec = ("data",)
     attrs = (Attr("min", "float"), Attr("max", "float"))
     fusable_activation = True
+    onednn_eltwise = ("clip_v2", "min", "max")
     epilogue_params = ("min", "max")
 
     def infer(self):
@@ -466,6 +472,7 @@ class Gelu(ElementwiseOp):
     inputs_spec = ("data",)
     attrs = (Attr("approximation_mode", "str", "ERF", choices=("ERF", "TANH")),)
     fusable_activation = True
+    onednn_eltwise = ({"ERF": "gelu_erf", "TANH": "gelu_tanh"}, 0.0, 0.0)
     epilogue_params = ("approximation_mode",)
 
     def infer(self):
@@ -504,6 +511,7 @@ class Swish(ElementwiseOp):
     version = "opset4"
     inputs_spec = ("data", "beta?")
     fusable_activation = True
+    onednn_eltwise = ("swish", "beta", 0.0)
     epilogue_params = ("beta",)
 
     def infer(self):

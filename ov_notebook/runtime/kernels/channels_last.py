@@ -10,6 +10,7 @@ from ..layout_ops import TO_CHANNELS_FIRST, TO_CHANNELS_LAST
 from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 from . import kernel
 from ._epilogue import parse_post_ops
+from ._onednn import convolution_kernel, run_convolution
 from .fused import leading_bias
 from ._nhwc_conv import convolve_nhwc, prepare_channels_last_weights
 
@@ -45,12 +46,15 @@ def to_channels_first(x):  # [N, H, W, C] -> [N, C, H, W]
 def _prepare(grouped):
     def prepare(node, attrs):
         attrs = dict(attrs)
-        program = parse_post_ops(attrs.pop("post_ops"))
+        post_ops = attrs.pop("post_ops")
+        program = parse_post_ops(post_ops)
         bias = leading_bias(node, program, axis=-1)
         attrs.update(post_ops=program[bias is not None:], bias=bias,
                      extras_from=int(bias is not None))
+        attrs["dnnl"] = convolution_kernel(node, post_ops, bias, attrs["extras_from"],
+                                           channels_last=True)
         filters = node.input_value(1).get_node()
-        if filters.get_type_name() == "Constant":
+        if filters.get_type_name() == "Constant" and attrs["dnnl"] is None:
             attrs["packed"] = prepare_channels_last_weights(filters.get_value(), grouped=grouped)
             node.rt_info["prepacked_weights"] = f"{attrs['packed'].kind} channels-last"
         return attrs
@@ -60,7 +64,13 @@ def _prepare(grouped):
 def _fused_nhwc(type_name, grouped):
     @kernel(type_name, prepare=_prepare(grouped))
     def run(x, filters, *extras, post_ops="", bias=None, extras_from=0, packed=None, strides,
-            dilations, pads_begin, pads_end, auto_pad="explicit"):
+            dilations, pads_begin, pads_end, auto_pad="explicit", dnnl=None):
+        if dnnl is not None:  # the oneDNN backend (None back: a case it has no primitive for)
+            y = run_convolution(dnnl, x, extras[extras_from:], dict(
+                strides=strides, dilations=dilations, pads_begin=pads_begin, pads_end=pads_end,
+                auto_pad=auto_pad), channels_last=True)
+            if y is not None:
+                return y
         program = parse_post_ops(post_ops) if isinstance(post_ops, str) else post_ops
         if packed is None:  # run without the plan's prepare hook
             packed = prepare_channels_last_weights(filters, grouped=grouped)

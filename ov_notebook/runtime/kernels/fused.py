@@ -6,6 +6,7 @@ import numpy as np
 
 from . import get_kernel, kernel
 from ._epilogue import parse_post_ops, run_epilogue
+from ._onednn import convolution_kernel, matmul_kernel, run_convolution, run_matmul
 from ._tiling import convolve_parallel, matmul_parallel
 
 
@@ -69,20 +70,25 @@ def _pack_matmul(node, attrs):
 def _prepare(anchor_type):
     def prepare(node, attrs):
         attrs = dict(attrs)
-        program = parse_post_ops(attrs.pop("post_ops"))
+        post_ops = attrs.pop("post_ops")
+        program = parse_post_ops(post_ops)
         bias = leading_bias(node, program)
         if bias is not None:
             program = program[1:]
         attrs.update(post_ops=program, bias=bias, extras_from=0 if bias is None else 1)
         if anchor_type in _CONVOLUTIONS:
-            attrs["packed"] = _pack_convolution(node, anchor_type)
+            attrs["dnnl"] = convolution_kernel(node, post_ops, bias, attrs["extras_from"])
+            attrs["packed"] = None if attrs["dnnl"] else _pack_convolution(node, anchor_type)
             if attrs["packed"] is not None:  # visible in CompiledModel.get_runtime_model()
                 node.rt_info["prepacked_weights"] = attrs["packed"].kind
-        elif anchor_type == "MatMul" and \
-                node.get_input_element_type(1) == node.get_output_element_type(0):
-            attrs["weights"] = _pack_matmul(node, attrs)
-            if attrs["weights"] is not None:
-                node.rt_info["prepacked_weights"] = "matrix"
+        elif anchor_type == "MatMul":
+            attrs["dnnl"] = matmul_kernel(node, post_ops, bias, attrs["extras_from"],
+                                          attrs.get("transpose_b", False))
+            if attrs["dnnl"] is None and \
+                    node.get_input_element_type(1) == node.get_output_element_type(0):
+                attrs["weights"] = _pack_matmul(node, attrs)
+                if attrs["weights"] is not None:
+                    node.rt_info["prepacked_weights"] = "matrix"
         anchor = get_kernel(anchor_type)
         if anchor.needs_node:
             attrs["node"] = node
@@ -136,9 +142,15 @@ def _matmul(a, b, extras, program, bias, transpose_a=False, transpose_b=False):
 
 def _fused_kernel(anchor_type, anchor_inputs=2):
     @kernel(f"Fused{anchor_type}", prepare=_prepare(anchor_type))
-    def run(*inputs, post_ops="", bias=None, extras_from=0, packed=None, weights=None, **attrs):
+    def run(*inputs, post_ops="", bias=None, extras_from=0, packed=None, weights=None,
+            dnnl=None, **attrs):
         program = parse_post_ops(post_ops) if isinstance(post_ops, str) else post_ops
         anchor_args, extras = inputs[:anchor_inputs], inputs[anchor_inputs + extras_from:]
+        if dnnl is not None:  # the oneDNN backend (None back: a case it has no primitive for)
+            y = run_matmul(dnnl, *anchor_args, extras, **attrs) if anchor_type == "MatMul" \
+                else run_convolution(dnnl, anchor_args[0], extras, attrs)
+            if y is not None:
+                return y
         if weights is not None:  # prepacked constant B (transpose_b already applied)
             anchor_args = (anchor_args[0], weights)
         if packed is not None:

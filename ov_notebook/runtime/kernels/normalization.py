@@ -14,6 +14,7 @@ from ...ir.ops.reduction import unique_axes
 from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 from . import kernel
 from ._epilogue import PARALLEL_CHUNK, apply_epilogue, parse_post_ops
+from ._onednn import layer_norm_kernel
 from .softmax import working_dtype
 
 
@@ -132,15 +133,22 @@ def mvn(x, axes, *, eps, normalize_variance=True, eps_mode="INSIDE_SQRT", out=No
 
 
 def _prepare_fused_mvn(node, attrs):
-    return dict(attrs, post_ops=parse_post_ops(attrs["post_ops"]))
+    dnnl, applied = layer_norm_kernel(node, attrs["post_ops"], attrs["eps"],
+                                      attrs.get("eps_mode", "INSIDE_SQRT"))
+    return dict(attrs, post_ops=parse_post_ops(attrs["post_ops"]), dnnl=dnnl, dnnl_steps=applied)
 
 
 @kernel("FusedMVN", prepare=_prepare_fused_mvn)
 def fused_mvn(x, axes, *extras, eps, normalize_variance=True, eps_mode="INSIDE_SQRT",
-              post_ops=()):
+              post_ops=(), dnnl=None, dnnl_steps=0):
     """MVN then an in-place epilogue (runtime/passes/layer_norm.py): LayerNorm's gamma and beta,
-    and whatever else joined them."""
+    and whatever else joined them. ``dnnl``: the oneDNN layer normalization, which applies the
+    first ``dnnl_steps`` (gamma, beta) itself."""
     program = parse_post_ops(post_ops) if isinstance(post_ops, str) else post_ops
+    if dnnl is not None:
+        y = dnnl(x, current_threads())
+        if y is not None:
+            return apply_epilogue(y, program[dnnl_steps:], extras[dnnl_steps:])
     axes = unique_axes(axes, x.ndim) if x.ndim else ()
     inside_sqrt = eps_mode.upper() == "INSIDE_SQRT"
     if _last_axis_only(x, axes, normalize_variance) and all(

@@ -14,6 +14,7 @@ import numpy as np
 from ...ir.ops.convolution import dilated, resolve_pads
 from ...ir.ops.pooling import pool_output_size
 from . import kernel
+from ._onednn import pooling_kernel, run_pooling
 
 
 def _geometry(x, kernel_shape, strides, dilations, pads_begin, pads_end, auto_pad, rounding,
@@ -77,9 +78,29 @@ def _separable(array, kernel_shape, strides, dilations, out_sizes, combine, firs
 
 
 # --- MaxPool ------------------------------------------------------------------------------------
-@kernel("MaxPool", needs_node=True)
+def _prepare(average=None):
+    def prepare(node, attrs):  # the oneDNN primitive, where the backend is oneDNN
+        exclude = attrs.get("exclude-pad", False) if average else None
+        return dict(attrs, dnnl=pooling_kernel(node, attrs, exclude))
+    return prepare
+
+
+def _onednn_pool(dnnl, x, attrs, channels_last=False):
+    """The oneDNN result (geometry by this module's rules, on the NC... view), or None."""
+    return run_pooling(dnnl, x, attrs, lambda logical: _geometry(
+        logical, attrs["kernel"], attrs["strides"], attrs.get("dilations", ()),
+        attrs.get("pads_begin", ()), attrs.get("pads_end", ()), attrs.get("auto_pad", "explicit"),
+        attrs.get("rounding_type", "floor")), channels_last)
+
+
+@kernel("MaxPool", needs_node=True, prepare=_prepare())
 def max_pool(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
-             auto_pad="explicit", dilations=(), index_element_type=None, axis=0, node=None):
+             auto_pad="explicit", dilations=(), index_element_type=None, axis=0, node=None,
+             dnnl=None):
+    if dnnl is not None and (values := _onednn_pool(dnnl, x, locals())) is not None:
+        if index_element_type is None:
+            return values
+        return values, np.zeros(values.shape, np.dtype(index_element_type.to_dtype()))
     dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
                                                  pads_end, auto_pad, rounding_type)
     padded = _padded(x, begin, end, _lowest(x.dtype))
@@ -146,9 +167,11 @@ def _flat_indices(shape, best, kernel_shape, strides, dilations, begin, out_size
 
 
 # --- AvgPool ------------------------------------------------------------------------------------
-@kernel("AvgPool")
+@kernel("AvgPool", prepare=_prepare(average=True))
 def avg_pool(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
-             auto_pad="explicit", dilations=(), **hyphenated):
+             auto_pad="explicit", dilations=(), dnnl=None, **hyphenated):
+    if dnnl is not None and (y := _onednn_pool(dnnl, x, dict(locals(), **hyphenated))) is not None:
+        return y
     # the IR attribute is spelled "exclude-pad", which no Python parameter can be
     exclude_pad = hyphenated.get("exclude-pad", False)
     dtype = x.dtype
@@ -208,10 +231,14 @@ def _global_mean(x):
 
 
 # --- channels-last variants (the layout pass's MaxPoolNHWC / AvgPoolNHWC) ------------------------
-@kernel("MaxPoolNHWC")
+@kernel("MaxPoolNHWC", prepare=_prepare())
 def max_pool_nhwc(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
-                  auto_pad="explicit", dilations=(), index_element_type=None, axis=0):
+                  auto_pad="explicit", dilations=(), index_element_type=None, axis=0, dnnl=None):
     """MaxPool of x [N, H, W, C]; the pass only moves MaxPools whose indices nobody reads."""
+    if dnnl is not None and (values := _onednn_pool(dnnl, x, locals(), True)) is not None:
+        if index_element_type is None:
+            return values
+        return values, np.zeros(values.shape, np.dtype(index_element_type.to_dtype()))
     dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
                                                  pads_end, auto_pad, rounding_type, first=1)
     padded = _padded(x, begin, end, _lowest(x.dtype), first=1)
@@ -221,10 +248,13 @@ def max_pool_nhwc(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_ty
     return values, np.zeros(values.shape, np.dtype(index_element_type.to_dtype()))
 
 
-@kernel("AvgPoolNHWC")
+@kernel("AvgPoolNHWC", prepare=_prepare(average=True))
 def avg_pool_nhwc(x, *, strides, kernel, pads_begin=(), pads_end=(), rounding_type="floor",
-                  auto_pad="explicit", dilations=(), **hyphenated):
+                  auto_pad="explicit", dilations=(), dnnl=None, **hyphenated):
     """AvgPool of float x [N, H, W, C] (the pass moves float pools only)."""
+    if dnnl is not None and (y := _onednn_pool(dnnl, x, dict(locals(), **hyphenated),
+                                               True)) is not None:
+        return y
     dilations, begin, end, out_sizes = _geometry(x, kernel, strides, dilations, pads_begin,
                                                  pads_end, auto_pad, rounding_type, first=1)
     sizes = x.shape[1:3]

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..parallel import chunk_bounds, current_threads, parallel_for, splitting_pays
 from . import kernel
+from ._onednn import softmax_kernel
 
 # e^-69: a row sum above it keeps the row's largest weight (and all within e^-18 of it) normal
 TINY = 1e-30
@@ -85,8 +86,16 @@ def _softmax_last_axis(x, out):
     return target.astype(x.dtype, copy=False)
 
 
-@kernel("Softmax", inplace=True)
-def softmax(x, *, axis=1, out=None):  # exp(x - max) / sum(exp(x - max))
+def _prepare(log):
+    def prepare(node, attrs):  # the oneDNN primitive, where the backend is oneDNN
+        return dict(attrs, dnnl=softmax_kernel(node, attrs.get("axis", 1), log))
+    return prepare
+
+
+@kernel("Softmax", inplace=True, prepare=_prepare(log=False))
+def softmax(x, *, axis=1, out=None, dnnl=None):  # exp(x - max) / sum(exp(x - max))
+    if dnnl is not None and (y := dnnl(x, current_threads())) is not None:
+        return y
     if x.size == 0 or x.ndim == 0:  # a scalar is its own (and only) element: 1
         return np.ones_like(x) if x.ndim == 0 else x.copy()
     if axis % x.ndim == x.ndim - 1:
@@ -94,8 +103,10 @@ def softmax(x, *, axis=1, out=None):  # exp(x - max) / sum(exp(x - max))
     return softmax_inplace(shifted(x, axis, out), axis).astype(x.dtype, copy=False)
 
 
-@kernel("LogSoftmax", inplace=True)
-def log_softmax(x, *, axis=1, out=None):  # (x - max) - log(sum(exp(x - max)))
+@kernel("LogSoftmax", inplace=True, prepare=_prepare(log=True))
+def log_softmax(x, *, axis=1, out=None, dnnl=None):  # (x - max) - log(sum(exp(x - max)))
+    if dnnl is not None and (y := dnnl(x, current_threads())) is not None:
+        return y
     if x.size == 0 or x.ndim == 0:
         return np.zeros_like(x) if x.ndim == 0 else x.copy()
     work = shifted(x, axis, out)

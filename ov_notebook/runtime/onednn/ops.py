@@ -1,0 +1,369 @@
+"""oneDNN kernels of the hot operations, made at compile time by the kernels' ``prepare`` hooks.
+
+Each kernel object is called with the step's arrays (logical NC... views: an NHWC tensor is
+given as its ``transpose(0, 3, 1, 2)`` view, whose strides tell oneDNN the memory layout) and
+returns the result, or None when oneDNN has no fast implementation for that case (the caller
+then runs its numpy kernel). Primitives are cached by the layouts of the runtime inputs and
+the thread count, so a dynamic shape creates one primitive per new shape.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+
+import numpy as np
+
+from . import _capi as C
+from ._runtime import MemoryDesc, Primitive, aligned_empty, create, layout_of, query_md, reorder
+
+__all__ = ["epilogue_post_ops", "ConvolutionKernel", "MatMulKernel"]
+
+def _eltwise(name, values):
+    """The oneDNN eltwise post-op of an activation step (its class's ``onednn_eltwise``), or
+    None."""
+    from ...ir.errors import UnknownOpError
+    from ...ir.node import get_op_class
+
+    try:
+        op_class = get_op_class(name)
+    except UnknownOpError:
+        return None
+    if not op_class.fusable_activation or op_class.onednn_eltwise is None or \
+            len(values) != len(op_class.epilogue_params):
+        return None
+    arguments = dict(zip(op_class.epilogue_params, values))
+    algorithm, *scalars = op_class.onednn_eltwise
+    if isinstance(algorithm, dict):
+        algorithm = algorithm.get(str(values[0]).upper())
+    try:
+        alpha, beta = (float(arguments[v]) if isinstance(v, str) else float(v) for v in scalars)
+    except (KeyError, ValueError):
+        return None
+    return None if algorithm not in C.ELTWISE else ("eltwise", C.ELTWISE[algorithm], alpha, beta)
+
+
+def epilogue_post_ops(post_ops: str):
+    """``"add;Relu"`` -> [("binary", alg), ("eltwise", alg, alpha, beta)], or None when a step
+    has no oneDNN post-op. Binary steps read the next extra input."""
+    steps = []
+    for token in filter(None, post_ops.split(";")):
+        name, *values = token.split(":")
+        step = ("binary", C.BINARY[name]) if name in C.BINARY and not values else \
+            _eltwise(name, values)
+        if step is None:
+            return None
+        steps.append(step)
+    return steps
+
+
+def _fast(primitive: Primitive) -> bool:
+    """Whether oneDNN found a tuned implementation (its ``ref`` ones are loops in C)."""
+    return not primitive.implementation.startswith("ref")
+
+
+class _Cached:
+    """Primitives by (threads, layouts of the runtime inputs); None caches 'no fast path'."""
+
+    def __init__(self, runtime):
+        self.runtime = runtime
+        self._cache = {}
+        self._seen = {}  # raw (shape, byte strides) key -> the primitive of its layout
+        self._lock = threading.Lock()
+
+    def primitive(self, threads, arrays, geometry=()):
+        # raw shapes and strides first (cheap); the canonical layouts only when those miss
+        raw = (threads, geometry) + tuple((a.shape, a.strides) for a in arrays)
+        found = self._seen.get(raw, self)
+        if found is not self:
+            return found
+        key = (threads, geometry) + tuple(layout_of(a) for a in arrays)
+        found = self._cache.get(key, self)
+        if found is self:
+            with self._lock:
+                found = self._cache.get(key, self)
+                if found is self:
+                    self.runtime.set_threads(threads)
+                    if any(s < 0 for a in arrays for s in a.strides) or \
+                            any(a.dtype != np.float32 for a in arrays):
+                        found = None
+                    else:
+                        found = self.build(*arrays, *geometry)
+                    self._cache[key] = found
+        self._seen[raw] = found
+        return found
+
+    def build(self, *arrays):
+        raise NotImplementedError
+
+
+def _post_op_attrs(runtime, steps, extras, dst_ndim):
+    """oneDNN post-ops of ``steps``, the binary ones reading ``extras`` (broadcast to ``dst_ndim``
+    with leading ones, numpy's rule); None when an extra has more dimensions than the output."""
+    attrs, extra = [], iter(extras)
+    for step in steps:
+        if step[0] == "eltwise":
+            attrs.append(step)
+            continue
+        array = next(extra)
+        if array.ndim > dst_ndim:
+            return None
+        array = array.reshape((1,) * (dst_ndim - array.ndim) + array.shape)
+        attrs.append(("binary", step[1], MemoryDesc.of_array(runtime, array)))
+    return attrs
+
+
+def channels_last_empty(shape):
+    """An aligned buffer of logical shape [N, C, spatial...] laid out [N, spatial..., C]."""
+    if len(shape) == 4:
+        return aligned_empty((shape[0], shape[2], shape[3], shape[1])).transpose(0, 3, 1, 2)
+    order = (0,) + tuple(range(2, len(shape))) + (1,)
+    back = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
+    return aligned_empty([shape[axis] for axis in order]).transpose(back)
+
+
+def is_channels_last(array) -> bool:
+    """Whether ``array`` [N, C, spatial...] is dense channels-last memory."""
+    strides = array.strides
+    expected = array.itemsize
+    for axis in (1,) + tuple(range(array.ndim - 1, 1, -1)) + (0,):
+        if array.shape[axis] != 1 and strides[axis] != expected:
+            return False
+        expected *= array.shape[axis]
+    return True
+
+
+class Reorder(_Cached):
+    """A copy into channels-last memory (``channels_last_empty``) by a reorder primitive."""
+
+    def build(self, x):
+        rt = self.runtime
+        source, target = MemoryDesc.of_array(rt, x), MemoryDesc.of_array(
+            rt, channels_last_empty(x.shape))
+        pd = ctypes.c_void_p()
+        attr = rt.attributes()
+        try:
+            C.check(rt.lib.dnnl_reorder_primitive_desc_create(
+                ctypes.byref(pd), source.handle, rt.engine, target.handle, rt.engine, attr),
+                "dnnl_reorder_primitive_desc_create")
+        finally:
+            rt.lib.dnnl_primitive_attr_destroy(attr)
+        try:
+            return Primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (source, target))
+        finally:
+            rt.lib.dnnl_primitive_desc_destroy(pd)
+
+    def __call__(self, x, threads):
+        primitive = self.primitive(threads, (x,))
+        if primitive is None:
+            return None
+        y = channels_last_empty(x.shape)
+        self.runtime.set_threads(threads)
+        primitive.execute(x, y)
+        return y
+
+
+def _with_rank(array, ndim):
+    return array.reshape((1,) * (ndim - array.ndim) + array.shape)
+
+
+class ConvolutionKernel(_Cached):
+    """(Group)Convolution with bias and post-ops. ``filters`` [O, C, k...] or, grouped,
+    [G, O/G, C/G, k...]. oneDNN's fast f32 convolutions run on channels-last memory: an input
+    in another layout is reordered first, and the output is a channels-first view of
+    channels-last memory (the NHWC kernels return that memory itself)."""
+
+    def __init__(self, runtime, filters, bias, steps, strides, dilations):
+        super().__init__(runtime)
+        self.filters = np.asarray(filters, np.float32)
+        self.bias = None if bias is None else np.ascontiguousarray(bias, np.float32)
+        self.steps = steps
+        self.strides = list(strides)
+        self.dilations = list(dilations)
+        self.to_channels_last = Reorder(runtime)
+        self.weights = {}  # primitive -> filters reordered to its layout
+        self.pads = {}  # input shape -> (pads_begin, pads_end): the caller resolves auto_pad
+        self.grouped = self.filters.ndim == len(self.strides) + 3
+
+    def output_shape(self, x, begin, end):
+        kernel = self.filters.shape[-len(self.strides):]
+        out = self.filters.shape[0] * self.filters.shape[1] if self.grouped else \
+            self.filters.shape[0]
+        spatial = [(size + b + e - (k - 1) * d - 1) // s + 1 for size, k, s, d, b, e in zip(
+            x.shape[2:], kernel, self.strides, self.dilations, begin, end)]
+        return [x.shape[0], out] + spatial
+
+    @staticmethod
+    def _output(shape):
+        return channels_last_empty(shape)
+
+    def build(self, x, *extras_and_pads):
+        rt = self.runtime
+        *extras, begin, end = extras_and_pads
+        shape = self.output_shape(x, begin, end)
+        if min(shape) <= 0 or x.shape[0] == 0:
+            return None
+        post_ops = _post_op_attrs(rt, self.steps, extras, len(shape))
+        if post_ops is None:
+            return None
+        dst = MemoryDesc.of_array(rt, self._output(shape))
+        src = MemoryDesc.of_array(rt, x)
+        weights = MemoryDesc.any(rt, self.filters.shape)
+        bias = MemoryDesc.of(rt, self.bias.shape) if self.bias is not None else None
+        dilations = [d - 1 for d in self.dilations]
+        pd = create(rt, "convolution_forward", C.FORWARD_INFERENCE, C.CONVOLUTION_DIRECT,
+                    src.handle, weights.handle, bias.handle if bias else None, dst.handle,
+                    C.dims(self.strides), C.dims(dilations), C.dims(begin), C.dims(end),
+                    attr_post_ops=post_ops)
+        if pd is None:
+            return None
+        try:
+            weights = query_md(rt, pd, C.QUERY_WEIGHTS_MD)
+            arguments = [C.ARG_SRC, C.ARG_WEIGHTS] + ([C.ARG_BIAS] if bias else []) + [C.ARG_DST]
+            arguments += [C.post_op_argument(i) for i, op in enumerate(post_ops)
+                          if op[0] == "binary"]
+            descs = [src, weights] + ([bias] if bias else []) + [dst] + \
+                [op[2] for op in post_ops if op[0] == "binary"]
+            primitive = Primitive(rt, pd, arguments, descs)
+        finally:
+            rt.lib.dnnl_primitive_desc_destroy(pd)
+        if not _fast(primitive):
+            return None
+        self.weights[primitive] = reorder(rt, self.filters, weights)
+        primitive.output_shape = shape
+        return primitive
+
+    def _channels_last_extra(self, extra, threads):
+        """A residual in another layout than the output's, reordered (oneDNN's fast
+        convolutions read a full-size post-op input in the destination's layout)."""
+        if extra.ndim < 3 or is_channels_last(extra) or 1 in extra.shape[1:]:
+            return extra
+        return self.to_channels_last(extra, threads)
+
+    def prepared(self, x, extras, threads, begin, end):
+        """(primitive or None, x, extras): the arguments as the primitive reads them."""
+        if not is_channels_last(x):
+            x = self.to_channels_last(x, threads)
+            if x is None:
+                return None, x, extras
+        extras = [self._channels_last_extra(_with_rank(e, x.ndim), threads) for e in extras]
+        if any(e is None for e in extras):
+            return None, x, extras
+        return self.primitive(threads, (x, *extras), (tuple(begin), tuple(end))), x, extras
+
+    def __call__(self, x, extras, threads, begin, end):
+        """``x`` [N, C, spatial...] convolved with pads ``begin``/``end``; None: no oneDNN path."""
+        primitive, x, extras = self.prepared(x, extras, threads, begin, end)
+        if primitive is None:
+            return None
+        y = self._output(primitive.output_shape)
+        self.runtime.set_threads(threads)
+        weights = self.weights[primitive]
+        if self.bias is not None:
+            primitive.execute(x, weights, self.bias, y, *extras)
+        else:
+            primitive.execute(x, weights, y, *extras)
+        return y
+
+
+class MatMulKernel(_Cached):
+    """MatMul ``a @ b`` (transposes already applied as strided views) with an optional bias
+    over the last axis and post-ops; ``weights``: a constant B, reordered to oneDNN's layout."""
+
+    def __init__(self, runtime, weights, bias, steps):
+        super().__init__(runtime)
+        self.constant = None if weights is None else np.asarray(weights, np.float32)
+        self.bias = None if bias is None else np.ascontiguousarray(bias, np.float32)
+        self.steps = steps
+        self.packed = {}
+
+    def build(self, a, b, *extras):
+        rt = self.runtime
+        if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2] or 0 in a.shape + b.shape:
+            return None
+        ndim = max(a.ndim, b.ndim)
+        a, b = _with_rank(a, ndim), _with_rank(b, ndim)
+        try:
+            batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            return None
+        if any(x != y and y != 1 for x, y in zip(batch, b.shape[:-2])) or \
+                tuple(batch) != a.shape[:-2]:
+            return None  # oneDNN broadcasts the weights' batch only
+        shape = list(batch) + [a.shape[-2], b.shape[-1]]
+        post_ops = _post_op_attrs(rt, self.steps, extras, len(shape))
+        if post_ops is None:
+            return None
+        src = MemoryDesc.of_array(rt, a)
+        weights = MemoryDesc.any(rt, b.shape) if self.constant is not None else \
+            MemoryDesc.of_array(rt, b)
+        bias = MemoryDesc.of(rt, [1] * (ndim - 1) + [self.bias.shape[-1]]) \
+            if self.bias is not None else None
+        dst = MemoryDesc.of(rt, shape)
+        pd = create(rt, "matmul", src.handle, weights.handle, bias.handle if bias else None,
+                    dst.handle, attr_post_ops=post_ops)
+        if pd is None:
+            return None
+        try:
+            if self.constant is not None:
+                weights = query_md(rt, pd, C.QUERY_WEIGHTS_MD)
+            arguments = [C.ARG_SRC, C.ARG_WEIGHTS] + ([C.ARG_BIAS] if bias else []) + [C.ARG_DST]
+            arguments += [C.post_op_argument(i) for i, op in enumerate(post_ops)
+                          if op[0] == "binary"]
+            descs = [src, weights] + ([bias] if bias else []) + [dst] + \
+                [op[2] for op in post_ops if op[0] == "binary"]
+            primitive = Primitive(rt, pd, arguments, descs)
+        finally:
+            rt.lib.dnnl_primitive_desc_destroy(pd)
+        if not _fast(primitive):
+            return None
+        if self.constant is not None:
+            self.packed[primitive] = reorder(rt, _with_rank(self.constant, ndim), weights)
+        primitive.output_shape = shape
+        primitive.rank = ndim
+        return primitive
+
+    def _arguments(self, a, b, extras):
+        """(a, b, extras) as the primitive takes them: with constant 2-D weights the batch
+        axes of ``a`` fold into its rows when its memory allows (one GEMM, not a batch of
+        GEMVs: [197, 1, 768] from a sequence-first attention), else ranks padded to equal."""
+        if self.constant is not None:
+            b = self.constant
+            if b.ndim == 2 and a.ndim > 2 and all(
+                    e.ndim <= 1 or all(d == 1 for d in e.shape[:-2]) and e.shape[-2] == 1
+                    for e in extras):
+                rows = _rows(a)
+                if rows is not None:
+                    return rows, b, [e.reshape(1, -1) if e.ndim else e for e in extras]
+        rank = max(a.ndim, b.ndim)
+        return _with_rank(a, rank), _with_rank(b, rank), [_with_rank(e, rank) for e in extras]
+
+    def prepared(self, a, b, extras, threads):
+        """The primitive for these arguments (made on first use), or None."""
+        a, b, extras = self._arguments(a, b, extras)
+        return self.primitive(threads, (a, b, *extras))
+
+    def __call__(self, a, b, extras, threads):
+        shape = a.shape[:-1] + (b.shape[-1] if self.constant is None else self.constant.shape[-1],)
+        a, b, extras = self._arguments(a, b, extras)
+        primitive = self.primitive(threads, (a, b, *extras))
+        if primitive is None:
+            return None
+        if self.constant is not None:
+            b = self.packed[primitive]
+        y = aligned_empty(primitive.output_shape)
+        self.runtime.set_threads(threads)
+        if self.bias is not None:
+            primitive.execute(a, b, self.bias, y, *extras)
+        else:
+            primitive.execute(a, b, y, *extras)
+        return y.reshape(shape) if a.ndim == 2 and len(shape) > 2 else y
+
+
+def _rows(a):
+    """``a`` [..., M, K] as a [rows, K] view without copying, or None."""
+    view = a.view()
+    try:
+        view.shape = (-1, a.shape[-1])
+    except AttributeError:  # numpy: the memory does not allow it without a copy
+        return None
+    return view

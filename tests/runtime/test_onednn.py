@@ -1,0 +1,273 @@
+"""The oneDNN kernel backend: selection, fallback to numpy, its kernels against OpenVINO, threads.
+
+The op suite (tests/ops) runs on whichever backend ``OV_NOTEBOOK_KERNELS`` selects (the README
+test command runs it on both); these tests pin the backend themselves.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import ov_notebook as ov
+from ov_notebook import opset as ops
+from ov_notebook.runtime import onednn
+from oracle import assert_outputs_match, run_openvino
+
+needs_onednn = pytest.mark.skipif(onednn.runtime() is None, reason="oneDNN is not installed")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def conv_block_model(rng, groups=1):
+    """conv+bias+relu, then a conv whose output adds the first (residual) and goes through
+    Clamp: the fusions produce bias, eltwise and binary post-ops."""
+    x = ops.parameter([1, 8, 15, 13], np.float32, name="x")
+    w1 = rng.standard_normal((16, 8, 3, 3), dtype=np.float32)
+    first = ops.relu(ops.add(ops.convolution(x, w1, [1, 1], [1, 1], [1, 1], [1, 1]),
+                             rng.standard_normal((1, 16, 1, 1), dtype=np.float32)))
+    if groups == 1:
+        w2 = rng.standard_normal((16, 16, 3, 3), dtype=np.float32)
+        second = ops.convolution(first, w2, [1, 1], [1, 1], [1, 1], [1, 1])
+    else:
+        w2 = rng.standard_normal((groups, 16 // groups, 16 // groups, 3, 3), dtype=np.float32)
+        second = ops.group_convolution(first, w2, [1, 1], [1, 1], [1, 1], [1, 1])
+    return ov.Model([ops.clamp(ops.add(second, first), 0.0, 6.0)], [x])
+
+
+def matmul_model(rng):
+    tokens = ops.parameter([2, 7, 32], np.float32, name="tokens")
+    weights = rng.standard_normal((48, 32), dtype=np.float32)
+    projected = ops.matmul(tokens, weights, False, True)
+    biased = ops.add(projected, rng.standard_normal((48,), dtype=np.float32))
+    return ov.Model([ops.gelu(biased)], [tokens])
+
+
+def backends_of(compiled) -> dict:
+    """{runtime node name: kernel_backend rt_info} of the compiled model's fused ops."""
+    return {node.get_friendly_name(): node.rt_info.get("kernel_backend")
+            for node in compiled.get_runtime_model().get_ordered_ops()
+            if node.get_type_name().startswith("Fused")}
+
+
+@needs_onednn
+@pytest.mark.parametrize("layout", ["NHWC region", "NCHW"])
+@pytest.mark.parametrize("groups", [1, 4, 16])
+def test_fused_convolutions_match_openvino(rng, groups, layout):
+    model = conv_block_model(rng, groups)
+    value = rng.standard_normal((1, 8, 15, 13), dtype=np.float32)
+    config = {"KERNEL_BACKEND": "onednn"}
+    if layout == "NCHW":
+        config["DISABLED_PASSES"] = "channels_last"
+    compiled = ov.compile_model(model, "CPU", config)
+    assert compiled.get_property("KERNEL_BACKEND") == "onednn"
+    assert set(backends_of(compiled).values()) == {"onednn"}
+    ours = compiled(value)[0]
+    assert_outputs_match([ours], run_openvino(model, [value]), rtol=1e-5, atol=1e-5)
+    numpy_result = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "numpy"})(value)[0]
+    np.testing.assert_allclose(ours, numpy_result, rtol=1e-5, atol=1e-5)
+
+
+@needs_onednn
+def test_fused_matmul_matches_openvino(rng):
+    model = matmul_model(rng)
+    value = rng.standard_normal((2, 7, 32), dtype=np.float32)
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    assert set(backends_of(compiled).values()) == {"onednn"}
+    assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
+                         atol=1e-5)
+
+
+def test_numpy_backend_runs_no_primitive(rng):
+    compiled = ov.compile_model(conv_block_model(rng), "CPU", {"KERNEL_BACKEND": "numpy"})
+    assert compiled.get_property("KERNEL_BACKEND") == "numpy"
+    assert set(backends_of(compiled).values()) == {None}
+
+
+def test_bad_backend_names_are_rejected(monkeypatch, rng):
+    with pytest.raises(ValueError, match="KERNEL_BACKEND must be one of auto, onednn, numpy"):
+        ov.compile_model(matmul_model(rng), "CPU", {"KERNEL_BACKEND": "mkl"})
+    monkeypatch.setenv("OV_NOTEBOOK_KERNELS", "fast")
+    with pytest.raises(ValueError, match="OV_NOTEBOOK_KERNELS must be one of"):
+        ov.compile_model(matmul_model(rng), "CPU")
+
+
+def test_falls_back_to_numpy_when_the_library_is_absent(monkeypatch, rng):
+    monkeypatch.setattr(onednn, "_loaded", (None, "oneDNN (libdnnl.so.3) could not be loaded: "
+                                                  "simulated"))
+    monkeypatch.delenv("OV_NOTEBOOK_KERNELS", raising=False)
+    model = conv_block_model(rng)
+    value = rng.standard_normal((1, 8, 15, 13), dtype=np.float32)
+    compiled = ov.compile_model(model)
+    assert compiled.get_property("KERNEL_BACKEND") == "numpy"
+    assert set(backends_of(compiled).values()) == {None}
+    assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
+                         atol=1e-5)
+    with pytest.raises(onednn.BackendUnavailable, match="'onednn' was requested but .*simulated"):
+        ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    monkeypatch.setenv("OV_NOTEBOOK_KERNELS", "onednn")
+    with pytest.raises(onednn.BackendUnavailable, match="simulated"):
+        ov.compile_model(model)
+
+
+def test_an_unloadable_library_falls_back_in_a_fresh_process(tmp_path):
+    """The real loader: a library path that is not a shared object."""
+    fake = tmp_path / "libdnnl.so.3"
+    fake.write_text("not a library")
+    script = ("import numpy as np, ov_notebook as ov\n"
+              "from ov_notebook import opset as ops\n"
+              "from ov_notebook.runtime import onednn\n"
+              "x = ops.parameter([2, 3], np.float32)\n"
+              "c = ov.compile_model(ov.Model([ops.relu(ops.matmul(x, np.ones((3, 4), np.float32),"
+              " False, False))], [x]))\n"
+              "print(c.get_property('KERNEL_BACKEND'), c(np.ones((2, 3), np.float32))[0].sum())\n"
+              "print(onednn.unavailable_reason())\n")
+    environment = dict(os.environ, OV_NOTEBOOK_DNNL_LIBRARY=str(fake), PYTHONPATH=ROOT)
+    environment.pop("OV_NOTEBOOK_KERNELS", None)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=environment, timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, reason = done.stdout.splitlines()[:2]
+    assert first == "numpy 24.0"
+    assert str(fake) in reason and "pip install onednn-cpu-gomp" in reason
+
+
+@needs_onednn
+def test_primitives_use_the_compiled_thread_count_whatever_torch_set(rng, monkeypatch):
+    torch = pytest.importorskip("torch")
+    from ov_notebook.runtime.onednn import _runtime
+
+    seen = []
+    original = _runtime.Primitive.execute
+
+    def spy(self, *arrays):
+        seen.append(self.runtime.threads())
+        return original(self, *arrays)
+
+    monkeypatch.setattr(_runtime.Primitive, "execute", spy)
+    model = conv_block_model(rng)
+    value = rng.standard_normal((1, 8, 15, 13), dtype=np.float32)
+    saved = torch.get_num_threads()
+    try:
+        for threads in (1, 2, 3):
+            compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn",
+                                                       "INFERENCE_NUM_THREADS": threads})
+            torch.set_num_threads(5)  # torch's libgomp may be the one libdnnl uses
+            seen.clear()
+            compiled(value)
+            assert seen and set(seen) == {threads}
+    finally:
+        torch.set_num_threads(saved)
+
+
+@needs_onednn
+def test_concurrent_requests_match_and_dynamic_shapes_get_their_own_primitives(rng):
+    x = ops.parameter([-1, 8, 12, 12], np.float32, name="x")
+    weights = rng.standard_normal((16, 8, 3, 3), dtype=np.float32)
+    conv = ops.relu(ops.convolution(x, weights, [1, 1], [1, 1], [1, 1], [1, 1]))
+    model = ov.Model([conv], [x])
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn",
+                                               "INFERENCE_NUM_THREADS": 2})
+    values = [rng.standard_normal((batch, 8, 12, 12), dtype=np.float32) for batch in (1, 3, 2)]
+    expected = [run_openvino(model, [v])[0] for v in values]
+    results, errors = {}, []
+
+    def worker(index):
+        try:
+            request = compiled.create_infer_request()
+            for _ in range(5):
+                results[index] = request.infer([values[index]])[0].copy()
+        except Exception as exc:  # noqa: BLE001  reported by the assertion below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(3)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert not errors
+    for index, value in enumerate(expected):
+        assert_outputs_match([results[index]], [value], rtol=1e-5, atol=1e-5)
+    kernel = next(step.attrs["dnnl"] for step in compiled._plan.plan.steps
+                  if step.attrs.get("dnnl") is not None)
+    assert sum(p is not None for p in kernel._cache.values()) == 3  # one per batch size
+
+
+@needs_onednn
+def test_buffers_are_64_byte_aligned():
+    from ov_notebook.runtime.onednn._runtime import aligned_empty
+
+    for shape in [(1,), (3, 5), (7, 11, 13)]:
+        assert aligned_empty(shape).ctypes.data % 64 == 0
+
+
+@needs_onednn
+@pytest.mark.parametrize("affine", ["gamma and beta", "gamma", "beta", "beta then gamma"])
+def test_layer_norm_and_softmax_match_openvino(rng, affine):
+    """MVN over the last axis with LayerNorm's affine steps (oneDNN applies gamma then beta
+    itself; anything else stays in the numpy epilogue), a residual add, then Softmax."""
+    x = ops.parameter([2, 5, 24], np.float32, name="x")
+    gamma = rng.standard_normal(24, dtype=np.float32)
+    beta = rng.standard_normal(24, dtype=np.float32)
+    y = ops.mvn(x, np.array([-1], np.int64), True, 1e-5, "inside_sqrt")
+    steps = {"gamma and beta": ("mul", "add"), "gamma": ("mul",), "beta": ("add",),
+             "beta then gamma": ("add", "mul")}[affine]
+    for step in steps:
+        y = ops.multiply(y, gamma) if step == "mul" else ops.add(y, beta)
+    model = ov.Model([ops.softmax(ops.add(y, x), -1)], [x])
+    value = rng.standard_normal((2, 5, 24), dtype=np.float32) * 3
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    kinds = {node.get_type_name(): node.rt_info.get("kernel_backend")
+             for node in compiled.get_runtime_model().get_ordered_ops()}
+    assert kinds.get("FusedMVN") == "onednn" and kinds.get("Softmax") == "onednn", kinds
+    assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
+                         atol=1e-6)
+
+
+@needs_onednn
+def test_sequence_first_matmul_folds_its_batch_into_rows(rng):
+    """[S, 1, E] @ W (nn.MultiheadAttention's in-projection) runs as one [S, E] GEMM, not S
+    GEMVs; a strided view of it and the contiguous copy share one primitive."""
+    from ov_notebook.runtime.onednn.ops import MatMulKernel, epilogue_post_ops
+
+    weights = rng.standard_normal((32, 48), dtype=np.float32)
+    bias = rng.standard_normal(48, dtype=np.float32)
+    kernel = MatMulKernel(onednn.runtime(), weights, bias, epilogue_post_ops("add;Relu")[1:])
+    batch_first = rng.standard_normal((1, 9, 32), dtype=np.float32)
+    view = batch_first.transpose(1, 0, 2)  # [9, 1, 32], strides of a sequence-first view
+    expected = np.maximum(view @ weights + bias, 0)
+    for a in (view, np.ascontiguousarray(view)):
+        np.testing.assert_allclose(kernel(a, None, [], 1), expected, rtol=1e-5, atol=1e-5)
+    assert len(kernel._cache) == 1 and next(iter(kernel._cache.values())).output_shape == [9, 48]
+
+
+@needs_onednn
+@pytest.mark.parametrize("rounding", ["floor", "ceil"])
+@pytest.mark.parametrize("pool", ["max", "avg exclude-pad", "avg include-pad"])
+@pytest.mark.parametrize("layout", ["NHWC region", "NCHW"])
+def test_pooling_matches_openvino(rng, pool, rounding, layout):
+    """Pools between two convolutions (a channels-last region unless the pass is off); ceil
+    windows that overhang the input, and include-pad averages over them, as OpenVINO."""
+    x = ops.parameter([1, 8, 11, 10], np.float32, name="x")
+    first = ops.convolution(x, rng.standard_normal((16, 8, 3, 3), dtype=np.float32),
+                            [1, 1], [1, 1], [1, 1], [1, 1])
+    if pool == "max":
+        pooled = ops.max_pool(first, [2, 2], [1, 1], [1, 0], [1, 1], [3, 3],
+                              rounding_type=rounding)
+        pooled = pooled.output(0)
+    else:
+        pooled = ops.avg_pool(first, [2, 2], [1, 0], [1, 1], [3, 3],
+                              pool == "avg exclude-pad", rounding)
+    out = ops.convolution(pooled, rng.standard_normal((4, 16, 1, 1), dtype=np.float32),
+                          [1, 1], [0, 0], [0, 0], [1, 1])
+    model = ov.Model([out], [x])
+    value = rng.standard_normal((1, 8, 11, 10), dtype=np.float32)
+    config = {"KERNEL_BACKEND": "onednn"}
+    if layout == "NCHW":
+        config["DISABLED_PASSES"] = "channels_last"
+    compiled = ov.compile_model(model, "CPU", config)
+    assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
+                         atol=1e-5)
