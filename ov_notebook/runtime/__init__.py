@@ -5,6 +5,7 @@ from .core import (CompiledModel, Core, InferRequest, InferResults, InputError, 
 from .errors import (ConfigError, ElementTypeError, InputTypeError, ModelArgumentError,
                      OutputIndexError, OutputKeyTypeError)
 from .plan import KernelError, NodeCallbackError
+from .state import VariableState
 from .tensor import Tensor, tensor_from_file
 from .versions import Version, get_version
 
@@ -12,4 +13,4 @@ __all__ = ["Core", "compile_model", "CompiledModel", "InferRequest", "InferResul
            "InputError", "KernelError", "NodeCallbackError", "ProfilingInfo", "InputTypeError",
            "ConfigError", "ModelArgumentError", "OutputIndexError", "OutputKeyTypeError",
            "ElementTypeError", "AsyncInferQueue", "tensor_from_file",
-           "Version", "get_version"]
+           "Version", "get_version", "VariableState"]
