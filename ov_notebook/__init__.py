@@ -32,7 +32,7 @@ __all__ = [
     "Node", "Output", "ConstOutput", "Input", "op", "OVAny", "Strides", "Coordinate",
     "CoordinateDiff", "AxisVector", "DiscreteTypeInfo", "Layout", "layout_helpers", "get_batch",
     "set_batch", "make_stateful", "apply_make_stateful_transformation", "AsyncInferQueue",
-    "tensor_from_file", "Version", "get_version", "VariableState", "preprocess",
+    "tensor_from_file", "Version", "get_version", "preprocess",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).
@@ -47,7 +47,6 @@ _LAZY = {
     "get_version": "ov_notebook.runtime",
     "Tensor": "ov_notebook.runtime",
     "ProfilingInfo": "ov_notebook.runtime",
-    "VariableState": "ov_notebook.runtime",
     "convert_model": "ov_notebook.frontend",
     "read_model": "ov_notebook.frontend",
     "ConversionError": "ov_notebook.frontend",
