@@ -163,24 +163,14 @@ def _binary(ctx, build, relu):
     return requantize(ctx, result, *_output_qparams(ctx, 2, 3))
 
 
-@translator("quantized::add")
-def quantized_add(ctx):
-    return _binary(ctx, ops.add, relu=False)
+_BINARY = {"quantized::add": (ops.add, False), "quantized::add_relu": (ops.add, True),
+           "quantized::mul": (ops.multiply, False), "quantized::mul_relu": (ops.multiply, True)}
 
 
-@translator("quantized::add_relu")
-def quantized_add_relu(ctx):
-    return _binary(ctx, ops.add, relu=True)
-
-
-@translator("quantized::mul")
-def quantized_mul(ctx):
-    return _binary(ctx, ops.multiply, relu=False)
-
-
-@translator("quantized::mul_relu")
-def quantized_mul_relu(ctx):
-    return _binary(ctx, ops.multiply, relu=True)
+@translator(*_BINARY)
+def quantized_binary(ctx):
+    build, relu = _BINARY[ctx.op]
+    return _binary(ctx, build, relu)
 
 
 @translator("quantized::cat")
