@@ -202,8 +202,11 @@ def layer_norm_kernel(node, post_ops: str, eps: float, eps_mode: str):
     vectors, steps = {}, [s for s in post_ops.split(";") if s]
     # x * gamma + beta: "mul" then "add", or either alone, each with a constant [C]
     for index, token in enumerate(steps[:2]):
+        if token not in ("mul", "add") or token in vectors or "add" in vectors or \
+                2 + index >= node.get_input_size():
+            break  # an activation step (no extra input) ends the gamma/beta prefix
         value = _constant(node, 2 + index)
-        if token not in ("mul", "add") or token in vectors or "add" in vectors or value is None or \
+        if value is None or \
                 value.size != channels or value.shape[-1:] != (channels,) or \
                 value.ndim > len(shape):
             break
