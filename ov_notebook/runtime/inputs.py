@@ -42,7 +42,7 @@ def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
     if isinstance(value, Tensor):  # bf16 bits widen to f32 unless the input is bf16 itself
         if value.element_type is Type.bf16 and element_type is not Type.bf16:
             return bf16_to_f32(value.data)
-        return value.data
+        return value._values()  # packed types unpacked, one value per element
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch.Tensor, without importing torch
         return _torch_data(value, label, element_type)
     try:
