@@ -158,7 +158,7 @@ class Tensor:
         self._packed_shape = tuple(int(d) for d in dims)
 
     def _values(self) -> np.ndarray:
-        """The values as numbers, one per element (packed types unpacked), for the runtime."""
+        """The values one per element (packed types unpacked; nf4 as its 4-bit codes)."""
         if self._packed_shape is None:
             return self._data
         return unpack_values(self._data, self._element_type, self._packed_shape)
@@ -220,7 +220,9 @@ class Tensor:
         tensor._element_type = element_type
         tensor._packed_shape = None
         if element_type.is_packed:  # the runtime's values are unpacked; OpenVINO shows bytes
-            tensor._set_packed(np.asarray(array), np.shape(array))
+            values = np.asarray(array)  # nf4: the runtime holds the values, the Tensor codes
+            tensor._set_packed(_array_for(values, element_type) if element_type is Type.nf4
+                               else values, values.shape)
             return tensor
         tensor._data = array
         return tensor

@@ -253,3 +253,32 @@ def test_model_with_a_packed_input_and_output():
     assert output.element_type == ov_notebook.Type.u4 and list(output.shape) == [5]
     # 2x wraps into 4 bits: [2, 4, 6, 18 & 15, 30 & 15]
     assert list(output.data) == [0x42, 0x26, 0x0E]
+
+
+def test_packed_inputs_take_values_in_range():
+    ops = ov_notebook.opset13
+    x = ops.parameter([4], ov_notebook.Type.u4, name="x")
+    compiled = ov_notebook.compile_model(ov_notebook.Model([ops.convert(x, "f32")], [x]))
+    np.testing.assert_array_equal(compiled(np.array([1, 2, 3, 15], np.uint8))[0], [1, 2, 3, 15])
+    packed = ov_notebook.Tensor(np.array([0x21, 0xF3], np.uint8), [4], ov_notebook.Type.u4)
+    np.testing.assert_array_equal(compiled(packed)[0], [1, 2, 3, 15])
+    with pytest.raises(RuntimeError, match=r"input 0 \('x'\): values out of range for u4"):
+        compiled(np.array([1, 2, 3, 16]))
+
+
+def test_nf4_input_and_output_tensors():
+    ops = ov_notebook.opset13
+    x = ops.parameter([3], ov_notebook.Type.nf4, name="x")
+    model = ov_notebook.Model([ops.convert(x, "f32"), ops.convert(ops.convert(x, "f32"), "nf4")],
+                              [x])
+    request = ov_notebook.compile_model(model).create_infer_request()
+    codes = np.array([0, 7, 15], np.uint8)
+    request.infer([ov_notebook.Tensor(pack_values(codes, ov_notebook.Type.nf4), [3],
+                                      ov_notebook.Type.nf4)])
+    np.testing.assert_array_equal(request.get_output_tensor(0).data, [-1.0, 0.0, 1.0])
+    output = request.get_output_tensor(1)
+    assert output.element_type == ov_notebook.Type.nf4
+    np.testing.assert_array_equal(output.data, pack_values(codes, ov_notebook.Type.nf4))
+    # numbers given for an nf4 input take the nearest nf4 value
+    np.testing.assert_allclose(request.infer([np.array([-0.9, 0.01, 0.7], np.float32)])[0],
+                               NF4_VALUES[[0, 7, 14]])
