@@ -282,3 +282,15 @@ def test_nf4_input_and_output_tensors():
     # numbers given for an nf4 input take the nearest nf4 value
     np.testing.assert_allclose(request.infer([np.array([-0.9, 0.01, 0.7], np.float32)])[0],
                                NF4_VALUES[[0, 7, 14]])
+
+
+def test_a_packed_constant_of_the_wrong_size_is_refused(tmp_path):
+    openvino.save_model(_decompression_model(openvino), str(tmp_path / "m.xml"),
+                        compress_to_fp16=False)
+    text = (tmp_path / "m.xml").read_text()
+    assert 'element_type="u4" shape="3, 8" offset="4" size="12"' in text
+    (tmp_path / "m.xml").write_text(text.replace(
+        'element_type="u4" shape="3, 8" offset="4" size="12"',
+        'element_type="u4" shape="3, 8" offset="4" size="24"'))
+    with pytest.raises(RuntimeError, match=r"size 24 does not match u4 shape \[3, 8\] \(12 bytes\)"):
+        ov_notebook.read_model(str(tmp_path / "m.xml"))
