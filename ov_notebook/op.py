@@ -11,6 +11,7 @@
 ``assign``, ``read_value`` (stateful models), ``if_op``, ``loop``, ``tensor_iterator`` and ``util``;
 docs/openvino-compatibility.md says which of those ov_notebook has.
 """
+from .ir.ops.control_flow import TensorIterator as tensor_iterator
 from .ir.ops.core import Constant, Parameter, Result
 
-__all__ = ["Constant", "Parameter", "Result"]
+__all__ = ["Constant", "Parameter", "Result", "tensor_iterator"]

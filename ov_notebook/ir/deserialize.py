@@ -21,7 +21,7 @@ from .node import get_op_class
 from .ops import control_flow as cf
 from .ops.core import Constant, Parameter, Result
 from .shape import PartialShape
-from .types import Type
+from .types import Type, packed_byte_size
 
 __all__ = ["read_model", "read_model_from_string"]
 
@@ -52,19 +52,23 @@ class _Weights:
     def read(self, offset, size, element_type, shape, where):
         count = math.prod(shape)
         if count == 0:  # OpenVINO writes empty weights with size 1
-            return np.zeros(shape, element_type.to_dtype())
+            return np.zeros(0 if element_type.is_packed else shape, element_type.to_dtype())
         if self._buffer is None:
             self._open()
         total = int(self._buffer.size)
         if offset < 0 or size < 0:
             raise IRReadError(f"{where}: negative offset {offset} or size {size}")
-        if size != count * element_type.size:
+        expected = packed_byte_size(element_type, count) if element_type.is_packed else \
+            count * element_type.size
+        if size != expected:
             raise IRReadError(f"{where}: size {size} does not match {element_type} shape "
-                              f"{list(shape)} ({count * element_type.size} bytes)")
+                              f"{list(shape)} ({expected} bytes)")
         if offset + size > total:
             name = self.source if isinstance(self.source, str) else "weights"
             raise IRReadError(f"{where}: bytes [{offset}, {offset + size}) are outside {name} of "
                               f"{total} bytes (truncated .bin?)")
+        if element_type.is_packed:  # the packed bytes; the Constant unpacks them
+            return self._buffer[offset:offset + size]
         return self._buffer[offset:offset + size].view(element_type.to_dtype()).reshape(shape)
 
 
@@ -94,6 +98,8 @@ def _make_constant(layer, weights):
     offset = as_int(layer.data.get("offset"), f"{where}: 'offset'")
     size = as_int(layer.data.get("size"), f"{where}: 'size'")
     data = weights.read(offset, size, element_type, shape, where)
+    if element_type.is_packed:
+        return Constant.from_packed(data, element_type, shape, name=layer.name)
     return Constant(data, element_type, name=layer.name, shared_memory=True)
 
 

@@ -195,17 +195,18 @@ class _Writer:
         self.layers.append("\n".join(lines + ["\t\t</layer>"]))
         return layer_id
 
-    def constant_data(self, data, element_type):
+    def constant_data(self, data, element_type, shape=None):
         offset, size = self.blobs.add(data)
         return [("element_type", element_type.get_type_name()),
-                ("shape", _SHAPE_ATTR.to_xml(list(data.shape))),
+                ("shape", _SHAPE_ATTR.to_xml(list(data.shape if shape is None else shape))),
                 ("offset", str(offset)), ("size", str(size))]
 
     def write_node(self, node):
         if self.compress and should_compress(node):
             return self.write_compressed(node)
         if isinstance(node, Constant):
-            data = self.constant_data(node.get_data(), node.get_element_type())
+            data = self.constant_data(node.get_data(), node.get_element_type(),
+                                      node.get_output_shape(0))
         else:
             data = [(spec.name, spec.to_xml(node._attrs[spec.name])) for spec in node.attrs
                     if node._attrs.get(spec.name) is not None]

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._flags import flag
 
-__all__ = ["Type"]
+__all__ = ["Type", "pack_values", "unpack_values", "packed_byte_size"]
 
 
 class _TypeSpec:
@@ -21,7 +21,7 @@ class _TypeSpec:
         self.dtype = None if dtype is None else np.dtype(dtype)
         self.cpp_name = cpp_name
         # OpenVINO's table: the types low-precision (quantized) kernels take
-        self.is_quantized = name in ("i8", "u8", "i32")
+        self.is_quantized = name in ("i8", "u8", "i32", "i4", "nf4")
 
 
 # name, IR port precision, bits, real, signed, numpy storage dtype, OpenVINO's C++ name
@@ -40,7 +40,19 @@ _SPECS = [
     _TypeSpec("u16", "U16", 16, False, False, np.uint16, "uint16_t"),
     _TypeSpec("u32", "U32", 32, False, False, np.uint32, "uint32_t"),
     _TypeSpec("u64", "U64", 64, False, False, np.uint64, "uint64_t"),
+    # packed (sub-byte) types: numpy holds them unpacked, one value per byte (nf4: its 4-bit codes)
+    _TypeSpec("u1", "BIN", 1, False, False, np.uint8, "uint1_t"),
+    _TypeSpec("u4", "U4", 4, False, False, np.uint8, "uint4_t"),
+    _TypeSpec("i4", "I4", 4, False, True, np.int8, "int4_t"),
+    _TypeSpec("nf4", "NF4", 4, False, False, np.uint8, "nfloat4"),
 ]
+
+# The 16 values of the NF4 (normal float 4) codes, as OpenVINO's ConvertNF4 dequantizes them.
+NF4_VALUES = np.array([
+    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
+    -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
+    0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+    0.7229568362236023, 1.0], dtype=np.float32)
 
 # Alternative spellings accepted when a type is made from a string.
 _ALIASES = {
@@ -48,7 +60,8 @@ _ALIASES = {
     "float16": "f16", "half": "f16", "float32": "f32", "float": "f32", "float64": "f64",
     "double": "f64", "double64": "f64", "bfloat16": "bf16", "int8": "i8", "int16": "i16",
     "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16", "uint32": "u32",
-    "uint64": "u64", "fp16": "f16", "fp32": "f32", "fp64": "f64",
+    "uint64": "u64", "fp16": "f16", "fp32": "f32", "fp64": "f64", "uint1_t": "u1",
+    "uint4_t": "u4", "int4_t": "i4", "nfloat4": "nf4",
 }
 
 
@@ -205,8 +218,15 @@ class Type(metaclass=_TypeMeta):
             return self
         return None
 
+    @property
+    def is_packed(self) -> bool:
+        """Several values share a byte (u1, u4, i4, nf4); OpenVINO's ``element::is_split_bit_type``
+        and nibble types."""
+        return self._spec.bitwidth < 8 and self._spec.name != "dynamic"
+
     def to_dtype(self) -> np.dtype:
-        """The numpy dtype values of this type are stored in (bf16 is stored as raw uint16)."""
+        """The numpy dtype values of this type are stored in (bf16 is stored as raw uint16; packed
+        types unpacked, one value per byte, as OpenVINO's ``Type.to_dtype`` says)."""
         if self._spec.dtype is None:
             raise TypeError(f"element type {self._spec.name} has no numpy dtype")
         return self._spec.dtype
@@ -237,9 +257,47 @@ for _spec in _SPECS:
     Type._all.append(_type)
     Type._by_name[_spec.name] = _type
     Type._by_precision[_spec.precision] = _type
-    if _spec.dtype is not None and _spec.name != "bf16":
+    if _spec.dtype is not None and _spec.name != "bf16" and _spec.bitwidth >= 8:
         Type._by_dtype[_spec.dtype] = _type
     setattr(Type, _spec.name, _type)
 Type._by_precision["FP16"] = Type.f16
 Type.undefined = Type.dynamic
 del _spec, _type
+
+
+# --- packed (sub-byte) storage, as OpenVINO lays it out ------------------------------------
+# u4/i4/nf4: two values per byte, the first in the low nibble; u1: eight per byte, the first in
+# the most significant bit.
+
+def packed_byte_size(element_type: Type, count: int) -> int:
+    """Bytes that ``count`` values of ``element_type`` take in a tensor or a ``.bin``."""
+    return (int(count) * element_type.bitwidth + 7) // 8
+
+
+def pack_values(values: np.ndarray, element_type: Type) -> np.ndarray:
+    """Unpacked values (one per byte, range already checked) -> the packed bytes (uint8)."""
+    flat = np.ascontiguousarray(values).reshape(-1).astype(np.uint8)
+    if element_type is Type.u1:
+        return np.packbits(flat & 1, bitorder="big")
+    nibbles = flat & 0x0F
+    if nibbles.size % 2:
+        nibbles = np.append(nibbles, np.uint8(0))
+    return (nibbles[0::2] | (nibbles[1::2] << 4)).astype(np.uint8)
+
+
+def unpack_values(raw: np.ndarray, element_type: Type, shape) -> np.ndarray:
+    """Packed bytes -> the values of ``shape``, one per byte (i4 sign-extended into int8)."""
+    count = int(np.prod(shape, dtype=np.int64))
+    raw = np.ascontiguousarray(raw).reshape(-1).view(np.uint8)
+    if raw.size < packed_byte_size(element_type, count):
+        raise ValueError(f"{raw.size} bytes hold fewer than the {count} {element_type} values of "
+                         f"shape {list(shape)} ({packed_byte_size(element_type, count)} bytes)")
+    if element_type is Type.u1:
+        values = np.unpackbits(raw, bitorder="big")[:count]
+    else:
+        values = np.empty(raw.size * 2, np.uint8)
+        values[0::2], values[1::2] = raw & 0x0F, raw >> 4
+        values = values[:count]
+    if element_type is Type.i4:
+        values = ((values.astype(np.int8) << 4) >> 4).astype(np.int8)
+    return values.reshape(tuple(int(d) for d in shape))

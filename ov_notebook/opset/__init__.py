@@ -59,7 +59,7 @@ from ._recurrent import (
     rnn_cell, gru_cell, lstm_cell, rnn_sequence, gru_sequence, lstm_sequence,
 )
 from ._state import read_value, assign
-from ._control_flow import loop, if_op
+from ._control_flow import loop, if_op, tensor_iterator
 from ._fft import dft, idft, rdft, irdft, stft
 from ._sampling import grid_sample
 from ._detection import non_max_suppression, roi_align
@@ -90,6 +90,7 @@ __all__ = [
     "round", "topk", "cumsum", "cum_sum", "nv12_to_rgb", "nv12_to_bgr", "i420_to_rgb",
     "i420_to_bgr", "fake_quantize", "rnn_cell", "gru_cell", "lstm_cell", "rnn_sequence",
     "gru_sequence", "lstm_sequence", "read_value", "assign", "loop", "if_op", "dft", "idft",
+    "tensor_iterator",
     "rdft", "irdft", "grid_sample", "non_max_suppression", "roi_align",
     "deformable_convolution", "embedding_bag_offsets", "embedding_bag_packed", "col2im", "stft",
 ]

@@ -26,3 +26,18 @@ def if_op(execution_condition, name=None) -> spec.If:
     """If-8 without bodies yet: ``set_then_body``, ``set_else_body``, ``set_input`` and
     ``set_output`` complete it."""
     return spec.If(as_node(execution_condition, "execution_condition", dtype="boolean"), name=name)
+
+
+@builder
+def tensor_iterator(name=None) -> spec.TensorIterator:
+    """TensorIterator-1 without a body yet, as ``openvino.opset1.tensor_iterator()``:
+    ``set_body``, the ``set_*_input`` methods and ``get_iter_value``/``get_concatenated_slices``
+    complete it::
+
+        ti = ops.tensor_iterator()
+        ti.set_body(body)
+        ti.set_sliced_input(body_x, x.output(0), 0, 1, 1, -1, 1)
+        ti.set_merged_input(body_h, h0.output(0), body_h_next.output(0))
+        all_h = ti.get_concatenated_slices(body_h_seq.output(0), 0, 1, 1, -1, 1)
+    """
+    return spec.TensorIterator(name=name)

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..ir.node import Output
 from ..ir.ops.core import _array_for, bf16_to_f32
-from ..ir.types import Type
+from ..ir.types import NF4_VALUES, Type
 from .errors import InputError, InputTypeError
 from .tensor import Tensor
 
@@ -42,7 +42,8 @@ def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
     if isinstance(value, Tensor):  # bf16 bits widen to f32 unless the input is bf16 itself
         if value.element_type is Type.bf16 and element_type is not Type.bf16:
             return bf16_to_f32(value.data)
-        return value.data
+        values = value._values()  # packed types unpacked, one value per element
+        return NF4_VALUES[values] if value.element_type is Type.nf4 else values
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch.Tensor, without importing torch
         return _torch_data(value, label, element_type)
     try:
@@ -197,7 +198,10 @@ def to_array(value, port: Output, label: str) -> np.ndarray:
     """``value`` as a C-contiguous array of ``port``'s element type, checked against its shape."""
     element_type = port.get_element_type()
     array = _as_numpy(value, label, element_type)
-    if element_type.is_static and array.dtype != element_type.to_dtype():
+    same_tensor = isinstance(value, Tensor) and value.element_type is element_type
+    if element_type.is_packed and not isinstance(value, Tensor):
+        array = _packed_input(array, element_type, label)
+    elif element_type.is_static and array.dtype != element_type.to_dtype() and not same_tensor:
         array = _convert_type(array, value, element_type, label)
     elif isinstance(value, Tensor) and value.element_type is not element_type and \
             element_type.is_static:
@@ -205,6 +209,19 @@ def to_array(value, port: Output, label: str) -> np.ndarray:
     array = _reshape_scalar_array(array, value, port.get_partial_shape())
     _check_shape(array, port.get_partial_shape(), label)
     return array if array.flags.c_contiguous else np.ascontiguousarray(array)
+
+
+def _packed_input(array, element_type, label: str) -> np.ndarray:
+    """Values for a u1/u4/i4/nf4 input, one per element (OpenVINO takes only a packed Tensor):
+    u4/i4 must be in range, nf4 values take the nearest of its 16 values."""
+    if array.dtype.kind not in "biuf":
+        raise InputError(f"input {label} expects {element_type} values, got a {array.dtype} "
+                         f"array")
+    try:
+        stored = _array_for(array, element_type)
+    except ValueError as exc:
+        raise InputError(f"input {label}: {exc}") from None
+    return NF4_VALUES[stored] if element_type is Type.nf4 else stored
 
 
 def port_label(port: Output, index: int) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..ir.ops.core import _array_for, bf16_to_f32
 from ..ir.shape import PartialShape, Shape
-from ..ir.types import Type
+from ..ir.types import Type, pack_values, packed_byte_size, unpack_values
 from .errors import ElementTypeError, TensorError
 
 __all__ = ["Tensor", "tensor_from_file"]
@@ -21,6 +21,8 @@ def _torch_int16():
 
 def _converted(source, element_type):
     """``source`` in ``element_type``'s storage; a conversion that changes values raises."""
+    if element_type.is_packed:  # packed here, where the Tensor takes its values
+        return _array_for(source, element_type)
     if element_type is Type.bf16:  # uint16 data are raw bf16 bits; other numbers are rounded
         if source.dtype == np.uint16:
             return source
@@ -84,17 +86,26 @@ class Tensor:
     - ``Tensor(tensor, begin, end)``: a region of ``tensor`` (a view; ``is_continuous()`` False
       unless it is whole rows);
     - ``Tensor(array, type="bf16")`` (ov_notebook): the values converted to ``type``.
+
+    Packed types (u1, u4, i4, nf4) are as OpenVINO exposes them: ``.data`` is the packed bytes
+    (two 4-bit values a byte, low nibble first; u1 eight a byte, first value in the high bit),
+    ``shape`` and ``size`` count values, ``get_byte_size()`` the packed bytes, and ``strides``
+    raises RuntimeError.
     """
 
-    __slots__ = ("_data", "_element_type")
+    __slots__ = ("_data", "_element_type", "_packed_shape")
 
     def __init__(self, array=None, shape=None, shared_memory=False, *, type=None):
+        self._packed_shape = None
         if _is_element_type(array, shape):
             if shape is None:
                 raise TypeError(f"Tensor({array!r}) needs a shape: Tensor(type, shape)")
             element_type = Type(array)
-            self._data = np.zeros(_static_dims(shape), dtype=element_type.to_dtype())
             self._element_type = element_type
+            if element_type.is_packed:
+                self._set_packed(np.zeros(0, np.uint8), _static_dims(shape))
+                return
+            self._data = np.zeros(_static_dims(shape), dtype=element_type.to_dtype())
             return
         if isinstance(array, Tensor) and shape is not None and \
                 isinstance(shared_memory, (list, tuple, np.ndarray)):
@@ -108,6 +119,9 @@ class Tensor:
 
     def _init_region(self, tensor, begin, end) -> None:
         """``Tensor(tensor, begin, end)``: the view ``tensor[begin:end]``, per axis."""
+        if tensor._element_type.is_packed:
+            raise TensorError(f"a region of a Tensor of {tensor._element_type} (a packed type) "
+                              f"cannot be viewed: its values do not start at byte boundaries")
         begin, end = [int(b) for b in begin], [int(e) for e in end]
         shape = tensor._data.shape
         if len(begin) != len(shape) or len(end) != len(shape) or any(
@@ -123,18 +137,35 @@ class Tensor:
         array = _shareable(array, "Tensor(array, shape, type)")
         dims = _static_dims(shape)
         itemsize = np.dtype(element_type.to_dtype()).itemsize
-        needed = int(np.prod(dims)) * itemsize
+        needed = packed_byte_size(element_type, np.prod(dims)) if element_type.is_packed else \
+            int(np.prod(dims)) * itemsize
         if array.nbytes < needed:
             raise TensorError(f"Tensor(array, shape, type): {list(dims)} elements of "
                               f"{element_type} take {needed} bytes; the array has only "
                               f"{array.nbytes}")
         raw = array.reshape(-1).view(np.uint8)[:needed]
-        self._data = raw.view(element_type.to_dtype()).reshape(dims)
         self._element_type = element_type
+        if element_type.is_packed:
+            self._data, self._packed_shape = raw.view(element_type.to_dtype()), dims
+            return
+        self._data = raw.view(element_type.to_dtype()).reshape(dims)
+
+    def _set_packed(self, values, dims) -> None:
+        """Hold ``values`` (unpacked, one per byte; empty for zeros) packed, of shape ``dims``."""
+        if values.size == 0:
+            values = np.zeros(int(np.prod(dims)), np.uint8)
+        self._data = pack_values(values, self._element_type).view(self._element_type.to_dtype())
+        self._packed_shape = tuple(int(d) for d in dims)
+
+    def _values(self) -> np.ndarray:
+        """The values one per element (packed types unpacked; nf4 as its 4-bit codes)."""
+        if self._packed_shape is None:
+            return self._data
+        return unpack_values(self._data, self._element_type, self._packed_shape)
 
     def _init_from_data(self, array, shape, shared_memory, type) -> None:
         if isinstance(array, Tensor):
-            source = array._data
+            source = array._values()
             element_type = array._element_type
         else:
             element_type = None
@@ -175,16 +206,25 @@ class Tensor:
                 raise ValueError(f"a Tensor of {source.size} elements cannot take shape "
                                  f"{list(dims)}")
             source = source.reshape(dims)
+        self._element_type = element_type
+        if element_type.is_packed:  # packing copies
+            self._set_packed(source if source.size else np.zeros(0, np.uint8), source.shape)
+            return
         self._data = source if shares or shared_memory is True else \
             np.array(source, copy=True, order="C")
-        self._element_type = element_type
 
     @classmethod
     def _wrap(cls, array: np.ndarray, element_type: Type) -> Tensor:
         """A Tensor over ``array`` itself (no copy, no check): the runtime's own buffers."""
         tensor = cls.__new__(cls)
-        tensor._data = array
         tensor._element_type = element_type
+        tensor._packed_shape = None
+        if element_type.is_packed:  # the runtime's values are unpacked; OpenVINO shows bytes
+            values = np.asarray(array)  # nf4: the runtime holds the values, the Tensor codes
+            tensor._set_packed(_array_for(values, element_type) if element_type is Type.nf4
+                               else values, values.shape)
+            return tensor
+        tensor._data = array
         return tensor
 
     @property
@@ -192,19 +232,29 @@ class Tensor:
         return self._data
 
     @property
+    def _dims(self) -> tuple:
+        return self._data.shape if self._packed_shape is None else self._packed_shape
+
+    @property
     def shape(self) -> Shape:
-        return Shape(self._data.shape)
+        return Shape(self._dims)
 
     @shape.setter
     def shape(self, value):
         self.set_shape(value)
 
     def get_shape(self) -> Shape:
-        return Shape(self._data.shape)
+        return Shape(self._dims)
 
     def set_shape(self, shape) -> None:
         """Resize: keeps the data when the element count is unchanged, else reallocates zeros."""
         dims = tuple(Shape(shape))
+        if self._packed_shape is not None:
+            if int(np.prod(dims)) != int(np.prod(self._packed_shape)):
+                self._data = np.zeros(packed_byte_size(self._element_type, np.prod(dims)),
+                                      self._data.dtype)
+            self._packed_shape = dims
+            return
         if int(np.prod(dims)) == self._data.size:
             self._data = self._data.reshape(dims)
         else:
@@ -219,7 +269,7 @@ class Tensor:
 
     @property
     def size(self) -> int:
-        return int(self._data.size)
+        return int(np.prod(self._dims, dtype=np.int64))
 
     def get_size(self) -> int:
         return self.size
@@ -234,6 +284,9 @@ class Tensor:
     @property
     def strides(self) -> tuple:
         """The byte strides of ``.data``, as OpenVINO's (a tuple here, a ``Strides`` there)."""
+        if self._packed_shape is not None:
+            raise TensorError(f"a Tensor of {self._element_type} has no strides: its values "
+                              f"({self._element_type.bitwidth} bits each) do not take whole bytes")
         return tuple(int(stride) for stride in self._data.strides)
 
     def get_strides(self) -> tuple:
@@ -274,6 +327,10 @@ def _copy(source: Tensor, target: Tensor) -> None:
         raise TensorError(f"cannot copy a Tensor of {source._element_type} into one of "
                           f"{target._element_type}: the element types must be equal")
     if source._data is target._data:
+        return
+    if source._packed_shape is not None:
+        target.set_shape(list(source._packed_shape))
+        np.copyto(target._data, source._data)
         return
     if target._data.shape != source._data.shape:
         target.set_shape(list(source._data.shape))

@@ -333,6 +333,15 @@ def _loop_body():
     return ov.Model([go_on, total, squared], [iteration, accumulated, row], "body")
 
 
+def _tensor_iterator_body():
+    """acc, row -> (acc + 1, row * row): a merged value and a sliced, concatenated one."""
+    accumulated = ops.parameter([2, 3], "f32", name="ti_acc")
+    row = ops.parameter([1, 4], "f32", name="ti_row")
+    total = ops.add(accumulated, ops.constant(np.float32(1), name="ti_one"), name="ti_total")
+    squared = ops.multiply(row, row, name="ti_squared")
+    return ov.Model([total, squared], [accumulated, row], "body")
+
+
 def _if_body(binary):
     prefix = binary.__name__  # OpenVINO renames tensor names repeated across bodies
     a = ops.parameter([2, 3], "f32", name=f"{prefix}_a")
@@ -350,6 +359,9 @@ CONTROL_FLOW = [
          bodies=[_loop_body()], special_body_ports=[0, 0],
          input_descriptions=[[cf.MergedInput(2, 1, 1), cf.SlicedInput(3, 2, 0, 1, 1, -1, 0)]],
          output_descriptions=[[cf.BodyOutput(1, 0, -1), cf.ConcatOutput(2, 1, 0, 1, 1, -1, 0)]]),
+    Case("TensorIterator", "opset1", [P([2, 3]), P([3, 4])], bodies=[_tensor_iterator_body()],
+         input_descriptions=[[cf.MergedInput(0, 0, 0), cf.SlicedInput(1, 1, 0, 1, 1, -1, 0)]],
+         output_descriptions=[[cf.BodyOutput(0, 0, -1), cf.ConcatOutput(1, 1, 0, 1, 1, -1, 0)]]),
     Case("If", "opset8", [P([], "boolean"), P([2, 3]), P([2, 3])],
          bodies=[_if_body(ops.multiply), _if_body(ops.subtract)],
          input_descriptions=_if_descriptions(),

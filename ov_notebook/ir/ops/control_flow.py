@@ -1,4 +1,4 @@
-"""Sub-graph operations: Loop-5 and If-8, whose bodies are Models.
+"""Sub-graph operations: Loop-5, TensorIterator-1 and If-8, whose bodies are Models.
 
 A body's Parameters receive the op's inputs as its *input descriptions* say and its Results give
 the op's outputs as its *output descriptions* say (OpenVINO's ``port_map``):
@@ -15,7 +15,9 @@ the op's outputs as its *output descriptions* say (OpenVINO's ``port_map``):
 
 Loop-5's inputs are the trip count (``-1``: unbounded), the initial execution condition, then the
 described inputs; ``special_body_ports`` are the body Parameter receiving the current iteration
-(``-1``: none) and the body Result giving the condition to go on (``-1``: always go on). If-8's
+(``-1``: none) and the body Result giving the condition to go on (``-1``: always go on).
+TensorIterator-1 has only the described inputs: it runs once per slice of its sliced inputs (or,
+without any, as many times as its first concatenated output has parts). If-8's
 input 0 is the condition; each of its two bodies has its own descriptions (an input may feed only
 one of them).
 """
@@ -28,7 +30,7 @@ from ..types import Type
 from ._subgraph import (BodyOutput, ConcatOutput, InvariantInput, MergedInput, SlicedInput,
                         merge_shapes)
 
-__all__ = ["Loop", "If", "InvariantInput", "MergedInput", "SlicedInput", "BodyOutput",
+__all__ = ["Loop", "If", "TensorIterator", "InvariantInput", "MergedInput", "SlicedInput", "BodyOutput",
            "ConcatOutput", "SubGraphOp", "merge_shapes"]
 
 
@@ -176,36 +178,10 @@ class SubGraphOp(Op):
             desc.dims_value = None
 
 
-@register_op
-class Loop(SubGraphOp):
-    """Loop-5: runs its body while the iteration count is below the trip count and the condition
-    holds."""
+class _SingleBody(SubGraphOp):
+    """The port-map API of the one-body operations, Loop and TensorIterator (OpenVINO's)."""
 
-    type_name = "Loop"
-    version = "opset5"
-    inputs_spec = ("trip_count", "execution_condition", "inputs*")
     body_names = ("body",)
-
-    def __init__(self, *inputs, name=None, body=None, special_body_ports=(-1, -1), bodies=None,
-                 input_descriptions=None, output_descriptions=None):
-        self._special = [int(p) for p in special_body_ports]
-        super().__init__(*inputs, name=name, bodies=bodies if bodies is not None else [body],
-                         input_descriptions=input_descriptions,
-                         output_descriptions=output_descriptions)
-
-    def _extra_state(self):
-        return {"special_body_ports": list(self._special)}
-
-    # OpenVINO's Python API --------------------------------------------------------------------
-    def get_special_body_ports(self) -> list:
-        return list(self._special)
-
-    def set_special_body_ports(self, ports) -> None:
-        if len(ports) != 2:
-            raise ValueError("special body ports are [current_iteration_input_index, "
-                             f"body_condition_output_index], got {ports!r}")
-        self._special = [int(p) for p in ports]
-        self.validate_and_infer_types()
 
     def set_invariant_input(self, body_parameter, value) -> None:
         index = self._parameter_index(body_parameter)
@@ -239,6 +215,59 @@ class Loop(SubGraphOp):
                                                          end, axis))
         self.validate_and_infer_types()
         return self.output(output)
+
+    def _concat_length(self, description, length, count):
+        """The length along ``axis`` of a ConcatOutput of ``count`` iterations (-1: unknown) of
+        a body value ``length`` long there."""
+        return Dimension(count * length.get_length()) if count >= 0 and length.is_static else \
+            Dimension()
+
+    def _infer_outputs(self, results, count):
+        self._set_output_count(max(len(self._outputs), self.num_outputs))
+        for description in self._output_descriptions[0]:
+            result = results[description.body_value_index]
+            element_type, shape = result.get_output_element_type(0), \
+                result.get_output_partial_shape(0)
+            if isinstance(description, ConcatOutput) and shape.rank_is_static:
+                dims = list(shape)
+                axis = description.axis + len(dims) if description.axis < 0 else description.axis
+                self.check(0 <= axis < len(dims), f"concatenated output "
+                           f"{description.output_index}: axis {description.axis} is out of range "
+                           f"for the body's shape {shape}")
+                dims[axis] = self._concat_length(description, dims[axis], count)
+                shape = PartialShape(dims)
+            self.set_output_type(description.output_index, element_type, shape)
+
+
+@register_op
+class Loop(_SingleBody):
+    """Loop-5: runs its body while the iteration count is below the trip count and the condition
+    holds."""
+
+    type_name = "Loop"
+    version = "opset5"
+    inputs_spec = ("trip_count", "execution_condition", "inputs*")
+
+    def __init__(self, *inputs, name=None, body=None, special_body_ports=(-1, -1), bodies=None,
+                 input_descriptions=None, output_descriptions=None):
+        self._special = [int(p) for p in special_body_ports]
+        super().__init__(*inputs, name=name, bodies=bodies if bodies is not None else [body],
+                         input_descriptions=input_descriptions,
+                         output_descriptions=output_descriptions)
+
+    def _extra_state(self):
+        return {"special_body_ports": list(self._special)}
+
+    # OpenVINO's Python API --------------------------------------------------------------------
+    def get_special_body_ports(self) -> list:
+        return list(self._special)
+
+    def set_special_body_ports(self, ports) -> None:
+        if len(ports) != 2:
+            raise ValueError("special body ports are [current_iteration_input_index, "
+                             f"body_condition_output_index], got {ports!r}")
+        self._special = [int(p) for p in ports]
+        self.validate_and_infer_types()
 
     def get_num_iterations(self) -> int:
         """The iteration count when known at build time (constant trip count, a condition that
@@ -280,22 +309,88 @@ class Loop(SubGraphOp):
             self.check(results[condition].get_output_element_type(0) in (Type.boolean,
                                                                         Type.dynamic),
                        "the body condition output must be boolean")
-        count = self.get_num_iterations()
-        self._set_output_count(max(len(self._outputs), self.num_outputs))
-        for description in self._output_descriptions[0]:
-            result = results[description.body_value_index]
-            element_type, shape = result.get_output_element_type(0), \
-                result.get_output_partial_shape(0)
-            if isinstance(description, ConcatOutput) and shape.rank_is_static:
-                dims = list(shape)
-                axis = description.axis + len(dims) if description.axis < 0 else description.axis
-                self.check(0 <= axis < len(dims), f"concatenated output "
-                           f"{description.output_index}: axis {description.axis} is out of range "
-                           f"for the body's shape {shape}")
-                dims[axis] = Dimension(count * dims[axis].get_length()) \
-                    if count >= 0 and dims[axis].is_static else Dimension()
-                shape = PartialShape(dims)
-            self.set_output_type(description.output_index, element_type, shape)
+        self._infer_outputs(results, self.get_num_iterations())
+
+
+@register_op
+class TensorIterator(_SingleBody):
+    """TensorIterator-1: runs its body once per slice of its sliced inputs (an RNN over a
+    sequence), as ``openvino.opset1.tensor_iterator``::
+
+        ti = ops.tensor_iterator()
+        ti.set_body(body)
+        ti.set_sliced_input(body_x, x.output(0), 0, 1, 1, -1, 1)
+        ti.set_merged_input(body_h, h0.output(0), body_h_next.output(0))
+        last_h = ti.get_iter_value(body_h_next.output(0), -1)
+    """
+
+    type_name = "TensorIterator"
+    version = "opset1"
+    inputs_spec = ("inputs*",)
+
+    def __init__(self, *inputs, name=None, body=None, bodies=None, input_descriptions=None,
+                 output_descriptions=None):
+        super().__init__(*inputs, name=name, bodies=bodies if bodies is not None else [body],
+                         input_descriptions=input_descriptions,
+                         output_descriptions=output_descriptions)
+
+    @classmethod
+    def from_ir(cls, inputs, attributes, name):
+        special = attributes.pop("special_body_ports", [-1, -1])
+        if list(special) != [-1, -1]:
+            raise OpValidationError(None, f"TensorIterator '{name}': its port map has a "
+                                    "'current_iteration' or 'execution_condition' entry, which "
+                                    "only Loop has")
+        return cls(*inputs, name=name, **attributes)
+
+    # OpenVINO's Python API --------------------------------------------------------------------
+    def set_body(self, body) -> None:
+        self.set_function(body)
+
+    def get_body(self):
+        return self._bodies[0]
+
+    def get_num_iterations(self) -> int:
+        """Iterations per run: from the first sliced input whose shape is static, as OpenVINO's
+        ``(|end - start| + 1) / part_size``; without sliced inputs, from the first concatenated
+        output, ``|end - start| / part_size``; -1 when unknown."""
+        count = -1
+        for description in self._input_descriptions[0]:
+            if not isinstance(description, SlicedInput):
+                continue
+            shape = self.get_input_partial_shape(description.input_index)
+            if not shape.is_static:  # OpenVINO keeps the count of an earlier one
+                continue
+            length = shape.to_shape()[description.axis]
+            start, end = (value + length if value < 0 else value
+                          for value in (description.start, description.end))
+            count = (abs(end - start) + 1) // description.part_size
+        if count < 0 and not self._has_sliced_input():
+            concat = next((d for d in self._output_descriptions[0]
+                           if isinstance(d, ConcatOutput)), None)
+            if concat is not None:
+                count = abs(concat.end - concat.start) // concat.part_size
+        return count
+
+    def _has_sliced_input(self) -> bool:
+        return any(isinstance(d, SlicedInput) for d in self._input_descriptions[0])
+
+    def _concat_length(self, description, length, count):
+        return Dimension(count * description.part_size) if count >= 0 else Dimension()
+
+    # inference --------------------------------------------------------------------------------
+    def infer(self):
+        if self._bodies[0] is None:
+            return
+        self.check(len(self._input_descriptions[0]) == self.get_input_size(),
+                   f"{self.get_input_size()} inputs but {len(self._input_descriptions[0])} input "
+                   f"descriptions: each input needs one")
+        for description in self._input_descriptions[0]:
+            if isinstance(description, SlicedInput):
+                self.check(description.part_size > 0, f"sliced input {description.input_index}: "
+                           f"part_size must be positive, got {description.part_size}")
+        self._infer_body(0)
+        self._infer_outputs(self._bodies[0].get_results(), self.get_num_iterations())
 
 
 @register_op

@@ -9,7 +9,7 @@ from .. import layout as _layout
 from ..errors import OpValidationError
 from ..node import EVALUATE_LIMIT, Attr, Op, as_output, register_op
 from ..shape import Dimension, PartialShape, Shape
-from ..types import Type
+from ..types import NF4_VALUES, Type, pack_values, packed_byte_size, unpack_values
 
 
 class _LayoutOfOutput:
@@ -92,8 +92,35 @@ def _array_for(value, element_type):
         bits = np.ascontiguousarray(array, dtype=np.float32).view(np.uint32)
         rounded = bits + (0x7FFF + ((bits >> 16) & 1))  # round to nearest even
         return (rounded >> 16).astype(np.uint16)
+    if element_type.is_packed:
+        return _packed_values(np.asarray(value), element_type)
     dtype = element_type.to_dtype()
     return np.asarray(value).astype(dtype, copy=False)
+
+
+def _is_tensor(value) -> bool:
+    return not isinstance(value, np.ndarray) and all(
+        hasattr(value, name) for name in ("get_element_type", "get_shape", "_values"))
+
+
+_PACKED_RANGES = {"u4": (0, 15), "i4": (-8, 7)}
+
+
+def _packed_values(array, element_type):
+    """Numbers -> the unpacked storage of a packed type, as OpenVINO's Constant takes them: u1 is
+    ``x != 0``, u4/i4 must be in range (floats truncate), nf4 takes the nearest of its 16 values."""
+    if element_type is Type.u1:
+        return (array != 0).astype(np.uint8)
+    if element_type is Type.nf4:
+        numbers = array.astype(np.float32)
+        midpoints = (NF4_VALUES[1:] + NF4_VALUES[:-1]) / 2
+        return np.searchsorted(midpoints, numbers, side="right").astype(np.uint8)
+    low, high = _PACKED_RANGES[element_type.get_type_name()]
+    if array.size and (np.min(array) < low or np.max(array) > high):
+        raise ValueError(f"values out of range for {element_type} (expected {low} .. {high}, "
+                         f"got {np.min(array)} .. {np.max(array)})")
+    return np.trunc(array).astype(element_type.to_dtype()) if array.dtype.kind == "f" else \
+        array.astype(element_type.to_dtype())
 
 
 def bf16_to_f32(raw: np.ndarray) -> np.ndarray:
@@ -116,7 +143,15 @@ class Constant(Op):
         if isinstance(value, Type) and shape is not None:  # OpenVINO's Constant(type, shape, values)
             value, element_type, shape = shape, value, element_type
         if isinstance(value, Constant):
-            value = value.get_data()
+            value = value.get_value() if value.get_element_type().is_packed else value.get_data()
+        storage = None  # values already in the storage of element_type
+        if _is_tensor(value):  # a runtime Tensor (duck-typed: ir does not import the runtime)
+            tensor_type = value.get_element_type()
+            if tensor_type.is_packed and element_type in (None, tensor_type):
+                storage, element_type = value._values(), tensor_type
+                value = storage
+            elif element_type is None and tensor_type is Type.bf16:
+                value, element_type = value.data, tensor_type
         if element_type is None:
             if isinstance(value, bool):
                 element_type = Type.boolean
@@ -132,8 +167,11 @@ class Constant(Op):
         element_type = Type(element_type)
         if element_type.is_dynamic():
             raise OpValidationError(None, "a Constant needs a static element type")
-        if shared_memory and isinstance(value, np.ndarray) and element_type is not Type.bf16 \
-                and value.dtype == element_type.to_dtype() and value.flags.c_contiguous:
+        if storage is not None:
+            data = storage
+        elif shared_memory and isinstance(value, np.ndarray) and element_type is not Type.bf16 \
+                and not element_type.is_packed and value.dtype == element_type.to_dtype() \
+                and value.flags.c_contiguous:
             data = value
         else:
             try:
@@ -163,9 +201,30 @@ class Constant(Op):
             self.fail(f"data of shape {list(self._data.shape)} does not match attribute shape {shape}")
         self.set_output_type(0, element_type, shape)
 
+    @classmethod
+    def from_packed(cls, raw, element_type, shape, name=None) -> Constant:
+        """A Constant of a packed type (u1, u4, i4, nf4) from its bytes as OpenVINO stores them."""
+        element_type = Type(element_type)
+        if not element_type.is_packed:
+            raise OpValidationError(None, f"from_packed takes a packed element type (u1, u4, i4, "
+                                    f"nf4), got {element_type}")
+        try:
+            return cls._of_storage(unpack_values(raw, element_type, shape), element_type, name)
+        except ValueError as exc:
+            raise OpValidationError(None, f"a Constant of element type {element_type}: {exc}") \
+                from None
+
+    @classmethod
+    def _of_storage(cls, data, element_type, name=None) -> Constant:
+        """A Constant holding ``data`` as it is (already in the storage of ``element_type``)."""
+        self = cls.__new__(cls)
+        self._data = data
+        Op.__init__(self, name=name, element_type=element_type, shape=list(data.shape))
+        return self
+
     def clone_with_new_inputs(self, inputs) -> Constant:
-        clone = Constant(self._data, self._attrs["element_type"], name=self._friendly_name,
-                         shared_memory=True)
+        clone = Constant._of_storage(self._data, self._attrs["element_type"],
+                                     name=self._friendly_name)
         clone.rt_info = dict(self.rt_info)
         clone._outputs[0].names = set(self._outputs[0].names)
         clone._outputs[0].rt_info = dict(self._outputs[0].rt_info)
@@ -176,28 +235,38 @@ class Constant(Op):
         desc.value = None
         desc.dims_value = None
         if self._data.size <= EVALUATE_LIMIT and self._attrs["element_type"] is not Type.bf16:
-            desc.value = self._data
+            desc.value = self.get_value()
             if self._data.ndim == 1 and self._attrs["element_type"].is_integral_number():
                 desc.dims_value = [Dimension(int(v)) if v >= 0 else Dimension() for v in self._data]
 
     def get_data(self) -> np.ndarray:
-        """The values, in the storage dtype of the element type (bf16 as raw uint16 bits)."""
+        """The values, in the storage dtype of the element type (bf16 as raw uint16 bits; packed
+        types as their packed bytes, as OpenVINO's ``get_data``)."""
+        element_type = self._attrs["element_type"]
+        if element_type.is_packed:
+            return pack_values(self._data, element_type).view(element_type.to_dtype())
         return self._data
 
     @property
     def data(self) -> np.ndarray:
-        return self._data
+        return self.get_data()
 
     def get_vector(self) -> list:
         return self.get_value().reshape(-1).tolist()
 
     def get_value(self) -> np.ndarray:
-        """The values as numbers (bf16 widened to float32)."""
+        """The values as numbers (bf16 widened to float32, packed types one value per element,
+        nf4 as the float32 values of its codes)."""
         if self._attrs["element_type"] is Type.bf16:
             return bf16_to_f32(self._data)
+        if self._attrs["element_type"] is Type.nf4:
+            return NF4_VALUES[self._data]
         return self._data
 
     def get_byte_size(self) -> int:
+        element_type = self._attrs["element_type"]
+        if element_type.is_packed:
+            return packed_byte_size(element_type, self._data.size)
         return int(self._data.nbytes)
 
     def get_element_type(self) -> Type:
@@ -250,6 +319,9 @@ def convert_values(array: np.ndarray, destination: Type) -> np.ndarray:
     array = np.asarray(array)
     if destination is Type.boolean:
         return np.nan_to_num(array) != 0 if array.dtype.kind == "f" else array != 0
+    if destination.is_packed:
+        return _wrapped_into(np.trunc(np.nan_to_num(array)) if array.dtype.kind == "f" and
+                             destination is not Type.nf4 else array, destination)
     dtype = destination.to_dtype()
     if destination.is_integral_number() and array.dtype.kind == "f":
         with np.errstate(invalid="ignore"):
@@ -257,6 +329,18 @@ def convert_values(array: np.ndarray, destination: Type) -> np.ndarray:
     if destination is Type.bf16:
         return _array_for(array, Type.bf16)
     return array.astype(dtype)
+
+
+def _wrapped_into(array: np.ndarray, destination: Type) -> np.ndarray:
+    """Values converted to a packed type, as the runtime holds them (one per byte): u1 is
+    ``x != 0``, u4/i4 keep the low 4 bits of the integer (i4 sign-extended), as narrower
+    integer types wrap; nf4 the nearest of its 16 values."""
+    if destination is Type.nf4:
+        return NF4_VALUES[_packed_values(array, Type.nf4)]
+    if destination is Type.u1:
+        return (array != 0).astype(np.uint8)
+    nibbles = (array.astype(np.int64) & 0x0F).astype(np.uint8)
+    return ((nibbles.astype(np.int8) << 4) >> 4) if destination is Type.i4 else nibbles
 
 
 @register_op

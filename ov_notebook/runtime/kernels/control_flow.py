@@ -1,4 +1,4 @@
-"""Loop-5 and If-8: their bodies are compiled once (with the runtime's passes) and run per
+"""Loop-5, TensorIterator-1 and If-8: their bodies are compiled once (with the runtime's passes) and run per
 iteration / for the branch taken only.
 
 The plans are made by ``prepare`` when the outer plan is built; constant folding calls the
@@ -57,20 +57,38 @@ def _sliced_iterations(value, description):
     axis = description.axis % value.ndim
     start, stop, stride = _slice_bounds(description, value.shape[axis])
     span = (stop - start) if stride > 0 else (start - stop + 1)
-    return max(0, -(-span // (abs(stride) * description.part_size)) if stride else 0)
+    # as OpenVINO's CPU plugin: one iteration per stride of the span (part_size not counted)
+    return max(0, span // abs(stride)) if stride else 0
 
 
 @kernel("Loop", needs_node=True, prepare=_prepare)
 def loop(trip_count, condition, *inputs, node, plans=None):  # Loop-5
-    plan = _plans(node, plans)[0]
+    limit = int(np.asarray(trip_count).reshape(-1)[0])
+    go_on = bool(np.asarray(condition).reshape(-1)[0])
+    return _iterate(node, _plans(node, plans)[0], (trip_count, condition, *inputs),
+                    None if limit < 0 else limit, go_on, *node.get_special_body_ports())
+
+
+@kernel("TensorIterator", needs_node=True, prepare=_prepare)
+def tensor_iterator(*inputs, node, plans=None):  # TensorIterator-1
+    descriptions = node.get_input_descriptions()
+    limit = None
+    if not any(isinstance(d, SlicedInput) for d in descriptions):
+        limit = node.get_num_iterations()  # from a concatenated output's start, end, part_size
+        if limit < 0:
+            raise ValueError("the TensorIterator has no sliced input and no concatenated "
+                             "output: its iteration count is unknown")
+    return _iterate(node, _plans(node, plans)[0], inputs, limit, True, -1, -1)
+
+
+def _iterate(node, plan, values, limit, go_on, iteration_port, condition_port):
+    """Run the body of a Loop or TensorIterator: ``values`` are the op's inputs, ``limit`` the
+    iteration count (None: until the sliced inputs or the condition end it)."""
     body = node.get_function()
-    iteration_port, condition_port = node.get_special_body_ports()
     feeds = [None] * len(body.get_parameters())
     merged, sliced = [], []
-    limit = int(np.asarray(trip_count).reshape(-1)[0])
-    limit = None if limit < 0 else limit
     for description in node.get_input_descriptions():
-        value = (trip_count, condition, *inputs)[description.input_index]
+        value = values[description.input_index]
         feeds[description.body_parameter_index] = value
         if isinstance(description, MergedInput):
             merged.append(description)
@@ -81,7 +99,6 @@ def loop(trip_count, condition, *inputs, node, plans=None):  # Loop-5
     outputs = node.get_output_descriptions()
     last, pieces = {}, {d.output_index: [] for d in outputs if isinstance(d, ConcatOutput)}
     iteration = 0
-    go_on = bool(np.asarray(condition).reshape(-1)[0])
     while go_on and (limit is None or iteration < limit):
         if iteration_port >= 0:
             parameter = body.get_parameters()[iteration_port]
@@ -100,11 +117,11 @@ def loop(trip_count, condition, *inputs, node, plans=None):  # Loop-5
         if condition_port >= 0:
             go_on = bool(np.asarray(produced[condition_port]).reshape(-1)[0])
         iteration += 1
-    results = [_loop_output(node, d, last, pieces, inputs) for d in outputs]
+    results = [_loop_output(node, d, last, pieces, values) for d in outputs]
     return results[0] if len(results) == 1 else tuple(results)
 
 
-def _loop_output(node, description, last, pieces, inputs):
+def _loop_output(node, description, last, pieces, values):
     index = description.output_index
     if isinstance(description, ConcatOutput):
         parts = pieces[index]
@@ -121,7 +138,7 @@ def _loop_output(node, description, last, pieces, inputs):
     for merged in node.get_input_descriptions():
         if isinstance(merged, MergedInput) and merged.body_value_index == \
                 description.body_value_index:
-            return inputs[merged.input_index - 2]
+            return values[merged.input_index]
     raise ValueError(f"output {index} has no value: the loop ran no iteration and the body "
                      "value is not a merged input")
 
