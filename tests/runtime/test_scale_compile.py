@@ -8,6 +8,7 @@ import pytest
 import ov_notebook as ov
 from ov_notebook import opset as ops
 from ov_notebook.ir.ops.core import Constant
+from ov_notebook.runtime.passes.decompression_folding import widened_transposed
 
 IN, HIDDEN, OUT = 48, 64, 40
 
@@ -61,11 +62,32 @@ def test_packed_weights_are_the_only_copy(compress, tmp_path):
     for name in ("up", "down"):
         assert np.shares_memory(runtime[name].get_data(), packed[name]), name
         expected = w[name].astype(np.float16).astype(np.float32) if compress else w[name]
+        if compress and name == "up":  # decompressed straight into MatMul's [K, N] layout
+            expected = expected.T
         np.testing.assert_array_equal(runtime[name].get_data(), expected)
     # "shared" is also read by the Add: it keeps its own data beside the packed copy
     assert not np.shares_memory(runtime["shared"].get_data(), packed["shared"])
     weight_bytes = sum(v.nbytes for v in w.values())
     assert _held_weight_bytes(compiled) <= weight_bytes + w["shared"].nbytes
+
+
+def test_transposed_f16_weight_is_decompressed_into_the_packed_layout(tmp_path):
+    compiled = ov.compile_model(ov.read_model(saved_model(tmp_path, True)), "CPU")
+    types = [n.get_type_name() for n in compiled.get_runtime_model().get_ordered_ops()]
+    assert "Convert" not in types
+    up = next(s for s in compiled._plan.plan.steps if s.node.get_input_size() > 1 and
+              s.node.input_value(1).get_node().get_friendly_name() == "up")
+    assert up.node.get_attributes()["transpose_b"] is False
+    assert up.attrs["weights"].shape == (IN, HIDDEN)
+    assert "decompression_folding" in compiled.get_property("APPLIED_PASSES")
+
+
+@pytest.mark.parametrize("rows", [1, 255, 256, 300, 513])
+def test_widened_transposed_by_blocks(rows):
+    weight = np.random.default_rng(rows).standard_normal((2, rows, 7)).astype(np.float16)
+    got = widened_transposed(weight)
+    np.testing.assert_array_equal(got, np.swapaxes(weight, -1, -2).astype(np.float32))
+    assert got.flags.c_contiguous and got.dtype == np.float32
 
 
 @pytest.mark.parametrize("compress", [True, False], ids=["f16", "f32"])
