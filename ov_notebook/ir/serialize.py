@@ -154,16 +154,16 @@ def compress_f16(data: np.ndarray):
     rule for compressing a weight), else None; one pass over ``data`` by cache-sized blocks."""
     flat = np.ascontiguousarray(data).reshape(-1)
     out = np.empty(flat.size, np.float16)
-    scratch = np.empty(min(_BLOCK, flat.size), flat.dtype)
     outside = 0
     for start in range(0, flat.size, _BLOCK):
         block, target = flat[start:start + _BLOCK], out[start:start + _BLOCK]
-        clamped = np.clip(block, -_F16_MAX, _F16_MAX, out=scratch[:block.size])
-        target[...] = clamped
         if count := int(np.count_nonzero(out_of_f16_range(block))):
-            outside += count
+            outside += count  # only such a block needs the clamp: the others cast as they are
+            clamped = np.clip(block, -_F16_MAX, _F16_MAX)
             # NaN (which clipping leaves) becomes 65504, as a min/max clamp in OpenVINO leaves it
-            target[np.isnan(clamped)] = _F16_MAX
+            clamped[np.isnan(clamped)] = _F16_MAX
+            block = clamped
+        target[...] = block
     if outside / flat.size >= _KEEP_UNCOMPRESSED:
         return None
     return out.reshape(data.shape)
