@@ -21,9 +21,11 @@ compression. Each step runs in a fresh process, so no engine's caches or freed m
 affect another.
 
 Memory: before each step the process's peak resident set (``VmHWM``) is reset through
-``/proc/self/clear_refs``; the "+RSS" columns are the step's peak resident set minus the resident
-set it started from (file pages of the memory-mapped .bin count once touched, as the kernel counts
-them). Where ``clear_refs`` cannot be written (not Linux), the peak is sampled every 5 ms instead.
+``/proc/self/clear_refs``; "+GiB" is the step's peak resident set minus the resident set it
+started from (file pages of the memory-mapped .bin count once touched, as the kernel counts them,
+for both engines). "anon" is the same for anonymous memory only (``RssAnon``, sampled every 5 ms:
+what the engine allocated itself), peak and kept after the step. Where ``clear_refs`` cannot be
+written, the resident peak is sampled too.
 
 Each step shows wall seconds and CPU seconds (``time.process_time``: all of the process's threads;
 on a loaded machine it moves less than wall time). Timings on a shared machine vary from run to
@@ -61,21 +63,34 @@ def _status_kib(field: str) -> int:
 
 
 class _Sampler:
-    """Peak resident set by sampling, where the kernel's own peak cannot be reset."""
+    """Peak resident set (and its anonymous part: what the process allocated itself, without the
+    pages of mapped files) sampled every 5 ms while a step runs."""
 
     def __init__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self.anon, self._stop = 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self):
         while not self._stop.wait(0.005):
-            self.peak = max(self.peak, _rss_bytes())
+            self._sample()
 
-    def stop(self) -> int:
+    def _sample(self):
+        self.peak = max(self.peak, _rss_bytes())
+        self.anon = max(self.anon, _anon_bytes())
+
+    def stop(self):
         self._stop.set()
         self._thread.join()
-        return max(self.peak, _rss_bytes())
+        self._sample()
+        return self.peak, self.anon
+
+
+def _anon_bytes() -> int:
+    try:
+        return _status_kib("RssAnon") * 1024
+    except OSError:
+        return 0
 
 
 def _rss_bytes() -> int:
@@ -101,13 +116,17 @@ def measure(results: dict, name: str, function):
 
     gc.collect()
     exact = _reset_peak()
-    sampler = None if exact else _Sampler()
-    before = _rss_bytes()
+    before, anon_before = _rss_bytes(), _anon_bytes()
+    sampler = _Sampler()
     start, cpu_start = time.perf_counter(), time.process_time()
     value = function()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    peak = _status_kib("VmHWM") * 1024 if exact else sampler.stop()
-    results[name] = {"seconds": seconds, "cpu": cpu, "rss_added": peak - before, "rss_peak": peak}
+    peak, anon_peak = sampler.stop()
+    if exact:
+        peak = _status_kib("VmHWM") * 1024
+    results[name] = {"seconds": seconds, "cpu": cpu, "rss_added": peak - before, "rss_peak": peak,
+                     "anon_added": anon_peak - anon_before,
+                     "anon_kept": _anon_bytes() - anon_before}
     return value
 
 
@@ -175,7 +194,8 @@ def run_engine(args) -> dict:
         request.infer(feeds)
         times.append(time.perf_counter() - start)
     results["steady_infer"] = {"seconds": statistics.median(times), "cpu": None,
-                               "rss_added": None, "rss_peak": None}
+                               "rss_added": None, "rss_peak": None, "anon_added": None,
+                               "anon_kept": None}
     expected = np.load(os.path.join(args.directory, "expected.npy"))
     results["max_error"] = float(np.abs(first - expected).max() / np.abs(expected).max())
     out = os.path.join(args.directory, f"saved_{args.engine}.xml")
@@ -216,18 +236,21 @@ def print_table(prepared, engines, args) -> None:
           f"+{prepared['save_converted']['rss_added'] * gib:.2f} GiB RSS")
     ours, theirs = engines.get("ov_notebook"), engines.get("openvino")
     header = f"{'step':<14}{'ours s':>9}{'OV s':>9}{'ratio':>7}{'ours cpu':>10}{'OV cpu':>8}" \
-             f"{'ratio':>7}{'ours +GiB':>11}{'OV +GiB':>9}{'ours/weights':>14}"
+             f"{'ratio':>7}{'ours +GiB':>11}{'OV +GiB':>9}{'ours anon':>11}{'OV anon':>9}" \
+             f"{'kept':>6}{'ours anon/weights':>19}"
     print(header)
     print("-" * len(header))
     for step in ("read", "compile", "first_infer", "steady_infer", "save"):
-        empty = {"seconds": None, "cpu": None, "rss_added": None}
+        empty = {"seconds": None, "cpu": None, "rss_added": None, "anon_added": None,
+                 "anon_kept": None}
         mine, peer = (ours or {}).get(step, empty), (theirs or {}).get(step, empty)
-        share = mine["rss_added"] / weights if mine["rss_added"] is not None else None
+        share = mine["anon_added"] / weights if mine["anon_added"] is not None else None
         print(f"{step:<14}{_cell(mine['seconds']):>9}{_cell(peer['seconds']):>9}"
               f"{_cell(_ratio(mine['seconds'], peer['seconds'])):>7}{_cell(mine['cpu']):>10}"
               f"{_cell(peer['cpu']):>8}{_cell(_ratio(mine['cpu'], peer['cpu'])):>7}"
-              f"{_cell(mine['rss_added'], gib):>11}"
-              f"{_cell(peer['rss_added'], gib):>9}{_cell(share):>14}")
+              f"{_cell(mine['rss_added'], gib):>11}{_cell(peer['rss_added'], gib):>9}"
+              f"{_cell(mine['anon_added'], gib):>11}{_cell(peer['anon_added'], gib):>9}"
+              f"{_cell(mine['anon_kept'], gib):>6}{_cell(share):>19}")
     for name, result in engines.items():
         print(f"{name}: first logits' largest difference from torch, relative to torch's "
               f"largest: {result['max_error']:.2e}")
