@@ -34,11 +34,17 @@ _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _SHAPE_ATTR = Attr("shape", "shape")
 
 
+_NEEDS_ESCAPE = re.compile('[&<"\x00-\x1f]')
+
+
 def _quote(value) -> str:
     """An XML attribute value in double quotes, escaped as pugixml (OpenVINO's writer) does:
     ``& < "`` as entities, control characters as ``&#NN;``, ``>`` and ``'`` left as they are."""
+    text = str(value)
+    if not _NEEDS_ESCAPE.search(text):  # most names and values: nothing to escape
+        return '"' + text + '"'
     out = []
-    for char in str(value):
+    for char in text:
         if char == "&":
             out.append("&amp;")
         elif char == "<":
@@ -123,18 +129,44 @@ def out_of_f16_range(data: np.ndarray) -> np.ndarray:
     return ~fits
 
 
-def should_compress(node) -> bool:
-    """OpenVINO's rule: f32/f64 weights go to f16 unless >= 75% of the values do not fit f16, or
-    the node is marked ``disable_fp16_compression`` (OpenVINO's own mark, in rt_info)."""
+def _compressible(node) -> bool:
+    """An f32/f64 Constant with values, not marked ``disable_fp16_compression``."""
     if not isinstance(node, Constant) or node.get_element_type() not in (Type.f32, Type.f64):
         return False
     if DISABLE_FP16 in node.rt_info or DISABLE_FP16 + "_0" in node.rt_info:
         return False
-    data = node.get_data()
-    if data.size == 0:  # OpenVINO leaves empty weights as they are
-        return False
-    share = np.count_nonzero(out_of_f16_range(data)) / data.size
-    return share < _KEEP_UNCOMPRESSED
+    return node.get_data().size > 0  # OpenVINO leaves empty weights as they are
+
+
+def should_compress(node) -> bool:
+    """OpenVINO's rule: f32/f64 weights go to f16 unless >= 75% of the values do not fit f16, or
+    the node is marked ``disable_fp16_compression`` (OpenVINO's own mark, in rt_info)."""
+    return _compressible(node) and compress_f16(node.get_data()) is not None
+
+
+# Elements per block when compressing: the temporaries of a block stay in cache, so a weight is
+# read once instead of once per whole-array temporary (abs, two compares, clip, isnan, astype)
+_BLOCK = 1 << 16
+
+
+def compress_f16(data: np.ndarray):
+    """``to_f16(data)`` when fewer than 75% of the values are out of f16's range (OpenVINO's
+    rule for compressing a weight), else None; one pass over ``data`` by cache-sized blocks."""
+    flat = np.ascontiguousarray(data).reshape(-1)
+    out = np.empty(flat.size, np.float16)
+    outside = 0
+    for start in range(0, flat.size, _BLOCK):
+        block, target = flat[start:start + _BLOCK], out[start:start + _BLOCK]
+        if count := int(np.count_nonzero(out_of_f16_range(block))):
+            outside += count  # only such a block needs the clamp: the others cast as they are
+            clamped = np.clip(block, -_F16_MAX, _F16_MAX)
+            # NaN (which clipping leaves) becomes 65504, as a min/max clamp in OpenVINO leaves it
+            clamped[np.isnan(clamped)] = _F16_MAX
+            block = clamped
+        target[...] = block
+    if outside / flat.size >= _KEEP_UNCOMPRESSED:
+        return None
+    return out.reshape(data.shape)
 
 
 def to_f16(data: np.ndarray) -> np.ndarray:
@@ -145,26 +177,73 @@ def to_f16(data: np.ndarray) -> np.ndarray:
     return clamped.astype(np.float16)
 
 
+def _fingerprint(raw: np.ndarray) -> bytes:
+    """A few KiB sampled across a buffer: equal buffers have equal fingerprints, and buffers of
+    one length that differ (every weight of a layer type has the same length) almost always
+    differ here, so only the rare fingerprint matches need a full digest."""
+    step = max(1, raw.size // 4096)
+    return raw[:64].tobytes() + raw[-64:].tobytes() + raw[::step].tobytes()
+
+
+class _Blob:
+    """A buffer already written: its offset, and the array its identity is taken from (kept by
+    reference, the model's own data) until a full digest of it is needed."""
+
+    __slots__ = ("offset", "size", "_identity", "_digest")
+
+    def __init__(self, offset, size, identity):
+        self.offset, self.size, self._identity, self._digest = offset, size, identity, None
+
+    def digest(self) -> bytes:
+        if self._digest is None:
+            self._digest = _digest(self._identity)
+            self._identity = None
+        return self._digest
+
+
+def _digest(raw: np.ndarray) -> bytes:
+    return hashlib.blake2b(raw, digest_size=32).digest()
+
+
+def _as_bytes(data: np.ndarray) -> np.ndarray:
+    """The bytes of ``data`` as a uint8 array, without a copy when it is C-contiguous; OpenVINO
+    writes an empty constant as one zero byte (and reads size 0 as a null pointer)."""
+    data = np.ascontiguousarray(data)
+    return data.reshape(-1).view(np.uint8) if data.size else np.zeros(1, np.uint8)
+
+
 class _Blobs:
-    """Constant buffers written once each, identical ones shared."""
+    """Constant buffers written once each, identical ones shared.
+
+    As in OpenVINO's writer, two constants share one buffer when their original bytes are equal
+    (f32 weights that differ only below f16 precision still get a buffer each when compressed).
+    Buffers are compared by length and a sampled fingerprint first; a full digest is computed
+    only when both match an earlier buffer, so a weight is written without a copy and read once
+    rather than hashed whole.
+    """
 
     def __init__(self, stream):
         self.stream = stream
         self.offset = 0
-        self.seen = {}
+        self.seen = {}  # (compressed, original byte length, fingerprint) -> [_Blob]
 
-    def add(self, data: np.ndarray):
-        raw = np.ascontiguousarray(data)
-        # OpenVINO writes an empty constant as one zero byte and reads size 0 as a null pointer
-        buffer = raw.tobytes() if raw.size else b"\0"
-        key = (hashlib.blake2b(buffer, digest_size=16).digest(), len(buffer))
-        if key in self.seen:
-            return self.seen[key], len(buffer)
-        offset = self.offset
-        self.stream.write(buffer)
-        self.offset += len(buffer)
-        self.seen[key] = offset
-        return offset, len(buffer)
+    def add(self, data: np.ndarray, original=None):
+        """Write ``data`` unless an equal buffer was written; (offset, size) of its bytes.
+        ``original``: the uncompressed array that ``data`` was compressed from, if it was."""
+        identity = _as_bytes(data if original is None else original)
+        key = (original is not None, identity.size, _fingerprint(identity))
+        earlier = self.seen.setdefault(key, [])
+        digest = _digest(identity) if earlier else None
+        for blob in earlier:
+            if blob.digest() == digest:
+                return blob.offset, blob.size
+        raw = _as_bytes(data)
+        blob = _Blob(self.offset, raw.size, identity)
+        blob._digest = digest
+        self.stream.write(raw)
+        self.offset += raw.size
+        earlier.append(blob)
+        return blob.offset, blob.size
 
 
 class _Writer:
@@ -195,15 +274,17 @@ class _Writer:
         self.layers.append("\n".join(lines + ["\t\t</layer>"]))
         return layer_id
 
-    def constant_data(self, data, element_type, shape=None):
-        offset, size = self.blobs.add(data)
+    def constant_data(self, data, element_type, shape=None, original=None):
+        offset, size = self.blobs.add(data, original)
         return [("element_type", element_type.get_type_name()),
                 ("shape", _SHAPE_ATTR.to_xml(list(data.shape if shape is None else shape))),
                 ("offset", str(offset)), ("size", str(size))]
 
     def write_node(self, node):
-        if self.compress and should_compress(node):
-            return self.write_compressed(node)
+        if self.compress and _compressible(node):
+            compressed = compress_f16(node.get_data())
+            if compressed is not None:
+                return self.write_compressed(node, compressed)
         if isinstance(node, Constant):
             data = self.constant_data(node.get_data(), node.get_element_type(),
                                       node.get_output_shape(0))
@@ -254,13 +335,13 @@ class _Writer:
                 f'to-port="{to_port}" />' for from_layer, from_port, to_layer, to_port
                 in sorted(self.edges)]
 
-    def write_compressed(self, node):
+    def write_compressed(self, node, compressed):
         """An f16 Const named ``<name>_compressed`` and a Convert back to the original type that
         keeps the node's name, tensor names and rt_info (plus the decompression mark)."""
-        compressed = to_f16(node.get_data())
         shape, out = node.get_output_partial_shape(0), node.output(0)
+        data = self.constant_data(compressed, Type.f16, original=node.get_data())
         const_id = self.add_layer(node.get_friendly_name() + "_compressed", ("Const", "opset1"),
-                                  self.constant_data(compressed, Type.f16), {}, [],
+                                  data, {}, [],
                                   [(Type.f16, shape, None, None)])
         rt_info = dict(node.rt_info, **{DECOMPRESSION: ""})
         convert_id = self.add_layer(

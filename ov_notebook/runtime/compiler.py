@@ -6,15 +6,18 @@ import contextlib
 import sys
 import threading
 
+import numpy as np
+
 from ..ir.graph import clone_model
 from ..ir.model import Model
+from ..ir.ops.core import Constant
 from . import onednn
-from .memory import keep_freed_memory
+from .memory import keep_freed_memory, release_freed_memory
 from .parallel import thread_budget
 from .passes import run_passes
 from .plan import Plan
 
-__all__ = ["compile_plan", "thread_limit", "ThreadedPlan", "RuntimeNode"]
+__all__ = ["compile_plan", "share_packed_weights", "thread_limit", "ThreadedPlan", "RuntimeNode"]
 
 
 def compile_plan(model: Model, properties: dict, disabled_passes=()) -> ThreadedPlan:
@@ -26,9 +29,49 @@ def compile_plan(model: Model, properties: dict, disabled_passes=()) -> Threaded
     with thread_budget(threads) as budget, onednn.building(backend, budget.threads):
         plan = ThreadedPlan(Plan(graph), threads)  # kernels' prepare hooks create primitives
     plan.kernel_backend = backend
+    if share_packed_weights(plan.plan):
+        release_freed_memory()  # the unpacked copies, which the settings above would keep
     plan.applied_passes = applied
     plan.nodes = describe_runtime_model(plan.plan, {n.get_friendly_name() for n in model.get_ops()})
     return plan
+
+
+def share_packed_weights(plan: Plan) -> int:
+    """Keep one copy of each prepacked MatMul weight: its Constant (and the plan's constant slot)
+    become a view of the packed copy, so the weights folded from f16 or mapped from the .bin are
+    released instead of staying in memory beside the packed copy for the compiled model's life.
+    Only Constants whose every reader is a step with packed weights are switched; returns the
+    bytes of the unpacked weights released from the runtime model."""
+    readers = {}
+    for step in plan.steps:
+        for index, source in enumerate(step.node.input_values()):
+            if isinstance(source.get_node(), Constant):
+                readers.setdefault(id(source.get_node()), []).append((step, index))
+    released, switched = 0, set()
+    for step in plan.steps:
+        packed = step.attrs.get("weights") if isinstance(step.attrs, dict) else None
+        constant = step.node.input_value(1).get_node() if step.node.get_input_size() > 1 else None
+        if not isinstance(packed, np.ndarray) or not isinstance(constant, Constant) or \
+                id(constant) in switched or not _only_packed_readers(constant, readers):
+            continue
+        value = constant.get_data()
+        transposed = step.node.get_attributes().get("transpose_b")
+        view = np.swapaxes(packed, -1, -2) if transposed else packed
+        if view.shape != value.shape or view.dtype != value.dtype or view.base is value:
+            continue
+        constant._data = view  # the same values, stored once  # noqa: SLF001
+        for other, index in readers[id(constant)]:
+            plan.initial[other.inputs[index]] = view
+        switched.add(id(constant))
+        released += value.nbytes
+    return released
+
+
+def _only_packed_readers(constant, readers) -> bool:
+    """Whether every reader of ``constant`` (a Result too) is a step that packed it as weights."""
+    steps = readers[id(constant)]
+    return len(steps) == len(constant.output(0).get_target_inputs()) and all(
+        index == 1 and isinstance(step.attrs.get("weights"), np.ndarray) for step, index in steps)
 
 
 class RuntimeNode:

@@ -11,6 +11,10 @@ process then keeps up to its peak working set mapped, which the next inference r
 
 Called once, when the first model is compiled; a no-op where the C library is not glibc, and
 disabled by setting the environment variable ``OV_NOTEBOOK_KEEP_MEMORY=0``.
+
+Compiling is the exception: its garbage (weights decompressed from f16, then packed into
+another copy) is as large as the weights and no inference reuses it, so ``compile_model`` hands
+it back to the OS once at its end (:func:`release_freed_memory`).
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ import ctypes
 import os
 import platform
 
-__all__ = ["keep_freed_memory"]
+__all__ = ["keep_freed_memory", "release_freed_memory"]
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -33,6 +37,16 @@ def keep_freed_memory() -> bool:
     if _applied is None:
         _applied = _apply()
     return _applied
+
+
+def release_freed_memory() -> bool:
+    """Return the heap's free pages to the OS (glibc's ``malloc_trim``); whether it could."""
+    if not keep_freed_memory():  # glibc's own thresholds already trim, or not glibc at all
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
 
 
 def _apply() -> bool:

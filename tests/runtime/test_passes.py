@@ -40,9 +40,10 @@ def normal(rng, *shape, scale=1.0):
 
 
 def test_pipeline_names_and_unknown_pass():
-    assert {"constant_folding", "dead_code", "gather_slicing", "affine_folding",
-            "projection_merging", "epilogue_fusion", "layer_norm_fusion", "prepacking",
-            "transpose_sinking", "channels_last", "branch_inlining"} == set(PASS_NAMES)
+    assert {"branch_inlining", "decompression_folding", "constant_folding", "dead_code",
+            "gather_slicing", "affine_folding", "projection_merging", "epilogue_fusion",
+            "layer_norm_fusion", "prepacking", "transpose_sinking", "channels_last"} == \
+        set(PASS_NAMES)
     x = ops.parameter([2], np.float32)
     with pytest.raises(ValueError, match="unknown pass"):
         run_passes(ov.Model([ops.relu(x)], [x]), disabled=("fusion_of_everything",))

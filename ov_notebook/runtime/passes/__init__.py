@@ -12,6 +12,7 @@ from .channels_last import convert_to_channels_last
 from .constant_folding import fold_constants
 from .control_flow import inline_known_branches
 from .dead_code import eliminate_dead_code
+from .decompression_folding import fold_transposed_decompression
 from .fusion import fuse_epilogues
 from .gather_slicing import slice_gathers
 from .layer_norm import fuse_layer_norms
@@ -22,6 +23,7 @@ from .transpose_sinking import sink_transposes
 # (name, pass); a name may appear twice when a pass is worth repeating after another one
 PIPELINE = [
     ("branch_inlining", inline_known_branches),
+    ("decompression_folding", fold_transposed_decompression),
     ("constant_folding", fold_constants),
     ("dead_code", eliminate_dead_code),
     ("gather_slicing", slice_gathers),

@@ -1,0 +1,84 @@
+"""save_model on weights larger than one compression block: the blockwise f16 compression and the
+fingerprint-then-digest sharing of identical weights write the same files as openvino.save_model."""
+import re
+
+import numpy as np
+import openvino
+import openvino.opset13 as ov_ops
+import pytest
+
+import ov_notebook as ov
+from ov_notebook import opset as our_ops
+from ov_notebook.ir.serialize import _BLOCK, compress_f16, out_of_f16_range, should_compress, to_f16
+
+SIZE = 3 * _BLOCK + 123  # several compression blocks and a partial one
+
+
+def _weights():
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal(SIZE).astype(np.float32)
+    special = base.copy()  # out-of-range values, infinities and NaN in later blocks only
+    special[2 * _BLOCK + 5:2 * _BLOCK + 9] = [1e6, -np.inf, np.nan, 1e-9]
+    # same length and same sampled fingerprint as base, one value apart: must not be shared
+    step = max(1, SIZE * 4 // 4096)
+    unsampled = next(i for i in range(100, SIZE) if all((4 * i + b) % step for b in range(4)))
+    near = base.copy()
+    near[unsampled] += 1.0
+    # differs from base only below f16 precision: the same f16 bytes, other original bytes
+    below_f16 = base.copy()
+    below_f16[7] = np.nextafter(base[7], np.float32(np.inf))
+    mostly_out = np.full(SIZE, 1e6, np.float32)  # >= 75% out of range: stays f32
+    mostly_out[: SIZE // 5] = 1.0
+    return {"base": base, "copy": base.copy(), "special": special, "near": near,
+            "below_f16": below_f16, "mostly_out": mostly_out}
+
+
+def graph(lib, Model):
+    x = lib.parameter([SIZE], np.float32, name="x")
+    out = x
+    for name, value in _weights().items():
+        out = lib.add(out, lib.constant(value, name=name), name=f"add_{name}")
+    out.output(0).set_names({"y"})  # OpenVINO 2026 names unnamed outputs; we do not
+    result = lib.result(out)
+    result.set_friendly_name("y_result")
+    return Model([result], [x], "big")
+
+
+def _saved(model, save, directory, compress):
+    path = directory / "model.xml"
+    save(model, str(path), compress_to_fp16=compress)
+    text = re.sub(r'\t\t<info name="OpenVINO Runtime" value="[^"]*" />\n', "",
+                  path.read_text()).replace("\t<rt_info>\n\t</rt_info>\n", "")
+    return text, path.with_suffix(".bin").read_bytes()
+
+
+@pytest.mark.parametrize("compress", [True, False], ids=["f16", "f32"])
+def test_large_weights_same_files_as_openvino(compress, tmp_path):
+    theirs = _saved(graph(ov_ops, openvino.Model), openvino.save_model, tmp_path / "theirs",
+                    compress)
+    ours = _saved(graph(our_ops, ov.Model), ov.save_model, tmp_path / "ours", compress)
+    assert ours[0] == theirs[0]
+    assert ours[1] == theirs[1]
+    # "copy" is shared; "below_f16" is not, even where its f16 bytes equal base's (OpenVINO
+    # compares the original bytes), nor "near": f16 is 4 weights in f16 and mostly_out in f32
+    assert len(ours[1]) == (4 * 2 + 4 if compress else 5 * 4) * SIZE
+
+
+@pytest.mark.parametrize("name", ["base", "special", "mostly_out"])
+def test_blockwise_compression_equals_whole_array(name):
+    data = _weights()[name]
+    compressed = compress_f16(data)
+    share = np.count_nonzero(out_of_f16_range(data)) / data.size
+    if share >= 0.75:
+        assert compressed is None
+    else:
+        np.testing.assert_array_equal(compressed, to_f16(data))
+        assert compressed.dtype == np.float16 and compressed.shape == data.shape
+    for dtype in (np.float32, np.float64):
+        assert should_compress(ov.opset.constant(data.astype(dtype))) == (share < 0.75)
+
+
+def test_f64_and_shaped_weights_compress_as_whole_arrays():
+    data = np.random.default_rng(1).standard_normal((5, _BLOCK // 3)) * 1e5
+    np.testing.assert_array_equal(compress_f16(data), to_f16(data))
+    assert compress_f16(data).shape == data.shape
