@@ -160,7 +160,8 @@ def detection_case(name, seed=0):
     thresholds = {
         "fasterrcnn_mobilenet_v3_large_fpn": {"box_score_thresh": 0.005, **resize},
         "retinanet_resnet50_fpn": {"score_thresh": 0.005, **resize},
-        "ssdlite320_mobilenet_v3_large": {"score_thresh": 0.001, "size": (side, side)},
+        # its builder fixes the resize target at 320x320
+        "ssdlite320_mobilenet_v3_large": {"score_thresh": 0.001, "detections_per_img": 100},
         "maskrcnn_resnet50_fpn": {"box_score_thresh": 0.005, **resize},
         "keypointrcnn_resnet50_fpn": {"box_score_thresh": 0.005, **resize},
     }[name]
@@ -168,9 +169,10 @@ def detection_case(name, seed=0):
     generator = torch.Generator().manual_seed(seed + 1)
     images = [torch.rand(3, side, side, generator=generator)]
     norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
-    if norms:  # calibrate through the backbone alone, on the normalized image
+    if norms:  # calibrate through the backbone alone, on two normalized images
         with torch.no_grad():
-            batch = model.transform(images)[0].tensors
+            batch = model.transform(images + [torch.rand(3, side, side,
+                                                         generator=generator)])[0].tensors
         calibrate_batch_norm(model.backbone, batch)
     return model.eval(), (images,), {}
 
@@ -261,7 +263,8 @@ def extended_case(name, seed=0):
             def forward(self, image1, image2):
                 return self.raft(image1, image2, num_flow_updates=3)
 
-        images = [torch.rand(1, 3, 64, 64, generator=generator) * 2 - 1 for _ in range(2)]
+        images = [torch.rand(1, 3, 128, 128, generator=generator) * 2 - 1
+                  for _ in range(2)]  # 128: the smallest the correlation pyramid takes
         return FewUpdates().eval(), tuple(images), {}
     if family == "torchvision.video":
         import torchvision
