@@ -244,7 +244,17 @@ def compare_leaves(got, expected) -> tuple[float | None, str]:
         error = relative_error(ours.astype(np.float64), reference.astype(np.float64))
         if error > worst:
             worst, worst_path = error, path
-    return worst, "" if worst <= TOLERANCE else f"{worst_path}: rel err {worst:.1e} > {TOLERANCE}"
+    if worst <= TOLERANCE:
+        return worst, ""
+    problem = f"{worst_path}: rel err {worst:.1e} > {TOLERANCE}"
+    if worst_path.endswith((".masks", ".keypoints", ".keypoints_scores")):
+        ours = dict(got)[worst_path] if worst_path in dict(got) else None
+        reference = dict(expected)[worst_path]
+        if ours is not None and len(reference):
+            per = np.abs(ours - reference).reshape(len(reference), -1).max(1)
+            scale = max(float(np.abs(reference).max()), 1e-6)
+            problem += f" in {int((per > TOLERANCE * scale).sum())} of {len(reference)} detections"
+    return worst, problem
 
 
 def detection_dicts(value):
