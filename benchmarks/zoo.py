@@ -418,6 +418,8 @@ def run_extended(patterns, with_openvino):
     names = [n for n in _models.EXTENDED if not patterns or n in patterns]
     if not names:  # no exact name: names containing a pattern
         names = [n for n in _models.EXTENDED if any(p in n for p in patterns)]
+    if not names:  # --models named only classifiers
+        return True
     rows = []
     with tempfile.TemporaryDirectory() as directory:
         for name in names:
@@ -464,9 +466,12 @@ def main(argv=None):
 
 
 def run_classification(args, with_openvino):
+    names = select_models(args.models)
+    if not names:  # --models named only extended-suite models
+        return True
     rows = []
     with tempfile.TemporaryDirectory() as directory:
-        for name in select_models(args.models):
+        for name in names:
             for route in args.routes:
                 try:
                     row = run_case(name, route, args.size, with_openvino, directory)
