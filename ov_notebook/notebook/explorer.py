@@ -324,13 +324,19 @@ class _Server:
             self.config.graphs_list.append(json.dumps(graphs))
             sources = []
             for overlay, values in data.items():
-                sources.append(f"node_data://{overlay}/{len(self.config.node_data_list)}")
+                sources.append(f"node_data://{_url_name(overlay)}/"
+                               f"{len(self.config.node_data_list)}")
                 self.config.node_data_list.append(json.dumps(values))
-        encoded = {"models": [{"url": f"graphs://{name}/{graph_index}"}]}
+        encoded = {"models": [{"url": f"graphs://{_url_name(name)}/{graph_index}"}]}
         if sources:
             encoded["nodeData"] = sources
-            encoded["nodeDataTargets"] = [name] * len(sources)
+            encoded["nodeDataTargets"] = [_url_name(name)] * len(sources)
         return f"http://{self.host}:{self.port}/?data={quote(json.dumps(encoded))}"
+
+
+def _url_name(name) -> str:
+    """A name inside Model Explorer's ``graphs://name/index`` source URLs: no separators."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name)) or "model"
 
 
 def _no_version_check(print_msg=True):
@@ -403,8 +409,8 @@ def _explore_in_colab(name, graphs, data, height) -> ExplorerView:
 
     config = model_explorer.config()
     config.graphs_list.append(json.dumps(graphs))
-    config.model_sources.append({"url": f"graphs://{name}/0"})
+    config.model_sources.append({"url": f"graphs://{_url_name(name)}/0"})
     for overlay, values in data.items():
-        config.add_node_data(overlay, json.dumps(values), model_name=name)
+        config.add_node_data(_url_name(overlay), json.dumps(values), model_name=_url_name(name))
     model_explorer.visualize_from_config(config, colab_height=height)
     return ExplorerView(name, graphs, data, "(embedded by Model Explorer in Colab)", height)

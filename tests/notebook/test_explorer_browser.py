@@ -44,13 +44,29 @@ def _drawn_pixels(png: bytes) -> int:
     return int((np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 200).sum())
 
 
+def _small():
+    labels = ("Parameter", "Convolution", "MaxPool", "MatMul", "Result")
+    return Net().eval(), torch.rand(1, 3, 8, 8), ("features", "head"), labels, "browser net/v1"
+
+
+def _resnet18():
+    torchvision = pytest.importorskip("torchvision")
+    return (torchvision.models.resnet18().eval(), torch.rand(1, 3, 64, 64),  # random weights
+            ("conv1", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"),
+            ("Parameter", "Convolution", "Constant"),  # the table shows its first 50 rows
+            "resnet18")
+
+
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")
-def test_model_explorer_renders_our_graph_in_chromium():
+@pytest.mark.parametrize("build", [_small, pytest.param(_resnet18, marks=pytest.mark.slow)],
+                         ids=["convnet", "resnet18"])
+def test_model_explorer_renders_our_graph_in_chromium(build):
     torch.manual_seed(0)
-    model = ov.convert_model(Net().eval(), example_input=torch.rand(1, 3, 8, 8))
+    net, example, layers, labels, name = build()
+    model = ov.convert_model(net, example_input=example)
     conv = next(op.get_friendly_name() for op in model.get_ordered_ops()
                 if op.get_type_name() == "Convolution")
-    view = ov.explore(model, overlays={"error": {conv: 0.0375}}, name="browsernet")
+    view = ov.explore(model, overlays={"error vs PyTorch": {conv: 0.0375}}, name=name)
     os.makedirs(ARTIFACTS, exist_ok=True)
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -65,17 +81,19 @@ def test_model_explorer_renders_our_graph_in_chromium():
             while "Convolution" not in panel and time.monotonic() < deadline:
                 time.sleep(0.5)
                 panel = page.inner_text("body")
-            page.screenshot(path=os.path.join(ARTIFACTS, "explorer.png"))
+            page.screenshot(path=os.path.join(ARTIFACTS, f"explorer_{build.__name__[1:]}.png"))
             # below the toolbar, above the legend, left of the side panel
             graph_pane = page.screenshot(clip={"x": 0, "y": 110, "width": 1000, "height": 650})
         finally:
             browser.close()
     assert not errors, errors
-    assert "browsernet" in panel
+    assert name in panel
     count = panel.split("op node count", 1)[1].split()[0]
     assert int(count) == len(model.get_ordered_ops())
-    for label in ("Parameter", "Convolution", "Relu", "MaxPool", "MatMul", "Result"):
+    for label in labels:
         assert label in panel, label  # the node-data table lists nodes by our labels
-    assert "features" in panel and "head" in panel  # module paths became layers
-    assert "0.0375" in panel  # the overlay value reached the node
+    root_stats = panel.split("Root-level nodes stats", 1)[1].split("Node data", 1)[0]
+    for layer in layers:
+        assert layer in root_stats, layer  # top-level module paths became layers
+    assert "0.0375" in panel  # the overlay value reached its node
     assert _drawn_pixels(graph_pane) > 500  # WebGL drew boxes and edges, not a blank pane
