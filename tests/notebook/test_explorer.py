@@ -3,6 +3,7 @@ Python classes (the dataclasses its server and node-data providers load graphs i
 ``%convert --explorer`` hook end to end against its real server."""
 import json
 import math
+import sys
 import urllib.request
 
 import numpy as np
@@ -222,3 +223,25 @@ def test_convert_explorer_flag_serves_the_graph(ip, capsys):
     view = ov.explore(report.model, name="again")
     assert view.url != url and "graphs%3A//again/" in view.url  # one server, graphs appended
     assert "<iframe" in view._repr_html_() and view.node_count == len(report.model.get_ops())
+
+
+def test_without_the_extra_explore_says_what_to_install(convnet, monkeypatch):
+    _, _, model = convnet
+    monkeypatch.setattr(explorer, "_SERVER", explorer._Server())
+    monkeypatch.setitem(sys.modules, "model_explorer", None)  # import fails as if not installed
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    with pytest.raises(NotebookError, match=r"pip install 'ov-notebook\[explorer\]'"):
+        ov.explore(model)
+    assert explorer.graph_json(model)["graphs"][0]["nodes"]  # building the JSON needs no extra
+
+
+def test_reports_without_the_data_an_overlay_needs(convnet):
+    net, x, model = convnet
+    from ov_notebook.notebook.infer_report import run_infer
+
+    report = run_infer(model, x, net)  # compared, but without --layers
+    with pytest.raises(NotebookError, match="without per-layer errors .*--layers"):
+        explorer.node_data(model, {"error": report})
+    request = ov.compile_model(model, "CPU", {"PERF_COUNT": True}).create_infer_request()
+    with pytest.raises(NotebookError, match="no executed node .*PERF_COUNT"):
+        explorer.node_data(model, [request.get_profiling_info()])
