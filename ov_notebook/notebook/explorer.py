@@ -22,6 +22,7 @@ import html
 import io
 import json
 import math
+import numbers
 import os
 import socket
 import sys
@@ -224,7 +225,7 @@ def _named_overlays(overlays, ids) -> list:
     if overlays is None:
         return []
     if isinstance(overlays, dict):
-        if set(overlays) & ids and all(isinstance(v, (int, float)) for v in overlays.values()):
+        if set(overlays) & ids and all(isinstance(v, numbers.Real) for v in overlays.values()):
             raise NotebookTypeError("explore: overlays maps overlay names to their values, e.g. "
                                     "{'error': {'conv2d': 1e-5}}; got node values at the top "
                                     "level", "overlays")
@@ -246,7 +247,8 @@ def _results(name, values, ids) -> dict:
                                  "friendly names, node.get_friendly_name())", "overlays")
     results = {}
     for node, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+        # numbers.Real: numpy scalars (np.float32 is no float) are welcome too
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(
                 value):
             raise NotebookValueError(f"explore: overlay {name!r} gives node {node!r} the value "
                                      f"{value!r}; expected a finite number", "overlays")

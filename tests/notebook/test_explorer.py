@@ -137,11 +137,13 @@ def test_dict_overlays_become_model_explorer_node_data(convnet):
     _, _, model = convnet
     names = [op.get_friendly_name() for op in model.get_ordered_ops()]
     conv = next(n for n in names if n.startswith("Convolution"))
-    data = explorer.node_data(model, {"error": {conv: 3e-3, names[-2]: 1e-7},
+    data = explorer.node_data(model, {"error": {conv: np.float32(3e-3), names[-2]: 1e-7},
                                       "latency share": {conv: 75.0, names[-2]: 25}}, "convnet")
     assert list(data) == ["error", "latency share"]
     error = data["error"]["convnet"]
-    assert error["results"] == {conv: {"value": 3e-3}, names[-2]: {"value": 1e-7}}
+    assert error["results"] == {conv: {"value": float(np.float32(3e-3))},
+                                names[-2]: {"value": 1e-7}}
+    json.dumps(data)  # numpy scalars became JSON numbers
     bounds = [item["value"] for item in error["thresholds"]]
     assert bounds == sorted(bounds) and bounds[0] == 1e-6  # log-scale buckets
     assert "gradient" in data["latency share"]["convnet"]
