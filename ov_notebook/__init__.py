@@ -32,7 +32,7 @@ __all__ = [
     "Node", "Output", "ConstOutput", "Input", "op", "OVAny", "Strides", "Coordinate",
     "CoordinateDiff", "AxisVector", "DiscreteTypeInfo", "Layout", "layout_helpers", "get_batch",
     "set_batch", "make_stateful", "apply_make_stateful_transformation", "AsyncInferQueue",
-    "tensor_from_file", "Version", "get_version", "preprocess",
+    "tensor_from_file", "Version", "get_version", "preprocess", "explore",
 ]
 
 # Names resolved on first use, so `import ov_notebook` stays light (numpy only).
@@ -50,6 +50,7 @@ _LAZY = {
     "convert_model": "ov_notebook.frontend",
     "read_model": "ov_notebook.frontend",
     "ConversionError": "ov_notebook.frontend",
+    "explore": "ov_notebook.notebook.explorer",
 }
 
 

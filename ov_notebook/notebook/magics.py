@@ -101,6 +101,8 @@ class OVMagics(Magics):
               help="Also save the IR to this .xml path (weights compressed to f16 unless %%config "
                    "OVNotebook.compress_to_fp16=False).")
     @argument("-q", "--quiet", action="store_true", help="Bind the model; show no report.")
+    @argument("--explorer", action="store_true",
+              help="Also show the converted graph in Model Explorer (the explorer extra).")
     @line_cell_magic
     def convert(self, line, cell=None):
         """Convert a PyTorch (or ONNX, or IR) model and show what the conversion did.
@@ -141,6 +143,13 @@ class OVMagics(Magics):
             report = self._run_conversion(conversion, source, example, specs, args)
         self.shell.user_ns[name] = report.model
         report.name = name
+        if args.explorer:
+            from IPython.display import display
+
+            from .explorer import explore
+
+            with _usage_errors("convert"):
+                display(explore(report.model, name=name))
         return None if args.quiet else report
 
     def _run_conversion(self, conversion, source, example, specs, args):
