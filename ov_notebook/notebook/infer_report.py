@@ -59,6 +59,12 @@ def run_infer(model, value, torch_model=None, labels=None, k=5, runs=0, layers=F
     atol, rtol = getattr(config, "atol", 1e-4), getattr(config, "rtol", 1e-3)
     compiled = compiled_for(model, threads)
     report = InferReport(name, converted_leaves(compiled, value), atol, rtol, k, labels)
+    if labels is not None and report.topk is None:
+        shapes = ", ".join(f"{p or 'output'} {list(np.shape(a))}" for p, a in
+                           report.outputs.items())
+        report.notes.append(f"--labels ignored: no output is a classifier's scores for "
+                            f"{len(labels)} labels (a float [1, {len(labels)}] or "
+                            f"[{len(labels)}] array); outputs: {shapes}")
     if torch_model is not None:
         if getattr(torch_model, "training", False):
             report.notes.append("the PyTorch model is in training mode (dropout, batch-norm "
@@ -70,7 +76,8 @@ def run_infer(model, value, torch_model=None, labels=None, k=5, runs=0, layers=F
     if layers and torch_model is not None:
         from .layers import layer_divergence
 
-        report.layers = layer_divergence(torch_model, compiled.model, value, atol, rtol)
+        with progress(4, "per-module error", config) as bar:
+            report.layers = layer_divergence(torch_model, compiled.model, value, atol, rtol, bar)
     return report
 
 
