@@ -225,16 +225,16 @@ class ConversionReport:
                     f"<div style='font-weight:600;margin-top:6px'>Graph</div>"
                     f"{self.graph.caption_html()}")
 
-    def outputs(self) -> list:
+    def display_outputs(self) -> list:
         """The report as display outputs: the HTML summary, then the graph as an image."""
         return [{"text/html": self._repr_html_(), "text/plain": repr(self)},
                 self.graph.mimebundle()]
 
     def widget(self):
         """The interactive graph (expand/collapse, pan/zoom, details, search)."""
-        from .views.graph_widget import GraphWidget
+        from .views.graph_widget import graph_widget
 
-        return GraphWidget(self.model)
+        return graph_widget(GraphView(self.model, **self._graph_options), self.parameter_count)
 
     def _ipython_display_(self):
         from .session import show

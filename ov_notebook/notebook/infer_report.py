@@ -78,6 +78,7 @@ def run_infer(model, value, torch_model=None, labels=None, k=5, runs=0, layers=F
 
         with progress(4, "per-module error", config) as bar:
             report.layers = layer_divergence(torch_model, compiled.model, value, atol, rtol, bar)
+        report.model = compiled.model
     return report
 
 
@@ -106,6 +107,8 @@ class InferReport:
         self.notes = []
         self.topk = self._topk(None)
         self._figure = None
+        self._graph = None
+        self.model = None     # the converted Model, kept with --layers for the error overlay
         self.config = None
 
     def _classifier_path(self):
@@ -162,7 +165,31 @@ class InferReport:
                 self._figure = figures.comparison_figure(pairs)
         return self._figure
 
+    @property
+    def graph(self):
+        """With ``--layers``: the graph colored by each module's relative error (else None)."""
+        if self._graph is None and self.layers is not None and self.model is not None:
+            from .views.graph import GraphView
+
+            self._graph = GraphView(self.model).overlay_errors(self.layers)
+        return self._graph
+
     # --- display -----------------------------------------------------------------------------
+    def display_outputs(self) -> list:
+        """The report as display outputs: HTML and text, then (``--layers``) the error graph."""
+        bundles = [{"text/html": self._repr_html_(), "text/plain": repr(self)}]
+        if self.graph is not None:
+            bundles.append(self.graph.mimebundle())
+        return bundles
+
+    def widget(self):
+        """With ``--layers``: the interactive graph with the error overlay and its legend."""
+        if self.graph is None:
+            return None
+        from .views.graph_widget import graph_widget
+
+        return graph_widget(self.graph)
+
     def _repr_html_(self) -> str:
         return comparison.report_html(self)
 

@@ -128,11 +128,13 @@ def show(report, config=None) -> None:
     a live kernel with widgets, its interactive widget beside them."""
     from IPython.display import display
 
-    outputs = getattr(report, "outputs", None)
+    outputs = getattr(report, "display_outputs", None)
     bundles = outputs() if outputs else [{"text/plain": repr(report),
                                           "text/html": report._repr_html_()}]
     for bundle in bundles:
         display(bundle, raw=True)
     make_widget = getattr(report, "widget", None)
     if make_widget is not None and widgets_available(config):
-        display(make_widget())
+        widget = make_widget()
+        if widget is not None:
+            display(widget)

@@ -45,7 +45,7 @@ class LabServer:
                    "--LabApp.news_url=", "--LabApp.check_for_updates_class="
                    "jupyterlab.NeverCheckForUpdate", "--ServerApp.open_browser=False",
                    "--allow-root", "--LabApp.extension_manager=readonly"]
-        self.log = open(os.path.join(self.root, "..", f"lab-{self.port}.log"), "w")  # noqa: SIM115
+        self.log = open(os.path.join(os.path.dirname(self.root), "lab.log"), "w")  # noqa: SIM115
         self.process = subprocess.Popen(command, cwd=self.root, env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
@@ -60,7 +60,10 @@ class LabServer:
         raise RuntimeError("jupyter lab did not start in time")
 
     def url(self, path: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}/lab/tree/{path}?token={self.token}"
+        """``path`` opened alone, in a fresh workspace (Lab would restore earlier tabs)."""
+        workspace = f"w{secrets.token_hex(4)}"
+        return (f"http://127.0.0.1:{self.port}/lab/workspaces/{workspace}/tree/{path}"
+                f"?reset&token={self.token}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

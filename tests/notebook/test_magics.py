@@ -59,7 +59,7 @@ def test_convert_ir_path_binds_model_and_reports(ip, nested_xml, tmp_path):
     for fragment in ("class='ovn-signature'", "class='ovn-ops'", "OpenVINO IR", "<details"):
         assert fragment in html
     assert "<svg" not in html and "type='radio'" not in html  # sanitizer-safe: no inline SVG
-    summary, graph = report.outputs()
+    summary, graph = report.display_outputs()
     assert summary == {"text/html": html, "text/plain": repr(report)}
     assert graph["image/svg+xml"].startswith("<svg") and graph["image/png"]
     assert "route" in repr(report) and "b[1][0]" in repr(report)

@@ -103,6 +103,8 @@ class GraphView:
         self.overlay = None          # (kind, {node name: value}, legend title) or None
         self._found = []             # nodes matching the query
         self._found_ids = set()
+        self.expanded = set()        # module calls opened by a click, beyond the depth
+        self.collapsed = set()       # module calls closed by a click
         self._rendered = {}
 
     # --- state -------------------------------------------------------------------------------
@@ -117,11 +119,22 @@ class GraphView:
         holding matches are highlighted instead)."""
         calls = frozenset(call for node in self._found for call in self.layout.calls(node))
         if calls and self.layout.unit_count(self.depth, calls) > 2 * self.node_budget:
-            return frozenset()
-        return calls
+            calls = frozenset()
+        return calls | frozenset(self.expanded)
 
     def units(self):
-        return self.layout.units(self.depth, self.reveal)
+        return self.layout.units(self.depth, self.reveal, frozenset(self.collapsed))
+
+    def toggle(self, call: str) -> GraphView:
+        """Open a collapsed module call (``"layer1.0#1"``), or close an open one."""
+        drawn_as_box = any(u.call == call for u in self.units().values())
+        if drawn_as_box:
+            self.collapsed.discard(call)
+            self.expanded.add(call)
+        else:
+            self.expanded.discard(call)
+            self.collapsed.add(call)
+        return self
 
     @property
     def visible_node_count(self) -> int:
@@ -256,8 +269,8 @@ class GraphView:
                  "edge [color=\"#666666\" arrowsize=0.6];"]
         lines += self._legend_lines()
         lines += self._cluster_lines((), tree)
-        lines += [f"u{index[a]} -> u{index[b]};"
-                  for a, b, _ in self.layout.edges(self.depth, self.reveal)]
+        lines += [f"u{index[a]} -> u{index[b]};" for a, b, _ in
+                  self.layout.edges(self.depth, self.reveal, frozenset(self.collapsed))]
         return "\n".join(lines + ["}"])
 
     def _cluster_lines(self, prefix, tree) -> list:
@@ -271,7 +284,8 @@ class GraphView:
             kind = self.layout.module_types.get(path, "")
             shown = self.layout.label(call)
             label = shown.replace(path, path.rsplit(".", 1)[-1], 1) + (f" ({kind})" if kind else "")
-            lines.append(f"subgraph {_quote('cluster_' + call)} {{ label={_quote(label)}; "
+            lines.append(f"subgraph {_quote('cluster_' + call)} {{ id={_quote('c:' + call)}; "
+                         f"label={_quote(label)}; "
                          f"tooltip={_quote(shown)}; style=\"rounded\"; color=\"#9db4d0\"; "
                          "fontsize=9; fontcolor=\"#4a6a90\";")
             lines += self._cluster_lines(child, tree)
@@ -302,7 +316,8 @@ class GraphView:
 
     def _state(self):
         overlay = None if self.overlay is None else (self.overlay[0], id(self.overlay[1]))
-        return self.depth, self.query, overlay
+        return (self.depth, self.query, overlay, frozenset(self.expanded),
+                frozenset(self.collapsed))
 
     def render(self) -> tuple:
         """``(svg, png)`` of the current state; falls back to shallower depths if ``dot`` times

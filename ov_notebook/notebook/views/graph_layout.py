@@ -141,25 +141,27 @@ class GraphLayout:
     def label(self, call: str) -> str:
         return call_label(call, self.call_counts)
 
-    def _unit_key(self, node, depth, reveal):
+    def _unit_key(self, node, depth, reveal, collapsed=frozenset()):
         chain, kind = self._calls[id(node)], _kind(node)
-        shown = depth
-        while shown < len(chain) and chain[shown] in reveal:
-            shown += 1  # a revealed call shows its contents one level further
+        shown = 0
+        while shown < len(chain) and chain[shown] not in collapsed and (
+                shown < depth or chain[shown] in reveal):
+            shown += 1  # levels up to the depth, and revealed calls, show their contents
         if kind == "op" and len(chain) > shown:
             call = chain[shown]
             return f"module:{call}", "module", chain[:shown], call
         return f"op:{id(node)}", kind, chain, ""
 
-    def units(self, depth: int, reveal=frozenset()) -> OrderedDict[str, Unit]:
-        """The boxes drawn at ``depth`` (calls in ``reveal`` expanded), in topological order."""
+    def units(self, depth: int, reveal=frozenset(), collapsed=frozenset()) -> OrderedDict:
+        """The boxes drawn at ``depth`` (calls in ``reveal`` expanded, those in ``collapsed``
+        folded into one box), in topological order."""
         depth = max(0, min(depth, self.max_depth))
-        key = (depth, frozenset(reveal))
+        key = (depth, frozenset(reveal), frozenset(collapsed))
         if key in self._cache:
             return self._cache[key][0]
         units, owner = OrderedDict(), {}
         for node in self.nodes:
-            unit_key, kind, clusters, call = self._unit_key(node, depth, key[1])
+            unit_key, kind, clusters, call = self._unit_key(node, depth, key[1], key[2])
             unit = units.get(unit_key)
             if unit is None:
                 module = call.rpartition("#")[0] if call else _module_of(node)
@@ -169,13 +171,14 @@ class GraphLayout:
         self._cache[key] = (units, owner)
         return units
 
-    def unit_count(self, depth: int, reveal=frozenset()) -> int:
-        return len(self.units(depth, reveal))
+    def unit_count(self, depth: int, reveal=frozenset(), collapsed=frozenset()) -> int:
+        return len(self.units(depth, reveal, collapsed))
 
-    def edges(self, depth: int, reveal=frozenset()) -> list:
+    def edges(self, depth: int, reveal=frozenset(), collapsed=frozenset()) -> list:
         """``[(from_key, to_key, output), ...]`` between distinct boxes, first port kept."""
-        self.units(depth, reveal)
-        owner = self._cache[(max(0, min(depth, self.max_depth)), frozenset(reveal))][1]
+        self.units(depth, reveal, collapsed)
+        owner = self._cache[(max(0, min(depth, self.max_depth)), frozenset(reveal),
+                             frozenset(collapsed))][1]
         seen, edges = set(), []
         for node in self.nodes:
             target = owner[id(node)]
