@@ -58,13 +58,18 @@ def _open(browser, lab, name, theme="JupyterLab Light"):
     return page
 
 
-def _set_theme(lab, theme):
-    body = json.dumps({"raw": json.dumps({"theme": theme})}).encode()
+def _put_setting(lab, plugin, values):
+    body = json.dumps({"raw": json.dumps(values)}).encode()
     request = urllib.request.Request(
-        f"http://127.0.0.1:{lab.port}/lab/api/settings/@jupyterlab/apputils-extension:themes"
-        f"?token={lab.token}", data=body, method="PUT",
-        headers={"Content-Type": "application/json"})
+        f"http://127.0.0.1:{lab.port}/lab/api/settings/{plugin}?token={lab.token}", data=body,
+        method="PUT", headers={"Content-Type": "application/json"})
     urllib.request.urlopen(request, timeout=10)
+
+
+def _set_theme(lab, theme):
+    _put_setting(lab, "@jupyterlab/apputils-extension:themes", {"theme": theme})
+    # no "get notified about Jupyter news?" toast over the screenshots (and no network)
+    _put_setting(lab, "@jupyterlab/apputils-extension:notification", {"fetchNews": "false"})
 
 
 def _text(page) -> str:
@@ -105,6 +110,8 @@ def test_saved_tutorial_untrusted_shows_images_and_tables(lab, browser):
     assert "Error displaying widget" not in text and "HBox(" not in text
     assert "u0->u1" not in text.replace(" ", "") and "cluster_" not in text
     assert page.locator(".jp-OutputArea input[type=radio]").count() == 0
+    page.locator(".jp-OutputArea-output", has=page.locator("table.ovn-signature")).first \
+        .scroll_into_view_if_needed()
     _shot(page, "untrusted.png")
     page.close()
 
@@ -175,6 +182,7 @@ def test_dark_theme_keeps_contrast(lab, browser):
     def luminance(rgb):
         return sum(w * (c / 255) for w, c in zip((0.2126, 0.7152, 0.0722), rgb[:3]))
     assert abs(luminance(colors["text"]) - luminance(colors["background"])) > 0.4, colors
-    _shot(page, "dark_theme.png")
+    _shot(page, "dark_theme.png", page.locator(".jp-OutputArea-output",
+                                               has=page.locator("table.ovn-signature")).first)
     page.close()
     _set_theme(lab, "JupyterLab Light")
