@@ -4,6 +4,7 @@ Models are hand-built (with the structure and module-path rt_info the frontend w
 with the PyTorch modules they stand for, so these tests do not depend on the PyTorch frontend;
 ``test_convert_torch_module`` covers a real conversion once the frontend converts.
 """
+import copy
 import os
 
 import numpy as np
@@ -263,3 +264,83 @@ def test_topk_only_for_a_lone_classifier_output_or_with_labels():
     assert InferReport("m", two[:1], 1e-4, 1e-3).topk.path == "[0]"
     assert InferReport("m", two, 1e-4, 1e-3, labels=list("abcde")).topk.path == "[0]"
     assert InferReport("m", two, 1e-4, 1e-3, labels=list("abc")).topk is None  # labels don't fit
+
+
+def test_latency_ratio_becomes_a_noise_warning_when_the_spread_is_wide():
+    from ov_notebook.notebook.compare import LatencyStats
+    from ov_notebook.notebook.infer_report import InferReport
+    from ov_notebook.notebook.views import comparison
+
+    report = InferReport("m", [("", np.zeros((1, 3), np.float32))], 1e-4, 1e-3)
+    report.latency = {"PyTorch": LatencyStats("PyTorch", [10, 10.5, 10.2, 9.9, 10.1], 1),
+                      "converted": LatencyStats("converted", [5, 5.1, 4.9, 5.0, 5.2], 1)}
+    assert "converted / PyTorch median: 0.50×" in repr(report)
+    report.latency["PyTorch"] = LatencyStats("PyTorch", [300, 1499, 2000, 1499, 600], 1)
+    assert comparison.noisy_sides(report) == ["PyTorch"]
+    assert "too noisy to compare" in repr(report) and "×" not in comparison._ratio(report)
+    assert "class='ovn-warn'" in report._repr_html_()
+
+
+def test_topk_without_torch_has_no_pytorch_column_and_ignored_labels_are_said():
+    from ov_notebook.notebook.infer_report import InferReport, run_infer
+
+    alone = InferReport("m", [("", np.arange(5, dtype=np.float32)[None])], 1e-4, 1e-3)
+    assert "PyTorch prob" not in repr(alone) and "PyTorch prob" not in alone._repr_html_()
+    report = run_infer(nested_io(), (np.ones((2, 3), np.float32),) * 1 +
+                       ((np.ones((2, 3), np.float32), (np.ones((2, 3), np.float32),)),),
+                       labels=["cat", "dog"])
+    assert report.topk is None
+    assert any(n.startswith("--labels ignored: no output is a classifier's scores for 2 labels")
+               for n in report.notes)
+
+
+def test_convert_hints_name_forward_arguments():
+    from ov_notebook.notebook.conversion import _with_magic_hint
+
+    class Two(torch.nn.Module):
+        def forward(self, input_ids, attention_mask):
+            return input_ids
+
+    class One(torch.nn.Module):
+        def forward(self, inputs):
+            return inputs[0]
+
+    message = ("torch.jit.script failed on Two (...); pass example_input so that the model is "
+               "exported or traced instead, e.g. convert_model(model, example_input=torch.rand(1,"
+               " 3, 224, 224))")
+    hint = _with_magic_hint(message, Two(), None)
+    assert "-e (input_ids, attention_mask)" in hint and "224" not in hint
+    assert "wrap it: -e (EXPR,)" in _with_magic_hint("forward failed", One(), (1, 2))
+    assert _with_magic_hint("forward failed", One(), (1,)) == "forward failed"
+
+
+def test_layers_match_every_call_of_a_reused_relu_and_put_the_first_failure_on_top():
+    from ov_notebook.notebook.layers import layer_divergence
+
+    class Block(torch.nn.Module):  # torchvision's Bottleneck uses its relu three times
+        def __init__(self):
+            super().__init__()
+            self.conv1 = torch.nn.Conv2d(4, 8, 1)
+            self.conv2 = torch.nn.Conv2d(8, 4, 1)
+            self.relu = torch.nn.ReLU()
+
+        def forward(self, x):
+            return self.relu(self.conv2(self.relu(self.conv1(x))) + self.relu(x))
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(Block(), Block()).eval()
+    x = torch.rand(1, 4, 5, 5)
+    model = ov.convert_model(net, example_input=x)
+    table = layer_divergence(net, model, x)
+    relu_rows = [r for r in table.rows if r.module_type == "ReLU"]
+    assert len(relu_rows) == 6 and all(r.comparison is not None for r in relu_rows)
+    assert table.matched == len(table.rows) and table.first_failure is None
+    assert "max rel error" in repr(table) and "max-height" not in table.html()
+    altered = copy.deepcopy(net)  # the converted model may share the original's weights
+    with torch.no_grad():
+        altered[1].conv2.weight.mul_(1.5)
+    failing = layer_divergence(altered, model, x)
+    assert failing.first_failure.module == "1.conv2"
+    html = failing.html()
+    assert html.index("ovn-first-failure") < html.index("in execution order")
+    assert repr(failing).splitlines()[3].startswith("1.conv2")  # its row right under the head
