@@ -202,3 +202,21 @@ def test_graph_timeout_collapses_straight_to_the_budget_depth(bert, monkeypatch)
     assert view.svg().startswith("<svg")
     assert tried == [view.max_depth, budget_depth] and view.depth == budget_depth
     assert f"collapsed from depth {view.max_depth} to {budget_depth}" in view.caption_html()
+
+
+def test_latency_overlay_from_profiling_info():
+    import numpy as np
+
+    import ov_notebook as ov
+
+    model = _shared_relu()
+    compiled = ov.compile_model(model, "CPU", {"PERF_COUNT": True})
+    request = compiled.create_infer_request()
+    request.infer([np.ones((1, 4), np.float32)])
+    records = request.get_profiling_info()
+    view = GraphView(model, depth=2).overlay_latency(records)
+    shares = view.overlay[1]
+    assert shares and abs(sum(shares.values()) - 1) < 1e-9
+    drawn = [n.get_friendly_name() for n in view.layout.nodes]
+    assert any(name in shares for name in drawn)  # runtime node names are the graph's
+    assert "of latency" in view.to_dot() and "share of latency" in view.summary()
