@@ -30,11 +30,14 @@ class CliError(Exception):
 # progress
 # ------------------------------------------------------------------------------------------
 class Progress:
-    """A spinner with elapsed time on stderr while a long step runs (only on a terminal)."""
+    """A spinner with elapsed time while a long step runs (only on a terminal), then one line.
+
+    It writes to stdout: progress is not an error, and Jupyter colors stderr as one (``!ovn``
+    cells in notebooks); errors alone go to stderr."""
 
     def __init__(self, label: str, stream=None):
         self.label = label
-        self.stream = stream or sys.stderr
+        self.stream = stream or sys.stdout
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._stop = threading.Event()
         self._thread = None

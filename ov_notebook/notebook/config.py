@@ -34,7 +34,8 @@ class OVNotebook(Configurable):
                                help="Progress bars: auto shows them in interactive sessions only "
                                     "(not in nbclient/nbval runs).").tag(config=True)
     widgets = CaselessStrEnum(["auto", "on", "off"], "auto",
-                              help="Interactive controls (graph depth, search) under the static "
-                                   "reports: auto shows them in Jupyter kernels.").tag(config=True)
+                              help="The interactive graph widget beside the static graph image: "
+                                   "auto shows it where a person watches (not in nbclient/nbval "
+                                   "runs).").tag(config=True)
     plot_points = Int(20000, help="Most points drawn in the converted-vs-PyTorch scatter "
                                   "plot.").tag(config=True)

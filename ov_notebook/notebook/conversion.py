@@ -3,7 +3,7 @@
     >>> report = convert(model, example_input=torch.rand(1, 3, 224, 224), label="model")
     >>> report.route, report.op_count, report.parameter_count
     ('export', 176, 25557032)
-    >>> report            # summary, then Signature / Graph / Ops tabs
+    >>> report            # summary, Signature and Ops sections, then the graph image
 
 A conversion that meets unsupported operations raises :class:`ConversionFailed`, whose ``report``
 (:class:`UnsupportedOpsReport`) is a table of each op with its count and the module paths where it
@@ -18,7 +18,8 @@ import warnings
 
 from .errors import NotebookValueError
 from .views.graph import GraphView
-from .views.html import escape, number, table, tabs, text_table, wrap
+from .views.html import FAIL_COLOR, MUTED, WARN_COLOR, escape, number, panels, table, \
+    text_table, wrap
 from .views.ops import OpsView, op_counts, weight_stats
 from .views.signature import SignatureView
 
@@ -56,7 +57,8 @@ class UnsupportedOpsReport:
         return rows
 
     def _repr_html_(self):
-        head = (f"<div style='color:#cf222e;font-weight:600'>Conversion failed: "
+        head = (f"<div class='ovn-fail' style='color:{FAIL_COLOR};font-weight:600'>Conversion "
+                f"failed: "
                 f"{len(self.unsupported)} unsupported operation types</div>")
         return wrap(head + table(["operation", "count", "module paths"], self._rows(),
                                  css_class="ovn-unsupported") +
@@ -109,7 +111,8 @@ def convert(source, example_input=None, input_specs=None, label="model", save=No
                                    f"{', '.join(sorted(report.unsupported))}", report,
                                    label) from error
         except ConversionError as error:
-            raise NotebookValueError(str(error), label) from error
+            raise NotebookValueError(_with_magic_hint(str(error), source, example_input),
+                                     label) from error
     seconds = time.perf_counter() - started
     if progress_bar is not None:
         progress_bar.step("converted")
@@ -124,6 +127,34 @@ def convert(source, example_input=None, input_specs=None, label="model", save=No
             raise NotebookValueError(str(error), "--save") from error
     return ConversionReport(model, label, _route(model, source), seconds, caught, save,
                             graph_options or {})
+
+
+def _forward_parameters(model) -> list:
+    """Names of ``forward``'s positional parameters (``self`` excluded); [] if unknown."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(model.forward).parameters.values()
+    except (AttributeError, TypeError, ValueError):
+        return []
+    return [p.name for p in parameters
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def _with_magic_hint(message, source, example_input) -> str:
+    """The frontend's message with the fix spelled for ``%convert``: the frontend's hint is
+    Python API with an image shape; here the hint names ``forward``'s own arguments."""
+    names = _forward_parameters(source) if hasattr(source, "forward") else []
+    if example_input is None and "example_input" in message and names:
+        shown = names[0] if len(names) == 1 else f"({', '.join(names)})"
+        message = message.split("; pass example_input")[0]
+        return (f"{message}; give an example input with -e, in forward's arguments: "
+                f"%convert MODEL -e {shown} (tensors of the shapes the model takes)")
+    if isinstance(example_input, (tuple, list)) and len(names) == 1 and len(example_input) != 1:
+        return (f"{message}. forward takes one argument ({names[0]}), and a tuple or list given "
+                f"to -e is forward's arguments: to pass it as that one argument, wrap it: "
+                f"-e (EXPR,)")
+    return message
 
 
 def _unique_warnings(caught) -> list:
@@ -155,7 +186,6 @@ class ConversionReport:
         self.ops = OpsView(model)
         self._graph_options = graph_options or {}
         self._graph = None
-        self._selected_tab = 0
         self.config = None  # the magics' OVNotebook options, for show()
 
     @property
@@ -179,27 +209,32 @@ class ConversionReport:
 
     def _repr_html_(self) -> str:
         cell = "text-align:left;padding:1px 12px 1px 0"
-        facts = "".join(f"<tr><td style='{cell};color:#666'>{escape(k)}</td>"
+        facts = "".join(f"<tr><td class='ovn-muted' style='{cell};{MUTED}'>{escape(k)}</td>"
                         f"<td style='{cell}'>{escape(v)}</td></tr>" for k, v in self._facts())
         warned = ""
         if self.warnings:
             items = "".join(f"<li>{escape(w)}</li>" for w in self.warnings[:20])
-            warned = (f"<details><summary style='color:#9a6700'>⚠ {len(self.warnings)} warnings"
+            warned = (f"<details><summary class='ovn-warn' style='color:{WARN_COLOR}'>⚠ "
+                      f"{len(self.warnings)} warnings"
                       f"</summary><ul>{items}</ul></details>")
-        panels = [("Signature", self.signature.html()), ("Graph", self.graph.html()),
-                  ("Ops", self.ops.html())]
+        sections = [("Signature", self.signature.html()),
+                    (f"Ops ({self.op_count} in {len(self.op_counts)} types)", self.ops.html())]
         return wrap(f"<div style='font-weight:600'>✔ converted in {number(self.seconds)} s</div>"
                     f"<table class='ovn-facts'>{facts}</table>{warned}"
-                    f"{tabs(panels, self._selected_tab)}")
+                    f"{panels(sections, opened=(0,))}"
+                    f"<div style='font-weight:600;margin-top:6px'>Graph</div>"
+                    f"{self.graph.caption_html()}")
 
-    def controls(self, refresh):
-        """Depth slider and search box for the Graph tab; they redraw the static output."""
-        from .widgets import graph_controls
+    def display_outputs(self) -> list:
+        """The report as display outputs: the HTML summary, then the graph as an image."""
+        return [{"text/html": self._repr_html_(), "text/plain": repr(self)},
+                self.graph.mimebundle()]
 
-        def on_change():
-            self._selected_tab = 1  # the person is looking at the graph: keep that tab open
-            refresh()
-        return graph_controls(self.graph, on_change)
+    def widget(self):
+        """The interactive graph (expand/collapse, pan/zoom, details, search)."""
+        from .views.graph_widget import graph_widget
+
+        return graph_widget(GraphView(self.model, **self._graph_options), self.parameter_count)
 
     def _ipython_display_(self):
         from .session import show

@@ -59,6 +59,12 @@ def run_infer(model, value, torch_model=None, labels=None, k=5, runs=0, layers=F
     atol, rtol = getattr(config, "atol", 1e-4), getattr(config, "rtol", 1e-3)
     compiled = compiled_for(model, threads)
     report = InferReport(name, converted_leaves(compiled, value), atol, rtol, k, labels)
+    if labels is not None and report.topk is None:
+        shapes = ", ".join(f"{p or 'output'} {list(np.shape(a))}" for p, a in
+                           report.outputs.items())
+        report.notes.append(f"--labels ignored: no output is a classifier's scores for "
+                            f"{len(labels)} labels (a float [1, {len(labels)}] or "
+                            f"[{len(labels)}] array); outputs: {shapes}")
     if torch_model is not None:
         if getattr(torch_model, "training", False):
             report.notes.append("the PyTorch model is in training mode (dropout, batch-norm "
@@ -70,7 +76,9 @@ def run_infer(model, value, torch_model=None, labels=None, k=5, runs=0, layers=F
     if layers and torch_model is not None:
         from .layers import layer_divergence
 
-        report.layers = layer_divergence(torch_model, compiled.model, value, atol, rtol)
+        with progress(4, "per-module error", config) as bar:
+            report.layers = layer_divergence(torch_model, compiled.model, value, atol, rtol, bar)
+        report.model = compiled.model
     return report
 
 
@@ -99,6 +107,8 @@ class InferReport:
         self.notes = []
         self.topk = self._topk(None)
         self._figure = None
+        self._graph = None
+        self.model = None     # the converted Model, kept with --layers for the error overlay
         self.config = None
 
     def _classifier_path(self):
@@ -155,7 +165,31 @@ class InferReport:
                 self._figure = figures.comparison_figure(pairs)
         return self._figure
 
+    @property
+    def graph(self):
+        """With ``--layers``: the graph colored by each module's relative error (else None)."""
+        if self._graph is None and self.layers is not None and self.model is not None:
+            from .views.graph import GraphView
+
+            self._graph = GraphView(self.model).overlay_errors(self.layers)
+        return self._graph
+
     # --- display -----------------------------------------------------------------------------
+    def display_outputs(self) -> list:
+        """The report as display outputs: HTML and text, then (``--layers``) the error graph."""
+        bundles = [{"text/html": self._repr_html_(), "text/plain": repr(self)}]
+        if self.graph is not None:
+            bundles.append(self.graph.mimebundle())
+        return bundles
+
+    def widget(self):
+        """With ``--layers``: the interactive graph with the error overlay and its legend."""
+        if self.graph is None:
+            return None
+        from .views.graph_widget import graph_widget
+
+        return graph_widget(self.graph)
+
     def _repr_html_(self) -> str:
         return comparison.report_html(self)
 

@@ -2,9 +2,12 @@
 
 1. PyTorch: a forward hook on every submodule records its first floating output at every call, in
    the order the calls finish (execution order).
-2. Converted graph: for each recorded module path, the last node (in topological order) whose
-   ``module_path`` rt_info is that path or inside it, and whose output has the hooked shape, is
-   taken as the module's output (for a module called k times, the nodes are split in k shares).
+2. Converted graph: for each recorded module call, the last node (in topological order) of that
+   call whose output has the hooked shape is taken as the module's output. The converted nodes of
+   a module path are split into calls as the graph view splits them (by connectivity, numbered in
+   execution order), so a ReLU used three times in a Bottleneck matches each of its calls; where
+   the split does not give as many calls as PyTorch made, the nodes with the hooked shape are
+   split in equal shares.
 3. Those outputs are added as extra results of a probe model (the original results stay first),
    compiled and run once; each is compared with the hooked tensor.
 
@@ -24,7 +27,8 @@ import numpy as np
 from .compare import compare_leaf
 from .inference import call_torch, flat_inputs, to_numpy
 from .structure import flatten
-from .views.html import escape, number, table, text_table, verdict
+from .views.graph_layout import GraphLayout
+from .views.html import escape, number, panels, table, text_table, verdict
 
 __all__ = ["LayerRow", "LayerTable", "layer_divergence"]
 
@@ -89,13 +93,26 @@ def _outputs_with_shape(nodes, shape) -> list:
     return found
 
 
-def _match(nodes, shape, call, calls):
+def _call_nodes(layout) -> dict:
+    """``(module path, call number) -> nodes`` of that call, in topological order."""
+    by_call = {}
+    for node in layout.nodes:
+        for call in layout.calls(node):
+            path, _, number_text = call.rpartition("#")
+            by_call.setdefault((path, int(number_text)), []).append(node)
+    return by_call
+
+
+def _match(nodes, shape, call, calls, call_nodes=None):
     """The converted output of the ``call``-th of ``calls`` calls of a module (None: ambiguous).
 
-    One call: the module's last node with the hooked shape. A module called several times (a
-    ReLU reused in a residual block) owns nodes for every call: when they split evenly, the
-    k-th call ends with the last node of the k-th share.
+    ``call_nodes`` are the nodes of that call when the converted graph has as many calls of the
+    module as PyTorch made: the last with the hooked shape. Otherwise the module's nodes with the
+    hooked shape are split in ``calls`` equal shares and the k-th call ends the k-th share.
     """
+    if call_nodes is not None:
+        ports = _outputs_with_shape(call_nodes, shape)
+        return ports[-1] if ports else None
     ports = _outputs_with_shape(nodes, shape)
     if not ports or len(ports) % calls:
         return None
@@ -103,24 +120,35 @@ def _match(nodes, shape, call, calls):
     return ports[call * share - 1]
 
 
-def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> LayerTable:
-    """Per-module error table of ``model`` (converted) against ``torch_model`` on ``value``."""
+def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3,
+                     progress_bar=None) -> LayerTable:
+    """Per-module error table of ``model`` (converted) against ``torch_model`` on ``value``;
+    ``progress_bar.step(text)`` is called after each of its four stages."""
     from ..ir.model import Model
     from ..ir.ops.core import Result
     from ..runtime import compile_model
 
+    step = progress_bar.step if progress_bar is not None else (lambda text: None)
     records = _hook_outputs(torch_model, value)
+    step(f"PyTorch ran, {len(records)} module calls recorded")
     owned = _candidates(model)
-    matched = [(_label(path, call, calls), kind, ref,
-                _match(owned.get(path, []), ref.shape, call, calls))
-               for path, kind, call, calls, ref in records]
+    layout = GraphLayout(model)
+    by_call = _call_nodes(layout)
+    matched = []
+    for path, kind, call, calls, ref in records:
+        same_count = layout.call_counts.get(path) == calls
+        matched.append((_label(path, call, calls), kind, ref,
+                        _match(owned.get(path, []), ref.shape, call, calls,
+                               by_call.get((path, call)) if same_count else None)))
     probes = [port for *_, port in matched if port is not None]
     results = list(model.get_results())
     probe_model = Model(results + [Result(port) for port in probes], model.get_parameters(),
                         f"{model.get_friendly_name()}_probes", sinks=model.get_sinks())
     probe_model.rt_info = model.rt_info  # the input tree: the probe takes the model's inputs
     compiled = compile_model(probe_model)
+    step(f"compiled with {len(probes)} probes")
     outputs = compiled(flat_inputs(compiled, value)).values()[len(results):]
+    step("converted model ran")
     rows, values = [], iter(outputs)
     for path, kind, ref, port in matched:
         if port is None:
@@ -128,6 +156,7 @@ def layer_divergence(torch_model, model, value, atol=1e-4, rtol=1e-3) -> LayerTa
             continue
         comparison = compare_leaf(path, ref, np.asarray(next(values)), atol, rtol)
         rows.append(LayerRow(path, kind, port.get_node().get_friendly_name(), comparison))
+    step("compared")
     return LayerTable(rows, atol, rtol)
 
 
@@ -143,26 +172,37 @@ class LayerTable:
     def matched(self) -> int:
         return sum(1 for r in self.rows if r.comparison is not None)
 
+    _HEAD = ["module", "type", "converted node", "shape", "max abs error", "max rel error",
+             "cosine", "verdict"]
+
     def _cells(self, row):
         c = row.comparison
         if c is None:
-            return [row.module, row.module_type, "not matched", "", "", "", ""]
+            return [row.module, row.module_type, "not matched", "", "", "", "", None]
         return [row.module, row.module_type, row.node, str(list(c.shape)),
-                number(c.max_abs_error), number(c.cosine, 6), c.passed]
+                number(c.max_abs_error), number(c.max_rel_error), number(c.cosine, 6), c.passed]
+
+    def _table(self, rows, first=None):
+        styles = ["first-fail" if r is first else
+                  "fail" if r.comparison and not r.comparison.passed else "" for r in rows]
+        cells = [self._cells(r)[:-1] + [verdict(self._cells(r)[-1])] for r in rows]
+        return table(self._HEAD, cells, row_classes=styles, raw_columns=(7,),
+                     css_class="ovn-layers")
 
     def html(self) -> str:
-        styles = ["first-fail" if r is self.first_failure else
-                  "fail" if r.comparison and not r.comparison.passed else "" for r in self.rows]
-        cells = [self._cells(r)[:-1] + [verdict(None if r.comparison is None else
-                                                r.comparison.passed)] for r in self.rows]
-        head = (f"{self.matched} of {len(self.rows)} modules matched to converted nodes; " +
+        """The first failure on top, then every module call in execution order (no inner scroll
+        box: the page scrolls, and a long table folds into a section that opens on a click)."""
+        head = (f"{self.matched} of {len(self.rows)} module calls matched to converted nodes; " +
                 (f"first over tolerance: <b>{escape(self.first_failure.module)}</b>"
                  if self.first_failure else "all within tolerance"))
-        rows = table(["module", "type", "converted node", "shape", "max abs error", "cosine",
-                      "verdict"], cells, row_classes=styles, raw_columns=(6,),
-                     css_class="ovn-layers")
-        # deep models have hundreds of modules: scroll them rather than push the figures away
-        return f"<div>{head}</div><div style='max-height:480px;overflow:auto'>{rows}</div>"
+        parts = [f"<div>{head}</div>"]
+        if self.first_failure is not None:
+            first = self._table([self.first_failure], self.first_failure)
+            parts.append(f"<div class='ovn-first-failure'>{first}</div>")
+        title = f"all {len(self.rows)} module calls, in execution order"
+        parts.append(panels([(title, self._table(self.rows, self.first_failure))],
+                            opened=(0,) if len(self.rows) <= 40 else ()))
+        return "".join(parts)
 
     def _repr_html_(self) -> str:
         from .views.html import wrap
@@ -170,10 +210,12 @@ class LayerTable:
         return wrap(self.html())
 
     def __repr__(self) -> str:
-        rows = [self._cells(r)[:-1] + ["—" if r.comparison is None else
-                                       "pass" if r.comparison.passed else "FAIL"]
-                for r in self.rows]
+        def text_row(row):
+            cells = self._cells(row)
+            return cells[:-1] + ["—" if cells[-1] is None else "pass" if cells[-1] else "FAIL"]
         first = self.first_failure.module if self.first_failure else "none"
-        return (f"{self.matched}/{len(self.rows)} modules matched; first over tolerance: {first}\n"
-                + text_table(["module", "type", "node", "shape", "max abs", "cosine", "verdict"],
-                             rows))
+        lines = [f"{self.matched}/{len(self.rows)} module calls matched; first over tolerance: "
+                 f"{first}"]
+        if self.first_failure is not None:
+            lines += [text_table(self._HEAD, [text_row(self.first_failure)]), ""]
+        return "\n".join(lines + [text_table(self._HEAD, [text_row(r) for r in self.rows])])

@@ -1,12 +1,13 @@
-"""Where the magics run (terminal, Jupyter, nbclient) and what that allows: progress bars, controls.
+"""Where the magics run (terminal, Jupyter, nbclient) and what that allows: progress, widgets.
 
 Static HTML is always shown; interactive extras depend on the session:
 
-- progress bars only where a person watches: a Jupyter kernel whose frontend accepts stdin
-  (JupyterLab, Notebook, VS Code ask with ``allow_stdin=True``; nbclient and nbval do not), so
-  executed notebooks do not keep dead progress widgets in their saved outputs;
-- interactive controls (graph depth slider, search box) in any Jupyter kernel with ipywidgets: they
-  update the static output in place through its display id, so what is saved stays readable.
+- progress lines only where a person watches: a Jupyter kernel whose frontend accepts stdin
+  (JupyterLab, Notebook, VS Code ask with ``allow_stdin=True``; nbclient and nbval do not); they
+  are text updated in place and end as their final line ("timing: done in 2.0 s");
+- the interactive graph widget only where a person watches too, beside the static image: executed
+  notebooks (nbclient, nbval, Binder's saved tutorials) hold no widget outputs, so they never show
+  "Error displaying widget" once the kernel that made them is gone.
 """
 from __future__ import annotations
 
@@ -43,52 +44,65 @@ def interactive(config=None) -> bool:
 
 
 def widgets_available(config=None) -> bool:
+    """Whether to show interactive widgets: ``widgets="on"``, or ``"auto"`` where a person
+    watches (see :func:`interactive`); and anywidget is installed."""
     setting = _setting(config, "widgets")
-    if setting == "off" or (setting == "auto" and not in_kernel()):
+    if setting == "off" or (setting == "auto" and not (in_kernel() and interactive(config))):
         return False
     try:
-        import ipywidgets  # noqa: F401
+        import anywidget  # noqa: F401
     except ImportError:
         return False
     return True
 
 
 class _Progress:
-    """A progress bar shown under the cell while it runs, removed when done.
+    """A one-line progress display under the cell while it runs, replaced by its final text.
 
-    A conversion is one long call with nothing to count, so a thread ticks the elapsed time
-    (ipykernel sends widget updates from any thread) to show that the cell is alive.
+    It is plain text updated in place through a display id, not a widget: a saved notebook keeps
+    the final line ("converting: done in 3.1 s"), readable anywhere, and nothing that needs a
+    kernel to render. A conversion is one long call with nothing to count, so a thread ticks the
+    elapsed time (ipykernel sends display updates from any thread) to show the cell is alive.
     """
 
     def __init__(self, total, description):
-        import ipywidgets
         from IPython.display import display
 
-        self.bar = ipywidgets.IntProgress(value=0, min=0, max=max(total, 1), bar_style="info",
-                                          description=description[:20])
-        self.label = ipywidgets.Label("")
-        self.box = ipywidgets.HBox([self.bar, self.label])
+        self.total, self.count, self.description = max(total, 1), 0, description
         self.text = ""
         self.started = time.perf_counter()
         self.done = threading.Event()
-        display(self.box)
+        self.lock = threading.Lock()
+        self.handle = display(self._bundle(), raw=True, display_id=True)
         threading.Thread(target=self._tick, daemon=True).start()
+
+    def _line(self, final=False) -> str:
+        elapsed = time.perf_counter() - self.started
+        if final:
+            return f"{self.description}: done in {elapsed:.1f} s"
+        filled = round(20 * self.count / self.total)
+        return (f"{self.description} [{'#' * filled}{'.' * (20 - filled)}] {self.count}/"
+                f"{self.total} {self.text}  {elapsed:.1f} s")
+
+    def _bundle(self, final=False) -> dict:
+        return {"text/plain": self._line(final)}
 
     def _tick(self):
         while not self.done.wait(0.5):
             self._show()
 
-    def _show(self):
-        self.label.value = f"{self.text}  {time.perf_counter() - self.started:.1f} s"
+    def _show(self, final=False):
+        with self.lock:
+            self.handle.update(self._bundle(final), raw=True)
 
     def step(self, text="", amount=1):
-        self.bar.value = min(self.bar.value + amount, self.bar.max)
+        self.count = min(self.count + amount, self.total)
         self.text = text
         self._show()
 
     def close(self):
         self.done.set()
-        self.box.close()
+        self._show(final=True)
 
 
 class _NoProgress:
@@ -102,8 +116,7 @@ class _NoProgress:
 @contextlib.contextmanager
 def progress(total: int, description: str, config=None):
     """``with progress(n, "timing") as bar: bar.step("run 3")``; a no-op unless interactive."""
-    bar = _Progress(total, description) if interactive(config) and widgets_available(config) \
-        else _NoProgress()
+    bar = _Progress(total, description) if interactive(config) else _NoProgress()
     try:
         yield bar
     finally:
@@ -111,16 +124,17 @@ def progress(total: int, description: str, config=None):
 
 
 def show(report, config=None) -> None:
-    """Display ``report`` as static HTML (+ text), and its interactive controls under it if any."""
+    """Display ``report``'s static outputs (HTML and text, images), then, where a person watches
+    a live kernel with widgets, its interactive widget beside them."""
     from IPython.display import display
 
-    bundle = {"text/plain": repr(report), "text/html": report._repr_html_()}
-    make_controls = getattr(report, "controls", None)
-    if make_controls is None or not widgets_available(config):
+    outputs = getattr(report, "display_outputs", None)
+    bundles = outputs() if outputs else [{"text/plain": repr(report),
+                                          "text/html": report._repr_html_()}]
+    for bundle in bundles:
         display(bundle, raw=True)
-        return
-    handle = display(bundle, raw=True, display_id=True)
-    controls = make_controls(lambda: handle.update(
-        {"text/plain": repr(report), "text/html": report._repr_html_()}, raw=True))
-    if controls is not None:
-        display(controls)
+    make_widget = getattr(report, "widget", None)
+    if make_widget is not None and widgets_available(config):
+        widget = make_widget()
+        if widget is not None:
+            display(widget)

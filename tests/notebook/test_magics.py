@@ -4,6 +4,7 @@ Models are hand-built (with the structure and module-path rt_info the frontend w
 with the PyTorch modules they stand for, so these tests do not depend on the PyTorch frontend;
 ``test_convert_torch_module`` covers a real conversion once the frontend converts.
 """
+import copy
 import os
 
 import numpy as np
@@ -56,8 +57,12 @@ def test_convert_ir_path_binds_model_and_reports(ip, nested_xml, tmp_path):
     assert [r["path"] for r in report.signature.inputs] == ["x", "b[0]", "b[1][0]"]
     assert os.path.exists(saved) and os.path.exists(saved[:-4] + ".bin")
     html = report._repr_html_()
-    for fragment in ("class='ovn-signature'", "<svg", "class='ovn-ops'", "OpenVINO IR"):
+    for fragment in ("class='ovn-signature'", "class='ovn-ops'", "OpenVINO IR", "<details"):
         assert fragment in html
+    assert "<svg" not in html and "type='radio'" not in html  # sanitizer-safe: no inline SVG
+    summary, graph = report.display_outputs()
+    assert summary == {"text/html": html, "text/plain": repr(report)}
+    assert graph["image/svg+xml"].startswith("<svg") and graph["image/png"]
     assert "route" in repr(report) and "b[1][0]" in repr(report)
 
 
@@ -175,20 +180,61 @@ def test_infer_usage_errors(ip, line, message):
         ip.run_line_magic("infer", line)
 
 
-def test_graph_controls_redraw_the_report(ip, tmp_path):
-    pytest.importorskip("ipywidgets")
+class _Handle:
+    def __init__(self, shown, bundle):
+        self.shown, self.updates = shown, [bundle]
+
+    def update(self, bundle, raw=False):
+        self.updates.append(bundle)
+
+
+@pytest.fixture
+def displayed(monkeypatch):
+    """What ``IPython.display.display`` was called with: ``[(object, handle or None), ...]``."""
+    import IPython.display
+
+    shown = []
+
+    def display(obj, raw=False, display_id=None):
+        handle = _Handle(shown, obj) if display_id else None
+        shown.append((obj, handle))
+        return handle
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    return shown
+
+
+def test_report_shows_static_outputs_and_no_widget_unless_watched(ip, tmp_path, displayed):
+    from ov_notebook.notebook import session
+
     path = str(tmp_path / "resnet.xml")
     ov.save_model(resnet50_like(), path)
     ip.user_ns["path"] = path
     report = ip.run_line_magic("convert", "path")
-    redraws = []
-    box = report.controls(lambda: redraws.append(report._repr_html_()))
-    slider, search, status = box.children
-    before = report.graph.visible_node_count
-    slider.value = report.graph.max_depth
-    assert report.graph.visible_node_count > before and redraws
-    search.value = "layer3.1"
-    assert "matches" in status.value and "#ffe066" in redraws[-1]
+    session.show(report, report.config)
+    bundles = [obj for obj, _ in displayed]
+    assert [sorted(b) for b in bundles] == [["text/html", "text/plain"],
+                                            ["image/png", "image/svg+xml", "text/plain"]]
+
+
+def test_progress_is_text_replaced_by_its_final_line(displayed):
+    from ov_notebook.notebook import session
+
+    assert not session.interactive() and not session.widgets_available()  # a terminal shell
+    with session.progress(3, "timing") as bar:
+        assert type(bar).__name__ == "_NoProgress"
+    assert displayed == []
+
+    class Options:
+        progress = "on"
+        widgets = "off"
+
+    with session.progress(3, "timing", Options()) as bar:
+        bar.step("run 1")
+    (first, handle), = displayed
+    assert all(set(b) == {"text/plain"} for b in handle.updates)  # never a widget
+    assert any("[#######.............] 1/3 run 1" in b["text/plain"] for b in handle.updates)
+    assert handle.updates[-1]["text/plain"].startswith("timing: done in ")
 
 
 def test_convert_torch_module(ip):
@@ -210,22 +256,6 @@ def test_convert_input_spec_may_be_quoted(ip, quote):
     assert str(ip.user_ns["quoted"].input(0).get_partial_shape()) == "[?,8]"
 
 
-def test_progress_only_in_interactive_sessions(monkeypatch):
-    pytest.importorskip("ipywidgets")
-    from ov_notebook.notebook import session
-
-    assert not session.interactive() and not session.widgets_available()  # a terminal shell
-    with session.progress(3, "timing") as bar:
-        assert type(bar).__name__ == "_NoProgress"
-
-    class Options:
-        progress = widgets = "on"
-
-    with session.progress(3, "timing", Options()) as bar:
-        bar.step("run 1")
-        assert bar.bar.value == 1 and "run 1" in bar.label.value
-
-
 def test_topk_only_for_a_lone_classifier_output_or_with_labels():
     from ov_notebook.notebook.infer_report import InferReport
 
@@ -234,3 +264,83 @@ def test_topk_only_for_a_lone_classifier_output_or_with_labels():
     assert InferReport("m", two[:1], 1e-4, 1e-3).topk.path == "[0]"
     assert InferReport("m", two, 1e-4, 1e-3, labels=list("abcde")).topk.path == "[0]"
     assert InferReport("m", two, 1e-4, 1e-3, labels=list("abc")).topk is None  # labels don't fit
+
+
+def test_latency_ratio_becomes_a_noise_warning_when_the_spread_is_wide():
+    from ov_notebook.notebook.compare import LatencyStats
+    from ov_notebook.notebook.infer_report import InferReport
+    from ov_notebook.notebook.views import comparison
+
+    report = InferReport("m", [("", np.zeros((1, 3), np.float32))], 1e-4, 1e-3)
+    report.latency = {"PyTorch": LatencyStats("PyTorch", [10, 10.5, 10.2, 9.9, 10.1], 1),
+                      "converted": LatencyStats("converted", [5, 5.1, 4.9, 5.0, 5.2], 1)}
+    assert "converted / PyTorch median: 0.50×" in repr(report)
+    report.latency["PyTorch"] = LatencyStats("PyTorch", [300, 1499, 2000, 1499, 600], 1)
+    assert comparison.noisy_sides(report) == ["PyTorch"]
+    assert "too noisy to compare" in repr(report) and "×" not in comparison._ratio(report)
+    assert "class='ovn-warn'" in report._repr_html_()
+
+
+def test_topk_without_torch_has_no_pytorch_column_and_ignored_labels_are_said():
+    from ov_notebook.notebook.infer_report import InferReport, run_infer
+
+    alone = InferReport("m", [("", np.arange(5, dtype=np.float32)[None])], 1e-4, 1e-3)
+    assert "PyTorch prob" not in repr(alone) and "PyTorch prob" not in alone._repr_html_()
+    report = run_infer(nested_io(), (np.ones((2, 3), np.float32),) * 1 +
+                       ((np.ones((2, 3), np.float32), (np.ones((2, 3), np.float32),)),),
+                       labels=["cat", "dog"])
+    assert report.topk is None
+    assert any(n.startswith("--labels ignored: no output is a classifier's scores for 2 labels")
+               for n in report.notes)
+
+
+def test_convert_hints_name_forward_arguments():
+    from ov_notebook.notebook.conversion import _with_magic_hint
+
+    class Two(torch.nn.Module):
+        def forward(self, input_ids, attention_mask):
+            return input_ids
+
+    class One(torch.nn.Module):
+        def forward(self, inputs):
+            return inputs[0]
+
+    message = ("torch.jit.script failed on Two (...); pass example_input so that the model is "
+               "exported or traced instead, e.g. convert_model(model, example_input=torch.rand(1,"
+               " 3, 224, 224))")
+    hint = _with_magic_hint(message, Two(), None)
+    assert "-e (input_ids, attention_mask)" in hint and "224" not in hint
+    assert "wrap it: -e (EXPR,)" in _with_magic_hint("forward failed", One(), (1, 2))
+    assert _with_magic_hint("forward failed", One(), (1,)) == "forward failed"
+
+
+def test_layers_match_every_call_of_a_reused_relu_and_put_the_first_failure_on_top():
+    from ov_notebook.notebook.layers import layer_divergence
+
+    class Block(torch.nn.Module):  # torchvision's Bottleneck uses its relu three times
+        def __init__(self):
+            super().__init__()
+            self.conv1 = torch.nn.Conv2d(4, 8, 1)
+            self.conv2 = torch.nn.Conv2d(8, 4, 1)
+            self.relu = torch.nn.ReLU()
+
+        def forward(self, x):
+            return self.relu(self.conv2(self.relu(self.conv1(x))) + self.relu(x))
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(Block(), Block()).eval()
+    x = torch.rand(1, 4, 5, 5)
+    model = ov.convert_model(net, example_input=x)
+    table = layer_divergence(net, model, x)
+    relu_rows = [r for r in table.rows if r.module_type == "ReLU"]
+    assert len(relu_rows) == 6 and all(r.comparison is not None for r in relu_rows)
+    assert table.matched == len(table.rows) and table.first_failure is None
+    assert "max rel error" in repr(table) and "max-height" not in table.html()
+    altered = copy.deepcopy(net)  # the converted model may share the original's weights
+    with torch.no_grad():
+        altered[1].conv2.weight.mul_(1.5)
+    failing = layer_divergence(altered, model, x)
+    assert failing.first_failure.module == "1.conv2"
+    html = failing.html()
+    assert html.index("ovn-first-failure") < html.index("in execution order")
+    assert repr(failing).splitlines()[3].startswith("1.conv2")  # its row right under the head

@@ -39,7 +39,9 @@ def test_magics_on_resnet18(ip):
     assert [r["path"] for r in report.signature.inputs] == ["x"]
     assert {"layer1", "layer4"} <= report.graph.clusters
     html = report._repr_html_()
-    assert "<svg" in html and "class='ovn-signature'" in html
+    assert "<svg" not in html and "class='ovn-signature'" in html
+    assert report.display_outputs()[1]["image/svg+xml"].count('class="node"') == \
+        report.graph.visible_node_count
     check = ip.run_line_magic("infer", "model_ov batch --torch model --labels categories --layers")
     assert check.passed and check.max_abs_error < 1e-4 and check.min_cosine > 0.99999
     assert check.topk.agree_top1 and check.topk.rows[0][1] in categories
@@ -70,13 +72,26 @@ def test_graph_view_on_big_models(request, name, clusters):
     model = request.getfixturevalue(name)
     view = GraphView(model, node_budget=300, timeout=60)
     assert view.visible_node_count <= 300 < len(view.layout.nodes) or view.depth == view.max_depth
-    html = view.html()
-    assert "<svg" in html and view.note == ""  # dot finished within its timeout, no fallback
-    assert html.count('class="node"') == view.visible_node_count
+    svg = view.mimebundle()["image/svg+xml"]
+    assert view.note == ""  # dot finished within its timeout, no fallback
+    assert svg.count('class="node"') == view.visible_node_count
     deeper = view.layout.unit_count(min(view.depth + 1, view.max_depth))
     full = GraphView(model).set_depth(view.max_depth)
     assert full.visible_node_count == len(view.layout.nodes) >= deeper >= view.visible_node_count
     assert clusters <= (view.clusters | full.clusters)
+
+
+def test_layers_match_every_module_call_of_resnet50():
+    """ResNet-50's Bottleneck calls its relu three times (two shapes): every call is matched."""
+    from ov_notebook.notebook.layers import layer_divergence
+
+    torch.manual_seed(0)
+    model = torchvision.models.resnet50().eval()
+    x = torch.rand(1, 3, 224, 224)
+    table = layer_divergence(model, _convert(model, x), x)
+    assert len(table.rows) > 180 and table.matched == len(table.rows)
+    assert sum("(call 3 of 3)" in r.module for r in table.rows) == 16
+    assert table.first_failure is None
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import figures
-from .html import escape, number, section, table, text_table, verdict, wrap
+from .html import (FAIL_COLOR, PASS_COLOR, WARN_COLOR, escape, number, section, table, text_table,
+                   verdict, wrap)
 
 __all__ = ["report_html", "report_text"]
 
@@ -54,15 +55,21 @@ def _output_rows(report) -> list:
 
 
 def _topk_rows(result) -> list:
+    if result.agree_top1 is None:  # no PyTorch side: the converted model's ranking alone
+        return [[rank, label, number(conv)] for rank, label, conv in result.converted]
     rows = []
     for (rank, label, ref, conv), (_, conv_label, conv_own) in zip(result.rows, result.converted):
-        rows.append([rank, label, number(ref) if ref is not None else "—", number(conv),
-                     conv_label, number(conv_own)])
+        rows.append([rank, label, number(ref), number(conv), conv_label, number(conv_own)])
     return rows
 
 
 _TOPK_HEAD = ["rank", "label", "PyTorch prob", "converted prob", "converted's own top-k",
               "prob"]
+_TOPK_ALONE_HEAD = ["rank", "label", "prob"]
+
+
+def _topk_head(result) -> list:
+    return _TOPK_ALONE_HEAD if result.agree_top1 is None else _TOPK_HEAD
 
 
 def _topk_summary(result) -> str:
@@ -81,18 +88,33 @@ def _latency_rows(report) -> list:
 _LATENCY_HEAD = ["side", "median ms", "spread ms (p75-p25)", "min ms", "runs", "threads"]
 
 
+NOISE = 0.2  # a p25-p75 spread over this share of the median makes the ratio meaningless
+
+
+def noisy_sides(report) -> list:
+    """The sides whose p25-p75 spread exceeds ``NOISE`` of their median."""
+    return [s.name for s in report.latency.values() if s.spread_ms > NOISE * s.median_ms]
+
+
 def _ratio(report) -> str:
-    if {"PyTorch", "converted"} <= set(report.latency):
-        ratio = report.latency["converted"].median_ms / report.latency["PyTorch"].median_ms
-        return f"converted / PyTorch median: {ratio:.2f}×"
-    return ""
+    if not {"PyTorch", "converted"} <= set(report.latency):
+        return ""
+    noisy = noisy_sides(report)
+    if noisy:
+        return (f"⚠ too noisy to compare: the p25-p75 spread of {' and '.join(noisy)} exceeds "
+                f"{NOISE:.0%} of the median (other load on the machine?); rerun with more "
+                "--runs or on a quieter machine")
+    ratio = report.latency["converted"].median_ms / report.latency["PyTorch"].median_ms
+    return f"converted / PyTorch median: {ratio:.2f}×"
 
 
 def _latency_html(report) -> str:
     if not report.latency:
         return ""
     body = table(_LATENCY_HEAD, _latency_rows(report), css_class="ovn-latency")
-    body += f"<div>{escape(_ratio(report))}</div>"
+    ratio = _ratio(report)
+    style = f" class='ovn-warn' style='color:{WARN_COLOR}'" if ratio.startswith("⚠") else ""
+    body += f"<div{style}>{escape(ratio)}</div>"
     body += figures.figure_html(figures.latency_figure(list(report.latency.values())), "latency")
     return section("latency", body)
 
@@ -100,9 +122,11 @@ def _latency_html(report) -> str:
 def report_html(report) -> str:
     passed, headline = _headline(report)
     mark = "" if passed is None else ("✔ " if passed else "✘ ")
-    color = "#1a7f37" if passed else ("#cf222e" if passed is False else "#333")
-    parts = [f"<div style='font-weight:600;color:{color}'>{mark}{escape(headline)}</div>"]
-    parts += [f"<div style='color:#9a6700'>⚠ {escape(n)}</div>" for n in report.notes]
+    klass, color = (("ovn-pass", f"color:{PASS_COLOR};") if passed else
+                    ("ovn-fail", f"color:{FAIL_COLOR};") if passed is False else ("", ""))
+    parts = [f"<div class='{klass}' style='font-weight:600;{color}'>{mark}{escape(headline)}</div>"]
+    parts += [f"<div class='ovn-warn' style='color:{WARN_COLOR}'>⚠ {escape(n)}</div>"
+              for n in report.notes]
     if report.comparisons:
         rows = [r[:7] + [verdict(r[7]), r[8]] for r in _comparison_rows(report)]
         styles = ["" if c.passed else "fail" for c in report.comparisons]
@@ -112,7 +136,8 @@ def report_html(report) -> str:
         parts.append(table(_OUTPUT_HEAD, _output_rows(report), css_class="ovn-outputs"))
     if report.topk is not None:
         parts.append(section(_topk_summary(report.topk),
-                             table(_TOPK_HEAD, _topk_rows(report.topk), css_class="ovn-topk")))
+                             table(_topk_head(report.topk), _topk_rows(report.topk),
+                                   css_class="ovn-topk")))
     parts.append(_latency_html(report))
     if report.figure is not None:
         parts.append(section("values", figures.figure_html(report.figure, "converted vs PyTorch")))
@@ -131,7 +156,8 @@ def report_text(report) -> str:
     else:
         lines.append(text_table(_OUTPUT_HEAD, _output_rows(report)))
     if report.topk is not None:
-        lines += ["", _topk_summary(report.topk), text_table(_TOPK_HEAD, _topk_rows(report.topk))]
+        lines += ["", _topk_summary(report.topk),
+                  text_table(_topk_head(report.topk), _topk_rows(report.topk))]
     if report.latency:
         lines += ["", text_table(_LATENCY_HEAD, _latency_rows(report)), _ratio(report)]
     if report.layers is not None:

@@ -1,9 +1,9 @@
 """Static HTML building blocks shared by the views: tables, tabs, text tables.
 
 Everything here renders without a kernel and without JavaScript, so an executed notebook reads the
-same in JupyterLab, nbconvert's HTML, nbviewer and GitHub. Tables carry inline styles because
-GitHub's renderer drops ``<style>`` blocks; the tabs need the ``<style>`` block (CSS radio tabs) and
-degrade to panels shown one under another where it is dropped.
+same in JupyterLab (trusted or not), nbconvert's HTML, nbviewer and GitHub. Tables carry inline
+styles because GitHub's renderer and JupyterLab's sanitizer drop ``<style>`` blocks; sections are
+``<details>`` elements, which open and close without scripts or styles.
 
     >>> print(text_table(["op", "count"], [["Add", 3], ["Relu", 12]]))
     op    count
@@ -16,28 +16,37 @@ from __future__ import annotations
 import html
 import itertools
 
-__all__ = ["escape", "table", "tabs", "text_table", "section", "verdict", "number", "wrap", "CSS"]
+__all__ = ["escape", "table", "panels", "text_table", "section", "verdict", "number", "wrap", "CSS",
+           "MUTED", "PASS_COLOR", "FAIL_COLOR", "WARN_COLOR"]
 
 _ids = itertools.count()
 
+# Colors: JupyterLab's --jp-* variables where a <style> block applies (trusted notebooks, nbconvert),
+# and translucent inline colors that read on light and dark backgrounds where it does not (the
+# sanitizer of untrusted notebooks keeps inline rgba() colors but drops <style> and var()).
 CSS = """<style>
-.ovn{font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px;line-height:1.4}
-.ovn .ovn-tabs>input{position:absolute;opacity:0;pointer-events:none}
-.ovn .ovn-tabs>label{display:inline-block;padding:4px 12px;margin-right:2px;cursor:pointer;
- border:1px solid #ccc;border-bottom:none;border-radius:4px 4px 0 0;background:#f3f3f3}
-.ovn .ovn-tabs>.ovn-panel{display:none;border-top:1px solid #ccc;padding:8px 0}
-.ovn .ovn-tabs>input:checked+label{background:#fff;font-weight:600}
-.ovn .ovn-tabs>input:checked+label+.ovn-panel{display:block}
-.ovn .ovn-tabs{display:flex;flex-wrap:wrap}
-.ovn .ovn-tabs>.ovn-panel{order:99;width:100%}
+.ovn{font-family:var(--jp-ui-font-family,system-ui,sans-serif);font-size:13px;line-height:1.4;
+ color:var(--jp-content-font-color1,inherit)}
+.ovn table th{background:var(--jp-layout-color2,rgba(128,128,128,.14));
+ color:var(--jp-content-font-color1,inherit)}
+.ovn table td,.ovn table th{border-color:var(--jp-border-color2,rgba(128,128,128,.35))}
+.ovn .ovn-muted{color:var(--jp-content-font-color2,#777)}
+.ovn .ovn-pass{color:var(--jp-success-color1,#1a7f37)}
+.ovn .ovn-fail,.ovn .ovn-error{color:var(--jp-error-color1,#cf222e)}
+.ovn .ovn-warn{color:var(--jp-warn-color1,#9a6700)}
+.ovn details>summary{cursor:pointer;font-weight:600;margin:4px 0}
 .ovn ul.ovn-tree{margin:2px 0 2px 0;padding-left:18px}
 </style>"""
 
 _TABLE = "border-collapse:collapse;margin:4px 0;font-size:12px"
-_CELL = "border:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top"
-_HEAD = _CELL + ";background:#f3f3f3;font-weight:600"
-ROW_STYLES = {"fail": "background:#fde2e1", "first-fail": "background:#f8b4b0;font-weight:600",
-              "pass": "", "match": "background:#fff3b0", "": ""}
+_CELL = "border:1px solid rgba(128,128,128,0.35);padding:2px 8px;text-align:left;vertical-align:top"
+_HEAD = _CELL + ";background-color:rgba(128,128,128,0.14);font-weight:600"
+ROW_STYLES = {"fail": "background-color:rgba(230,60,50,0.16)",
+              "first-fail": "background-color:rgba(230,60,50,0.34);font-weight:600",
+              "pass": "", "match": "background-color:rgba(255,200,0,0.28)",
+              "input": "background-color:rgba(60,160,80,0.12)", "": ""}
+MUTED = "color:rgba(128,128,128,0.95)"
+PASS_COLOR, FAIL_COLOR, WARN_COLOR = "rgb(40,150,70)", "rgb(215,50,45)", "rgb(190,130,0)"
 
 
 def escape(value) -> str:
@@ -60,9 +69,10 @@ def number(value, digits: int = 3) -> str:
 
 def verdict(passed) -> str:
     if passed is None:
-        return "<span style='color:#888'>—</span>"
-    return ("<span style='color:#1a7f37;font-weight:600'>✔ pass</span>" if passed else
-            "<span style='color:#cf222e;font-weight:600'>✘ fail</span>")
+        return f"<span style='{MUTED}'>—</span>"
+    return (f"<span class='ovn-pass' style='color:{PASS_COLOR};font-weight:600'>✔ pass</span>"
+            if passed else
+            f"<span class='ovn-fail' style='color:{FAIL_COLOR};font-weight:600'>✘ fail</span>")
 
 
 def table(headers, rows, caption=None, row_classes=None, raw_columns=(), css_class="") -> str:
@@ -82,17 +92,19 @@ def table(headers, rows, caption=None, row_classes=None, raw_columns=(), css_cla
            f"<tbody>{''.join(body)}</tbody></table>"
 
 
-def tabs(panels, selected: int = 0) -> str:
-    """CSS-only tabs: ``panels`` is ``[(title, html), ...]``; works without a kernel or JS."""
-    group = f"ovn-tab-{next(_ids)}-{id(panels) % 10000}"
+def panels(items, opened=(0,)) -> str:
+    """Collapsible sections: ``items`` is ``[(title, html), ...]``, those in ``opened`` open.
+
+    ``<details>`` opens and closes without JavaScript or a stylesheet, so it works in untrusted
+    notebooks (where CSS radio tabs would show every panel and dead buttons), on GitHub and in
+    nbconvert's HTML.
+    """
     parts = []
-    for index, (title, body) in enumerate(panels):
-        tab_id = f"{group}-{index}"
-        checked = " checked" if index == selected else ""
-        parts.append(f"<input type='radio' name='{group}' id='{tab_id}'{checked}>"
-                     f"<label for='{tab_id}'>{escape(title)}</label>"
-                     f"<div class='ovn-panel' data-tab='{escape(title)}'>{body}</div>")
-    return f"<div class='ovn-tabs'>{''.join(parts)}</div>"
+    for index, (title, body) in enumerate(items):
+        state = " open" if index in opened else ""
+        parts.append(f"<details class='ovn-panel' data-panel='{escape(title)}'{state}>"
+                     f"<summary>{escape(title)}</summary>{body}</details>")
+    return "".join(parts)
 
 
 def section(title: str, body: str) -> str:

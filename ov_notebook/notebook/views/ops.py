@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .html import escape, text_table, wrap
+from .html import MUTED, escape, text_table, wrap
 
 __all__ = ["OpsView", "op_counts", "weight_stats"]
 
@@ -61,8 +61,8 @@ class OpsView:
                         f"<td style='text-align:right;padding:1px 6px'>{count}</td>"
                         f"<td><div style='background:#4a90d9;height:11px;width:{width}px'></div>"
                         f"</td></tr>")
-        note = (f"<div style='color:#666'>{self.total} operations of {len(self.counts)} types, "
-                f"plus {self.constants} constants</div>")
+        note = (f"<div class='ovn-muted' style='{MUTED}'>{self.total} operations of "
+                f"{len(self.counts)} types, plus {self.constants} constants</div>")
         return (f"{note}<table class='ovn-ops' style='font-size:12px;border-collapse:collapse'>"
                 f"<thead><tr><th style='text-align:left'>op type</th><th>count</th><th></th></tr>"
                 f"</thead><tbody>{''.join(rows)}</tbody></table>")

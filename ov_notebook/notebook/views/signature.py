@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ..structure import path_tree, structure_path
-from .html import escape, section, table, text_table, wrap
+from .html import MUTED, escape, section, table, text_table, wrap
 
 __all__ = ["SignatureView", "port_rows"]
 
@@ -32,7 +32,7 @@ def _tree_html(tree, rows_by_path) -> str:
         else:
             row = rows_by_path.get(child, {})
             items.append(f"<li><code>{label}</code>: tensor {escape(row.get('shape', '?'))} "
-                         f"{escape(row.get('type', ''))} <span style='color:#888'>→ "
+                         f"{escape(row.get('type', ''))} <span style='{MUTED}'>→ "
                          f"{escape(row.get('kind', ''))} {row.get('index', '')}</span></li>")
     return f"<ul class='ovn-tree'>{''.join(items)}</ul>"
 
@@ -73,7 +73,7 @@ class SignatureView:
                 row["type"]]
 
     def html(self) -> str:
-        styles = ["match" if r["kind"] == "input" else "" for r in self.rows]
+        styles = ["input" if r["kind"] == "input" else "" for r in self.rows]
         body = table(_HEADERS, [self._cells(r) for r in self.rows], row_classes=styles,
                      css_class="ovn-signature")
         trees = "".join(section(f"original {title} structure", _tree_html(tree, by_path))
