@@ -138,12 +138,6 @@ def _multiscale_inputs():
     return features + [boxes(7, 1, 40.0).clamp(max=64), boxes(5, 2, 40.0).clamp(max=64)]
 
 
-@pytest.mark.parametrize("route", [
-    "core",
-    pytest.param("export", marks=pytest.mark.xfail(
-        strict=True, reason="aten.where(condition) (one argument) is refused by its translator")),
-    pytest.param("trace", marks=pytest.mark.xfail(
-        strict=True, reason="aten::scatter (TorchScript) has no translator")),
-])
+@pytest.mark.parametrize("route", ["core", "export", "trace"])
 def test_multiscale_roi_align(route):
     check_layer(MultiScale(), _multiscale_inputs(), route)
