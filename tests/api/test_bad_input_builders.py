@@ -208,6 +208,8 @@ def _data_arguments():
             continue
         signature = inspect.signature(getattr(ops, name))
         first = next(iter(signature.parameters))
+        if first == "name":  # tensor_iterator(): no input until set_body and set_*_input
+            continue
         yield name, first
 
 
