@@ -230,7 +230,11 @@ def transformers_extended_case(name, seed=0, sequence=16):
         model = transformers.MixtralForCausalLM(transformers.MixtralConfig(
             vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
             num_attention_heads=4, num_key_value_heads=2, num_local_experts=4,
-            num_experts_per_tok=2, max_position_embeddings=64, use_cache=False))
+            num_experts_per_tok=2, max_position_embeddings=64, use_cache=False,
+            # the reference (eager) experts loop: transformers' default grouped_mm path calls its
+            # own custom op transformers.grouped_mm_fallback and aten.histc, not translated
+            experts_implementation="eager"))
+        model.config._experts_implementation = "eager"
         return model.eval(), (), {"input_ids": ids(sequence)}
     raise ValueError(f"unknown transformers case {name!r}")
 

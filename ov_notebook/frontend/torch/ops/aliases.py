@@ -130,3 +130,23 @@ def vstack(ctx):  # aten::vstack(Tensor[] tensors) -> Tensor: 0/1-D tensors beco
     rows = [out(ops.reshape(t, i64([1, -1]), False)) if rank_of(t) <= 1 else t
             for t in _promoted_list(ctx)]
     return out(ops.concat(rows, 0))
+
+
+@translator("aten::diff", "aten.diff")
+def diff(ctx):
+    # aten::diff(Tensor self, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None):
+    # ``n`` times x[1:] - x[:-1] along ``dim`` (!= for bool tensors), after prepend/append
+    value = ctx.input(0)
+    rank = static_rank(ctx, value)
+    axis = normalize_axis(ctx, ctx.arg(2, "dim", -1), rank)
+    pieces = [ctx.optional_input(3, "prepend"), value, ctx.optional_input(4, "append")]
+    pieces = [p for p in pieces if p is not None]
+    if len(pieces) > 1:
+        pieces = [to_type(p, value.get_element_type()) for p in pieces]
+        value = out(ops.concat(pieces, axis))
+    boolean = value.get_element_type() == Type.boolean
+    for _ in range(ctx.arg(1, "n", 1)):
+        later = ops.slice(value, i64([1]), i64([2 ** 62]), i64([1]), i64([axis]))
+        earlier = ops.slice(value, i64([0]), i64([-1]), i64([1]), i64([axis]))
+        value = out(ops.not_equal(later, earlier) if boolean else ops.subtract(later, earlier))
+    return value

@@ -128,10 +128,14 @@ def _comparison(builder_name):
 
 
 # aten::eq.Tensor(Tensor self, Tensor other) -> Tensor (bool); .Scalar overloads alike
+# (torch's long spellings, torch.greater etc., are aliases TorchScript keeps as written)
 _COMPARISONS = {
-    "equal": ("aten.eq", "aten::eq"), "not_equal": ("aten.ne", "aten::ne"),
-    "less": ("aten.lt", "aten::lt"), "less_equal": ("aten.le", "aten::le"),
-    "greater": ("aten.gt", "aten::gt"), "greater_equal": ("aten.ge", "aten::ge"),
+    "equal": ("aten.eq", "aten::eq"),
+    "not_equal": ("aten.ne", "aten::ne", "aten.not_equal", "aten::not_equal"),
+    "less": ("aten.lt", "aten::lt", "aten.less", "aten::less"),
+    "less_equal": ("aten.le", "aten::le", "aten.less_equal", "aten::less_equal"),
+    "greater": ("aten.gt", "aten::gt", "aten.greater", "aten::greater"),
+    "greater_equal": ("aten.ge", "aten::ge", "aten.greater_equal", "aten::greater_equal"),
 }
 for _builder, _names in _COMPARISONS.items():
     translator(*_names)(_comparison(_builder))
