@@ -248,9 +248,8 @@ def query_md(runtime: Runtime, pd, what) -> MemoryDesc:
     return MemoryDesc.clone(runtime, runtime.lib.dnnl_primitive_desc_query_md(pd, what, 0))
 
 
-def reorder(runtime: Runtime, array: np.ndarray, target: MemoryDesc) -> np.ndarray:
-    """``array`` (f32, any strides) copied into a fresh aligned buffer laid out as ``target``."""
-    source = MemoryDesc.of_array(runtime, array)
+def reorder_primitive(runtime: Runtime, source: MemoryDesc, target: MemoryDesc) -> Primitive:
+    """A reorder from memory laid out as ``source`` into memory laid out as ``target``."""
     pd = ctypes.c_void_p()
     attr = runtime.attributes()
     try:
@@ -260,9 +259,14 @@ def reorder(runtime: Runtime, array: np.ndarray, target: MemoryDesc) -> np.ndarr
     finally:
         runtime.lib.dnnl_primitive_attr_destroy(attr)
     try:
-        primitive = Primitive(runtime, pd, (C.ARG_SRC, C.ARG_DST), (source, target))
+        return Primitive(runtime, pd, (C.ARG_SRC, C.ARG_DST), (source, target))
     finally:
         runtime.lib.dnnl_primitive_desc_destroy(pd)
+
+
+def reorder(runtime: Runtime, array: np.ndarray, target: MemoryDesc) -> np.ndarray:
+    """``array`` (f32, any strides) copied into a fresh aligned buffer laid out as ``target``."""
+    primitive = reorder_primitive(runtime, MemoryDesc.of_array(runtime, array), target)
     out = aligned_empty((max(1, target.size() // 4),), np.float32)
     primitive.execute(np.ascontiguousarray(array) if not array.flags.aligned else array, out)
     return out

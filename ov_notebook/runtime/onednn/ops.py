@@ -8,13 +8,13 @@ the thread count, so a dynamic shape creates one primitive per new shape.
 """
 from __future__ import annotations
 
-import ctypes
 import threading
 
 import numpy as np
 
 from . import _capi as C
-from ._runtime import MemoryDesc, Primitive, aligned_empty, create, layout_of, query_md, reorder
+from ._runtime import (MemoryDesc, Primitive, aligned_empty, create, layout_of, query_md, reorder,
+                       reorder_primitive)
 
 __all__ = ["epilogue_post_ops", "ConvolutionKernel", "MatMulKernel"]
 
@@ -137,20 +137,8 @@ class Reorder(_Cached):
 
     def build(self, x):
         rt = self.runtime
-        source, target = MemoryDesc.of_array(rt, x), MemoryDesc.of_array(
-            rt, channels_last_empty(x.shape))
-        pd = ctypes.c_void_p()
-        attr = rt.attributes()
-        try:
-            C.check(rt.lib.dnnl_reorder_primitive_desc_create(
-                ctypes.byref(pd), source.handle, rt.engine, target.handle, rt.engine, attr),
-                "dnnl_reorder_primitive_desc_create")
-        finally:
-            rt.lib.dnnl_primitive_attr_destroy(attr)
-        try:
-            return Primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (source, target))
-        finally:
-            rt.lib.dnnl_primitive_desc_destroy(pd)
+        return reorder_primitive(rt, MemoryDesc.of_array(rt, x),
+                                 MemoryDesc.of_array(rt, channels_last_empty(x.shape)))
 
     def __call__(self, x, threads):
         primitive = self.primitive(threads, (x,))
@@ -160,6 +148,23 @@ class Reorder(_Cached):
         self.runtime.set_threads(threads)
         primitive.execute(x, y)
         return y
+
+
+def _weighted_primitive(rt, pd, src, weights, bias, dst, post_ops):
+    """The primitive of a convolution or MatMul descriptor ``pd`` (destroyed here) with its
+    arguments: source, weights (None: the layout the primitive picked), bias, destination and
+    the binary post-ops' inputs; and the weights' memory descriptor."""
+    try:
+        if weights is None:
+            weights = query_md(rt, pd, C.QUERY_WEIGHTS_MD)
+        arguments = [C.ARG_SRC, C.ARG_WEIGHTS] + ([C.ARG_BIAS] if bias else []) + [C.ARG_DST]
+        arguments += [C.post_op_argument(i) for i, op in enumerate(post_ops)
+                      if op[0] == "binary"]
+        descs = [src, weights] + ([bias] if bias else []) + [dst] + \
+            [op[2] for op in post_ops if op[0] == "binary"]
+        return Primitive(rt, pd, arguments, descs), weights
+    finally:
+        rt.lib.dnnl_primitive_desc_destroy(pd)
 
 
 def _with_rank(array, ndim):
@@ -216,16 +221,7 @@ class ConvolutionKernel(_Cached):
                     attr_post_ops=post_ops)
         if pd is None:
             return None
-        try:
-            weights = query_md(rt, pd, C.QUERY_WEIGHTS_MD)
-            arguments = [C.ARG_SRC, C.ARG_WEIGHTS] + ([C.ARG_BIAS] if bias else []) + [C.ARG_DST]
-            arguments += [C.post_op_argument(i) for i, op in enumerate(post_ops)
-                          if op[0] == "binary"]
-            descs = [src, weights] + ([bias] if bias else []) + [dst] + \
-                [op[2] for op in post_ops if op[0] == "binary"]
-            primitive = Primitive(rt, pd, arguments, descs)
-        finally:
-            rt.lib.dnnl_primitive_desc_destroy(pd)
+        primitive, weights = _weighted_primitive(rt, pd, src, None, bias, dst, post_ops)
         if not _fast(primitive):
             return None
         self.weights[primitive] = reorder(rt, self.filters, weights)
@@ -303,17 +299,8 @@ class MatMulKernel(_Cached):
                     dst.handle, attr_post_ops=post_ops)
         if pd is None:
             return None
-        try:
-            if self.constant is not None:
-                weights = query_md(rt, pd, C.QUERY_WEIGHTS_MD)
-            arguments = [C.ARG_SRC, C.ARG_WEIGHTS] + ([C.ARG_BIAS] if bias else []) + [C.ARG_DST]
-            arguments += [C.post_op_argument(i) for i, op in enumerate(post_ops)
-                          if op[0] == "binary"]
-            descs = [src, weights] + ([bias] if bias else []) + [dst] + \
-                [op[2] for op in post_ops if op[0] == "binary"]
-            primitive = Primitive(rt, pd, arguments, descs)
-        finally:
-            rt.lib.dnnl_primitive_desc_destroy(pd)
+        primitive, weights = _weighted_primitive(
+            rt, pd, src, None if self.constant is not None else weights, bias, dst, post_ops)
         if not _fast(primitive):
             return None
         if self.constant is not None:
