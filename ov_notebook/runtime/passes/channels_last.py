@@ -27,7 +27,7 @@ OpenVINO 2026.4's CPU plugin runs all of their convolutions in acdb (NHWC) with 
 Forcing nChw16c (jit kernels; ``benchmarks/kernels_blocked.py``, 1 thread, CPU time): the
 convolutions of mobilenet_v3_large sum to 0.89x on depthwise and 1.01x on 1x1 ones (0.98x in
 all), efficientnet_b0's 0.89x and 1.00x (0.98x), resnet50's 3x3 and 1x1 layers 1.04-1.6x, and
-a 16c region pays reorders at its edges (NCHW -> 16c of a 64x56x56 tensor: 0.1 ms) and
+a 16c region pays reorders at its edges (0.1-1.5 ms for 64-256 channels at 56x56) and
 zero-padded channel tails (72, 120, 200 channels). So regions stay NHWC on both backends.
 """
 from __future__ import annotations
