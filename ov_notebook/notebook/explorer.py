@@ -283,6 +283,10 @@ def node_data(model, overlays, name: str = "model") -> dict:
 _SERVER = _Server()
 
 
+_PROXIED = (", through jupyter-server-proxy: if this frame shows an error, install it where "
+            "Jupyter runs, or pass proxy=False when the browser runs on the kernel's machine")
+
+
 class ExplorerView:
     """A model shown in Model Explorer: an iframe in Jupyter, the URL as text."""
 
@@ -305,8 +309,8 @@ class ExplorerView:
                 "style=\"border:1px solid #ccc\"></iframe><div>Model Explorer: "
                 f"{html.escape(self.name)}, {self.node_count} nodes, overlays: "
                 f"{html.escape(', '.join(self.node_data) or 'none')} &middot; <a href=\"{url}\" "
-                "target=\"_blank\">open in a new tab</a> (served by the kernel while it runs)"
-                "</div></div>")
+                "target=\"_blank\">open in a new tab</a> (served by the kernel while it runs"
+                f"{_PROXIED if self.url.startswith('/') else ''})</div></div>")
 
     def __repr__(self) -> str:
         overlays = ", ".join(self.node_data) or "none"

@@ -102,7 +102,6 @@ def _run(server, kernel, code, timeout=300):
     return asyncio.run(_execute(server, kernel, code, timeout))
 
 
-@pytest.mark.slow
 def test_explore_renders_through_jupyter_server_proxy_under_a_prefix(hub_like_lab):
     server = hub_like_lab
     kernel = _api(server, "api/kernels", {"name": "python3"})["id"]
