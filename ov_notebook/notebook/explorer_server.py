@@ -12,7 +12,8 @@ Model Explorer's web app assumes it is served at the root of its host: ``index.h
 jupyter-server-proxy's ``/proxy/absolute/<port>/`` form keeps the whole path, which Model
 Explorer's routes (at ``/``) do not match either. So the server here serves those few text assets
 with their root paths made relative: the same app then works at any path, direct or proxied,
-with no knowledge of the prefix.
+with no knowledge of the prefix. (And without its web fonts from fonts.gstatic.com: the app
+makes no request beyond its server.)
 """
 from __future__ import annotations
 
@@ -36,11 +37,18 @@ PROXY_SETTINGS = ("auto", "on", "off")
 # "/api/v1/x" -> "api/v1/x", url(/static_files/f) -> url(static_files/f): relative to the app root
 _ROOT_PATHS = re.compile(rb"""(["'`(])/(api/v1/|apipost/v1/|apistream/|static_files/)""")
 _BASE_HREF = re.compile(rb"""<base href=["']/["']\s*/?>""")
+# index.html also declares Google Sans faces on fonts.gstatic.com (besides the ones it ships in
+# static_files): the browser would fetch them for some scripts; without them it uses its own fonts
+_WEB_FONTS = re.compile(rb"""@font-face\{[^{}]*https://fonts\.gstatic\.com/[^{}]*\}|"""
+                        rb"""<link rel=["']preconnect["'] href=["']https://fonts\.gstatic\.com["']"""
+                        rb"""[^>]*>""")
 
 
 def relative_asset(body: bytes) -> bytes:
-    """One of the web app's html, js or css files with its root-relative paths made relative."""
-    return _ROOT_PATHS.sub(rb"\1\2", _BASE_HREF.sub(b'<base href="./">', body))
+    """One of the web app's html, js or css files with its root-relative paths made relative and
+    no font requests to the network."""
+    body = _WEB_FONTS.sub(b"", _BASE_HREF.sub(b'<base href="./">', body))
+    return _ROOT_PATHS.sub(rb"\1\2", body)
 
 
 class _RelativeAssets:

@@ -263,6 +263,8 @@ def test_web_app_assets_lose_their_root_paths():
         assert not explorer_server._ROOT_PATHS.search(body), name
         assert b'<base href="/">' not in body, name
     assert b'<base href="./">' in assets.rewritten["index.html"]
+    assert b"fonts.gstatic.com" not in assets.rewritten["index.html"]  # no web fonts: offline
+    assert b"url(static_files/" in assets.rewritten["index.html"]  # the shipped fonts stay
     main = next(body for name, body in assets.rewritten.items() if name.startswith("main"))
     assert b'"api/v1/load_graphs_json"' in main and b'"apistream/server_director"' in main
 

@@ -135,7 +135,8 @@ def _drawn_pixels(png: bytes) -> int:
 
 def _load_in_chromium(server, view_html):
     """The view in a page of the server's origin: the iframe's src, the text Model Explorer
-    shows, the failed and >= 400 requests under the proxy prefix, and the graph pane (PNG)."""
+    shows, the failed requests, the >= 400 responses under the proxy prefix, and the graph pane
+    (PNG)."""
     proxied = f"{server.origin}{BASE_URL}proxy/"
     failed, bad_status = [], []
     with playwright.sync_playwright() as driver:
@@ -144,8 +145,10 @@ def _load_in_chromium(server, view_html):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 800})
             local_only(page, server.port)  # the kernel's localhost is out of the browser's reach
+            # every failure counts: under the prefix (a path the app got wrong) and outside the
+            # server (local_only aborts it: the app must not reach for the network)
             page.on("requestfailed", lambda request: failed.append(
-                f"{request.url} {request.failure}") if request.url.startswith(proxied) else None)
+                f"{request.url} {request.failure}"))
             page.on("response", lambda response: bad_status.append(
                 f"{response.status} {response.url}") if response.url.startswith(proxied)
                 and response.status >= 400 else None)
