@@ -352,7 +352,7 @@ def explore(model, overlays=None, *, name: str | None = None, height: int = 600,
     if "google.colab" in sys.modules:
         return _explore_in_colab(name, graphs, data, height)
     server = _SERVER.ensure(port)
-    root = app_root(_configured_proxy() if proxy is None else proxy, server.host, server.port)
+    root = app_root(_configured_proxy() if proxy is None else proxy, server)
     return ExplorerView(name, graphs, data, root + server.add(name, graphs, data), height)
 
 

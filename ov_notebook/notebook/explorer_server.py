@@ -73,14 +73,16 @@ class _RelativeAssets:
         return flask.Response(body, mimetype=mimetypes.guess_type(rel_path)[0])
 
 
-def _serve_relative_assets(server_module) -> None:
-    if not hasattr(server_module, "_serve_static_asset"):
-        raise NotebookValueError("explore: this ai-edge-model-explorer has no "
-                                 "server._serve_static_asset to serve its web app under a path "
-                                 "prefix; install the tested version: pip install "
-                                 "'ov-notebook[explorer]'")
-    if not isinstance(server_module._serve_static_asset, _RelativeAssets):
-        server_module._serve_static_asset = _RelativeAssets(server_module)
+def _serve_relative_assets(server_module) -> bool:
+    """Hook the relative assets into Model Explorer's server; False where its code has no such
+    hook (another version than the tested 0.1.34): then only the direct URL works."""
+    if isinstance(getattr(server_module, "_serve_static_asset", None), _RelativeAssets):
+        return True
+    if not (callable(getattr(server_module, "_serve_static_asset", None))
+            and os.path.isdir(getattr(server_module, "OSS_WEB_APP_DIR", ""))):
+        return False
+    server_module._serve_static_asset = _RelativeAssets(server_module)
+    return True
 
 
 def _no_version_check(print_msg=True):
@@ -104,6 +106,7 @@ class ExplorerServer:
     def __init__(self):
         self.config = self.port = None
         self.host = "127.0.0.1"
+        self.serves_under_prefix = False  # the web app works behind /proxy/<port>/
         self.lock = threading.Lock()
 
     def ensure(self, port=None):
@@ -121,7 +124,7 @@ class ExplorerServer:
                                      "'ov-notebook[explorer]' (ai-edge-model-explorer)") from None
         # the server asks PyPI for a newer version at start and when the page loads: no network
         server._check_new_version = _no_version_check
-        _serve_relative_assets(server)
+        self.serves_under_prefix = _serve_relative_assets(server)
         port = port or _free_port(self.host)
         self.config = model_explorer.config()
         output = io.StringIO()
@@ -209,7 +212,7 @@ def _check_setting(proxy):
                              f"'/user/me/'; got {proxy!r}", "proxy")
 
 
-def app_root(proxy, host: str, port: int) -> str:
+def app_root(proxy, server) -> str:
     """The URL of the web app's root for the browser: direct, or through jupyter-server-proxy.
 
     ``proxy``: None/``"auto"`` detects (:func:`jupyter_base_url`); True/``"on"`` requires a
@@ -217,8 +220,9 @@ def app_root(proxy, host: str, port: int) -> str:
     Jupyter server's base URL. A proxied URL is a path on the Jupyter page's own origin.
     """
     proxy = _check_setting(proxy)
+    direct = f"http://{server.host}:{server.port}/"
     if proxy is False:
-        return f"http://{host}:{port}/"
+        return direct
     base = proxy if isinstance(proxy, str) else jupyter_base_url(require_proxy=proxy is None)
     if base is None and proxy is True:
         raise NotebookValueError("explore: proxy=True, but this kernel was not started by a "
@@ -226,5 +230,15 @@ def app_root(proxy, host: str, port: int) -> str:
                                  "JUPYTERHUB_SERVICE_PREFIX is not set); pass the server's base "
                                  "URL instead, e.g. proxy='/user/me/'", "proxy")
     if base is None:
-        return f"http://{host}:{port}/"
-    return f"{base.rstrip('/')}/proxy/{port}/"
+        return direct
+    if not server.serves_under_prefix:
+        from importlib.metadata import version
+
+        raise NotebookValueError(f"explore: the browser reaches Model Explorer through "
+                                 f"jupyter-server-proxy here ({base}proxy/), but "
+                                 f"ai-edge-model-explorer {version('ai-edge-model-explorer')} "
+                                 "cannot be served under a path prefix by this ov_notebook "
+                                 "(tested with 0.1.34: pip install "
+                                 "'ai-edge-model-explorer==0.1.34'); or pass proxy=False if "
+                                 "the browser runs on this machine", "proxy")
+    return f"{base.rstrip('/')}/proxy/{server.port}/"

@@ -295,17 +295,22 @@ def _server_file(runtime_dir, pid, base_url):
         {"pid": pid, "base_url": base_url, "port": 8888, "url": "http://127.0.0.1:8888/"}))
 
 
+class _Running:
+    """What app_root reads of a started ExplorerServer."""
+    host, port, serves_under_prefix = "127.0.0.1", 5000, True
+
+
 def test_outside_jupyter_the_browser_goes_direct(no_jupyter):
     assert explorer_server.jupyter_base_url() is None
-    assert explorer_server.app_root(None, "127.0.0.1", 5000) == "http://127.0.0.1:5000/"
+    assert explorer_server.app_root(None, _Running) == "http://127.0.0.1:5000/"
     with pytest.raises(NotebookError, match="proxy=True.*not started by a Jupyter server"):
-        explorer_server.app_root(True, "127.0.0.1", 5000)
+        explorer_server.app_root(True, _Running)
 
 
 def test_jupyterhub_prefix_means_the_proxy(no_jupyter, monkeypatch):
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ann")
-    assert explorer_server.app_root("auto", "127.0.0.1", 5000) == "/user/ann/proxy/5000/"
-    assert explorer_server.app_root("off", "127.0.0.1", 5000) == "http://127.0.0.1:5000/"
+    assert explorer_server.app_root("auto", _Running) == "/user/ann/proxy/5000/"
+    assert explorer_server.app_root("off", _Running) == "http://127.0.0.1:5000/"
 
 
 def test_the_parent_jupyter_server_gives_the_base_url(no_jupyter, monkeypatch):
@@ -314,17 +319,32 @@ def test_the_parent_jupyter_server_gives_the_base_url(no_jupyter, monkeypatch):
     _server_file(no_jupyter, os.getppid(), "/lab/base/")
     _server_file(no_jupyter, os.getppid() + 100000, "/someone/else/")  # another server
     monkeypatch.setattr(explorer_server, "_proxy_installed", lambda: True)
-    assert explorer_server.app_root(None, "127.0.0.1", 5000) == "/lab/base/proxy/5000/"
+    assert explorer_server.app_root(None, _Running) == "/lab/base/proxy/5000/"
     monkeypatch.setattr(explorer_server, "_proxy_installed", lambda: False)
-    assert explorer_server.app_root(None, "127.0.0.1", 5000) == "http://127.0.0.1:5000/"
+    assert explorer_server.app_root(None, _Running) == "http://127.0.0.1:5000/"
     # forced on: the server may have the proxy where the kernel's environment does not
-    assert explorer_server.app_root(True, "127.0.0.1", 5000) == "/lab/base/proxy/5000/"
+    assert explorer_server.app_root(True, _Running) == "/lab/base/proxy/5000/"
+
+
+def test_a_model_explorer_that_cannot_sit_under_a_prefix_is_named(no_jupyter, monkeypatch):
+    pytest.importorskip("model_explorer")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ann/")
+
+    class Unhooked(_Running):
+        serves_under_prefix = False
+
+    with pytest.raises(NotebookError, match=r"ai-edge-model-explorer .* under a path prefix.*"
+                                            r"==0\.1\.34.*proxy=False"):
+        explorer_server.app_root(None, Unhooked)
+    assert explorer_server.app_root(False, Unhooked) == "http://127.0.0.1:5000/"
+    module = type(sys)("fake_server")  # a future server module without the hook
+    assert explorer_server._serve_relative_assets(module) is False
 
 
 @pytest.mark.parametrize("proxy", ["maybe", "user/me", 3])
 def test_bad_proxy_settings_are_named(proxy):
     with pytest.raises(NotebookError, match="proxy must be .* got"):
-        explorer_server.app_root(proxy, "127.0.0.1", 5000)
+        explorer_server.app_root(proxy, _Running)
 
 
 def test_explore_and_config_choose_the_url(convnet, ip, no_jupyter, caplog):
