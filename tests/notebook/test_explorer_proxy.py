@@ -1,24 +1,23 @@
-"""ov.explore as on Binder: a Jupyter server under a JupyterHub-style prefix (``/user/test/``)
-with jupyter-server-proxy, a kernel it starts that calls ``ov.explore(model)``, and chromium that
-may reach the Jupyter server only (a remote browser cannot open the kernel's 127.0.0.1:<port>).
+"""ov.explore as on Binder: JupyterLab under a JupyterHub-style prefix (``/user/test/``) with
+jupyter-server-proxy, a notebook that calls ``ov.explore(model)``, and chromium that may reach
+the Lab server only (a remote browser cannot open the kernel's 127.0.0.1:<port>).
 
 The kernel finds its Jupyter server (parent pid -> the server's runtime file -> base_url) and
-returns ``/user/test/proxy/<port>/?data=...``. The view's HTML (an iframe with that relative
-URL) is put into a page of the Jupyter server's origin, as a notebook output is; the iframe must
-load Model Explorer's web app, its API calls and fonts through the prefix and show our graph.
-The cells run over the server's kernel websocket, as JupyterLab sends them (driving Lab's UI to
-run cells is what test_lab.py does; here the proxy is under test, not Lab).
+returns ``/user/test/proxy/<port>/?data=...``; the iframe in the notebook's output must load
+Model Explorer's web app, its API calls and fonts through that prefix, ask nothing of the network,
+and draw our graph. The screenshot goes to ``artifacts/notebook/explorer_proxied.png``.
 """
-import asyncio
+import io
 import json
 import os
 import time
 import urllib.request
-import uuid
 
+import nbformat
 import pytest
 
 from lab import CHROMIUM, ROOT, LabServer, local_only
+
 pytest.importorskip("model_explorer", reason="the explorer extra is not installed "
                     "(pip install 'ov-notebook[explorer]')")
 pytest.importorskip("jupyter_server_proxy", reason="jupyter-server-proxy is not installed")
@@ -56,119 +55,91 @@ def _op_count() -> int:
     return len(scope["model"].get_ordered_ops())
 
 
-def _api(server, path, body=None):
+def _api(server, path, body=None, method=None):
     request = urllib.request.Request(
-        f"{server.origin}{server.base_url}{path}?token={server.token}", method="POST" if body
-        is not None else "GET", data=json.dumps(body).encode() if body is not None else None,
+        f"{server.origin}{server.base_url}{path}?token={server.token}",
+        method=method or ("POST" if body is not None else "GET"),
+        data=json.dumps(body).encode() if body is not None else None,
         headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
+        return json.loads(response.read() or b"null")
 
 
-async def _execute(server, kernel, code, timeout):
-    """Run ``code`` in ``kernel`` over the server's websocket; the mime bundles it displayed."""
-    from tornado.websocket import websocket_connect
+def _drawn_pixels(png: bytes, right_margin: int) -> int:
+    """Dark pixels of Model Explorer's graph pane: below its toolbar, left of its side panel."""
+    import numpy as np
+    from PIL import Image
 
-    url = (f"ws://127.0.0.1:{server.port}{server.base_url}api/kernels/{kernel}/channels"
-           f"?token={server.token}")
-    connection = await websocket_connect(url)
-    msg_id = uuid.uuid4().hex
-    header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
-              "session": uuid.uuid4().hex, "version": "5.3"}
-    content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-               "allow_stdin": False, "stop_on_error": True}
-    await connection.write_message(json.dumps({"header": header, "parent_header": {},
-                                               "metadata": {}, "content": content,
-                                               "channel": "shell", "buffers": []}))
-    shown, deadline = [], time.monotonic() + timeout
-    try:
-        while True:
-            raw = await asyncio.wait_for(connection.read_message(), deadline - time.monotonic())
-            assert raw is not None, "the kernel's websocket closed"
-            message = json.loads(raw)
-            if message["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, body = message["msg_type"], message["content"]
-            assert kind != "error", "\n".join(body["traceback"])
-            if kind in ("execute_result", "display_data"):
-                shown.append(body["data"])
-            if kind == "status" and body["execution_state"] == "idle":
-                return shown
-    finally:
-        connection.close()
-
-
-def _run(server, kernel, code, timeout=300):
-    return asyncio.run(_execute(server, kernel, code, timeout))
+    gray = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    return int((gray[110:-20, 10:-right_margin] < 200).sum())
 
 
 def test_explore_renders_through_jupyter_server_proxy_under_a_prefix(hub_like_lab):
     server = hub_like_lab
-    kernel = _api(server, "api/kernels", {"name": "python3"})["id"]
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(BUILD), nbformat.v4.new_code_cell(EXPLORE)]
+    nbformat.write(notebook, os.path.join(server.root, "explore.ipynb"))
+    # the notebook's kernel is started by the server before Lab opens it (Lab attaches to it):
+    # Lab starting it itself has been seen to take minutes on a loaded machine
+    session = _api(server, "api/sessions", {"path": "explore.ipynb", "name": "explore.ipynb",
+                                            "type": "notebook", "kernel": {"name": "python3"}})
     try:
-        _run(server, kernel, BUILD)
-        (bundle,) = _run(server, kernel, EXPLORE)
-        source, panel, failed, bad_status, pane = _load_in_chromium(server, bundle["text/html"])
-    finally:  # Model Explorer's server lives in the kernel: it goes last
-        urllib.request.urlopen(urllib.request.Request(
-            f"{server.origin}{server.base_url}api/kernels/{kernel}?token={server.token}",
-            method="DELETE"), timeout=60)
+        source, panel, failed, bad_status, pane = _run_in_lab(server)
+    finally:
+        _api(server, f"api/sessions/{session['id']}", method="DELETE")
     assert source.startswith(f"{BASE_URL}proxy/") and "?data=" in source, source
-    assert source in bundle["text/plain"]  # the text form names the same URL
     assert not failed, failed
     assert not bad_status, bad_status
     count = panel.split("op node count", 1)[1].split()[0]
     assert int(count) == _op_count()
     assert "proxied" in panel and "Convolution" in panel
     assert "0.0375" in panel  # the overlay's node data came through the proxy too
-    assert _drawn_pixels(pane) > 500  # WebGL drew boxes and edges, not a blank pane
+    assert _drawn_pixels(pane, right_margin=400) > 500  # WebGL drew boxes and edges
 
 
-def _drawn_pixels(png: bytes) -> int:
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    return int((np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 200).sum())
-
-
-def _load_in_chromium(server, view_html):
-    """The view in a page of the server's origin: the iframe's src, the text Model Explorer
-    shows, the failed requests, the >= 400 responses under the proxy prefix, and the graph pane
-    (PNG)."""
+def _run_in_lab(server):
+    """Open the notebook in Lab, run its two cells; the iframe's src, the text Model Explorer
+    shows in it, the failed requests, the >= 400 responses under the proxy prefix, and the
+    iframe as PNG."""
     proxied = f"{server.origin}{BASE_URL}proxy/"
     failed, bad_status = [], []
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM,
                                          args=["--headless", "--no-sandbox", "--disable-gpu"])
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 800})
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
             local_only(page, server.port)  # the kernel's localhost is out of the browser's reach
-            # every failure counts: under the prefix (a path the app got wrong) and outside the
-            # server (local_only aborts it: the app must not reach for the network)
+            # failures under the prefix (a path the app got wrong) and outside the server
+            # (local_only aborts them: the app must not reach for the network); Lab's own
+            # requests are not under test
             page.on("requestfailed", lambda request: failed.append(
-                f"{request.url} {request.failure}"))
+                f"{request.url} {request.failure}") if not request.url.startswith(
+                    server.origin) or request.url.startswith(proxied) else None)
             page.on("response", lambda response: bad_status.append(
                 f"{response.status} {response.url}") if response.url.startswith(proxied)
                 and response.status >= 400 else None)
-            # the token logs the browser in (a cookie); then the view in a page of the server's
-            # origin, as in a notebook (the server's own API pages forbid frames in their CSP)
-            page.goto(f"{server.origin}{BASE_URL}api/status?token={server.token}")
-            host = f"{server.origin}{BASE_URL}ov-notebook-output.html"
-            page.route(host, lambda route: route.fulfill(
-                content_type="text/html", body=f"<!doctype html><body>{view_html}</body>"))
-            page.goto(host)
-            source = page.locator("iframe").get_attribute("src")
-            frame = page.frame_locator("iframe")
+            with page.expect_websocket(lambda socket: "/channels" in socket.url,
+                                       timeout=120_000):
+                page.goto(server.url("explore.ipynb"))
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                   timeout=90_000)
+            page.locator(".jp-Cell .jp-InputArea-editor").first.click()
+            page.keyboard.press("Shift+Enter")  # runs the cell, selects the next
+            page.keyboard.press("Shift+Enter")
+            iframe = page.locator(".jp-OutputArea-output iframe")
+            iframe.wait_for(timeout=240_000)
+            source = iframe.get_attribute("src")
+            frame = page.frame_locator(".jp-OutputArea-output iframe")
             frame.get_by_text("op node count").wait_for(timeout=120_000)
             panel = frame.locator("body").inner_text()
             deadline = time.monotonic() + 30
             while "0.0375" not in panel and time.monotonic() < deadline:
                 time.sleep(0.5)
                 panel = frame.locator("body").inner_text()
-            # the graph pane: below Model Explorer's toolbar, left of its side panel
-            pane = page.screenshot(clip={"x": 10, "y": 110, "width": 900, "height": 480})
+            iframe.scroll_into_view_if_needed()
+            pane = iframe.screenshot()
         finally:  # the screenshot shows what went wrong when a wait above times out
             os.makedirs(ARTIFACTS, exist_ok=True)
             page.screenshot(path=os.path.join(ARTIFACTS, "explorer_proxied.png"))
