@@ -136,6 +136,19 @@ def test_binder_pins_every_runtime_dependency_within_pyproject():
             f"binder pins {name}=={pins[name]}, pyproject wants {requirement}"
 
 
+def test_binder_pins_the_explorer_extra_within_pyproject():
+    """On Binder ov.explore needs Model Explorer and jupyter-server-proxy (the browser reaches
+    the kernel's Model Explorer server only through the Jupyter server)."""
+    pins = _pinned()
+    project = tomllib.loads(_read(os.path.join(ROOT, "pyproject.toml")))["project"]
+    for line in project["optional-dependencies"]["explorer"]:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"binder/requirements.txt does not pin {requirement.name}"
+        assert requirement.specifier.contains(pins[name], prereleases=True), \
+            f"binder pins {name}=={pins[name]}, pyproject wants {requirement}"
+
+
 def test_binder_pins_what_the_notebooks_import():
     pins = _pinned()
     for module, distribution in _notebook_distributions().items():
