@@ -177,6 +177,8 @@ class ConvolutionKernel(_Cached):
     in another layout is reordered first, and the output is a channels-first view of
     channels-last memory (the NHWC kernels return that memory itself)."""
 
+    primitive_kind, algorithm = "convolution_forward", C.CONVOLUTION_DIRECT
+
     def __init__(self, runtime, filters, bias, steps, strides, dilations):
         super().__init__(runtime)
         self.filters = np.asarray(filters, np.float32)
@@ -201,6 +203,10 @@ class ConvolutionKernel(_Cached):
     def _output(shape):
         return channels_last_empty(shape)
 
+    @staticmethod
+    def fast(primitive) -> bool:
+        return _fast(primitive)
+
     def build(self, x, *extras_and_pads):
         rt = self.runtime
         *extras, begin, end = extras_and_pads
@@ -215,14 +221,14 @@ class ConvolutionKernel(_Cached):
         weights = MemoryDesc.any(rt, self.filters.shape)
         bias = MemoryDesc.of(rt, self.bias.shape) if self.bias is not None else None
         dilations = [d - 1 for d in self.dilations]
-        pd = create(rt, "convolution_forward", C.FORWARD_INFERENCE, C.CONVOLUTION_DIRECT,
+        pd = create(rt, self.primitive_kind, C.FORWARD_INFERENCE, self.algorithm,
                     src.handle, weights.handle, bias.handle if bias else None, dst.handle,
                     C.dims(self.strides), C.dims(dilations), C.dims(begin), C.dims(end),
                     attr_post_ops=post_ops)
         if pd is None:
             return None
         primitive, weights = _weighted_primitive(rt, pd, src, None, bias, dst, post_ops)
-        if not _fast(primitive):
+        if not self.fast(primitive):
             return None
         self.weights[primitive] = reorder(rt, self.filters, weights)
         primitive.output_shape = shape
