@@ -1,0 +1,149 @@
+"""Element-wise operations that run as their own step (not fused into a convolution or MatMul):
+activations on oneDNN's eltwise primitive, Add/Subtract/Multiply/Divide/Maximum/Minimum on its
+binary primitive.
+
+Only where oneDNN is faster than the op's numpy ``compute``: a call through ctypes costs a few
+microseconds numpy's ufuncs do not pay, and numpy's own loops are vectorized too, so oneDNN
+wins only where numpy evaluates a transcendental function in several passes (erf, exp and log
+of softplus), and from the sizes in ``MIN_ELEMENTS``. Measured with
+``benchmarks/kernels_eltwise.py --clock cpu`` (1 thread, both interleaved in one run, fresh
+outputs; an AVX-512 Xeon with load 10 on 2 cores), numpy time / oneDNN time:
+
+    ===========  ======  ======  =======  =========  ============  ==========
+    op           1x1024  1x4096  1x16384  1x128x768  1x64x112x112  8x197x3072
+    ===========  ======  ======  =======  =========  ============  ==========
+    Gelu (erf)   1.30    1.62    2.60     3.31       10.6          17.0
+    Mish         1.21    4.38    9.82     13.2       21.2          23.1
+    SoftPlus     1.08    5.52    10.2     8.70       11.6          17.8
+    Elu          0.97    1.53    2.93     6.44       8.37          7.46
+    Gelu (tanh)  0.70    0.75    1.41     1.60       3.37          2.94
+    Sigmoid      0.57    0.79    1.16     1.22       2.38          2.71
+    Swish        0.86    0.89    1.01     1.39       1.98          2.27
+    HSwish       0.96    0.76    0.97     1.76       2.53          2.53
+    HSigmoid     0.96    0.60    0.89     1.35       1.84          1.71
+    Relu         0.41    0.63    0.60     0.67       0.87          1.03
+    Clamp        0.45    0.59    0.74     0.65       0.89          1.15
+    Tanh         0.24    0.33    0.40     0.72       0.83          0.95
+    Add          0.18    0.14    0.22     0.64       0.83          1.34
+    Add [1,C,1]  0.13    0.17    0.33     1.07       0.83          1.56
+    ===========  ======  ======  =======  =========  ============  ==========
+
+(Multiply, Subtract, Divide, Maximum, Minimum measured as Add within noise; Abs, Sqrt, Exp and
+Log, 0.15-1.5, got no trait.) Relu, Clamp and Tanh stay numpy as standalone steps (they run
+as oneDNN post-ops where fused); the binary ops take oneDNN from ``BINARY_MIN_ELEMENTS`` only.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _capi as C
+from ._runtime import MemoryDesc, aligned_empty, create
+from .simple_ops import _primitive
+from .ops import _Cached
+
+__all__ = ["MIN_ELEMENTS", "BINARY_MIN_ELEMENTS", "eltwise_algorithm", "EltwiseKernel", "BinaryKernel",
+           "binary_operands"]
+
+# the smallest input (elements) each eltwise algorithm runs on oneDNN from; absent: never
+MIN_ELEMENTS = {"gelu_erf": 1024, "mish": 1024, "soft_relu": 1024, "elu": 4096,
+                "gelu_tanh": 16384, "logistic": 16384, "swish": 65536, "hardswish": 65536,
+                "hardsigmoid": 65536}
+# binary ops: oneDNN matched numpy up to 1x64x112x112 and won only on the 4.8M-element tensor
+BINARY_MIN_ELEMENTS = 1 << 21
+
+
+def eltwise_algorithm(onednn_eltwise, arguments):
+    """(algorithm name, alpha, beta) of an op class's ``onednn_eltwise`` trait for a node whose
+    ``compute`` keyword ``arguments`` are given, or None (an algorithm oneDNN lacks, a value
+    that is not a number)."""
+    algorithm, *scalars = onednn_eltwise
+    if isinstance(algorithm, dict):
+        algorithm = algorithm.get(str(next(iter(arguments.values()), "")).upper())
+    try:
+        alpha, beta = (float(arguments[v]) if isinstance(v, str) else float(v) for v in scalars)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None if algorithm not in C.ELTWISE else (algorithm, alpha, beta)
+
+
+def _output(x, out):
+    """``out`` (a dead buffer the plan hands over, the input itself) when the primitive may
+    write there, else a fresh aligned buffer: dense C order either way."""
+    if out is not None and out.shape == x.shape and out.dtype == np.float32 and \
+            out.flags.c_contiguous and out.flags.writeable:
+        return out
+    return aligned_empty(x.shape)
+
+
+class EltwiseKernel(_Cached):
+    """y = f(x) for f32 ``x`` of any strides, into dense memory."""
+
+    def __init__(self, runtime, algorithm: str, alpha, beta, min_elements=0):
+        super().__init__(runtime)
+        self.algorithm, self.alpha, self.beta = C.ELTWISE[algorithm], alpha, beta
+        self.min_elements = min_elements
+
+    def build(self, x):
+        rt = self.runtime
+        src, dst = MemoryDesc.of_array(rt, x), MemoryDesc.of(rt, x.shape)
+        pd = create(rt, "eltwise_forward", C.FORWARD_INFERENCE, self.algorithm, src.handle,
+                    dst.handle, self.alpha, self.beta)
+        return _primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (src, dst))
+
+    def __call__(self, x, threads, out=None):
+        if x.size < self.min_elements:
+            return None
+        primitive = self.primitive(threads, (x,))
+        if primitive is None:
+            return None
+        y = _output(x, out if out is x and x.flags.c_contiguous else None)
+        self.runtime.set_threads(threads)
+        primitive.execute(x, y)
+        return y
+
+
+def binary_operands(a, b, commutative):
+    """(src0, src1, swapped) as oneDNN's binary primitive takes them: equal ranks, src0 of the
+    result's shape, src1 broadcast over its size-1 axes only (numpy's rule restricted); the
+    operands swapped for a ``commutative`` op whose first one broadcasts; None when neither
+    fits."""
+    rank = max(a.ndim, b.ndim)
+    a = a.reshape((1,) * (rank - a.ndim) + a.shape)
+    b = b.reshape((1,) * (rank - b.ndim) + b.shape)
+    if all(y in (x, 1) for x, y in zip(a.shape, b.shape)):
+        return a, b, False
+    if commutative and all(x in (y, 1) for x, y in zip(a.shape, b.shape)):
+        return b, a, True
+    return None
+
+
+class BinaryKernel(_Cached):
+    """c = a (op) b for f32 operands as :func:`binary_operands` gives them."""
+
+    def __init__(self, runtime, algorithm: str, commutative, min_elements=0):
+        super().__init__(runtime)
+        self.algorithm, self.commutative = C.BINARY[algorithm], commutative
+        self.min_elements = min_elements
+
+    def build(self, a, b):
+        rt = self.runtime
+        src0, src1 = MemoryDesc.of_array(rt, a), MemoryDesc.of_array(rt, b)
+        dst = MemoryDesc.of(rt, a.shape)
+        pd = create(rt, "binary", self.algorithm, src0.handle, src1.handle, dst.handle)
+        return _primitive(rt, pd, (C.ARG_SRC, C.ARG_SRC_1, C.ARG_DST), (src0, src1, dst))
+
+    def __call__(self, a, b, threads, out=None):
+        if max(a.size, b.size) < self.min_elements or max(a.ndim, b.ndim) > 12:
+            return None
+        operands = binary_operands(a, b, self.commutative)
+        if operands is None:
+            return None
+        primitive = self.primitive(threads, operands[:2])
+        if primitive is None:
+            return None
+        src0, src1, swapped = operands
+        in_place = out is a and not swapped and a.flags.c_contiguous  # the plan's dead input
+        y = _output(src0, out.reshape(src0.shape) if in_place else None)
+        self.runtime.set_threads(threads)
+        primitive.execute(src0, src1, y)
+        return y
