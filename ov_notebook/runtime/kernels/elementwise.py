@@ -2,9 +2,11 @@
 ``onednn_binary`` traits of their classes): the op's own numpy ``compute``, preceded on the
 oneDNN backend by a primitive its ``prepare`` hook made at compile time
 (``runtime/onednn/eltwise.py``), for f32 and from the sizes where oneDNN measured faster.
-Fused into a convolution or MatMul, the same ops run as oneDNN post-ops instead."""
+Each kernel wraps the op's ``compute`` (``inspect.unwrap`` gives it back): the numpy math stays
+written once. Fused into a convolution or MatMul, the same ops run as oneDNN post-ops."""
 from __future__ import annotations
 
+import functools
 import math
 
 from ...ir.node import get_op_class, registered_ops
@@ -70,6 +72,7 @@ def _prepare(node, attrs):
 
 
 def _unary(compute):
+    @functools.wraps(compute)
     def run(x, *rest, out=None, dnnl=None, **attrs):
         if dnnl is not None and (y := dnnl(x, current_threads(), out)) is not None:
             return y
@@ -78,6 +81,7 @@ def _unary(compute):
 
 
 def _binary(compute):
+    @functools.wraps(compute)
     def run(a, b, *, out=None, dnnl=None, **attrs):
         if dnnl is not None and (y := dnnl(a, b, current_threads(), out)) is not None:
             return y
@@ -89,5 +93,4 @@ for _name in registered_ops():
     _class = get_op_class(_name)
     if _class.compute is not None and (_class.onednn_eltwise or _class.onednn_binary):
         _run = _binary(_class.compute) if _class.onednn_binary else _unary(_class.compute)
-        _run.__name__ = _run.__qualname__ = f"{_name.lower()}_or_onednn"
         kernel(_name, inplace=True, prepare=_prepare)(_run)

@@ -9,28 +9,28 @@ of softplus), and from the sizes in ``MIN_ELEMENTS``. Measured with
 ``benchmarks/kernels_eltwise.py --clock cpu`` (1 thread, both interleaved in one run, fresh
 outputs; an AVX-512 Xeon with load 10 on 2 cores), numpy time / oneDNN time:
 
-    ===========  ======  ======  =======  =========  ============  ==========
-    op           1x1024  1x4096  1x16384  1x128x768  1x64x112x112  8x197x3072
-    ===========  ======  ======  =======  =========  ============  ==========
-    Gelu (erf)   1.30    1.62    2.60     3.31       10.6          17.0
-    Mish         1.21    4.38    9.82     13.2       21.2          23.1
-    SoftPlus     1.08    5.52    10.2     8.70       11.6          17.8
-    Elu          0.97    1.53    2.93     6.44       8.37          7.46
-    Gelu (tanh)  0.70    0.75    1.41     1.60       3.37          2.94
-    Sigmoid      0.57    0.79    1.16     1.22       2.38          2.71
-    Swish        0.86    0.89    1.01     1.39       1.98          2.27
-    HSwish       0.96    0.76    0.97     1.76       2.53          2.53
-    HSigmoid     0.96    0.60    0.89     1.35       1.84          1.71
-    Relu         0.41    0.63    0.60     0.67       0.87          1.03
-    Clamp        0.45    0.59    0.74     0.65       0.89          1.15
-    Tanh         0.24    0.33    0.40     0.72       0.83          0.95
-    Add          0.18    0.14    0.22     0.64       0.83          1.34
-    Add [1,C,1]  0.13    0.17    0.33     1.07       0.83          1.56
-    ===========  ======  ======  =======  =========  ============  ==========
+    ============  ======  ======  =======  =========  ============  ==========
+    algorithm     1x1024  1x4096  1x16384  1x128x768  1x64x112x112  8x197x3072
+    ============  ======  ======  =======  =========  ============  ==========
+    gelu_erf      1.30    1.62    2.60     3.31       10.6          17.0
+    mish          1.21    4.38    9.82     13.2       21.2          23.1
+    soft_relu     1.08    5.52    10.2     8.70       11.6          17.8
+    elu           0.97    1.53    2.93     6.44       8.37          7.46
+    gelu_tanh     0.70    0.75    1.41     1.60       3.37          2.94
+    logistic      0.57    0.79    1.16     1.22       2.38          2.71
+    swish         0.86    0.89    1.01     1.39       1.98          2.27
+    hardswish     0.96    0.76    0.97     1.76       2.53          2.53
+    hardsigmoid   0.96    0.60    0.89     1.35       1.84          1.71
+    relu          0.41    0.63    0.60     0.67       0.87          1.03
+    clip_v2       0.45    0.59    0.74     0.65       0.89          1.15
+    tanh          0.24    0.33    0.40     0.72       0.83          0.95
+    binary add    0.18    0.14    0.22     0.64       0.83          1.34
+    add [1,C,1]   0.13    0.17    0.33     1.07       0.83          1.56
+    ============  ======  ======  =======  =========  ============  ==========
 
-(Multiply, Subtract, Divide, Maximum, Minimum measured as Add within noise; Abs, Sqrt, Exp and
-Log, 0.15-1.5, got no trait.) Relu, Clamp and Tanh stay numpy as standalone steps (they run
-as oneDNN post-ops where fused); the binary ops take oneDNN from ``BINARY_MIN_ELEMENTS`` only.
+(The other binary algorithms measured as add within noise; abs, sqrt, exp and log, 0.15-1.5,
+were left to numpy.) relu, clip_v2 and tanh as standalone steps stay numpy (they run as oneDNN
+post-ops where fused); the binary ops take oneDNN from ``BINARY_MIN_ELEMENTS`` only.
 """
 from __future__ import annotations
 
