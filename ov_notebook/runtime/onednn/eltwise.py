@@ -38,11 +38,11 @@ import numpy as np
 
 from . import _capi as C
 from ._runtime import MemoryDesc, aligned_empty, create
-from .simple_ops import _primitive
 from .ops import _Cached
+from .simple_ops import _primitive
 
-__all__ = ["MIN_ELEMENTS", "BINARY_MIN_ELEMENTS", "eltwise_algorithm", "EltwiseKernel", "BinaryKernel",
-           "binary_operands"]
+__all__ = ["MIN_ELEMENTS", "BINARY_MIN_ELEMENTS", "eltwise_algorithm", "EltwiseKernel",
+           "BinaryKernel", "binary_operands"]
 
 # the smallest input (elements) each eltwise algorithm runs on oneDNN from; absent: never
 MIN_ELEMENTS = {"gelu_erf": 1024, "mish": 1024, "soft_relu": 1024, "elu": 4096,
