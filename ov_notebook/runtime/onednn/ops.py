@@ -31,15 +31,10 @@ def _eltwise(name, values):
     if not op_class.fusable_activation or op_class.onednn_eltwise is None or \
             len(values) != len(op_class.epilogue_params):
         return None
-    arguments = dict(zip(op_class.epilogue_params, values))
-    algorithm, *scalars = op_class.onednn_eltwise
-    if isinstance(algorithm, dict):
-        algorithm = algorithm.get(str(values[0]).upper())
-    try:
-        alpha, beta = (float(arguments[v]) if isinstance(v, str) else float(v) for v in scalars)
-    except (KeyError, ValueError):
-        return None
-    return None if algorithm not in C.ELTWISE else ("eltwise", C.ELTWISE[algorithm], alpha, beta)
+    from .eltwise import eltwise_algorithm
+
+    found = eltwise_algorithm(op_class.onednn_eltwise, dict(zip(op_class.epilogue_params, values)))
+    return None if found is None else ("eltwise", C.ELTWISE[found[0]], *found[1:])
 
 
 def epilogue_post_ops(post_ops: str):
