@@ -232,3 +232,34 @@ def test_integer_and_small_binary_ops_stay_numpy(rng):
     results = compiled(values)
     np.testing.assert_array_equal(results[0], values[0] * 2)
     np.testing.assert_array_equal(results[1], values[1] * 2)
+
+
+def test_eltwise_keeps_the_input_layout_and_reuses_a_dead_input(rng):
+    """An NCHW view of NHWC memory (a oneDNN convolution's output) gives an NHWC-laid result;
+    handed over as ``out``, a dense input is written in place, a strided one is not."""
+    from ov_notebook.runtime.onednn.eltwise import BinaryKernel, EltwiseKernel
+    from ov_notebook.runtime.onednn.ops import is_channels_last
+
+    mish = EltwiseKernel(onednn.runtime(), "mish", 0.0, 0.0)
+    nhwc = rng.standard_normal((2, 9, 11, 16)).astype(np.float32)
+    x = nhwc.transpose(0, 3, 1, 2)
+    expected = x * np.tanh(np.logaddexp(x, 0))
+    y = mish(x, 1)
+    assert is_channels_last(y) and not np.shares_memory(y, x)
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
+    assert mish(x, 1, out=x) is x
+    np.testing.assert_allclose(x, expected, rtol=1e-5, atol=1e-6)
+    strided = rng.standard_normal((4, 64, 64)).astype(np.float32)[:, ::2]
+    assert not np.shares_memory(mish(strided, 1, out=strided), strided)
+
+    add = BinaryKernel(onednn.runtime(), "add", commutative=True)
+    a = rng.standard_normal((2, 9, 11, 16)).astype(np.float32).transpose(0, 3, 1, 2)
+    bias = rng.standard_normal((16, 1, 1)).astype(np.float32)
+    expected = a + bias
+    assert is_channels_last(add(a, bias, 1))
+    result = add(bias, a, 1, out=bias)  # swapped operands: never into the small one
+    assert not np.shares_memory(result, bias)
+    np.testing.assert_allclose(result, expected, rtol=1e-6)
+    result = add(a, bias, 1, out=a)
+    assert np.shares_memory(result, a)
+    np.testing.assert_allclose(result, expected, rtol=1e-6)

@@ -66,17 +66,28 @@ def eltwise_algorithm(onednn_eltwise, arguments):
     return None if algorithm not in C.ELTWISE else (algorithm, alpha, beta)
 
 
-def _output(x, out):
-    """``out`` (a dead buffer the plan hands over, the input itself) when the primitive may
-    write there, else a fresh aligned buffer: dense C order either way."""
-    if out is not None and out.shape == x.shape and out.dtype == np.float32 and \
-            out.flags.c_contiguous and out.flags.writeable:
-        return out
-    return aligned_empty(x.shape)
+def _output(x, reuse=False):
+    """A buffer for the result of ``x``'s shape laid out in ``x``'s axis order (largest stride
+    first: an NCHW view of NHWC memory, a oneDNN convolution's output, stays NHWC for the next
+    one); ``x`` itself with ``reuse`` (a dead input the plan hands over as ``out``) when its
+    memory is dense in that order."""
+    order = sorted(range(x.ndim), key=lambda axis: -x.strides[axis] if x.shape[axis] > 1 else 0)
+    if reuse and x.flags.writeable and _dense(x, order):
+        return x
+    return aligned_empty([x.shape[axis] for axis in order]).transpose(np.argsort(order))
+
+
+def _dense(x, order) -> bool:
+    expected = x.itemsize
+    for axis in reversed(order):
+        if x.shape[axis] > 1 and x.strides[axis] != expected:
+            return False
+        expected *= x.shape[axis]
+    return True
 
 
 class EltwiseKernel(_Cached):
-    """y = f(x) for f32 ``x`` of any strides, into dense memory."""
+    """y = f(x) for f32 ``x`` of any strides, into dense memory in ``x``'s axis order."""
 
     def __init__(self, runtime, algorithm: str, alpha, beta, min_elements=0):
         super().__init__(runtime)
@@ -85,7 +96,7 @@ class EltwiseKernel(_Cached):
 
     def build(self, x):
         rt = self.runtime
-        src, dst = MemoryDesc.of_array(rt, x), MemoryDesc.of(rt, x.shape)
+        src, dst = MemoryDesc.of_array(rt, x), MemoryDesc.of_array(rt, _output(x))
         pd = create(rt, "eltwise_forward", C.FORWARD_INFERENCE, self.algorithm, src.handle,
                     dst.handle, self.alpha, self.beta)
         return _primitive(rt, pd, (C.ARG_SRC, C.ARG_DST), (src, dst))
@@ -96,7 +107,7 @@ class EltwiseKernel(_Cached):
         primitive = self.primitive(threads, (x,))
         if primitive is None:
             return None
-        y = _output(x, out if out is x and x.flags.c_contiguous else None)
+        y = _output(x, reuse=out is x)
         self.runtime.set_threads(threads)
         primitive.execute(x, y)
         return y
@@ -118,7 +129,8 @@ def binary_operands(a, b, commutative):
 
 
 class BinaryKernel(_Cached):
-    """c = a (op) b for f32 operands as :func:`binary_operands` gives them."""
+    """c = a (op) b for f32 operands as :func:`binary_operands` gives them, into dense memory
+    in the first one's axis order."""
 
     def __init__(self, runtime, algorithm: str, commutative, min_elements=0):
         super().__init__(runtime)
@@ -128,7 +140,7 @@ class BinaryKernel(_Cached):
     def build(self, a, b):
         rt = self.runtime
         src0, src1 = MemoryDesc.of_array(rt, a), MemoryDesc.of_array(rt, b)
-        dst = MemoryDesc.of(rt, a.shape)
+        dst = MemoryDesc.of_array(rt, _output(a))
         pd = create(rt, "binary", self.algorithm, src0.handle, src1.handle, dst.handle)
         return _primitive(rt, pd, (C.ARG_SRC, C.ARG_SRC_1, C.ARG_DST), (src0, src1, dst))
 
@@ -142,8 +154,7 @@ class BinaryKernel(_Cached):
         if primitive is None:
             return None
         src0, src1, swapped = operands
-        in_place = out is a and not swapped and a.flags.c_contiguous  # the plan's dead input
-        y = _output(src0, out.reshape(src0.shape) if in_place else None)
+        y = _output(src0, reuse=out is a and not swapped)  # src0: a view of a, the dead input
         self.runtime.set_threads(threads)
         primitive.execute(src0, src1, y)
         return y
