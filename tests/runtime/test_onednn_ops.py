@@ -263,3 +263,21 @@ def test_eltwise_keeps_the_input_layout_and_reuses_a_dead_input(rng):
     result = add(a, bias, 1, out=a)
     assert np.shares_memory(result, a)
     np.testing.assert_allclose(result, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("build", [ops.maximum, ops.minimum], ids=["Maximum", "Minimum"])
+def test_maximum_and_minimum_treat_nan_as_openvino_does(rng, monkeypatch, build):
+    """A NaN first operand gives the second, a NaN second operand gives NaN: OpenVINO's CPU
+    result, which oneDNN's binary primitive reproduces (numpy's ufuncs propagate both)."""
+    from ov_notebook.runtime.onednn import eltwise
+
+    monkeypatch.setattr(eltwise, "BINARY_MIN_ELEMENTS", 16)
+    a, b = (ops.parameter([4, 8], np.float32, name=name) for name in "ab")
+    node = build(a, b)
+    model = ov.Model([node], [a, b])
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    assert backend_of(compiled, node.get_type_name()) == "onednn"
+    values = [rng.standard_normal((4, 8)).astype(np.float32) for _ in range(2)]
+    values[0][0, :3] = np.nan
+    values[1][1, :3] = np.nan
+    assert_matches(model, values, compiled)
