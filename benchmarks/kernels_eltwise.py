@@ -91,7 +91,7 @@ def main():
         if wanted and name.split(":")[0].split("[")[0] not in wanted:
             continue
         cells, last = [], 0.0
-        for shape, x in inputs.items():
+        for x in inputs.values():
             positive = np.abs(x) + 0.5  # Sqrt, Log, Divide
             if kind == "unary":
                 pair = unary_case(name, UNARY[name], positive if name in ("Sqrt", "Log") else x,
