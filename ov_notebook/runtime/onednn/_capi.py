@@ -133,6 +133,7 @@ _SIGNATURES = {
     "dnnl_layer_normalization_forward_primitive_desc_create": (
         _pp, _p, _i, _p, _p, _p, _f, _u, _p),
     "dnnl_eltwise_forward_primitive_desc_create": (_pp, _p, _i, _i, _p, _p, _f, _f, _p),
+    "dnnl_binary_primitive_desc_create": (_pp, _p, _i, _p, _p, _p, _p),
     "dnnl_reorder_primitive_desc_create": (_pp, _p, _p, _p, _p, _p),
     "dnnl_primitive_desc_query": (_p, _i, _i, _p),
     "dnnl_primitive_desc_query_md": (_p, _i, _i),
