@@ -245,6 +245,26 @@ def test_sequence_first_matmul_folds_its_batch_into_rows(rng):
 
 
 @needs_onednn
+@pytest.mark.parametrize("shape", [(1, 6, 32), (6, 32), (2, 3, 32), (1, 1, 32)])
+def test_misaligned_transposed_weights_are_kept_as_a_view_and_reordered_right(rng, shape):
+    """A transpose_b weight mapped from a .bin at an offset that is not a multiple of 4 (a
+    1-byte constant before it): the kernel keeps the transposed view, no copy of its own, and
+    every primitive, also one made for a new shape at run time, reorders the right values."""
+    from ov_notebook.runtime.onednn.ops import MatMulKernel
+
+    stored = rng.standard_normal((48, 32), dtype=np.float32)  # [N, K] as the IR stores it
+    raw = np.zeros(stored.nbytes + 1, np.uint8)
+    raw[1:] = stored.view(np.uint8).reshape(-1)
+    weights = raw[1:].view(np.float32).reshape(48, 32).T  # [K, N], misaligned, strided
+    assert not weights.flags.aligned and np.array_equal(weights, stored.T)
+    kernel = MatMulKernel(onednn.runtime(), weights, None, [])
+    assert np.shares_memory(kernel.constant, raw)
+    for rows in (shape, (1, 9, 32)):  # the second: a primitive (and reorder) for a new shape
+        a = rng.standard_normal(rows, dtype=np.float32)
+        np.testing.assert_allclose(kernel(a, None, [], 1), a @ stored.T, rtol=1e-5, atol=1e-5)
+
+
+@needs_onednn
 @pytest.mark.parametrize("rounding", ["floor", "ceil"])
 @pytest.mark.parametrize("pool", ["max", "avg exclude-pad", "avg include-pad"])
 @pytest.mark.parametrize("layout", ["NHWC region", "NCHW"])

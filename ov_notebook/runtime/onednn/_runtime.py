@@ -265,8 +265,15 @@ def reorder_primitive(runtime: Runtime, source: MemoryDesc, target: MemoryDesc) 
 
 
 def reorder(runtime: Runtime, array: np.ndarray, target: MemoryDesc) -> np.ndarray:
-    """``array`` (f32, any strides) copied into a fresh aligned buffer laid out as ``target``."""
+    """``array`` (f32, any strides) copied into a fresh aligned buffer laid out as ``target``.
+
+    A view that is not 4-byte aligned (a constant mapped from a .bin where a 1-byte constant came
+    before it) is copied first in its own axis order: the source descriptor must describe the
+    memory the primitive reads, so a transposed view stays transposed (a C-order copy of one,
+    read with the view's strides, gave wrong weights)."""
+    if not array.flags.aligned:
+        array = array.copy(order="K")
     primitive = reorder_primitive(runtime, MemoryDesc.of_array(runtime, array), target)
     out = aligned_empty((max(1, target.size() // 4),), np.float32)
-    primitive.execute(np.ascontiguousarray(array) if not array.flags.aligned else array, out)
+    primitive.execute(array, out)
     return out
