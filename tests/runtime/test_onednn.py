@@ -265,6 +265,32 @@ def test_misaligned_transposed_weights_are_kept_as_a_view_and_reordered_right(rn
 
 
 @needs_onednn
+def test_misaligned_weights_share_one_staging_buffer_released_after_compile(rng):
+    """Misaligned weights are copied through one per-thread buffer while a model compiles (not
+    a fresh allocation each), freed when the compile ends; a reorder at run time frees its own."""
+    from ov_notebook.runtime.onednn import _runtime
+
+    def misaligned(shape):
+        raw = np.zeros(4 * int(np.prod(shape)) + 1, np.uint8)
+        array = raw[1:].view(np.float32).reshape(shape)
+        array[...] = rng.standard_normal(shape, dtype=np.float32)
+        return array
+
+    target = _runtime.MemoryDesc.of(onednn.runtime(), [24, 16])
+    with onednn.building("onednn", 1):
+        for shape in [(16, 24), (8, 48), (16, 24)]:
+            weights = misaligned(shape)
+            out = _runtime.reorder(onednn.runtime(), weights.T if shape[0] == 16 else
+                                   weights.reshape(24, 16), target)
+            expected = weights.T if shape[0] == 16 else weights.reshape(24, 16)
+            np.testing.assert_array_equal(out.reshape(24, 16), expected)
+            assert _runtime._staging.buffer.nbytes == 4 * 24 * 16  # reused, not regrown
+    assert getattr(_runtime._staging, "buffer", None) is None
+    _runtime.reorder(onednn.runtime(), misaligned((24, 16)), target)
+    assert getattr(_runtime._staging, "buffer", None) is None
+
+
+@needs_onednn
 @pytest.mark.parametrize("rounding", ["floor", "ceil"])
 @pytest.mark.parametrize("pool", ["max", "avg exclude-pad", "avg include-pad"])
 @pytest.mark.parametrize("layout", ["NHWC region", "NCHW"])

@@ -271,9 +271,39 @@ def reorder(runtime: Runtime, array: np.ndarray, target: MemoryDesc) -> np.ndarr
     before it) is copied first in its own axis order: the source descriptor must describe the
     memory the primitive reads, so a transposed view stays transposed (a C-order copy of one,
     read with the view's strides, gave wrong weights)."""
-    if not array.flags.aligned:
-        array = array.copy(order="K")
+    staged = not array.flags.aligned
+    if staged:
+        array = _staging_copy(array)
     primitive = reorder_primitive(runtime, MemoryDesc.of_array(runtime, array), target)
     out = aligned_empty((max(1, target.size() // 4),), np.float32)
     primitive.execute(array, out)
+    if staged:
+        from . import current
+        if current() is None:  # a primitive made at run time: no compile to release it after
+            release_staging()
     return out
+
+
+
+_staging = threading.local()  # per thread: one buffer the misaligned weights are copied through
+
+
+def _staging_copy(array: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` with its axes laid out in the same order, in a per-thread buffer that
+    the next copy reuses (grown when too small), until :func:`release_staging`: one fresh
+    allocation per weight would page-fault its memory again each time and, since the runtime
+    asks glibc to keep freed memory, stay in the heap beside the packed weights."""
+    order = sorted(range(array.ndim), key=lambda axis: -abs(array.strides[axis]))
+    source = array.transpose(order)
+    buffer = getattr(_staging, "buffer", None)
+    if buffer is None or buffer.nbytes < source.nbytes:
+        _staging.buffer = None  # free the smaller one before the new one is allocated
+        buffer = _staging.buffer = aligned_empty((source.nbytes,), np.uint8)
+    copy = buffer[:source.nbytes].view(array.dtype).reshape(source.shape)
+    np.copyto(copy, source)
+    return copy.transpose(np.argsort(order))
+
+
+def release_staging() -> None:
+    """Free this thread's staging buffer (``onednn.building`` does, when a compile ends)."""
+    _staging.buffer = None
