@@ -154,9 +154,16 @@ def compress_f16(data: np.ndarray):
     rule for compressing a weight), else None; one pass over ``data`` by cache-sized blocks."""
     flat = np.ascontiguousarray(data).reshape(-1)
     out = np.empty(flat.size, np.float16)
+    scratch = (np.empty((2, min(flat.size, _BLOCK)), np.uint32)
+               if flat.dtype == np.float32 else None)
     outside = 0
     for start in range(0, flat.size, _BLOCK):
         block, target = flat[start:start + _BLOCK], out[start:start + _BLOCK]
+        if scratch is not None:
+            tiny = _f16_block_without_clamp(block, scratch[:, :block.size], target)
+            if tiny is not None:
+                outside += tiny
+                continue
         if count := int(np.count_nonzero(out_of_f16_range(block))):
             outside += count  # only such a block needs the clamp: the others cast as they are
             clamped = np.clip(block, -_F16_MAX, _F16_MAX)
@@ -167,6 +174,39 @@ def compress_f16(data: np.ndarray):
     if outside / flat.size >= _KEEP_UNCOMPRESSED:
         return None
     return out.reshape(data.shape)
+
+
+_F16_MAX_BITS = int(np.float32(_F16_MAX).view(np.uint32))
+_F16_MIN_NORMAL_BITS = int(np.float32(_F16_MIN_NORMAL).view(np.uint32))
+_EXPONENT_REBIAS = np.uint32(((127 - 15) << 23) - 0xFFF)  # f32 -> f16 exponent, minus half an ulp
+
+
+def _f16_block_without_clamp(block, scratch, target):
+    """Write f32 ``block`` as f16 into ``target`` when no value needs the clamp (none beyond
+    65504, infinite or NaN: the usual block of weights) and return how many values are below
+    f16's normal range but not zero (out of range for the 75% rule, cast as they are); None,
+    nothing written, when some value needs the clamp. Normal values are converted with
+    integer operations (numpy's f32 -> f16 cast runs ~1.7x slower), rounding to nearest even
+    as the cast does; the few below the normal range go through the cast."""
+    bits, magnitude, low = block.view(np.uint32), scratch[0], scratch[1]
+    np.bitwise_and(bits, 0x7FFFFFFF, out=magnitude)
+    if magnitude.max() > _F16_MAX_BITS:
+        return None
+    tiny = np.flatnonzero(magnitude < _F16_MIN_NORMAL_BITS) \
+        if magnitude.min() < _F16_MIN_NORMAL_BITS else None
+    np.right_shift(magnitude, 13, out=low)
+    np.bitwise_and(low, 1, out=low)  # ties round to the even neighbour
+    np.add(magnitude, low, out=magnitude)
+    np.subtract(magnitude, _EXPONENT_REBIAS, out=magnitude)
+    np.right_shift(magnitude, 13, out=magnitude)
+    np.right_shift(bits, 16, out=low)
+    np.bitwise_and(low, 0x8000, out=low)  # the sign
+    np.bitwise_or(magnitude, low, out=magnitude)
+    target.view(np.uint16)[...] = magnitude
+    if tiny is None:
+        return 0
+    target[tiny] = block[tiny]  # subnormal f16 or zero, as the cast makes them
+    return int(np.count_nonzero(block[tiny]))
 
 
 def to_f16(data: np.ndarray) -> np.ndarray:
