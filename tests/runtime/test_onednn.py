@@ -265,6 +265,32 @@ def test_misaligned_transposed_weights_are_kept_as_a_view_and_reordered_right(rn
 
 
 @needs_onednn
+@pytest.mark.parametrize("k, n", [(64, 1000), (100, 700), (256, 512)])
+def test_large_misaligned_weights_are_staged_in_slices(rng, monkeypatch, k, n):
+    """A misaligned weight larger than the staging slice is copied and reordered a slice of
+    columns at a time into parts of the packed layout (N not a multiple of oneDNN's blocks:
+    the padding is zeroed), with the products of a whole reorder."""
+    from ov_notebook.runtime.onednn import _runtime
+    from ov_notebook.runtime.onednn.ops import MatMulKernel
+
+    monkeypatch.setattr(_runtime, "STAGING_SLICE_BYTES", 1 << 16)
+    stored = rng.standard_normal((n, k), dtype=np.float32)
+    raw = np.zeros(stored.nbytes + 1, np.uint8)
+    raw[1:] = stored.view(np.uint8).reshape(-1)
+    weights = raw[1:].view(np.float32).reshape(n, k).T
+    kernel = MatMulKernel(onednn.runtime(), weights, None, [])
+    a = rng.standard_normal((5, k), dtype=np.float32)
+    np.testing.assert_allclose(kernel(a, None, [], 1), a @ stored.T, rtol=1e-5, atol=1e-4)
+    target = next(iter(kernel.packed)).descs[1]
+    assert len(_runtime._slices(onednn.runtime(), weights, target)) > 1
+    aligned = MatMulKernel(onednn.runtime(), stored.T, None, [])
+    aligned(a, None, [], 1)
+    np.testing.assert_array_equal(next(iter(kernel.packed.values())),
+                                  next(iter(aligned.packed.values())))
+    assert getattr(_runtime._staging, "buffer", None) is None
+
+
+@needs_onednn
 def test_misaligned_weights_share_one_staging_buffer_released_after_compile(rng):
     """Misaligned weights are copied through one per-thread buffer while a model compiles (not
     a fresh allocation each), freed when the compile ends; a reorder at run time frees its own."""
