@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import re
+import threading
 
 import numpy as np
 
@@ -465,6 +467,39 @@ def serialize(model: Model, xml_stream, bin_stream, compress_to_fp16=True) -> No
     xml_stream.write(writer.xml(model))
 
 
+class _BackgroundWriter:
+    """A binary stream whose writes happen on a thread, in order, while the caller prepares the
+    next buffer (compressing the next weight to f16 overlaps writing the previous one: numpy's
+    operations and the file writes both release the GIL). At most ``depth`` buffers wait; the
+    first error of a write is raised by the next ``write`` or by ``close``."""
+
+    def __init__(self, stream, depth=2):
+        self.stream, self.error = stream, None
+        self.queue = queue.Queue(maxsize=depth)
+        self.thread = threading.Thread(target=self._run, name="save_model writer", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while (buffer := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.stream.write(buffer)
+                except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
+                    self.error = exc
+
+    def write(self, buffer):
+        if self.error is not None:
+            raise self.error
+        self.queue.put(buffer)
+
+    def close(self):
+        """Wait for every write; raise the first error."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def save_model(model: Model, output_model, compress_to_fp16: bool = True) -> None:
     """Save ``model`` as IR v11: ``output_model`` is the ``.xml`` path, weights go to ``.bin`` beside it.
 
@@ -494,7 +529,11 @@ def save_model(model: Model, output_model, compress_to_fp16: bool = True) -> Non
         os.makedirs(directory, exist_ok=True)
         with open(xml_tmp, "w", encoding="utf-8", newline="\n") as xml_stream, \
                 open(bin_tmp, "wb") as bin_stream:
-            serialize(model, xml_stream, bin_stream, compress_to_fp16=compress_to_fp16)
+            writer = _BackgroundWriter(bin_stream)
+            try:
+                serialize(model, xml_stream, writer, compress_to_fp16=compress_to_fp16)
+            finally:
+                writer.close()
         os.replace(bin_tmp, bin_path)
         os.replace(xml_tmp, path)
     except OSError as exc:

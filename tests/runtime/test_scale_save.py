@@ -111,3 +111,29 @@ def test_integer_f16_conversion_equals_the_cast_bit_for_bit(tiny_share):
         assert compressed is None
     else:
         np.testing.assert_array_equal(_bits(compressed), _bits(to_f16(data)))
+
+
+def test_background_writer_keeps_order_and_raises_the_write_error():
+    """save_model writes the .bin on a thread while the next weight is compressed: the bytes
+    arrive in order, and a failed write surfaces on the caller's thread."""
+    import io
+
+    from ov_notebook.ir.serialize import _BackgroundWriter
+
+    stream = io.BytesIO()
+    writer = _BackgroundWriter(stream)
+    chunks = [np.full(1000 + i, i % 251, np.uint8) for i in range(50)]
+    for chunk in chunks:
+        writer.write(chunk)
+    writer.close()
+    assert stream.getvalue() == b"".join(c.tobytes() for c in chunks)
+
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    writer = _BackgroundWriter(Full())
+    with pytest.raises(OSError, match="No space left"):
+        for chunk in chunks:
+            writer.write(chunk)
+        writer.close()
