@@ -100,6 +100,9 @@ def building(backend: str, threads: int):
         yield
     finally:
         _local.building = saved
+        if saved is None and backend == "onednn":
+            from ._runtime import release_staging
+            release_staging()  # the buffer misaligned weights were copied through
 
 
 def current():

@@ -107,6 +107,7 @@ _SIGNATURES = {
     "dnnl_memory_desc_create_with_strides": (_pp, _i, _dims, _i, _dims),
     "dnnl_memory_desc_create_with_tag": (_pp, _i, _dims, _i, _i),
     "dnnl_memory_desc_clone": (_pp, _p),
+    "dnnl_memory_desc_create_submemory": (_pp, _p, _dims, _dims),
     "dnnl_memory_desc_destroy": (_p,),
     "dnnl_memory_desc_equal": (_p, _p),
     "dnnl_memory_desc_get_size": (_p,),

@@ -268,7 +268,7 @@ class MatMulKernel(_Cached):
 
     def __init__(self, runtime, weights, bias, steps):
         super().__init__(runtime)
-        self.constant = None if weights is None else np.ascontiguousarray(weights, np.float32)
+        self.constant = None if weights is None else np.asarray(weights, np.float32)
         self.bias = None if bias is None else np.ascontiguousarray(bias, np.float32)
         self.steps = steps
         self.packed = {}
