@@ -11,6 +11,7 @@ slots as shared for the rest of the run, so writing into one can never change an
 """
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -82,6 +83,16 @@ def _owner(array):
     """The array that owns the memory of ``array`` (numpy collapses view chains to the owner)."""
     base = getattr(array, "base", None)
     return array if base is None else base
+
+
+def _sole_view(array) -> bool:
+    """Whether ``array`` is a C-contiguous view through which alone its owner's memory is
+    reachable (the oneDNN kernels' outputs are views of 64-byte aligned buffers): the owner's
+    only references are ``array.base``, the local name and getrefcount's argument, so no other
+    array, slot or cache can see a write into it."""
+    owner = array.base
+    return array.flags.c_contiguous and isinstance(owner, np.ndarray) and \
+        owner.flags.owndata and sys.getrefcount(owner) == 3
 
 
 def _aliases(value, args) -> bool:
@@ -177,7 +188,8 @@ class Plan:
             out = None
             if step.inplace_slot is not None and step.inplace_slot not in shared:
                 out = args[0]
-                if not (isinstance(out, np.ndarray) and out.flags.owndata and out.flags.writeable):
+                if not (isinstance(out, np.ndarray) and out.flags.writeable and
+                        (out.flags.owndata or _sole_view(out))):
                     out = None
             started = clock() if observed else 0.0
             try:

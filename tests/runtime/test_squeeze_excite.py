@@ -99,3 +99,20 @@ def test_a_scale_read_elsewhere_keeps_the_block_apart(rng):
     on, _ = compiled_both_ways(model, feeds, "auto")
     assert "SqueezeExciteNHWC" not in runtime_types(on)
     assert_outputs_match(on(feeds).values(), run_openvino(model, feeds), rtol=1e-4, atol=1e-5)
+
+
+def test_only_a_sole_view_of_aligned_memory_is_handed_out_in_place():
+    # the oneDNN kernels' outputs are views of 64-byte aligned buffers: the plan may write into
+    # one when nothing else can reach its memory (runtime/plan.py), never when another view can
+    from ov_notebook.runtime.onednn._runtime import aligned_empty
+    from ov_notebook.runtime.plan import _sole_view
+
+    nhwc = aligned_empty((1, 4, 5, 6)).transpose(0, 3, 1, 2).transpose(0, 2, 3, 1)
+    assert _sole_view(nhwc)
+    other = nhwc[:, :2]
+    assert not _sole_view(nhwc) and not _sole_view(other)
+    del other
+    assert _sole_view(nhwc)
+    assert not _sole_view(nhwc.transpose(0, 3, 1, 2))  # not C-contiguous
+    held = np.zeros(4)
+    assert not _sole_view(held[1:])  # its owner is still reachable as ``held``
