@@ -85,14 +85,22 @@ def _owner(array):
     return array if base is None else base
 
 
+def _owner_references(array) -> int:
+    owner = array.base
+    return sys.getrefcount(owner) if isinstance(owner, np.ndarray) else -1
+
+
+# what getrefcount counts for the owner of a view that alone reaches it (interpreters differ in
+# the references their own frames hold, so measured rather than assumed)
+_SOLE_REFERENCES = _owner_references(np.empty(1)[:])
+
+
 def _sole_view(array) -> bool:
     """Whether ``array`` is a C-contiguous view through which alone its owner's memory is
-    reachable (the oneDNN kernels' outputs are views of 64-byte aligned buffers): the owner's
-    only references are ``array.base``, the local name and getrefcount's argument, so no other
-    array, slot or cache can see a write into it."""
-    owner = array.base
-    return array.flags.c_contiguous and isinstance(owner, np.ndarray) and \
-        owner.flags.owndata and sys.getrefcount(owner) == 3
+    reachable (the oneDNN kernels' outputs are views of 64-byte aligned buffers): no other
+    array, slot or cache holds the owner, so none can see a write into it."""
+    return array.flags.c_contiguous and _owner_references(array) == _SOLE_REFERENCES and \
+        array.base.flags.owndata
 
 
 def _aliases(value, args) -> bool:
