@@ -52,8 +52,49 @@ function renderDetails(panel, details) {
   }
 }
 
+const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
+const CLOSED_NOTE = "interactive graph: closed with its kernel; run the cell again to reopen it " +
+                    "(the static graph above stays)";
+
+// A widget whose kernel is gone (restart, shutdown) can never draw again, and JupyterLab shows
+// "Error displaying widget: model not found" for it once the notebook is saved and reopened.
+// When the comm dies, the output that holds this widget is replaced, in the notebook model, by
+// a line of text (so the next save stores text, not a dangling model id), and the model is
+// closed, which removes any view left (Lab then hides the output). The static image displayed
+// beside the widget stays. Outside Lab and Notebook 7 (no notebook context on the widget
+// manager) only the closing happens.
+function replaceOutputs(manager, id) {
+  const cells = manager.context && manager.context.model && manager.context.model.cells;
+  if (!cells) return;
+  for (let c = 0; c < cells.length; c++) {
+    const outputs = cells.get(c).outputs;
+    for (let o = 0; outputs && o < outputs.length; o++) {
+      const view = outputs.get(o).data[WIDGET_VIEW];
+      if (view && view.model_id === id) {
+        outputs.set(o, { output_type: "display_data", data: { "text/plain": CLOSED_NOTE },
+                         metadata: {} });
+      }
+    }
+  }
+}
+
+async function closeWhenKernelGoes(model) {
+  const id = model.get("widget_id"), manager = model.widget_manager;
+  if (!id || !manager || !manager.get_model) return;
+  let widget;
+  try { widget = await manager.get_model(id); } catch (error) { return; }
+  const closeIfDead = () => {
+    if (widget.comm_live !== false || widget._closed) return;
+    try { replaceOutputs(manager, id); } catch (error) { console.warn("ovn graph widget", error); }
+    widget.close(true);
+  };
+  model.on("comm_live_update", closeIfDead);
+  closeIfDead();
+}
+
 function render({ model, el: root }) {
   root.classList.add("ovn-gw");
+  closeWhenKernelGoes(model);
   const bar = el("div", { class: "ovn-gw-bar" });
   const search = el("input", { type: "search", class: "ovn-gw-search",
                                placeholder: "search as you type: op type, name, module path" });

@@ -90,9 +90,13 @@ def _widget_class():
         clicked = traitlets.Unicode("").tag(sync=True)
         details = traitlets.Dict({}).tag(sync=True)
         error = traitlets.Unicode("").tag(sync=True)
+        # the model's own id, so the browser side can close the model once the kernel is gone
+        # (see closeWhenKernelGoes in graph_widget.js)
+        widget_id = traitlets.Unicode("").tag(sync=True)
 
         def __init__(self, view: GraphView, parameter_count: int = 0, **kwargs):
             super().__init__(**kwargs)
+            self.widget_id = self.model_id
             self.view = view
             self.parameter_count = parameter_count
             self.max_depth = view.max_depth
