@@ -4,13 +4,14 @@
   no raw SVG text, no dead radio tabs, no widget errors;
 - a notebook run in Lab: the interactive graph expands and collapses on click, highlights search
   matches as you type, shows an op's details, draws the error overlay's legend; after saving and
-  reloading no widget error shows;
+  reloading, and after a kernel restart, no widget error shows;
 - the dark theme: table headers and text keep their contrast.
 
 Screenshots go to ``artifacts/notebook/``; with ``OVN_UPDATE_DOC_IMAGES=1`` also to docs/images.
 """
 import json
 import os
+import re
 import shutil
 import urllib.request
 
@@ -159,19 +160,64 @@ def test_error_overlay_has_a_legend_in_widget_and_image(ran):
     _shot(page, "error_overlay.png", overlay)
 
 
-def test_reload_after_save_shows_no_widget_errors(ran, lab, browser):
-    page = ran
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+CLOSED_NOTE = "closed with its kernel"
+
+
+def _save_and_reload(page):
     page.keyboard.press("Control+s")
     page.wait_for_timeout(2000)
     page.reload()
     page.wait_for_selector(".jp-OutputArea-output", timeout=60_000)
     page.wait_for_timeout(5000)
+
+
+def _saved_outputs(lab):
+    saved = nbformat.read(os.path.join(lab.root, "run.ipynb"), as_version=4)
+    return [o for c in saved.cells for o in c.get("outputs", [])]
+
+
+def _static_graphs(page):
+    return page.locator(".jp-RenderedSVG, .jp-RenderedImage").count()  # SVG shows as an <img>
+
+
+def test_reload_and_kernel_restart_show_no_widget_errors(ran, lab, browser):
+    """Save and reload with the kernel alive: the widgets come back from the kernel. Restart
+    the kernel: each widget's output becomes a line of text beside its static graph, and a
+    notebook saved then reloads with no "Error displaying widget" (Lab's message for a widget
+    view whose model the kernel no longer has)."""
+    page = ran
+    _save_and_reload(page)
+    page.wait_for_function("document.querySelectorAll('.ovn-gw svg g.node').length > 0",
+                           timeout=60_000)
+    assert "Error displaying widget" not in _text(page)
+    widgets = page.locator(".ovn-gw").count()
+    assert widgets >= 2
+    outputs = _saved_outputs(lab)
+    assert sum(WIDGET_VIEW in o.get("data", {}) for o in outputs) == widgets
+    assert any({"image/svg+xml", "image/png"} <= set(o.get("data", {})) for o in outputs)
+
+    page.locator(".jp-Notebook").click()
+    page.locator("[data-command='kernelmenu:restart'], "
+                 "[data-command='notebook:restart-kernel']").first.click()
+    page.locator(".jp-Dialog-button.jp-mod-accept").click()
+    page.wait_for_function(f"document.querySelector('.jp-Notebook').innerText"
+                           f".split('{CLOSED_NOTE}').length > {widgets}", timeout=60_000)
+    assert page.locator(".ovn-gw").count() == 0
+    assert "Error displaying widget" not in _text(page)
+    assert _static_graphs(page) >= widgets
+
+    _save_and_reload(page)
     text = _text(page)
     assert "Error displaying widget" not in text
-    assert "done in" not in text or "[" not in text.split("done in")[0][-30:]  # final lines only
-    saved = nbformat.read(os.path.join(lab.root, "run.ipynb"), as_version=4)
-    kinds = [set(o.get("data", {})) for c in saved.cells for o in c.get("outputs", [])]
-    assert any("image/svg+xml" in k and "image/png" in k for k in kinds)
+    assert text.count(CLOSED_NOTE) == widgets
+    assert _static_graphs(page) >= widgets
+    outputs = _saved_outputs(lab)
+    assert not any(WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    texts = [o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in outputs]
+    progress = [t for t in texts if "done in" in t or re.search(r"\[[#.]{20}\]", t)]
+    assert progress, texts   # the progress displays ran, and ended as their final line:
+    assert all(re.fullmatch(r"[\w ,-]+: done in [\d.]+ s\s*", t) for t in progress), progress
 
 
 def test_dark_theme_keeps_contrast(lab, browser):
