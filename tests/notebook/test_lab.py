@@ -4,7 +4,8 @@
   no raw SVG text, no dead radio tabs, no widget errors;
 - a notebook run in Lab: the interactive graph expands and collapses on click, highlights search
   matches as you type, shows an op's details, draws the error overlay's legend; after saving and
-  reloading, and after a kernel restart, no widget error shows;
+  reloading, after a kernel restart, and after saving with the widget live then reopening once
+  the kernel is gone, no widget error shows;
 - the dark theme: table headers and text keep their contrast.
 
 Screenshots go to ``artifacts/notebook/``; with ``OVN_UPDATE_DOC_IMAGES=1`` also to docs/images.
@@ -80,9 +81,9 @@ def _text(page) -> str:
     return page.locator(".jp-Notebook").inner_text()
 
 
-def _run_all(browser, lab, name, cells, widgets):
+def _run_all(browser, lab, name, cells, widgets, metadata=None):
     """A new notebook of ``cells`` run all in Lab, once ``widgets`` graph widgets are drawn."""
-    notebook = nbformat.v4.new_notebook()
+    notebook = nbformat.v4.new_notebook(metadata=metadata or {})
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
     notebook.cells = [nbformat.v4.new_code_cell(c) for c in cells]
@@ -245,10 +246,14 @@ def test_saved_live_widget_reopens_after_its_kernel_is_gone(lab, browser):
     starts): the widget draws its saved graph instead of "Error displaying widget: model not
     found", says search and details need the cell run again, and survives another round."""
     name = "reopen.ipynb"
-    page = _run_all(browser, lab, name, CELLS[:3], widgets=1)
+    other = {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls",
+             "model_module_version": "2.0.0", "state": {"value": 7}}
+    page = _run_all(browser, lab, name, CELLS[:3], widgets=1, metadata={"widgets": {
+        WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {"other": other}}}})
     page.locator(".jp-Notebook").click()
     _save(page, lab, name)
     _assert_graph_state_saved(lab, name)
+    assert _saved_widget_state(lab, name)["other"] == other   # another widget's state stays
     page.close()
     for _ in range(2):   # the second round reopens what the restored widget saved
         _shut_down_kernel(lab, name)

@@ -13,6 +13,11 @@ node budget; a browser layout engine (ELK, dagre) would need a bundled npm build
 Clicking a collapsed module's box opens it; clicking a cluster's frame closes it; clicking an op
 shows its details: op type and opset, attributes, input and output shapes and element types, the
 source aten op, module path and type, and statistics of the weights it reads.
+
+The browser side writes the widget's state into the notebook's ``metadata.widgets`` on every
+save, so a notebook reopened after its kernel is gone draws the saved graph (pan and zoom only)
+instead of "Error displaying widget"; when the kernel dies with the page open, the widget's
+output becomes a line of text. The static image beside it stays in both cases.
 """
 from __future__ import annotations
 
