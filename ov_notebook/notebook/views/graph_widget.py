@@ -108,6 +108,13 @@ def _widget_class():
             self.depth = view.depth
             self.redraw()
 
+        def __repr__(self):  # the text/plain shown where the widget cannot draw (untrusted)
+            view = getattr(self, "view", None)   # traitlets may ask before __init__ sets it
+            if view is None:
+                return "interactive graph"
+            return (f"interactive graph: depth {view.depth} of {view.max_depth}, "
+                    f"{len(view.layout.nodes)} nodes; run the cell to use it")
+
         def redraw(self):
             try:
                 svg = self.view.svg()
