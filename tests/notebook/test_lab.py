@@ -19,6 +19,7 @@ import urllib.request
 
 import nbformat
 import pytest
+from nbformat.sign import NotebookNotary
 
 from lab import ROOT, local_only
 
@@ -244,7 +245,8 @@ def _shut_down_kernel(lab, name):
 def test_saved_live_widget_reopens_after_its_kernel_is_gone(lab, browser):
     """Saved while the widget is live, closed, kernel shut down, reopened (a new kernel
     starts): the widget draws its saved graph instead of "Error displaying widget: model not
-    found", says search and details need the cell run again, and survives another round."""
+    found", says search and details need the cell run again, and survives another round.
+    Opened with no kernel at all, it shows no error either."""
     name = "reopen.ipynb"
     other = {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls",
              "model_module_version": "2.0.0", "state": {"value": 7}}
@@ -274,6 +276,23 @@ def test_saved_live_widget_reopens_after_its_kernel_is_gone(lab, browser):
         _assert_graph_state_saved(lab, name)
         page.close()
     _shut_down_kernel(lab, name)
+
+    # opened with "No Kernel": Lab (jupyterlab_widgets 3.0) restores no widget state without a
+    # kernel, so the output waits at "Loading widget..." beside the static graph; no error
+    path = os.path.join(lab.root, name)
+    notebook = nbformat.read(path, as_version=4)
+    del notebook.metadata["kernelspec"]   # Lab asks which kernel to start
+    notebook.metadata.pop("language_info", None)
+    NotebookNotary().sign(notebook)       # edited here, still trusted as Lab saved it
+    nbformat.write(notebook, path)
+    page = _open(browser, lab, name)
+    page.locator(".jp-Dialog-button", has_text="No Kernel").last.click()
+    page.locator(".jp-Notebook .jp-OutputArea-output", has_text="Loading widget").first \
+        .wait_for(timeout=30_000)
+    page.wait_for_timeout(3000)
+    assert "Error displaying widget" not in _text(page)
+    assert _static_graphs(page) >= 1
+    page.close()
 
 
 def test_reload_and_kernel_restart_show_no_widget_errors(ran, lab, browser):
