@@ -4,21 +4,23 @@
     python benchmarks/overhead.py --steps 10 300 --samples 30 --clock cpu
     python benchmarks/overhead.py --profile 25             # also cProfile ours at the largest N
 
-Each model (``--kind elementwise``) is a chain of N one-element-ish steps (``[1, 4]`` f32; Add of a constant, Relu,
-Reshape to ``[4]`` and back through a Multiply by a constant, in turn), so the kernels' own work
-is negligible and what is timed is the executor: the step loop, the input checks and the result
-wrapping. ``--kind conv`` chains 1x1 convolutions of 8 channels on 4x4 instead (a Relu fused
-into each), for what one convolution step costs beyond its arithmetic on each backend. The same IR (saved by ov_notebook) runs on OpenVINO. A sample is the time of a batch of
-``InferRequest.infer`` calls (enough for ~2 ms) divided by the batch; engines and step counts are
-sampled interleaved (one sample of each per round), and the table shows the median microseconds
-per inference with the p25-p75 spread, then per step: the slope of a least-squares line through
-the medians over N, and the fixed per-``infer`` cost: the line's intercept, and the median of a
-model with no step at all (its Parameter is its Result).
+Each model (``--kind elementwise``) is a chain of N steps on ``[1, 4]`` f32 (Add of a constant,
+Relu, Reshape to ``[4]``, Multiply by a ``[1, 4]`` constant, in turn): their arithmetic is
+negligible, so what is timed is the cost of a step as such, the executor's loop plus each
+kernel's own Python work (``--profile`` splits the two). ``--kind conv`` chains 1x1 convolutions
+of 8 channels on 4x4 (a Relu fused into each) instead: what a convolution step costs beyond its
+arithmetic on each backend. The same IR (saved by ov_notebook) runs on OpenVINO.
+
+A sample is the time of a batch of ``InferRequest.infer`` calls (enough for ~2 ms) divided by
+the batch; engines and step counts are sampled interleaved (one sample of each per round). The
+table shows the median microseconds per inference with the p25-p75 spread, then per step: the
+slope of a least-squares line through the medians over N, and the fixed per-``infer`` cost: the
+line's intercept, and the median of a model with no step at all (its Parameter is its Result).
 
 Where a fixed cost goes is broken down for ours (median microseconds of each stage called on its
 own): the input checks (``prepare_inputs``; ready arrays of the right dtype and shape skip
-them), ``Plan.run`` of the zero-step model, and wrapping
-the results (``InferResults``).
+them), ``Plan.run`` of the zero-step model (with and without the thread settings around it),
+and wrapping the results (``InferResults``).
 """
 from __future__ import annotations
 
@@ -152,20 +154,22 @@ def stage_costs(model, feeds, samples, clock) -> dict:
     stages = {
         "infer (whole call)": lambda: request.infer(feeds),
         "prepare_inputs, full checks": lambda: prepare_inputs(compiled.model, feeds),
-        "prepare_inputs, ready arrays": lambda: prepare_inputs(
-            compiled.model, feeds, compiled._input_signature),  # noqa: SLF001
         "ThreadedPlan.run, 0 steps": lambda: plan.run(arrays),
         "Plan.run, 0 steps": lambda: plan.plan.run(arrays),
         "InferResults(...)": lambda: InferResults(ports, outputs),
     }
+    signature = getattr(compiled, "_input_signature", None)  # absent before the fast path
+    if signature is not None:  # (this script also measures older trees, for before/after)
+        stages["prepare_inputs, ready arrays"] = lambda: prepare_inputs(compiled.model, feeds,
+                                                                        signature)
     times = measure(stages, samples, clock)
     return {stage: statistics.median(values) * 1e6 for stage, values in times.items()}
 
 
-def profile_ours(model, feeds, backend, top: int, seconds: float = 2.0) -> None:
+def profile_ours(model, feeds, backend, top: int, clock, seconds: float = 2.0) -> None:
     run, _ = ours_engine(model, backend, feeds)
     run()
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(clock)  # CPU time with --clock cpu: load barely shows
     deadline = time.perf_counter() + seconds
     calls = 0
     profiler.enable()
@@ -254,7 +258,7 @@ def main(argv=None) -> int:
     for stage, micros in stage_costs(models[0], feeds, args.samples, clock).items():
         print(f"  {stage:<28} {micros:8.2f}")
     if args.profile:
-        profile_ours(models[max(step_counts)], feeds, backends[0], args.profile)
+        profile_ours(models[max(step_counts)], feeds, backends[0], args.profile, clock)
     return 0
 
 

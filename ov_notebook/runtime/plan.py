@@ -117,6 +117,7 @@ class Plan:
                              for r in model.get_results()]
         self.initial = initial
         self.steps = steps
+        self.program = None  # the steps as run() reads them, built by its first call
         self._plan_memory()
 
     @staticmethod
@@ -184,7 +185,7 @@ class Plan:
         The loop is the executor's per-step cost, so it reads only the flat tuples of
         ``_program`` and checks aliasing inline (see the module docstring for the rules).
         """
-        program = self.__dict__.get("program")
+        program = self.program
         if program is None:
             program = self.program = self._program()
         values = list(self.initial)
