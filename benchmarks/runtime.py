@@ -20,10 +20,12 @@ interleaved, so a round's ratio compares calls made under the same load). A row 
 any ratio exceeds 20% of its median is flagged ``noisy``. Then the memory of one inference:
 
 - ``RSS MiB``, for ours and OpenVINO alike: in a fresh process per engine, the IR is compiled,
-  then the peak resident set size during the first inference (Linux ``VmHWM``, reset through
-  ``/proc/self/clear_refs`` right before it) minus the resident size before it; i.e. what one
-  inference adds on top of the compiled model, whoever allocates it (numpy, oneDNN, OpenVINO's
-  C++ arenas). Measured at the first thread count only; ``-`` where Linux's counters are absent;
+  the C heap trimmed (glibc ``malloc_trim``: memory compiling freed would otherwise be reused
+  without showing), then the peak resident set size during the first inference (Linux
+  ``VmHWM``, reset through ``/proc/self/clear_refs`` right before it) minus the resident size
+  before it; i.e. what one inference adds on top of the compiled model, whoever allocates it
+  (numpy, oneDNN, OpenVINO's C++ arenas; lazy work of a first inference included). Measured at
+  the first thread count only; ``-`` where Linux's counters are absent;
 - ``trace MiB``, ours only: tracemalloc's peak of one steady-state inference (numpy buffers
   included), the figure this script reported before, comparable with earlier runs;
 
@@ -285,6 +287,17 @@ def _resident_kib() -> dict:
     return fields
 
 
+def _trim_heap() -> None:
+    """Hand the C heap's free pages back to the OS (glibc), so that an inference reusing memory
+    that compiling freed counts it too, for either engine."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the figure may come out lower
+        pass
+
+
 def first_inference_rss(engine: str, path: str, feeds_path: str, threads: int,
                         backend: str) -> float:
     """MiB the first inference of a freshly compiled model adds to the resident set at its peak
@@ -295,6 +308,7 @@ def first_inference_rss(engine: str, path: str, feeds_path: str, threads: int,
         request = openvino_compiled(path, threads).create_infer_request()
     else:
         request = ours_compiled(path, threads, backend=backend).create_infer_request()
+    _trim_heap()
     with open("/proc/self/clear_refs", "w") as clear:
         clear.write("5")  # VmHWM := VmRSS (Linux >= 4.0)
     before = _resident_kib()
