@@ -77,6 +77,18 @@ def conv_chain_model(steps: int):
     return ov.Model([ops.result(value) if steps == 0 else value], [x], f"conv_chain{steps}")
 
 
+def check_steps(compiled, steps: int, kind: str, backend: str) -> None:
+    """The per-step figures divide by N: a compile pass that folded or fused the chain would
+    make them wrong silently, so count the kernels that run (a conv chain may add one layout
+    conversion at each end)."""
+    ran = len(compiled._plan.plan.steps)  # noqa: SLF001  the executor's own step list
+    allowed = {steps} if kind == "elementwise" or steps == 0 else {steps, steps + 2}
+    if ran not in allowed:
+        raise RuntimeError(f"the {kind} chain of {steps} steps compiles to {ran} steps on "
+                           f"ours[{backend}]: expected {sorted(allowed)}; a pass now rewrites "
+                           f"the chain, so change chain_model to keep one step per node")
+
+
 def ours_engine(model, backend: str, feeds):
     import ov_notebook as ov
 
@@ -214,6 +226,7 @@ def main(argv=None) -> int:
                 resolved = compiled.get_property("KERNEL_BACKEND")
                 if resolved != backend:
                     print(f"ours[{backend}] resolved to {resolved}", file=sys.stderr)
+                check_steps(compiled, steps, args.kind, backend)
                 cases[(f"ours[{backend}]", steps)] = run
             if "openvino" in args.peers.split(","):
                 path = os.path.join(directory, f"{model.get_friendly_name()}.xml")
