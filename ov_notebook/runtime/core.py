@@ -283,8 +283,8 @@ class InferRequest:
             inputs = self._with_request_tensors(inputs)
         compiled = self._compiled
         arrays = matching_arrays(compiled._input_signature, inputs)
-        if arrays is not None:  # ready arrays: get_input_tensor wraps them when asked
-            self._inputs = list(arrays)
+        if arrays is not None:  # ready data: arrays are wrapped when get_input_tensor asks
+            self._inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
             return arrays
         arrays = prepare_inputs(compiled._model, inputs)
         # the request's tensors are now those it runs on, as OpenVINO's (get_input_tensor() etc.):

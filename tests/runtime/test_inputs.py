@@ -214,10 +214,13 @@ def test_ready_arrays_are_taken_as_they_are_and_others_get_the_full_checks():
 
     compiled = pair_model()
     signature = input_signature(compiled.inputs)
-    assert signature == ((np.dtype(np.float32), (2,)), (np.dtype(np.int64), (2,)))
+    assert signature == ((ov.Type.f32, np.dtype(np.float32), (2,)),
+                         (ov.Type.i64, np.dtype(np.int64), (2,)))
     a, b = np.ones(2, np.float32), np.arange(2, dtype=np.int64)
     taken = matching_arrays(signature, (a, b))
     assert taken[0] is a and taken[1] is b
+    tensor = ov.Tensor(a, shared_memory=True)  # a Tensor of the input's own type: its data
+    assert matching_arrays(signature, [tensor, b])[0] is tensor.data
     not_ready = [
         [a.astype(np.float64), b],                       # dtype to convert
         [np.ones(4, np.float32)[::2], b],                # not C-contiguous
@@ -225,7 +228,8 @@ def test_ready_arrays_are_taken_as_they_are_and_others_get_the_full_checks():
         [a.view(_Subclass), b],                          # a subclass may behave otherwise
         [a],                                             # count to check
         {"a": a, "b": b},                                # a dict goes by names
-        [ov.Tensor(a), b],                               # a Tensor has its own rules
+        [ov.Tensor(a.astype(np.int32)), b],              # a Tensor of another type: refused
+        [ov.Tensor(np.ones((1, 2), np.float32)), b],     # a Tensor of another shape
     ]
     for inputs in not_ready:
         assert matching_arrays(signature, inputs) is None
@@ -261,3 +265,19 @@ def test_a_ready_array_becomes_the_request_input_tensor():
     tensor.data[:] = [5.0, 6.0]  # filling the request's tensor feeds the next infer()
     assert request.infer()[0].tolist() == [5.0, 6.0]
     assert request.infer(x)[0].tolist() == [5.0, 6.0]  # x itself was the tensor's memory
+
+
+def test_a_tensor_set_on_the_request_stays_its_input_tensor():
+    compiled = identity_model([2])
+    request = compiled.create_infer_request()
+    tensor = ov.Tensor(np.array([1.0, 2.0], np.float32))
+    request.set_input_tensor(tensor)
+    assert request.infer()[0].tolist() == [1.0, 2.0]
+    assert request.get_input_tensor(0) is tensor
+    tensor.data[:] = [3.0, 4.0]
+    assert request.infer()[0].tolist() == [3.0, 4.0]
+    request.infer([tensor])
+    assert request.get_input_tensor(0) is tensor
+    with pytest.raises(InputError, match=r"input 0 \('x'\) expects element type f32, got a "
+                                         r"Tensor of i32"):
+        request.infer([ov.Tensor(np.array([1, 2], np.int32))])
