@@ -118,6 +118,18 @@ def test_notebook_renders_on_github(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
+def test_notebook_writes_its_files_beside_itself(path):
+    """What a tutorial saves shows in JupyterLab's file browser: no temporary directories, and
+    only its own ``outputs/<notebook name>/`` folder, which git ignores."""
+    name = os.path.splitext(os.path.basename(path))[0]
+    code = "\n".join(_source(c) for c in _notebook(path)["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"\btempfile\b|gettempdir|['\"]/tmp\b", code), "writes to a temp dir"
+    folders = set(re.findall(r"""\boutputs['"]?(?:/|,\s*['"])([\w.-]+)""", code))
+    assert folders <= {name}, f"writes outside outputs/{name}/: {sorted(folders - {name})}"
+    assert "notebooks/outputs/" in _read(os.path.join(ROOT, ".gitignore")).splitlines()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=os.path.basename)
 def test_only_timings_escape_the_output_comparison(path):
     """``NBVAL_IGNORE_OUTPUT`` is for latency; everything else is compared by nbval."""
     for cell in _notebook(path)["cells"]:
@@ -130,6 +142,19 @@ def test_only_timings_escape_the_output_comparison(path):
 def test_binder_pins_every_runtime_dependency_within_pyproject():
     pins = _pinned()
     for requirement in _runtime_requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"binder/requirements.txt does not pin {requirement.name}"
+        assert requirement.specifier.contains(pins[name], prereleases=True), \
+            f"binder pins {name}=={pins[name]}, pyproject wants {requirement}"
+
+
+def test_binder_pins_the_explorer_extra_within_pyproject():
+    """On Binder ov.explore needs Model Explorer and jupyter-server-proxy (the browser reaches
+    the kernel's Model Explorer server only through the Jupyter server)."""
+    pins = _pinned()
+    project = tomllib.loads(_read(os.path.join(ROOT, "pyproject.toml")))["project"]
+    for line in project["optional-dependencies"]["explorer"]:
+        requirement = Requirement(line)
         name = canonicalize_name(requirement.name)
         assert name in pins, f"binder/requirements.txt does not pin {requirement.name}"
         assert requirement.specifier.contains(pins[name], prereleases=True), \

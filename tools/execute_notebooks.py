@@ -6,7 +6,9 @@
 Each notebook runs top to bottom in a fresh kernel started in ``notebooks/`` (nbclient, the same
 python that runs this script), exactly as ``pytest --nbval`` will rerun it. The saved file keeps:
 
-- its outputs, with no per-cell timing metadata (so re-executing changes only what really changed);
+- its outputs, with no per-cell timing metadata (so re-executing changes only what really changed),
+  consecutive stream outputs merged (``%%sh`` cells print in chunks whose boundaries change from
+  run to run; nbval merges them the same way before comparing);
 - widget state in the form GitHub and nbviewer render (``metadata.widgets`` with its ``state`` key);
   an entry without that key would break GitHub's renderer, so one is dropped rather than saved.
 
@@ -36,6 +38,21 @@ def renderer_safe(notebook) -> None:
         del notebook.metadata["widgets"]
 
 
+def merged_streams(notebook) -> None:
+    """Consecutive outputs of the same stream (stdout, stderr) as one output."""
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (output.output_type == "stream" and previous is not None
+                    and previous.output_type == "stream" and previous.name == output.name):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
 def execute(path: str, timeout: int) -> float:
     import nbclient
     import nbformat
@@ -47,6 +64,7 @@ def execute(path: str, timeout: int) -> float:
                                      record_timing=False, store_widget_state=True)
     client.execute()
     seconds = time.perf_counter() - started
+    merged_streams(notebook)
     renderer_safe(notebook)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)

@@ -43,10 +43,12 @@ class Op(Node):
     elementwise = False         # commutes with a permutation of axes of all inputs (channels_last)
     fusable_activation = False  # a unary activation a fused epilogue may apply in place
     epilogue_params: tuple = ()  # compute's keyword arguments such a step carries
-    # the same step as a oneDNN eltwise post-op: (algorithm, alpha, beta), alpha/beta numbers or
-    # names of epilogue_params; algorithm a name or {first epilogue param's value: name}
+    # the op as a oneDNN eltwise (a post-op where fusable, else a standalone primitive):
+    # (algorithm, alpha, beta), alpha/beta numbers or names of epilogue_params; algorithm a
+    # name or {first epilogue param's value: name}
     onednn_eltwise = None
     epilogue_token = None       # binary ops a fused epilogue applies with an extra input
+    onednn_binary = None        # a binary op's oneDNN binary algorithm (add, mul, div, ...)
     commutative = False         # operands may be swapped
     right_identity = None       # e with x op e == x (Add 0, Divide 1): dead-code elimination
     stateful = False            # reads or writes a variable (ReadValue, Assign): never folded

@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from traitlets import Bool, CaselessStrEnum, Float, Int
+from traitlets import Bool, CaselessStrEnum, Float, Int, TraitError, Unicode, validate
 from traitlets.config import Configurable
 
 __all__ = ["OVNotebook"]
@@ -39,3 +39,17 @@ class OVNotebook(Configurable):
                                    "runs).").tag(config=True)
     plot_points = Int(20000, help="Most points drawn in the converted-vs-PyTorch scatter "
                                   "plot.").tag(config=True)
+    explorer_proxy = Unicode("auto", help="How the browser reaches Model Explorer (ov.explore, "
+                                          "%convert --explorer): auto goes through "
+                                          "jupyter-server-proxy under JupyterHub/Binder or a "
+                                          "Jupyter server that has it, else direct; on, off "
+                                          "(http://127.0.0.1:<port>/), or the Jupyter server's "
+                                          "base URL such as /user/me/.").tag(config=True)
+
+    @validate("explorer_proxy")
+    def _check_explorer_proxy(self, proposal):
+        value = proposal["value"]
+        if value not in ("auto", "on", "off") and not value.startswith("/"):
+            raise TraitError(f"OVNotebook.explorer_proxy must be auto, on, off or a base URL "
+                             f"starting with / (such as /user/me/); got {value!r}")
+        return value

@@ -4,12 +4,16 @@ Model Explorer (``ai-edge-model-explorer``) ships its web app and a small local 
 builds its custom graph JSON from a converted Model (one node per op, namespaces from the PyTorch
 module paths the converter records in rt_info, attributes, input/output shapes and element types,
 op type and version, source aten op) and its node data (error against PyTorch, latency share),
-serves them from the package's own server on a free localhost port, and shows it inline::
+serves them from Model Explorer's server on a free localhost port, and shows it inline::
 
     >>> view = ov.explore(ov_model, overlays={"error": report.layers,
     ...                                       "latency": request.get_profiling_info()})
     >>> view.url                    # http://127.0.0.1:<port>/?data=...   (an iframe in Jupyter)
     >>> view.save_json("resnet.json")   # open later in Model Explorer, or share
+
+Under a Jupyter server with jupyter-server-proxy (Binder, JupyterHub, a remote Lab) the URL goes
+through the proxy, ``<base_url>proxy/<port>/?data=...`` (explorer_server.py says how the web app
+is made to work under that prefix); ``proxy=`` or ``%config OVNotebook.explorer_proxy`` override.
 
 Building the JSON (:func:`graph_json`, :func:`node_data`) needs nothing but the Model; only
 :func:`explore` needs the extra. Nothing goes to the network: the web app is served from the
@@ -17,20 +21,16 @@ installed package, and its version check (a request to PyPI) is switched off.
 """
 from __future__ import annotations
 
-import contextlib
 import html
-import io
 import json
 import math
 import numbers
 import os
-import socket
 import sys
-import threading
-import time
-from urllib.parse import quote
 
 from .errors import NotebookTypeError, NotebookValueError
+from .explorer_server import ExplorerServer as _Server
+from .explorer_server import app_root, url_name
 
 __all__ = ["explore", "graph_json", "node_data", "ExplorerView"]
 
@@ -279,79 +279,12 @@ def node_data(model, overlays, name: str = "model") -> dict:
     return data
 
 
-# --- serving -------------------------------------------------------------------------------------
-class _Server:
-    """One Model Explorer server per process, fed by one config that later calls append to."""
-
-    def __init__(self):
-        self.config = self.port = None
-        self.host = "127.0.0.1"
-        self.lock = threading.Lock()
-
-    def ensure(self, port=None):
-        with self.lock:
-            if self.port is None:
-                self._start(port)
-            return self
-
-    def _start(self, port):
-        try:
-            import model_explorer
-            from model_explorer import server
-        except ImportError:
-            raise NotebookValueError("explore needs Model Explorer: pip install "
-                                     "'ov-notebook[explorer]' (ai-edge-model-explorer)") from None
-        # the server asks PyPI for a newer version at start and when the page loads: no network
-        server._check_new_version = _no_version_check
-        port = port or _free_port(self.host)
-        self.config = model_explorer.config()
-        output = io.StringIO()
-        thread = threading.Thread(target=server.start, daemon=True, name="model-explorer",
-                                  kwargs={"host": self.host, "port": port, "config": self.config,
-                                          "no_open_in_browser": True})
-        with contextlib.redirect_stdout(output):  # its start-up banner would land in a cell
-            thread.start()
-            deadline = time.monotonic() + 60
-            while "Starting Model Explorer server" not in output.getvalue():
-                if not thread.is_alive() or time.monotonic() > deadline:
-                    raise NotebookValueError(f"explore: Model Explorer's server did not start on "
-                                             f"port {port}: {output.getvalue()[-300:]}")
-                time.sleep(0.05)
-        self.port = port
-
-    def add(self, name, graphs, data) -> str:
-        """Add a graph and its node data to the config; the URL that opens them."""
-        with self.lock:
-            graph_index = len(self.config.graphs_list)
-            self.config.graphs_list.append(json.dumps(graphs))
-            sources = []
-            for overlay, values in data.items():
-                sources.append(f"node_data://{_url_name(overlay)}/"
-                               f"{len(self.config.node_data_list)}")
-                self.config.node_data_list.append(json.dumps(values))
-        encoded = {"models": [{"url": f"graphs://{_url_name(name)}/{graph_index}"}]}
-        if sources:
-            encoded["nodeData"] = sources
-            encoded["nodeDataTargets"] = [_url_name(name)] * len(sources)
-        return f"http://{self.host}:{self.port}/?data={quote(json.dumps(encoded))}"
-
-
-def _url_name(name) -> str:
-    """A name inside Model Explorer's ``graphs://name/index`` source URLs: no separators."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name)) or "model"
-
-
-def _no_version_check(print_msg=True):
-    return {"version": "", "runningVersion": "", "releaseUrl": "", "desktopAppUrl": ""}
-
-
-def _free_port(host) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
+# --- serving (explorer_server.py) -------------------------------------------------------------
 _SERVER = _Server()
+
+
+_PROXIED = (", through jupyter-server-proxy: if this frame shows an error, install it where "
+            "Jupyter runs, or pass proxy=False when the browser runs on the kernel's machine")
 
 
 class ExplorerView:
@@ -376,8 +309,8 @@ class ExplorerView:
                 "style=\"border:1px solid #ccc\"></iframe><div>Model Explorer: "
                 f"{html.escape(self.name)}, {self.node_count} nodes, overlays: "
                 f"{html.escape(', '.join(self.node_data) or 'none')} &middot; <a href=\"{url}\" "
-                "target=\"_blank\">open in a new tab</a> (served by the kernel while it runs)"
-                "</div></div>")
+                "target=\"_blank\">open in a new tab</a> (served by the kernel while it runs"
+                f"{_PROXIED if self.url.startswith('/') else ''})</div></div>")
 
     def __repr__(self) -> str:
         overlays = ", ".join(self.node_data) or "none"
@@ -385,8 +318,17 @@ class ExplorerView:
                 f"{self.url}")
 
 
+def _configured_proxy():
+    """``%config OVNotebook.explorer_proxy`` when the extension is loaded in IPython, or None."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    for configurable in getattr(shell, "configurables", ()):
+        if type(configurable).__name__ == "OVNotebook":
+            return configurable.explorer_proxy
+    return None
+
+
 def explore(model, overlays=None, *, name: str | None = None, height: int = 600,
-            port: int | None = None) -> ExplorerView:
+            port: int | None = None, proxy: bool | str | None = None) -> ExplorerView:
     """Show ``model`` in Model Explorer, with ``overlays`` as node data (see :func:`node_data`).
 
         >>> report = %infer resnet_ov batch --torch model --layers
@@ -395,6 +337,13 @@ def explore(model, overlays=None, *, name: str | None = None, height: int = 600,
     Starts Model Explorer's server (from the ``explorer`` extra) once per process on a free
     localhost port (or ``port``), adds the graph to it and returns a view that displays as an
     iframe. In Colab, Model Explorer's own notebook embedding shows it instead.
+
+    ``proxy`` says how the browser reaches that port: None (the default, or
+    ``%config OVNotebook.explorer_proxy``, "auto") goes through jupyter-server-proxy
+    (``<base_url>proxy/<port>/``) when the kernel runs under JupyterHub/Binder or under a Jupyter
+    server with jupyter-server-proxy installed, and to ``http://127.0.0.1:<port>/`` otherwise;
+    True/"on" forces the proxy, False/"off" the direct URL, and a string such as ``"/user/me/"``
+    is the Jupyter server's base URL to proxy through.
     """
     name = name or str(getattr(_check_model(model), "get_friendly_name", lambda: "model")()
                        or "model")
@@ -402,8 +351,9 @@ def explore(model, overlays=None, *, name: str | None = None, height: int = 600,
     data = node_data(model, overlays, name)
     if "google.colab" in sys.modules:
         return _explore_in_colab(name, graphs, data, height)
-    url = _SERVER.ensure(port).add(name, graphs, data)
-    return ExplorerView(name, graphs, data, url, height)
+    server = _SERVER.ensure(port)
+    root = app_root(_configured_proxy() if proxy is None else proxy, server)
+    return ExplorerView(name, graphs, data, root + server.add(name, graphs, data), height)
 
 
 def _explore_in_colab(name, graphs, data, height) -> ExplorerView:
@@ -411,8 +361,8 @@ def _explore_in_colab(name, graphs, data, height) -> ExplorerView:
 
     config = model_explorer.config()
     config.graphs_list.append(json.dumps(graphs))
-    config.model_sources.append({"url": f"graphs://{_url_name(name)}/0"})
+    config.model_sources.append({"url": f"graphs://{url_name(name)}/0"})
     for overlay, values in data.items():
-        config.add_node_data(_url_name(overlay), json.dumps(values), model_name=_url_name(name))
+        config.add_node_data(url_name(overlay), json.dumps(values), model_name=url_name(name))
     model_explorer.visualize_from_config(config, colab_height=height)
     return ExplorerView(name, graphs, data, "(embedded by Model Explorer in Colab)", height)

@@ -102,7 +102,8 @@ class OVMagics(Magics):
                    "OVNotebook.compress_to_fp16=False).")
     @argument("-q", "--quiet", action="store_true", help="Bind the model; show no report.")
     @argument("--explorer", action="store_true",
-              help="Also show the converted graph in Model Explorer (the explorer extra).")
+              help="Also show the converted graph in Model Explorer (the explorer extra; how "
+                   "the browser reaches it: %%config OVNotebook.explorer_proxy).")
     @line_cell_magic
     def convert(self, line, cell=None):
         """Convert a PyTorch (or ONNX, or IR) model and show what the conversion did.

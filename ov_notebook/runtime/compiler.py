@@ -29,8 +29,8 @@ def compile_plan(model: Model, properties: dict, disabled_passes=()) -> Threaded
     with thread_budget(threads) as budget, onednn.building(backend, budget.threads):
         plan = ThreadedPlan(Plan(graph), threads)  # kernels' prepare hooks create primitives
     plan.kernel_backend = backend
-    if share_packed_weights(plan.plan):
-        release_freed_memory()  # the unpacked copies, which the settings above would keep
+    share_packed_weights(plan.plan)
+    release_freed_memory()  # the unpacked and staging copies, which the settings above would keep
     plan.applied_passes = applied
     plan.nodes = describe_runtime_model(plan.plan, {n.get_friendly_name() for n in model.get_ops()})
     return plan

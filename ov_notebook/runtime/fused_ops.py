@@ -17,13 +17,13 @@ nothing can be saved or read with them.
 """
 from __future__ import annotations
 
-from ..ir.node import Attr
+from ..ir.node import Attr, Op
 from ..ir.ops.convolution import Convolution, GroupConvolution
 from ..ir.ops.matmul import MatMul
 from ..ir.ops.normalization import MVN
 
 __all__ = ["fused_op_class", "is_fused", "FusedConvolution", "FusedGroupConvolution",
-           "FusedMatMul", "FusedMVN"]
+           "FusedMatMul", "FusedMVN", "SqueezeExciteNHWC"]
 
 
 class FusedConvolution(Convolution):
@@ -85,3 +85,24 @@ def fused_op_class(anchor_type: str):
 
 def is_fused(node) -> bool:
     return type(node) in _BY_ANCHOR.values()
+
+
+class SqueezeExciteNHWC(Op):
+    """A squeeze-excite block on an NHWC tensor as one step (runtime-internal;
+    passes/squeeze_excite.py):
+
+        s = second(first(mean over H, W of x) . w1) . w2)   # two 1x1 convolutions on [N, 1, 1, C]
+        y = x * s                                          # broadcast over H and W
+
+    ``w1`` [C1, C, 1, 1] and ``w2`` [C, C1, 1, 1] are the two convolutions' filters; the epilogue
+    inputs are the first convolution's ``first_extras`` ones, then the second's; ``first_post_ops``
+    and ``second_post_ops`` are their ``post_ops`` (``runtime/fused_ops.py``'s steps)."""
+
+    type_name = "SqueezeExciteNHWC"
+    xml_type = None
+    inputs_spec = ("data", "w1", "w2", "epilogue_inputs*")
+    attrs = (Attr("first_post_ops", "str", ""), Attr("second_post_ops", "str", ""),
+             Attr("first_extras", "int", 0))
+
+    def infer(self):
+        self.set_output_type(0, self.get_input_element_type(0), self.get_input_partial_shape(0))

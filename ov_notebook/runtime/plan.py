@@ -11,6 +11,7 @@ slots as shared for the rest of the run, so writing into one can never change an
 """
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -82,6 +83,24 @@ def _owner(array):
     """The array that owns the memory of ``array`` (numpy collapses view chains to the owner)."""
     base = getattr(array, "base", None)
     return array if base is None else base
+
+
+def _owner_references(array) -> int:
+    owner = array.base
+    return sys.getrefcount(owner) if isinstance(owner, np.ndarray) else -1
+
+
+# what getrefcount counts for the owner of a view that alone reaches it (interpreters differ in
+# the references their own frames hold, so measured rather than assumed)
+_SOLE_REFERENCES = _owner_references(np.empty(1)[:])
+
+
+def _sole_view(array) -> bool:
+    """Whether ``array`` is a C-contiguous view through which alone its owner's memory is
+    reachable (the oneDNN kernels' outputs are views of 64-byte aligned buffers): no other
+    array, slot or cache holds the owner, so none can see a write into it."""
+    return array.flags.c_contiguous and _owner_references(array) == _SOLE_REFERENCES and \
+        array.base.flags.owndata
 
 
 def _aliases(value, args) -> bool:
@@ -207,7 +226,8 @@ class Plan:
                     if inplace is not None and inplace not in shared:
                         out = args[0]
                         flags = out.flags if out.__class__ is ndarray else None
-                        if flags is not None and flags.owndata and flags.writeable:
+                        if flags is not None and flags.writeable and \
+                                (flags.owndata or _sole_view(out)):
                             produced = function(*args, out=out, **attrs)
                         else:
                             out = None

@@ -30,8 +30,9 @@ def _free_port() -> int:
 class LabServer:
     """``jupyter lab`` serving ``root``; ``url(path)`` opens a notebook in the Lab UI."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, base_url: str = "/"):
         self.root = root
+        self.base_url = base_url  # "/user/test/": served under a prefix, as JupyterHub does
         self.port = _free_port()
         self.token = secrets.token_hex(16)
         self.process = None
@@ -44,7 +45,8 @@ class LabServer:
                    f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                    "--LabApp.news_url=", "--LabApp.check_for_updates_class="
                    "jupyterlab.NeverCheckForUpdate", "--ServerApp.open_browser=False",
-                   "--allow-root", "--LabApp.extension_manager=readonly"]
+                   "--allow-root", "--LabApp.extension_manager=readonly",
+                   f"--ServerApp.base_url={self.base_url}"]
         self.log = open(os.path.join(os.path.dirname(self.root), "lab.log"), "w")  # noqa: SIM115
         self.process = subprocess.Popen(command, cwd=self.root, env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT)
@@ -53,16 +55,20 @@ class LabServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"jupyter lab exited with {self.process.returncode}")
             with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/status?token="
+                urllib.request.urlopen(f"{self.origin}{self.base_url}api/status?token="
                                        f"{self.token}", timeout=2)
                 return self
             time.sleep(0.5)
         raise RuntimeError("jupyter lab did not start in time")
 
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def url(self, path: str = "") -> str:
         """``path`` opened alone, in a fresh workspace (Lab would restore earlier tabs)."""
         workspace = f"w{secrets.token_hex(4)}"
-        return (f"http://127.0.0.1:{self.port}/lab/workspaces/{workspace}/tree/{path}"
+        return (f"{self.origin}{self.base_url}lab/workspaces/{workspace}/tree/{path}"
                 f"?reset&token={self.token}")
 
     def stop(self) -> None:

@@ -100,23 +100,15 @@ def peak_rss(path) -> int:
     return peak[0]
 
 
-# Measured here (kernel + children, peak): 01 2.21 GiB (was 2.59: it now frees its ResNet-50s
-# between sections, but the kernel keeps ~1.4 GiB and `ovn convert` adds ~0.8 GiB), 02 0.73,
-# 03 1.37, 04 0.86, 05 1.04.
-OVER_BUDGET = {"01-convert-a-pytorch-model.ipynb":
-               "kernel ~1.4 GiB after freeing + the `ovn convert` subprocess ~0.8 GiB"}
-
-
-def _case(name):
-    if name in OVER_BUDGET:
-        return pytest.param(name, marks=pytest.mark.xfail(reason=OVER_BUDGET[name], strict=True))
-    return name
+# Measured here (kernel + children, peak; this machine has CUDA torch wheels, heavier than
+# Binder's CPU ones): 01 1.62 GiB (was 2.21), 02 0.74, 03 1.31, 04 0.86, 05 1.08. Notebook 01
+# peaks in its `ovn convert` cell: the kernel, ~0.87 GiB once it has freed its ResNet-50s, plus
+# the CLI process, ~0.76 GiB, most of it importing torch to read the .pt2.
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
-@pytest.mark.parametrize("name", [_case(n) for n in sorted(os.listdir(NOTEBOOKS))
-                                  if n.endswith(".ipynb")])
+@pytest.mark.parametrize("name", [n for n in sorted(os.listdir(NOTEBOOKS)) if n.endswith(".ipynb")])
 def test_tutorial_peak_memory_fits_binder(name):
     peak = peak_rss(os.path.join(NOTEBOOKS, name))
     print(f"{name}: peak RSS {peak / 2**30:.2f} GiB")

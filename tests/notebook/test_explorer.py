@@ -247,3 +247,118 @@ def test_reports_without_the_data_an_overlay_needs(convnet):
     request = ov.compile_model(model, "CPU", {"PERF_COUNT": True}).create_infer_request()
     with pytest.raises(NotebookError, match="no executed node .*PERF_COUNT"):
         explorer.node_data(model, [request.get_profiling_info()])
+
+
+# --- reaching the server: direct or through jupyter-server-proxy -----------------------------------
+from ov_notebook.notebook import explorer_server  # noqa: E402
+
+
+def test_web_app_assets_lose_their_root_paths():
+    """Behind /proxy/<port>/ a root path ("/api/v1/...", <base href="/">) misses the prefix."""
+    server = pytest.importorskip("model_explorer.server")
+    assets = explorer_server._RelativeAssets(server)
+    assert {"index.html"} <= set(assets.rewritten) and any(
+        name.startswith("main") for name in assets.rewritten)
+    for name, body in assets.rewritten.items():
+        assert not explorer_server._ROOT_PATHS.search(body), name
+        assert b'<base href="/">' not in body, name
+    assert b'<base href="./">' in assets.rewritten["index.html"]
+    assert b"fonts.gstatic.com" not in assets.rewritten["index.html"]  # no web fonts: offline
+    assert b"url(static_files/" in assets.rewritten["index.html"]  # the shipped fonts stay
+    main = next(body for name, body in assets.rewritten.items() if name.startswith("main"))
+    assert b'"api/v1/load_graphs_json"' in main and b'"apistream/server_director"' in main
+
+
+def test_relative_asset_rewrites_only_the_app_paths():
+    body = (b'<base href="/"><link href="/static_files/a.svg">'
+            b'<style>x{src:url(/static_files/f.woff2)}</style>'
+            b'<script>fetch("/api/v1/x");fetch(`/apipost/v1/y`);e="/apistream/z";'
+            b'r="/g";k="/user/test/";</script>')
+    assert explorer_server.relative_asset(body) == (
+        b'<base href="./"><link href="static_files/a.svg">'
+        b'<style>x{src:url(static_files/f.woff2)}</style>'
+        b'<script>fetch("api/v1/x");fetch(`apipost/v1/y`);e="apistream/z";'
+        b'r="/g";k="/user/test/";</script>')
+
+
+@pytest.fixture
+def no_jupyter(monkeypatch, tmp_path):
+    """No JupyterHub, no Jupyter server runtime files: the kernel of a terminal IPython."""
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)
+    monkeypatch.delenv("JPY_PARENT_PID", raising=False)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _server_file(runtime_dir, pid, base_url):
+    (runtime_dir / f"jpserver-{pid}.json").write_text(json.dumps(
+        {"pid": pid, "base_url": base_url, "port": 8888, "url": "http://127.0.0.1:8888/"}))
+
+
+class _Running:
+    """What app_root reads of a started ExplorerServer."""
+    host, port, serves_under_prefix = "127.0.0.1", 5000, True
+
+
+def test_outside_jupyter_the_browser_goes_direct(no_jupyter):
+    assert explorer_server.jupyter_base_url() is None
+    assert explorer_server.app_root(None, _Running) == "http://127.0.0.1:5000/"
+    with pytest.raises(NotebookError, match="proxy=True.*not started by a Jupyter server"):
+        explorer_server.app_root(True, _Running)
+
+
+def test_jupyterhub_prefix_means_the_proxy(no_jupyter, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ann")
+    assert explorer_server.app_root("auto", _Running) == "/user/ann/proxy/5000/"
+    assert explorer_server.app_root("off", _Running) == "http://127.0.0.1:5000/"
+
+
+def test_the_parent_jupyter_server_gives_the_base_url(no_jupyter, monkeypatch):
+    import os
+
+    _server_file(no_jupyter, os.getppid(), "/lab/base/")
+    _server_file(no_jupyter, os.getppid() + 100000, "/someone/else/")  # another server
+    monkeypatch.setattr(explorer_server, "_proxy_installed", lambda: True)
+    assert explorer_server.app_root(None, _Running) == "/lab/base/proxy/5000/"
+    monkeypatch.setattr(explorer_server, "_proxy_installed", lambda: False)
+    assert explorer_server.app_root(None, _Running) == "http://127.0.0.1:5000/"
+    # forced on: the server may have the proxy where the kernel's environment does not
+    assert explorer_server.app_root(True, _Running) == "/lab/base/proxy/5000/"
+
+
+def test_a_model_explorer_that_cannot_sit_under_a_prefix_is_named(no_jupyter, monkeypatch):
+    pytest.importorskip("model_explorer")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ann/")
+
+    class Unhooked(_Running):
+        serves_under_prefix = False
+
+    with pytest.raises(NotebookError, match=r"ai-edge-model-explorer .* under a path prefix.*"
+                                            r"==0\.1\.34.*proxy=False"):
+        explorer_server.app_root(None, Unhooked)
+    assert explorer_server.app_root(False, Unhooked) == "http://127.0.0.1:5000/"
+    module = type(sys)("fake_server")  # a future server module without the hook
+    assert explorer_server._serve_relative_assets(module) is False
+
+
+@pytest.mark.parametrize("proxy", ["maybe", "user/me", 3])
+def test_bad_proxy_settings_are_named(proxy):
+    with pytest.raises(NotebookError, match="proxy must be .* got"):
+        explorer_server.app_root(proxy, _Running)
+
+
+def test_explore_and_config_choose_the_url(convnet, ip, no_jupyter, caplog):
+    pytest.importorskip("model_explorer")
+    _, _, model = convnet
+    assert ov.explore(model, proxy="/user/me/").url.startswith("/user/me/proxy/")
+    assert ov.explore(model).url.startswith("http://127.0.0.1:")
+    ip.run_line_magic("config", "OVNotebook.explorer_proxy = '/hub/user/bo/'")
+    try:
+        view = ov.explore(model, name="configured")
+        assert view.url.startswith("/hub/user/bo/proxy/") and "graphs%3A//configured/" in view.url
+        assert ov.explore(model, proxy=False).url.startswith("http://127.0.0.1:")  # argument wins
+        ip.run_line_magic("config", "OVNotebook.explorer_proxy = 'sometimes'")  # %config logs
+        assert "explorer_proxy must be auto, on, off or a base URL" in caplog.text
+        assert ov.explore(model).url.startswith("/hub/user/bo/proxy/")  # the value stayed
+    finally:
+        ip.run_line_magic("config", "OVNotebook.explorer_proxy = 'auto'")

@@ -220,3 +220,33 @@ def test_latency_overlay_from_profiling_info():
     drawn = [n.get_friendly_name() for n in view.layout.nodes]
     assert any(name in shares for name in drawn)  # runtime node names are the graph's
     assert "of latency" in view.to_dot() and "share of latency" in view.summary()
+
+
+def test_graph_widget_tells_the_browser_its_own_model_id():
+    """graph_widget.js closes the model and swaps its output for text once the kernel is gone;
+    it finds the model through this synced id."""
+    pytest.importorskip("anywidget")
+    from ov_notebook.notebook.views.graph_widget import graph_widget
+
+    widget = graph_widget(_shared_relu())
+    try:
+        assert widget.model_id and widget.widget_id == widget.model_id
+        assert widget.get_state()["widget_id"] == widget.model_id
+        assert "followKernel(model)" in (widget._esm if isinstance(widget._esm, str)
+                                         else widget._esm.read_text())
+    finally:
+        widget.close()
+
+
+def test_graph_widget_text_form_is_no_widget_repr():
+    """Where the widget cannot show (an untrusted notebook, a console), its text/plain is read."""
+    pytest.importorskip("anywidget")
+    from ov_notebook.notebook.views.graph_widget import graph_widget
+
+    widget = graph_widget(_shared_relu())
+    try:
+        text = widget._repr_mimebundle_()[0]["text/plain"]
+        assert text.startswith("interactive graph: depth ") and " object at 0x" not in text
+        assert "run the cell" in text and len(text) <= 110   # ipywidgets cuts longer reprs
+    finally:
+        widget.close()

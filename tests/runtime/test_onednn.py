@@ -245,6 +245,78 @@ def test_sequence_first_matmul_folds_its_batch_into_rows(rng):
 
 
 @needs_onednn
+@pytest.mark.parametrize("shape", [(1, 6, 32), (6, 32), (2, 3, 32), (1, 1, 32)])
+def test_misaligned_transposed_weights_are_kept_as_a_view_and_reordered_right(rng, shape):
+    """A transpose_b weight mapped from a .bin at an offset that is not a multiple of 4 (a
+    1-byte constant before it): the kernel keeps the transposed view, no copy of its own, and
+    every primitive, also one made for a new shape at run time, reorders the right values."""
+    from ov_notebook.runtime.onednn.ops import MatMulKernel
+
+    stored = rng.standard_normal((48, 32), dtype=np.float32)  # [N, K] as the IR stores it
+    raw = np.zeros(stored.nbytes + 1, np.uint8)
+    raw[1:] = stored.view(np.uint8).reshape(-1)
+    weights = raw[1:].view(np.float32).reshape(48, 32).T  # [K, N], misaligned, strided
+    assert not weights.flags.aligned and np.array_equal(weights, stored.T)
+    kernel = MatMulKernel(onednn.runtime(), weights, None, [])
+    assert np.shares_memory(kernel.constant, raw)
+    for rows in (shape, (1, 9, 32)):  # the second: a primitive (and reorder) for a new shape
+        a = rng.standard_normal(rows, dtype=np.float32)
+        np.testing.assert_allclose(kernel(a, None, [], 1), a @ stored.T, rtol=1e-5, atol=1e-5)
+
+
+@needs_onednn
+@pytest.mark.parametrize("k, n", [(64, 1000), (100, 700), (256, 512)])
+def test_large_misaligned_weights_are_staged_in_slices(rng, monkeypatch, k, n):
+    """A misaligned weight larger than the staging slice is copied and reordered a slice of
+    columns at a time into parts of the packed layout (N not a multiple of oneDNN's blocks:
+    the padding is zeroed), with the products of a whole reorder."""
+    from ov_notebook.runtime.onednn import _runtime
+    from ov_notebook.runtime.onednn.ops import MatMulKernel
+
+    monkeypatch.setattr(_runtime, "STAGING_SLICE_BYTES", 1 << 16)
+    stored = rng.standard_normal((n, k), dtype=np.float32)
+    raw = np.zeros(stored.nbytes + 1, np.uint8)
+    raw[1:] = stored.view(np.uint8).reshape(-1)
+    weights = raw[1:].view(np.float32).reshape(n, k).T
+    kernel = MatMulKernel(onednn.runtime(), weights, None, [])
+    a = rng.standard_normal((5, k), dtype=np.float32)
+    np.testing.assert_allclose(kernel(a, None, [], 1), a @ stored.T, rtol=1e-5, atol=1e-4)
+    target = next(iter(kernel.packed)).descs[1]
+    assert len(_runtime._slices(onednn.runtime(), weights, target)) > 1
+    aligned = MatMulKernel(onednn.runtime(), stored.T, None, [])
+    aligned(a, None, [], 1)
+    np.testing.assert_array_equal(next(iter(kernel.packed.values())),
+                                  next(iter(aligned.packed.values())))
+    assert getattr(_runtime._staging, "buffer", None) is None
+
+
+@needs_onednn
+def test_misaligned_weights_share_one_staging_buffer_released_after_compile(rng):
+    """Misaligned weights are copied through one per-thread buffer while a model compiles (not
+    a fresh allocation each), freed when the compile ends; a reorder at run time frees its own."""
+    from ov_notebook.runtime.onednn import _runtime
+
+    def misaligned(shape):
+        raw = np.zeros(4 * int(np.prod(shape)) + 1, np.uint8)
+        array = raw[1:].view(np.float32).reshape(shape)
+        array[...] = rng.standard_normal(shape, dtype=np.float32)
+        return array
+
+    target = _runtime.MemoryDesc.of(onednn.runtime(), [24, 16])
+    with onednn.building("onednn", 1):
+        for shape in [(16, 24), (8, 48), (16, 24)]:
+            weights = misaligned(shape)
+            out = _runtime.reorder(onednn.runtime(), weights.T if shape[0] == 16 else
+                                   weights.reshape(24, 16), target)
+            expected = weights.T if shape[0] == 16 else weights.reshape(24, 16)
+            np.testing.assert_array_equal(out.reshape(24, 16), expected)
+            assert _runtime._staging.buffer.nbytes == 4 * 24 * 16  # reused, not regrown
+    assert getattr(_runtime._staging, "buffer", None) is None
+    _runtime.reorder(onednn.runtime(), misaligned((24, 16)), target)
+    assert getattr(_runtime._staging, "buffer", None) is None
+
+
+@needs_onednn
 @pytest.mark.parametrize("rounding", ["floor", "ceil"])
 @pytest.mark.parametrize("pool", ["max", "avg exclude-pad", "avg include-pad"])
 @pytest.mark.parametrize("layout", ["NHWC region", "NCHW"])

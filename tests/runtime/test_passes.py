@@ -42,7 +42,8 @@ def normal(rng, *shape, scale=1.0):
 def test_pipeline_names_and_unknown_pass():
     assert {"branch_inlining", "decompression_folding", "constant_folding", "dead_code",
             "gather_slicing", "affine_folding", "projection_merging", "epilogue_fusion",
-            "layer_norm_fusion", "prepacking", "transpose_sinking", "channels_last"} == \
+            "layer_norm_fusion", "prepacking", "transpose_sinking", "channels_last",
+            "squeeze_excite_fusion"} == \
         set(PASS_NAMES)
     x = ops.parameter([2], np.float32)
     with pytest.raises(ValueError, match="unknown pass"):

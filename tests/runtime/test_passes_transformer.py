@@ -2,6 +2,8 @@
 transpose_sinking): each fires on the pattern BERT/ViT produce (seen in get_runtime_model()),
 leaves look-alikes alone, and never changes the numbers (pass on vs off, and a whole encoder block
 vs real OpenVINO)."""
+import itertools
+
 import numpy as np
 import pytest
 
@@ -68,6 +70,31 @@ def test_projections_of_one_input_merge(rng):
     assert runtime_types(compiled).count("FusedMatMul") == 1
     assert runtime_types(compiled).count("Slice") == 3
     assert "projection_merging" in compiled.get_property("APPLIED_PASSES")
+
+
+@pytest.mark.parametrize("backend", ["numpy", "auto"])
+def test_projections_stored_transposed_merge_as_stored(rng, backend):
+    """Weights stored [N, K] (transpose_b, torch's Linear) are stacked as stored, no transposing
+    copy: the merged MatMul reads [N1 + N2 + N3, K] with transpose_b and gives the same."""
+    from ov_notebook.runtime.passes.projection_merging import merge_projections
+
+    x = ops.parameter([2, 7, 16], F32, name="x")
+    stored = [normal(rng, n, 16) for n in (16, 8, 8)]
+    outputs = [ops.matmul(x, w, False, True) for w in stored]
+    model = ov.Model(outputs, [x])
+    assert merge_projections(model)
+    merged = [n for n in model.get_ordered_ops() if n.get_type_name() == "MatMul"]
+    assert len(merged) == 1 and merged[0].get_attributes()["transpose_b"]
+    data = merged[0].input_value(1).get_node().get_data()
+    # the stored weights one after another, in the graph's order of the three MatMuls
+    assert any(np.array_equal(data, np.concatenate([stored[i] for i in order]))
+               for order in itertools.permutations(range(3)))
+    feed = normal(rng, 2, 7, 16)
+    compiled = ov.compile_model(ov.Model([ops.matmul(x, w, False, True) for w in stored], [x]),
+                                "CPU", {"KERNEL_BACKEND": backend})
+    assert "projection_merging" in compiled.get_property("APPLIED_PASSES")
+    for got, w in zip(compiled(feed).values(), stored):
+        np.testing.assert_allclose(got, feed @ w.T, rtol=1e-5, atol=1e-5)
 
 
 def test_projections_that_cannot_merge_stay(rng):

@@ -82,3 +82,58 @@ def test_f64_and_shaped_weights_compress_as_whole_arrays():
     data = np.random.default_rng(1).standard_normal((5, _BLOCK // 3)) * 1e5
     np.testing.assert_array_equal(compress_f16(data), to_f16(data))
     assert compress_f16(data).shape == data.shape
+
+
+def _bits(array):
+    return np.asarray(array).view(np.uint16)
+
+
+@pytest.mark.parametrize("tiny_share", [0.0, 0.001, 0.74, 0.76])
+def test_integer_f16_conversion_equals_the_cast_bit_for_bit(tiny_share):
+    """Blocks without values to clamp are converted with integer operations: every rounding
+    case (ties to even, the largest f16, the smallest normal, below it, zeros of both signs)
+    gives the bits to_f16 (numpy's cast) gives, and values below the normal range count
+    against the 75% rule."""
+    rng = np.random.default_rng(2)
+    low, high = np.float32(2.0 ** -14).view(np.uint32), np.float32(65504).view(np.uint32)
+    bits = rng.integers(low, high + 1, 2 * _BLOCK + 7, dtype=np.uint32)
+    bits[::3] = (bits[::3] & ~np.uint32(0x1FFF)) | np.uint32(0x1000)  # exact ties
+    bits |= rng.integers(0, 2, bits.size, dtype=np.uint32) << np.uint32(31)
+    data = bits.view(np.float32)
+    data[:6] = [65504.0, -65504.0, 2.0 ** -14, -(2.0 ** -14), 0.0, -0.0]
+    tiny = rng.choice(np.arange(6, data.size), int(tiny_share * data.size), replace=False)
+    data[tiny] = rng.uniform(-(2.0 ** -14), 2.0 ** -14, tiny.size).astype(np.float32)
+    data[tiny[:3]] = np.float32(1e-30)  # rounds to zero
+    compressed = compress_f16(data)
+    outside = np.count_nonzero(out_of_f16_range(data))
+    assert outside == np.count_nonzero(data[tiny])
+    if outside / data.size >= 0.75:
+        assert compressed is None
+    else:
+        np.testing.assert_array_equal(_bits(compressed), _bits(to_f16(data)))
+
+
+def test_background_writer_keeps_order_and_raises_the_write_error():
+    """save_model writes the .bin on a thread while the next weight is compressed: the bytes
+    arrive in order, and a failed write surfaces on the caller's thread."""
+    import io
+
+    from ov_notebook.ir.serialize import _BackgroundWriter
+
+    stream = io.BytesIO()
+    writer = _BackgroundWriter(stream)
+    chunks = [np.full(1000 + i, i % 251, np.uint8) for i in range(50)]
+    for chunk in chunks:
+        writer.write(chunk)
+    writer.close()
+    assert stream.getvalue() == b"".join(c.tobytes() for c in chunks)
+
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    writer = _BackgroundWriter(Full())
+    with pytest.raises(OSError, match="No space left"):
+        for chunk in chunks:
+            writer.write(chunk)
+        writer.close()

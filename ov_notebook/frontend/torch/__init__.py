@@ -217,7 +217,7 @@ def _first_line(exc) -> str:
 
 
 def _trace(model, tree, leaves, log):
-    from .routes import check_trace_inputs, trace_graph
+    from .routes import check_trace_inputs, release_constants, trace_graph
     from .ts_decoder import decode_script_graph
 
     check_trace_inputs(leaves)
@@ -225,8 +225,11 @@ def _trace(model, tree, leaves, log):
     # read before tracing runs forward: an out= argument (torch.cat(..., out=y)) resizes y
     recorded = [(torch_type(leaf.dtype), PartialShape(list(leaf.shape))) for leaf in leaves]
     graph, module, output_tree = trace_graph(model, tree, leaves)
-    decoded = decode_script_graph(graph, module, tree, output_tree, module_prefix=WRAPPED,
-                                  module_types=module_types(model), name=_name_of(model))
+    try:
+        decoded = decode_script_graph(graph, module, tree, output_tree, module_prefix=WRAPPED,
+                                      module_types=module_types(model), name=_name_of(model))
+    finally:
+        release_constants(graph)  # the decoded graph holds the tensors it needs
     for graph_input, (element_type, shape) in zip(decoded.inputs, recorded):
         graph_input.element_type = element_type  # frozen graphs forget input types
         graph_input.shape = shape
@@ -236,7 +239,7 @@ def _trace(model, tree, leaves, log):
 def _from_script(model, parsed, log, example_input=None):
     import torch
 
-    from .routes import script_graph
+    from .routes import release_constants, script_graph
     from .ts_decoder import decode_script_graph
 
     scripted = isinstance(model, (torch.jit.ScriptModule, torch.jit.ScriptFunction))
@@ -255,8 +258,11 @@ def _from_script(model, parsed, log, example_input=None):
                               "so that the model is exported or traced instead, e.g. "
                               "convert_model(model, example_input=torch.rand(1, 3, 224, 224))"
                               ) from exc
-    decoded = decode_script_graph(graph, module, module_types=module_types(model),
-                                  name=_name_of(model), example=example)
+    try:
+        decoded = decode_script_graph(graph, module, module_types=module_types(model),
+                                      name=_name_of(model), example=example)
+    finally:
+        release_constants(graph)  # the decoded graph holds the tensors it needs
     specs = resolve_specs(parsed, _input_names(decoded))
     for graph_input, spec in zip(decoded.inputs, specs):
         if example is not None and graph_input.shape is not None:

@@ -61,7 +61,12 @@ class ElementwiseOp(Op):
     def epilogue_arguments(self):
         """Keyword arguments of ``compute`` for this node as a fused epilogue step (only the data
         input, attributes from ``epilogue_params``), or None when it cannot be one."""
-        if not self.fusable_activation or self.get_input_size() != 1:
+        return self.activation_arguments() if self.fusable_activation else None
+
+    def activation_arguments(self):
+        """Keyword arguments of ``compute`` that apply this node to its data input alone
+        (attributes from ``epilogue_params``), or None when another input is not constant."""
+        if self.get_input_size() != 1:
             return None
         return {name: self._attrs[name] for name in self.epilogue_params}
 
@@ -364,6 +369,7 @@ class Mish(UnaryOp):
     type_name = "Mish"
     version = "opset4"
     float_only = True
+    onednn_eltwise = ("mish", 0.0, 0.0)
 
     @staticmethod
     def compute(x, *, out=None):
@@ -377,6 +383,7 @@ class SoftPlus(UnaryOp):
     type_name = "SoftPlus"
     version = "opset4"
     float_only = True
+    onednn_eltwise = ("soft_relu", 1.0, 0.0)  # log(1 + exp(alpha x)) / alpha
 
     @staticmethod
     def compute(x, *, out=None):
@@ -421,6 +428,8 @@ class Elu(ElementwiseOp):
     type_name = "Elu"
     inputs_spec = ("data",)
     attrs = (Attr("alpha", "float"),)
+    onednn_eltwise = ("elu", "alpha", 0.0)
+    epilogue_params = ("alpha",)
 
     def infer(self):
         self.set_output_type(0, self.get_input_element_type(0), self.get_input_partial_shape(0))
@@ -529,7 +538,7 @@ class Swish(ElementwiseOp):
         beta = float(np.asarray(beta).reshape(-1)[0])
         return swish_float(x, beta, out=fitting(out, x.shape, x.dtype))
 
-    def epilogue_arguments(self):
+    def activation_arguments(self):
         """beta as a number: the default 1, or a one-element constant input."""
         if self.get_input_size() == 1:
             return {"beta": 1.0}
@@ -652,6 +661,7 @@ class Add(BinaryOp):
     right_identity = 0
     commutative = True
     epilogue_token = "add"
+    onednn_binary = "add"
 
 
 @register_op
@@ -662,6 +672,7 @@ class Subtract(BinaryOp):
     function = np.subtract
     right_identity = 0
     epilogue_token = "sub"
+    onednn_binary = "sub"
 
 
 @register_op
@@ -673,6 +684,7 @@ class Multiply(BinaryOp):
     right_identity = 1
     commutative = True
     epilogue_token = "mul"
+    onednn_binary = "mul"
 
 
 @register_op
@@ -682,6 +694,7 @@ class Maximum(BinaryOp):
     type_name = "Maximum"
     function = np.maximum
     commutative = True
+    onednn_binary = "max"
 
 
 @register_op
@@ -691,6 +704,7 @@ class Minimum(BinaryOp):
     type_name = "Minimum"
     function = np.minimum
     commutative = True
+    onednn_binary = "min"
 
 
 @register_op
@@ -738,6 +752,7 @@ class Divide(BinaryOp):
     type_name = "Divide"
     attrs = BinaryOp.attrs + (Attr("m_pythondiv", "bool", True),)
     right_identity = 1
+    onednn_binary = "div"  # floats only: integers take compute's exact division
 
     @classmethod
     def compute(cls, a, b, *, auto_broadcast="numpy", m_pythondiv=True, out=None):

@@ -52,8 +52,144 @@ function renderDetails(panel, details) {
   }
 }
 
+const WIDGET_VIEW = "application/vnd.jupyter.widget-view+json";
+const WIDGET_STATE = "application/vnd.jupyter.widget-state+json";
+const CLOSED_NOTE = "interactive graph: closed with its kernel; run the cell again to reopen it " +
+                    "(the static graph above stays)";
+const SAVED_NOTE = "saved graph, no kernel behind it: pan, zoom and fit work; run the cell " +
+                   "again to search, open modules and see details";
+
+function shownModelIds(notebook) {
+  const ids = new Set();
+  for (let c = 0; c < notebook.cells.length; c++) {
+    const outputs = notebook.cells.get(c).outputs;
+    for (let o = 0; outputs && o < outputs.length; o++) {
+      const view = outputs.get(o).data[WIDGET_VIEW];
+      if (view && view.model_id) ids.add(view.model_id);
+    }
+  }
+  return ids;
+}
+
+// A widget whose kernel is gone (restart, shutdown) can never draw again, and JupyterLab shows
+// "Error displaying widget: model not found" for it once the notebook is saved and reopened.
+// When the comm dies, the output that holds this widget is replaced, in the notebook model, by
+// a line of text (so the next save stores text, not a dangling model id), and the model is
+// closed, which removes any view left (Lab then hides the output). The static image displayed
+// beside the widget stays. Outside Lab and Notebook 7 (no notebook context on the widget
+// manager) only the closing happens.
+function replaceOutputs(manager, id) {
+  const cells = manager.context && manager.context.model && manager.context.model.cells;
+  if (!cells) return;
+  for (let c = 0; c < cells.length; c++) {
+    const outputs = cells.get(c).outputs;
+    for (let o = 0; outputs && o < outputs.length; o++) {
+      const view = outputs.get(o).data[WIDGET_VIEW];
+      if (view && view.model_id === id) {
+        outputs.set(o, { output_type: "display_data", data: { "text/plain": CLOSED_NOTE },
+                         metadata: {} });
+      }
+    }
+  }
+}
+
+// A notebook saved while the widget was live and reopened after its kernel is gone would show
+// "Error displaying widget: model not found" too: the output names a model nobody has. JupyterLab
+// (and Notebook 7) restore models from the notebook's metadata.widgets whenever a notebook opens,
+// but write it only with "Save Widget State Automatically" on, and then only for live models. So
+// on every save this module writes the state of the graph widgets shown in the notebook (and the
+// models they reference: their layout) into metadata.widgets, keeping other widgets' entries and
+// dropping those of its widgets no longer shown. A restored widget draws its saved graph.
+const MODELS = Symbol.for("ov_notebook.graph_widget.models");  // one registry for all copies
+
+function isGraphEntry(id, entry) {
+  const state = entry && entry.state;
+  return !!state && state.widget_id === id && typeof state._esm === "string" &&
+         state._esm.includes("ovn-gw");
+}
+
+function references(value, found = new Set()) {
+  if (typeof value === "string" && value.startsWith("IPY_MODEL_")) found.add(value.slice(10));
+  else if (value && typeof value === "object") {
+    for (const item of Object.values(value)) references(item, found);
+  }
+  return found;
+}
+
+function modelEntry(widget) {
+  // what ManagerBase's serialize_state writes, for models whose state holds no binary buffers
+  return JSON.parse(JSON.stringify({
+    model_name: widget.name, model_module: widget.module,
+    model_module_version: widget.get("_model_module_version"),
+    state: widget.serialize(widget.get_state(true)) }));
+}
+
+function writeGraphState(manager) {
+  const notebook = manager.context.model;
+  const shown = shownModelIds(notebook);
+  const metadata = notebook.getMetadata ? notebook.getMetadata("widgets")
+                                        : notebook.metadata.get("widgets");
+  const saved = (metadata && metadata[WIDGET_STATE]) || {};
+  const state = Object.assign({}, saved.state || {});
+  const dropped = new Set();
+  for (const [id, entry] of Object.entries(state)) {
+    if (isGraphEntry(id, entry) && !shown.has(id)) {
+      references(entry.state).forEach((ref) => dropped.add(ref));
+      delete state[id];
+    }
+  }
+  for (const [id, widget] of manager[MODELS]) {
+    if (widget._closed || !shown.has(id)) { manager[MODELS].delete(id); continue; }
+    state[id] = modelEntry(widget);
+    for (const ref of references(state[id].state)) {
+      const attribute = Object.values(widget.attributes).find((v) => v && v.model_id === ref);
+      if (attribute && attribute.serialize) state[ref] = modelEntry(attribute);
+    }
+  }
+  const kept = references(state);
+  dropped.forEach((ref) => { if (!kept.has(ref)) delete state[ref]; });
+  if (!metadata && !Object.keys(state).length) return;
+  const value = { [WIDGET_STATE]: { version_major: 2, version_minor: 0, state } };
+  if (notebook.setMetadata) notebook.setMetadata("widgets", value);
+  else notebook.metadata.set("widgets", value);
+}
+
+function saveWithNotebook(manager, id, widget) {
+  const context = manager.context;
+  if (!context || !context.saveState || !context.model || !context.model.cells) return;
+  if (!manager[MODELS]) {
+    manager[MODELS] = new Map();
+    // "started" is emitted synchronously right before the notebook is serialized
+    context.saveState.connect((_, state) => {
+      if (state !== "started") return;
+      try { writeGraphState(manager); } catch (error) { console.warn("ovn graph widget", error); }
+    });
+  }
+  manager[MODELS].set(id, widget);
+}
+
+// Resolves to true while the widget has a kernel behind it, false for a model restored from
+// the notebook's saved state (it never had a comm).
+async function followKernel(model) {
+  const id = model.get("widget_id"), manager = model.widget_manager;
+  if (!id || !manager || !manager.get_model) return true;
+  let widget;
+  try { widget = await manager.get_model(id); } catch (error) { return true; }
+  try { saveWithNotebook(manager, id, widget); } catch (error) { console.warn(error); }
+  if (!widget.comm) return false;
+  const closeIfDead = () => {
+    if (widget.comm_live !== false || widget._closed) return;
+    try { replaceOutputs(manager, id); } catch (error) { console.warn("ovn graph widget", error); }
+    widget.close(true);
+  };
+  model.on("comm_live_update", closeIfDead);
+  closeIfDead();
+  return true;
+}
+
 function render({ model, el: root }) {
   root.classList.add("ovn-gw");
+  let live = true;
   const bar = el("div", { class: "ovn-gw-bar" });
   const search = el("input", { type: "search", class: "ovn-gw-search",
                                placeholder: "search as you type: op type, name, module path" });
@@ -107,13 +243,18 @@ function render({ model, el: root }) {
     apply();
   };
 
+  const showStatus = () => {
+    status.textContent = model.get("error") || model.get("summary");
+    if (!live) status.textContent += ` — ${SAVED_NOTE}`;
+  };
+
   const draw = () => {
     const error = model.get("error");
     stage.innerHTML = error ? "" : model.get("svg");
     const svg = stage.querySelector("svg");
     if (svg) { svg.removeAttribute("width"); svg.removeAttribute("height");
                const [w, h] = svgSize(); svg.style.width = `${w}px`; svg.style.height = `${h}px`; }
-    status.textContent = error || model.get("summary");
+    showStatus();
     depth.textContent = `depth ${model.get("depth")} of ${model.get("max_depth")}`;
     const matches = model.get("matches");
     for (const id of matches) {
@@ -130,9 +271,11 @@ function render({ model, el: root }) {
   let timer = null;
   search.addEventListener("input", () => {
     clearTimeout(timer);
+    if (!live) return;
     timer = setTimeout(() => { model.set("query", search.value); model.save_changes(); }, 150);
   });
   const setDepth = (d) => {
+    if (!live) return;
     model.set("depth", Math.max(0, Math.min(model.get("max_depth"), d))); model.save_changes();
   };
   less.addEventListener("click", () => setDepth(model.get("depth") - 1));
@@ -165,16 +308,22 @@ function render({ model, el: root }) {
     const node = event.target.closest("g.node");
     const cluster = node ? null : event.target.closest("g.cluster");
     const target = node ? node.id : cluster ? cluster.id : "";
-    if (!target) return;
+    if (!target || !live) return;
     clicks += 1;
     model.set("clicked", `${target}|${clicks}`); model.save_changes();
   });
 
   model.on("change:svg", draw);
-  model.on("change:summary", () => { status.textContent = model.get("summary"); });
+  model.on("change:summary", showStatus);
   model.on("change:details", () => renderDetails(panel, model.get("details")));
   draw();
   renderDetails(panel, model.get("details"));
+  followKernel(model).then((hasKernel) => {
+    if (hasKernel) return;
+    live = false;  // a restored model has no comm: nothing would answer search or clicks
+    for (const control of [search, less, more]) control.disabled = true;
+    showStatus();
+  });
 }
 
 export default { render };

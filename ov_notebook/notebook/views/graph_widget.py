@@ -13,6 +13,11 @@ node budget; a browser layout engine (ELK, dagre) would need a bundled npm build
 Clicking a collapsed module's box opens it; clicking a cluster's frame closes it; clicking an op
 shows its details: op type and opset, attributes, input and output shapes and element types, the
 source aten op, module path and type, and statistics of the weights it reads.
+
+The browser side writes the widget's state into the notebook's ``metadata.widgets`` on every
+save, so a notebook reopened after its kernel is gone draws the saved graph (pan and zoom only)
+instead of "Error displaying widget"; when the kernel dies with the page open, the widget's
+output becomes a line of text. The static image beside it stays in both cases.
 """
 from __future__ import annotations
 
@@ -90,14 +95,25 @@ def _widget_class():
         clicked = traitlets.Unicode("").tag(sync=True)
         details = traitlets.Dict({}).tag(sync=True)
         error = traitlets.Unicode("").tag(sync=True)
+        # the model's own id, so the browser side can close the model once the kernel is gone
+        # (see closeWhenKernelGoes in graph_widget.js)
+        widget_id = traitlets.Unicode("").tag(sync=True)
 
         def __init__(self, view: GraphView, parameter_count: int = 0, **kwargs):
             super().__init__(**kwargs)
+            self.widget_id = self.model_id
             self.view = view
             self.parameter_count = parameter_count
             self.max_depth = view.max_depth
             self.depth = view.depth
             self.redraw()
+
+        def __repr__(self):  # the text/plain shown where the widget cannot draw (untrusted)
+            view = getattr(self, "view", None)   # traitlets may ask before __init__ sets it
+            if view is None:
+                return "interactive graph"
+            return (f"interactive graph: depth {view.depth} of {view.max_depth}, "
+                    f"{len(view.layout.nodes)} nodes; run the cell to use it")
 
         def redraw(self):
             try:

@@ -31,6 +31,7 @@ from numpy.lib.stride_tricks import as_strided
 from ...ir.ops.convolution import backprop_geometry, dilated, resolve_pads
 from . import kernel
 from ._depthwise import depthwise
+from ._onednn_deconvolution import prepare_deconvolution, run_deconvolution
 from ._winograd import applies as winograd_applies, winograd_convolve, winograd_weights
 
 __all__ = ["PackedWeights", "prepare_convolution_weights", "prepare_backprop_weights",
@@ -272,24 +273,30 @@ def _forward(x, packed, strides, dilations, pads_begin, pads_end, auto_pad):
     return convolve(x, packed, strides, dilations, begin, end)
 
 
-@kernel("ConvolutionBackpropData")
+@kernel("ConvolutionBackpropData", prepare=prepare_deconvolution)
 def convolution_backprop_data(x, filters, output_shape=None, *, strides, dilations, pads_begin,
-                              pads_end, auto_pad="explicit", output_padding=()):
-    packed = prepare_backprop_weights(filters)
-    return _backward(x, packed, output_shape, strides, dilations, pads_begin, pads_end, auto_pad,
-                     output_padding)
+                              pads_end, auto_pad="explicit", output_padding=(), dnnl=None):
+    return _backward(x, filters, False, output_shape, strides, dilations, pads_begin, pads_end,
+                     auto_pad, output_padding, dnnl)
 
 
-@kernel("GroupConvolutionBackpropData")
+@kernel("GroupConvolutionBackpropData", prepare=prepare_deconvolution)
 def group_convolution_backprop_data(x, filters, output_shape=None, *, strides, dilations,
-                                    pads_begin, pads_end, auto_pad="explicit", output_padding=()):
-    packed = prepare_backprop_weights(filters, grouped=True)
-    return _backward(x, packed, output_shape, strides, dilations, pads_begin, pads_end, auto_pad,
-                     output_padding)
+                                    pads_begin, pads_end, auto_pad="explicit", output_padding=(),
+                                    dnnl=None):
+    return _backward(x, filters, True, output_shape, strides, dilations, pads_begin, pads_end,
+                     auto_pad, output_padding, dnnl)
 
 
-def _backward(x, packed, output_shape, strides, dilations, pads_begin, pads_end, auto_pad,
-              output_padding):
+def _backward(x, filters, grouped, output_shape, strides, dilations, pads_begin, pads_end,
+              auto_pad, output_padding, dnnl=None):
+    if dnnl is not None:  # the oneDNN backend (None back: a case it has no fast primitive for)
+        y = run_deconvolution(dnnl, x, output_shape, dict(
+            strides=strides, dilations=dilations, pads_begin=pads_begin, pads_end=pads_end,
+            auto_pad=auto_pad, output_padding=output_padding))
+        if y is not None:
+            return y
+    packed = prepare_backprop_weights(filters, grouped=grouped)
     count = x.ndim - 2
     dilations = _filled(dilations, count, 1)
     begin, out_sizes = backprop_geometry(

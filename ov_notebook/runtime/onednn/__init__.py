@@ -1,5 +1,6 @@
-"""oneDNN kernel backend: the hot operations (convolutions, MatMuls with their fused epilogues,
-pooling, softmax, layer normalization) run as oneDNN primitives called through ctypes.
+"""oneDNN kernel backend: the hot operations (convolutions, transposed convolutions, MatMuls with
+their fused epilogues, pooling, softmax, layer normalization, large element-wise steps) run as
+oneDNN primitives called through ctypes.
 
 Which kernels a compiled model runs is its ``KERNEL_BACKEND`` property: ``"onednn"``,
 ``"numpy"`` or ``"auto"`` (the default: oneDNN where the library loads, numpy elsewhere). The
@@ -99,6 +100,9 @@ def building(backend: str, threads: int):
         yield
     finally:
         _local.building = saved
+        if saved is None and backend == "onednn":
+            from ._runtime import release_staging
+            release_staging()  # the buffer misaligned weights were copied through
 
 
 def current():

@@ -107,6 +107,7 @@ _SIGNATURES = {
     "dnnl_memory_desc_create_with_strides": (_pp, _i, _dims, _i, _dims),
     "dnnl_memory_desc_create_with_tag": (_pp, _i, _dims, _i, _i),
     "dnnl_memory_desc_clone": (_pp, _p),
+    "dnnl_memory_desc_create_submemory": (_pp, _p, _dims, _dims),
     "dnnl_memory_desc_destroy": (_p,),
     "dnnl_memory_desc_equal": (_p, _p),
     "dnnl_memory_desc_get_size": (_p,),
@@ -133,6 +134,7 @@ _SIGNATURES = {
     "dnnl_layer_normalization_forward_primitive_desc_create": (
         _pp, _p, _i, _p, _p, _p, _f, _u, _p),
     "dnnl_eltwise_forward_primitive_desc_create": (_pp, _p, _i, _i, _p, _p, _f, _f, _p),
+    "dnnl_binary_primitive_desc_create": (_pp, _p, _i, _p, _p, _p, _p),
     "dnnl_reorder_primitive_desc_create": (_pp, _p, _p, _p, _p, _p),
     "dnnl_primitive_desc_query": (_p, _i, _i, _p),
     "dnnl_primitive_desc_query_md": (_p, _i, _i),

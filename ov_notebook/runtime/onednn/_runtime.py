@@ -265,8 +265,73 @@ def reorder_primitive(runtime: Runtime, source: MemoryDesc, target: MemoryDesc) 
 
 
 def reorder(runtime: Runtime, array: np.ndarray, target: MemoryDesc) -> np.ndarray:
-    """``array`` (f32, any strides) copied into a fresh aligned buffer laid out as ``target``."""
-    primitive = reorder_primitive(runtime, MemoryDesc.of_array(runtime, array), target)
+    """``array`` (f32, any strides) copied into a fresh aligned buffer laid out as ``target``.
+
+    A view that is not 4-byte aligned (a constant mapped from a .bin where a 1-byte constant came
+    before it) is copied first, through a staging buffer, in its own axis order: the source
+    descriptor must describe the memory the primitive reads, so a transposed view stays
+    transposed (a C-order copy of one, read with the view's strides, gave wrong weights). A
+    large one goes through in slices of its last axis, each reordered into its part of the
+    target, so the staging buffer stays small beside the weight being packed."""
     out = aligned_empty((max(1, target.size() // 4),), np.float32)
-    primitive.execute(np.ascontiguousarray(array) if not array.flags.aligned else array, out)
+    if array.flags.aligned:
+        reorder_primitive(runtime, MemoryDesc.of_array(runtime, array), target).execute(array, out)
+        return out
+    slices = _slices(runtime, array, target)
+    if slices and target.size() > array.size * 4:
+        out[...] = 0  # padding of blocks, which reorders into parts leave as they find it
+    for columns, part in slices or [(slice(None), target)]:
+        source = _staging_copy(array[..., columns])
+        reorder_primitive(runtime, MemoryDesc.of_array(runtime, source), part).execute(source, out)
+    from . import current
+    if current() is None:  # a primitive made at run time: no compile to release it after
+        release_staging()
     return out
+
+
+STAGING_SLICE_BYTES = 16 << 20
+
+
+def _slices(runtime, array, target):
+    """[(columns of ``array``'s last axis, the target's part for them)] in slices of about
+    STAGING_SLICE_BYTES whose widths are multiples of 64 (oneDNN's blocks of the weights'
+    last axis divide 64); None when ``array`` is small or oneDNN refuses such parts."""
+    width = array.shape[-1] if array.ndim else 0
+    step = (STAGING_SLICE_BYTES // max(1, array.nbytes // max(1, width))) // 64 * 64
+    if array.ndim == 0 or array.nbytes <= STAGING_SLICE_BYTES or step == 0 or step >= width:
+        return None
+    parts = []
+    for start in range(0, width, step):
+        stop = min(width, start + step)
+        handle = ctypes.c_void_p()
+        status = runtime.lib.dnnl_memory_desc_create_submemory(
+            ctypes.byref(handle), target.handle, C.dims(array.shape[:-1] + (stop - start,)),
+            C.dims((0,) * (array.ndim - 1) + (start,)))
+        if status != C.SUCCESS:
+            return None
+        parts.append((slice(start, stop), MemoryDesc(runtime, handle)))
+    return parts
+
+
+_staging = threading.local()  # per thread: one buffer the misaligned weights are copied through
+
+
+def _staging_copy(array: np.ndarray) -> np.ndarray:
+    """A copy of ``array`` with its axes laid out in the same order, in a per-thread buffer that
+    the next copy reuses (grown when too small), until :func:`release_staging`: one fresh
+    allocation per weight would page-fault its memory again each time and, since the runtime
+    asks glibc to keep freed memory, stay in the heap beside the packed weights."""
+    order = sorted(range(array.ndim), key=lambda axis: -abs(array.strides[axis]))
+    source = array.transpose(order)
+    buffer = getattr(_staging, "buffer", None)
+    if buffer is None or buffer.nbytes < source.nbytes:
+        _staging.buffer = None  # free the smaller one before the new one is allocated
+        buffer = _staging.buffer = aligned_empty((source.nbytes,), np.uint8)
+    copy = buffer[:source.nbytes].view(array.dtype).reshape(source.shape)
+    np.copyto(copy, source)
+    return copy.transpose(np.argsort(order))
+
+
+def release_staging() -> None:
+    """Free this thread's staging buffer (``onednn.building`` does, when a compile ends)."""
+    _staging.buffer = None

@@ -31,15 +31,10 @@ def _eltwise(name, values):
     if not op_class.fusable_activation or op_class.onednn_eltwise is None or \
             len(values) != len(op_class.epilogue_params):
         return None
-    arguments = dict(zip(op_class.epilogue_params, values))
-    algorithm, *scalars = op_class.onednn_eltwise
-    if isinstance(algorithm, dict):
-        algorithm = algorithm.get(str(values[0]).upper())
-    try:
-        alpha, beta = (float(arguments[v]) if isinstance(v, str) else float(v) for v in scalars)
-    except (KeyError, ValueError):
-        return None
-    return None if algorithm not in C.ELTWISE else ("eltwise", C.ELTWISE[algorithm], alpha, beta)
+    from .eltwise import eltwise_algorithm
+
+    found = eltwise_algorithm(op_class.onednn_eltwise, dict(zip(op_class.epilogue_params, values)))
+    return None if found is None else ("eltwise", C.ELTWISE[found[0]], *found[1:])
 
 
 def epilogue_post_ops(post_ops: str):
@@ -177,6 +172,8 @@ class ConvolutionKernel(_Cached):
     in another layout is reordered first, and the output is a channels-first view of
     channels-last memory (the NHWC kernels return that memory itself)."""
 
+    primitive_kind, algorithm = "convolution_forward", C.CONVOLUTION_DIRECT
+
     def __init__(self, runtime, filters, bias, steps, strides, dilations):
         super().__init__(runtime)
         self.filters = np.asarray(filters, np.float32)
@@ -201,6 +198,10 @@ class ConvolutionKernel(_Cached):
     def _output(shape):
         return channels_last_empty(shape)
 
+    @staticmethod
+    def fast(primitive) -> bool:
+        return _fast(primitive)
+
     def build(self, x, *extras_and_pads):
         rt = self.runtime
         *extras, begin, end = extras_and_pads
@@ -215,14 +216,14 @@ class ConvolutionKernel(_Cached):
         weights = MemoryDesc.any(rt, self.filters.shape)
         bias = MemoryDesc.of(rt, self.bias.shape) if self.bias is not None else None
         dilations = [d - 1 for d in self.dilations]
-        pd = create(rt, "convolution_forward", C.FORWARD_INFERENCE, C.CONVOLUTION_DIRECT,
+        pd = create(rt, self.primitive_kind, C.FORWARD_INFERENCE, self.algorithm,
                     src.handle, weights.handle, bias.handle if bias else None, dst.handle,
                     C.dims(self.strides), C.dims(dilations), C.dims(begin), C.dims(end),
                     attr_post_ops=post_ops)
         if pd is None:
             return None
         primitive, weights = _weighted_primitive(rt, pd, src, None, bias, dst, post_ops)
-        if not _fast(primitive):
+        if not self.fast(primitive):
             return None
         self.weights[primitive] = reorder(rt, self.filters, weights)
         primitive.output_shape = shape
@@ -267,7 +268,7 @@ class MatMulKernel(_Cached):
 
     def __init__(self, runtime, weights, bias, steps):
         super().__init__(runtime)
-        self.constant = None if weights is None else np.ascontiguousarray(weights, np.float32)
+        self.constant = None if weights is None else np.asarray(weights, np.float32)
         self.bias = None if bias is None else np.ascontiguousarray(bias, np.float32)
         self.steps = steps
         self.packed = {}

@@ -18,6 +18,7 @@ from .gather_slicing import slice_gathers
 from .layer_norm import fuse_layer_norms
 from .prepacking import prepack_weights
 from .projection_merging import merge_projections
+from .squeeze_excite import fuse_squeeze_excite
 from .transpose_sinking import sink_transposes
 
 # (name, pass); a name may appear twice when a pass is worth repeating after another one
@@ -34,6 +35,7 @@ PIPELINE = [
     ("prepacking", prepack_weights),
     ("transpose_sinking", sink_transposes),
     ("channels_last", convert_to_channels_last),
+    ("squeeze_excite_fusion", fuse_squeeze_excite),
     ("dead_code", eliminate_dead_code),
 ]
 PASS_NAMES = tuple(dict.fromkeys(name for name, _ in PIPELINE))

@@ -18,6 +18,17 @@ permutation [N, C, H, W] -> [N, H, W, C]:
 Only the compiled clone changes; the conversions appear where a region meets the rest (a
 Reshape/Flatten head, a MatMul, the model's outputs). Regions are rewritten where it was measured
 to pay (see ``_pays``): with two convolutions or more and no grouped one.
+
+On the oneDNN backend the same regions hold: NHWC is the layout oneDNN picks itself. Asked
+with ``format_tag any`` (``onednn/layouts.py``), oneDNN 3.2 on AVX-512 picks nhwc source and
+destination (brgconv, brgconv_1x1, brdgmm_dw) for every f32 convolution of resnet50,
+mobilenet_v3_large and efficientnet_b0 but the 3-channel stem (nchw in, nChw16c out), and
+OpenVINO 2026.4's CPU plugin runs all of their convolutions in acdb (NHWC) with brgconv too.
+Forcing nChw16c (jit kernels; ``benchmarks/kernels_blocked.py``, 1 thread, CPU time): the
+convolutions of mobilenet_v3_large sum to 0.89x on depthwise and 1.01x on 1x1 ones (0.98x in
+all), efficientnet_b0's 0.89x and 1.00x (0.98x), resnet50's 3x3 and 1x1 layers 1.04-1.6x, and
+a 16c region pays reorders at its edges (0.1-1.5 ms for 64-256 channels at 56x56) and
+zero-padded channel tails (72, 120, 200 channels). So regions stay NHWC on both backends.
 """
 from __future__ import annotations
 

@@ -57,8 +57,14 @@ def _merge(source, members):
     weights = [_weights(m) for m in members]
     biases = [_bias(m) for m in members]
     dtype = weights[0].dtype
-    merged = matmul(source, constant(np.ascontiguousarray(np.concatenate(weights, axis=1))),
-                    False, False, name=members[0].get_friendly_name() + "/merged")
+    # weights stored [N, K] (transpose_b, as torch's Linear) are stacked as they are stored, one
+    # copy of contiguous rows: a [K, N] concatenation would transpose every weight here, and
+    # the prepacking or oneDNN's reorder reads the transposed layout anyway
+    stored = all(m.get_attributes()["transpose_b"] for m in members)
+    merged_weights = np.concatenate([w.T for w in weights], axis=0) if stored else \
+        np.concatenate(weights, axis=1)
+    merged = matmul(source, constant(merged_weights), False, stored,
+                    name=members[0].get_friendly_name() + "/merged")
     merged.rt_info.update(members[0].rt_info)
     if any(vector is not None for vector, _ in biases):
         merged = add(merged, constant(np.concatenate([

@@ -252,6 +252,35 @@ def test_weights_are_shared_or_copied(tiny_resnet):
     np.testing.assert_array_equal(copied, weight)
 
 
+@pytest.mark.parametrize("route", ["export", "trace", "script", "script-module"])
+def test_weights_are_freed_with_the_model_and_the_converted_model(route, request):
+    """Each route's graph outlives the conversion inside torch (TorchScript keeps the frozen
+    module's type, weights folded in, for the life of the process): nothing it keeps may hold
+    the weights once the model and the converted model are gone. The weight is a torch view of
+    a numpy array, so a weak reference to that array says when its memory is released."""
+    import gc
+    import weakref
+
+    if route == "trace":
+        request.getfixturevalue("force_trace")
+    array = np.random.default_rng(0).standard_normal((8, 16)).astype(np.float32)
+    freed = weakref.ref(array)
+    model = nn.Sequential(nn.Linear(16, 8), nn.ReLU()).eval()
+    model[0].weight = nn.Parameter(torch.from_numpy(array), requires_grad=False)
+    del array
+    x = torch.rand(2, 16)
+    if route == "script":
+        converted = ov.convert_model(model)
+    elif route == "script-module":
+        converted = ov.convert_model(torch.jit.script(model), example_input=x)
+    else:
+        converted = ov.convert_model(model, example_input=x)
+    assert route_of(converted) == ("export" if route == "export" else "torchscript")
+    del model, converted
+    gc.collect()
+    assert freed() is None, f"the {route} route keeps the model's weights alive"
+
+
 _PEAK_MEMORY_SCRIPT = r"""
 import gc, sys
 import torch

@@ -1,0 +1,118 @@
+"""The squeeze_excite_fusion pass (runtime/passes/squeeze_excite.py): a squeeze-excite block on
+NHWC tensors becomes one SqueezeExciteNHWC step, with the numbers of the unfused steps and of real
+OpenVINO, on both kernel backends; blocks it cannot take whole stay as they were."""
+import numpy as np
+import pytest
+
+import ov_notebook as ov
+from ov_notebook import opset as ops
+from oracle import assert_outputs_match, run_openvino
+
+OFF = {"DISABLED_PASSES": "squeeze_excite_fusion"}
+BACKENDS = ["numpy", "auto"]
+
+
+def runtime_types(compiled):
+    return [n.get_type_name() for n in compiled.get_runtime_model().get_ordered_ops()]
+
+
+def conv(rng, data, out_channels, in_channels, kernel=1, groups=None):
+    pad = kernel // 2
+    shape = ((groups, out_channels // groups, in_channels // groups) if groups
+             else (out_channels, in_channels)) + (kernel, kernel)
+    weights = rng.standard_normal(shape, dtype=np.float32) * np.float32(1 / (in_channels * kernel))
+    build = ops.group_convolution if groups else ops.convolution
+    return build(data, weights, [1, 1], [pad, pad], [pad, pad], [1, 1])
+
+
+def bias(rng, channels):
+    return rng.standard_normal((1, channels, 1, 1), dtype=np.float32)
+
+
+def block(rng, x, channels, squeeze=4, mean="pool", scale_first=True, activations=None):
+    """1x1 expand -> depthwise 3x3 -> squeeze-excite -> 1x1 project (MobileNetV3/EfficientNet);
+    returns (output, the depthwise output the block scales)."""
+    first, second = activations or (ops.relu, ops.hsigmoid)
+    expand = ops.swish(ops.add(conv(rng, x, channels, 8), bias(rng, channels)))
+    depthwise = ops.relu(conv(rng, expand, channels, channels, 3, groups=channels))
+    if mean == "pool":
+        pooled = ops.adaptive_avg_pool(depthwise, np.array([1, 1], np.int64))
+    else:
+        pooled = ops.reduce_mean(depthwise, np.array([2, 3], np.int64), True)
+    squeezed = first(ops.add(conv(rng, pooled, squeeze, channels), bias(rng, squeeze)))
+    scale = second(ops.add(conv(rng, squeezed, channels, squeeze), bias(rng, channels)))
+    scaled = ops.multiply(scale, depthwise) if scale_first else ops.multiply(depthwise, scale)
+    return ops.add(conv(rng, scaled, 8, channels), x), depthwise
+
+
+def compiled_both_ways(model, feeds, backend):
+    config = {"KERNEL_BACKEND": backend}
+    on = ov.compile_model(model, "CPU", config)
+    off = ov.compile_model(model, "CPU", {**config, **OFF})
+    assert_outputs_match(on(feeds).values(), off(feeds).values(), rtol=1e-5, atol=1e-6)
+    return on, off
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("mean, scale_first, activations", [
+    ("pool", True, None),
+    ("reduce", False, (ops.swish, ops.sigmoid)),
+    ("pool", False, (ops.relu, ops.hsigmoid)),
+])
+def test_blocks_become_one_step(rng, backend, mean, scale_first, activations):
+    x = ops.parameter([2, 8, 10, 12], np.float32, name="x")
+    first, _ = block(rng, x, 24, mean=mean, scale_first=scale_first, activations=activations)
+    second, _ = block(rng, first, 32, squeeze=8, mean=mean, scale_first=scale_first,
+                      activations=activations)
+    model = ov.Model([second], [x], "se")
+    feeds = [rng.standard_normal((2, 8, 10, 12), dtype=np.float32)]
+    on, off = compiled_both_ways(model, feeds, backend)
+    types = runtime_types(on)
+    assert types.count("SqueezeExciteNHWC") == 2
+    assert not {"Multiply", "AdaptiveAvgPoolNHWC", "ReduceMean"} & set(types)
+    assert types.count("FusedConvolutionNHWC") == runtime_types(off).count(
+        "FusedConvolutionNHWC") - 4  # the two 1x1 convolutions of each block
+    assert "squeeze_excite_fusion" in on.get_property("APPLIED_PASSES")
+    assert_outputs_match(on(feeds).values(), run_openvino(model, feeds), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_scaled_tensor_that_is_also_an_output_is_not_overwritten(rng, backend):
+    x = ops.parameter([1, 8, 9, 9], np.float32, name="x")
+    out, depthwise = block(rng, ops.relu(conv(rng, x, 8, 8)), 16)
+    model = ov.Model([out, depthwise], [x], "se_outputs")
+    feeds = [rng.standard_normal((1, 8, 9, 9), dtype=np.float32)]
+    on, _ = compiled_both_ways(model, feeds, backend)
+    assert "SqueezeExciteNHWC" in runtime_types(on)
+    assert_outputs_match(on(feeds).values(), run_openvino(model, feeds), rtol=1e-4, atol=1e-5)
+
+
+def test_a_scale_read_elsewhere_keeps_the_block_apart(rng):
+    x = ops.parameter([1, 8, 9, 9], np.float32, name="x")
+    expand = ops.relu(conv(rng, x, 16, 8))
+    depthwise = ops.relu(conv(rng, expand, 16, 16, 3, groups=16))
+    pooled = ops.adaptive_avg_pool(depthwise, np.array([1, 1], np.int64))
+    scale = ops.sigmoid(conv(rng, ops.relu(conv(rng, pooled, 4, 16)), 16, 4))
+    out = conv(rng, ops.multiply(depthwise, scale), 8, 16)
+    model = ov.Model([out, scale], [x], "se_scale_output")
+    feeds = [rng.standard_normal((1, 8, 9, 9), dtype=np.float32)]
+    on, _ = compiled_both_ways(model, feeds, "auto")
+    assert "SqueezeExciteNHWC" not in runtime_types(on)
+    assert_outputs_match(on(feeds).values(), run_openvino(model, feeds), rtol=1e-4, atol=1e-5)
+
+
+def test_only_a_sole_view_of_aligned_memory_is_handed_out_in_place():
+    # the oneDNN kernels' outputs are views of 64-byte aligned buffers: the plan may write into
+    # one when nothing else can reach its memory (runtime/plan.py), never when another view can
+    from ov_notebook.runtime.onednn._runtime import aligned_empty
+    from ov_notebook.runtime.plan import _sole_view
+
+    nhwc = aligned_empty((1, 4, 5, 6)).transpose(0, 3, 1, 2).transpose(0, 2, 3, 1)
+    assert _sole_view(nhwc)
+    other = nhwc[:, :2]
+    assert not _sole_view(nhwc) and not _sole_view(other)
+    del other
+    assert _sole_view(nhwc)
+    assert not _sole_view(nhwc.transpose(0, 3, 1, 2))  # not C-contiguous
+    held = np.zeros(4)
+    assert not _sole_view(held[1:])  # its owner is still reachable as ``held``
