@@ -16,7 +16,7 @@ from ..ir.node import Output
 from ..ir.ports import const_output
 from .compiler import compile_plan
 from .errors import ConfigError, InputError, ModelArgumentError
-from .inputs import port_label, prepare_inputs
+from .inputs import input_signature, matching_arrays, port_label, prepare_inputs
 from .properties import COMPILED_READ_ONLY, PROPERTIES, READ_ONLY, normalize_config
 from .results import InferResults, ProfilingInfo
 from .tensor import Tensor
@@ -146,6 +146,9 @@ class CompiledModel:
                                   self._properties.get("DISABLED_PASSES", ()))
         self._variables = None  # ReadValue/Assign state of calls on the compiled model itself
         self._properties["KERNEL_BACKEND"] = self._plan.kernel_backend  # as resolved
+        # computed once, not per inference: the arrays the plan takes unchecked, the result ports
+        self._input_signature = input_signature(model.inputs)
+        self._output_ports = [const_output(port) for port in model.outputs]
 
     # read-only ports, as OpenVINO's ConstOutput (equal to the model's Outputs)
     @property
@@ -198,13 +201,13 @@ class CompiledModel:
         return InferRequest(self)
 
     def _infer(self, inputs, timings=None, on_step=None, variables=None) -> InferResults:
-        arrays = prepare_inputs(self._model, inputs)
+        arrays = prepare_inputs(self._model, inputs, self._input_signature)
         if variables is None:  # calls on the compiled model keep state as one request would
             if self._variables is None:
                 self._variables = self._plan.plan.variables()
             variables = self._variables
         results = self._plan.run(arrays, timings, on_step, variables)
-        return InferResults(self._model.outputs, results)
+        return InferResults(self._output_ports, results)
 
     def __call__(self, inputs=None, share_inputs=False, share_outputs=False, *,
                  decode_strings=True, **unexpected):
@@ -279,6 +282,10 @@ class InferRequest:
         elif isinstance(inputs, Mapping):
             inputs = self._with_request_tensors(inputs)
         compiled = self._compiled
+        arrays = matching_arrays(compiled._input_signature, inputs)
+        if arrays is not None:  # ready data: arrays are wrapped when get_input_tensor asks
+            self._inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+            return arrays
         arrays = prepare_inputs(compiled._model, inputs)
         # the request's tensors are now those it runs on, as OpenVINO's (get_input_tensor() etc.):
         # a Tensor given as it is stays that Tensor; other data is wrapped (without a copy)
@@ -301,7 +308,7 @@ class InferRequest:
         compiled = self._compiled
         timings = [] if compiled._properties["PERF_COUNT"] else None
         outputs = compiled._plan.run(arrays, timings, self._node_callback, self._variables)
-        self._results = InferResults(compiled.outputs, outputs)
+        self._results = InferResults(compiled._output_ports, outputs)
         if timings is not None:
             self._step_seconds = timings
         return self._results
@@ -514,8 +521,14 @@ class InferRequest:
             shape = [d.get_length() if d.is_static else 0 for d in port.get_partial_shape()] \
                 if port.get_partial_shape().rank_is_static else [0]
             value = self._inputs[index] = Tensor(port.get_element_type(), shape)
-        return value if isinstance(value, Tensor) else \
-            Tensor._wrap(np.asarray(value), port.get_element_type())
+        if isinstance(value, Tensor):
+            return value
+        element_type = port.get_element_type()
+        tensor = Tensor._wrap(np.asarray(value), element_type)
+        if value.__class__ is np.ndarray and element_type.is_static and \
+                not element_type.is_packed and value.dtype == element_type.to_dtype():
+            self._inputs[index] = tensor  # the same Tensor every time, as for other inputs
+        return tensor
 
     def get_tensor(self, key) -> Tensor:
         """The tensor of an output (after an inference) or of an input, by tensor name or

@@ -33,7 +33,8 @@ from ..ir.types import NF4_VALUES, Type
 from .errors import InputError, InputTypeError
 from .tensor import Tensor
 
-__all__ = ["InputError", "prepare_inputs", "to_array", "port_label"]
+__all__ = ["InputError", "prepare_inputs", "to_array", "port_label", "input_signature",
+           "matching_arrays"]
 
 
 def _as_numpy(value, label: str, element_type: Type) -> np.ndarray:
@@ -229,8 +230,52 @@ def port_label(port: Output, index: int) -> str:
     return f"{index} ('{names[0]}')" if names else f"{index}"
 
 
-def prepare_inputs(model, inputs) -> list:
-    """The arrays to feed, in input order, from what the caller passed."""
+def input_signature(ports) -> tuple:
+    """Per input, the ``(element type, dtype, shape)`` of the data that ``to_array`` would return
+    as it is: a static shape and a plain element type; None for the inputs whose data always
+    take the full checks (dynamic shapes, packed and bf16 types)."""
+    signature = []
+    for port in ports:
+        element_type, shape = port.get_element_type(), port.get_partial_shape()
+        plain = element_type.is_static and not element_type.is_packed and \
+            element_type is not Type.bf16 and shape.is_static
+        signature.append((element_type, element_type.to_dtype(), tuple(shape.to_shape()))
+                         if plain else None)
+    return tuple(signature)
+
+
+def matching_arrays(signature: tuple, inputs):
+    """The list ``prepare_inputs`` would make of ``inputs``, when it is one numpy array or a
+    list/tuple of arrays and Tensors of exactly their input's element type, each C-contiguous of
+    its input's dtype and static shape (``to_array`` would return each as it is); None
+    otherwise, for the full checks. The common calls (``request.infer([x])`` with ready arrays,
+    ``infer()`` after filling the request's tensors) then skip the per-input checks."""
+    if inputs.__class__ is np.ndarray or inputs.__class__ is Tensor:
+        inputs = (inputs,)
+    elif inputs.__class__ is not list and inputs.__class__ is not tuple:
+        return None
+    if len(inputs) != len(signature):
+        return None
+    arrays = []
+    for value, expected in zip(inputs, signature):
+        if expected is None:
+            return None
+        if value.__class__ is Tensor:
+            if value.element_type is not expected[0]:
+                return None
+            value = value.data
+        if value.__class__ is not np.ndarray or value.dtype != expected[1] or \
+                value.shape != expected[2] or not value.flags.c_contiguous:
+            return None
+        arrays.append(value)
+    return arrays
+
+
+def prepare_inputs(model, inputs, signature=None) -> list:
+    """The arrays to feed, in input order, from what the caller passed. ``signature``: the
+    model's ``input_signature``, computed once, to take ready arrays without checking them."""
+    if signature is not None and (arrays := matching_arrays(signature, inputs)) is not None:
+        return arrays
     ports = model.inputs
     if inputs is None:
         inputs = []

@@ -136,6 +136,7 @@ class Plan:
                              for r in model.get_results()]
         self.initial = initial
         self.steps = steps
+        self.program = None  # the steps as run() reads them, built by its first call
         self._plan_memory()
 
     @staticmethod
@@ -175,6 +176,21 @@ class Plan:
 
         return VariableStore(self.model.get_variables())
 
+    def _program(self) -> tuple:
+        """Per step, what the loop of ``run`` reads, as one flat tuple: ``(function, input
+        slots, attributes, mode, inplace slot, output slot or slots, released slots, step)``.
+        ``mode`` 0 calls ``function(*args, **attrs)``; 1 may pass a dead buffer as ``out=``;
+        2 passes the run's ``variables``. Built at the first run (compile-time hooks such as
+        ``share_packed_weights`` edit the plan after ``__init__``), then read by every run.
+        """
+        program = []
+        for step in self.steps:
+            mode = 2 if step.stateful else 1 if step.inplace_slot is not None else 0
+            outputs = step.outputs[0] if len(step.outputs) == 1 else step.outputs
+            program.append((step.function, step.inputs, step.attrs, mode, step.inplace_slot,
+                            outputs, step.release, step))
+        return tuple(program)
+
     def run(self, feeds, timings=None, on_step=None, variables=None):
         """Execute every step and return the result arrays.
 
@@ -184,35 +200,68 @@ class Plan:
         ``on_step(node, outputs)`` is called after each step with its node and a tuple of
         read-only views of its outputs, valid until the next step (which may overwrite them in
         place). Without either, the loop reads no clock and calls nothing extra.
+
+        The loop is the executor's per-step cost, so it reads only the flat tuples of
+        ``_program`` and checks aliasing inline (see the module docstring for the rules).
         """
+        program = self.program
+        if program is None:
+            program = self.program = self._program()
         values = list(self.initial)
         for slot, value in zip(self.parameter_slots, feeds):
             values[slot] = value
         shared = set()  # slots that may alias another slot's memory in this run
         observed = timings is not None or on_step is not None
         clock = time.perf_counter
-        for step in self.steps:
-            args = [values[s] for s in step.inputs]
+        ndarray = np.ndarray
+        for function, inputs, attrs, mode, inplace, outputs, release, step in program:
+            args = [values[s] for s in inputs]
             out = None
-            if step.inplace_slot is not None and step.inplace_slot not in shared:
-                out = args[0]
-                if not (isinstance(out, np.ndarray) and out.flags.writeable and
-                        (out.flags.owndata or _sole_view(out))):
-                    out = None
-            started = clock() if observed else 0.0
             try:
-                if out is not None:
-                    produced = step.function(*args, out=out, **step.attrs)
-                elif step.stateful:
-                    produced = step.function(*args, variables=variables, **step.attrs)
+                if observed:
+                    started = clock()
+                if mode == 0:
+                    produced = function(*args, **attrs)
+                elif mode == 1:
+                    if inplace is not None and inplace not in shared:
+                        out = args[0]
+                        flags = out.flags if out.__class__ is ndarray else None
+                        if flags is not None and flags.writeable and \
+                                (flags.owndata or _sole_view(out)):
+                            produced = function(*args, out=out, **attrs)
+                        else:
+                            out = None
+                            produced = function(*args, **attrs)
+                    else:
+                        produced = function(*args, **attrs)
                 else:
-                    produced = step.function(*args, **step.attrs)
+                    produced = function(*args, variables=variables, **attrs)
             except Exception as exc:
                 raise KernelError(step.node, args, exc) from exc
             if observed:
                 self._observe(step, produced, clock() - started, timings, on_step)
             # the dead buffer given as out= may be returned: aliasing it is harmless
-            self._store(step, produced, args if out is None else args[1:], values, shared)
+            if out is not None:
+                del args[0]
+            if outputs.__class__ is int:
+                if args:
+                    base = getattr(produced, "base", None)
+                    owner = produced if base is None else base
+                    for arg in args:
+                        base = getattr(arg, "base", None)
+                        if owner is arg or owner is base:
+                            shared.update(inputs)
+                            shared.add(outputs)
+                            break
+                values[outputs] = produced
+            else:
+                for slot, value in zip(outputs, produced):
+                    if args and _aliases(value, args):
+                        shared.update(inputs)
+                        shared.add(slot)
+                    values[slot] = value
+            for slot in release:
+                values[slot] = None
             args = out = produced = None  # released values must not live on until the next step
         results, seen = [], set()
         for slot in self.result_slots:  # an output listed twice must not come back as one array
@@ -231,23 +280,6 @@ class Plan:
                 on_step(step.node, views)
             except Exception as exc:
                 raise NodeCallbackError(step.node, exc) from exc
-
-    @staticmethod
-    def _store(step, produced, args, values, shared):
-        outputs = step.outputs
-        if len(outputs) == 1:
-            if args and _aliases(produced, args):
-                shared.update(step.inputs)
-                shared.add(outputs[0])
-            values[outputs[0]] = produced
-        else:
-            for slot, value in zip(outputs, produced):
-                if args and _aliases(value, args):
-                    shared.update(step.inputs)
-                    shared.add(slot)
-                values[slot] = value
-        for slot in step.release:
-            values[slot] = None
 
     def _result(self, slot, value, shared, repeated):
         # results must not alias weights, the caller's inputs or each other's views

@@ -202,3 +202,82 @@ def test_torch_tensors_without_dense_data_are_refused(make, message):
     torch = pytest.importorskip("torch")
     with pytest.raises(InputError, match=r"input 0 \('x'\): " + message):
         result_model(np.float32)(make(torch))
+
+
+# --- ready arrays skip the checks (inputs.matching_arrays): only those to_array returns as is --
+class _Subclass(np.ndarray):
+    pass
+
+
+def test_ready_arrays_are_taken_as_they_are_and_others_get_the_full_checks():
+    from ov_notebook.runtime.inputs import input_signature, matching_arrays, prepare_inputs
+
+    compiled = pair_model()
+    signature = input_signature(compiled.inputs)
+    assert signature == ((ov.Type.f32, np.dtype(np.float32), (2,)),
+                         (ov.Type.i64, np.dtype(np.int64), (2,)))
+    a, b = np.ones(2, np.float32), np.arange(2, dtype=np.int64)
+    taken = matching_arrays(signature, (a, b))
+    assert taken[0] is a and taken[1] is b
+    tensor = ov.Tensor(a, shared_memory=True)  # a Tensor of the input's own type: its data
+    assert matching_arrays(signature, [tensor, b])[0] is tensor.data
+    not_ready = [
+        [a.astype(np.float64), b],                       # dtype to convert
+        [np.ones(4, np.float32)[::2], b],                # not C-contiguous
+        [np.ones((1, 2), np.float32), b],                # shape to check (and refuse)
+        [a.view(_Subclass), b],                          # a subclass may behave otherwise
+        [a],                                             # count to check
+        {"a": a, "b": b},                                # a dict goes by names
+        [ov.Tensor(a.astype(np.int32)), b],              # a Tensor of another type: refused
+        [ov.Tensor(np.ones((1, 2), np.float32)), b],     # a Tensor of another shape
+    ]
+    for inputs in not_ready:
+        assert matching_arrays(signature, inputs) is None
+    full = prepare_inputs(compiled.model, [a.astype(np.float64), b])
+    fast = prepare_inputs(compiled.model, [a, b], signature)
+    for checked, ready in zip(full, fast):
+        np.testing.assert_array_equal(checked, ready)
+        assert checked.dtype == ready.dtype
+    with pytest.raises(InputError, match=r"input 0 \('a'\) expects rank 1"):
+        compiled([np.ones((1, 2), np.float32), b])
+
+
+def test_dynamic_bf16_and_packed_inputs_always_take_the_full_checks():
+    from ov_notebook.runtime.inputs import input_signature
+
+    dynamic = ops.parameter([-1, 2], np.float32, name="d")
+    bf16 = ops.parameter([2], "bf16", name="h")
+    packed = ops.parameter([2], "u4", name="p")
+    assert input_signature([p.output(0) for p in (dynamic, bf16, packed)]) == (None,) * 3
+    compiled = identity_model([-1, 2])
+    with pytest.raises(InputError, match=r"input 0 \('x'\) expects rank 2"):
+        compiled([np.ones(2, np.float32)])
+
+
+def test_a_ready_array_becomes_the_request_input_tensor():
+    compiled = identity_model([2])
+    request = compiled.create_infer_request()
+    x = np.array([1.0, 2.0], np.float32)
+    request.infer([x])
+    tensor = request.get_input_tensor(0)
+    assert tensor is request.get_input_tensor(0) and tensor is request.get_tensor("x")
+    assert np.shares_memory(tensor.data, x) and tensor.element_type == ov.Type.f32
+    tensor.data[:] = [5.0, 6.0]  # filling the request's tensor feeds the next infer()
+    assert request.infer()[0].tolist() == [5.0, 6.0]
+    assert request.infer(x)[0].tolist() == [5.0, 6.0]  # x itself was the tensor's memory
+
+
+def test_a_tensor_set_on_the_request_stays_its_input_tensor():
+    compiled = identity_model([2])
+    request = compiled.create_infer_request()
+    tensor = ov.Tensor(np.array([1.0, 2.0], np.float32))
+    request.set_input_tensor(tensor)
+    assert request.infer()[0].tolist() == [1.0, 2.0]
+    assert request.get_input_tensor(0) is tensor
+    tensor.data[:] = [3.0, 4.0]
+    assert request.infer()[0].tolist() == [3.0, 4.0]
+    request.infer([tensor])
+    assert request.get_input_tensor(0) is tensor
+    with pytest.raises(InputError, match=r"input 0 \('x'\) expects element type f32, got a "
+                                         r"Tensor of i32"):
+        request.infer([ov.Tensor(np.array([1, 2], np.int32))])
