@@ -281,3 +281,49 @@ def test_maximum_and_minimum_treat_nan_as_openvino_does(rng, monkeypatch, build)
     values[0][0, :3] = np.nan
     values[1][1, :3] = np.nan
     assert_matches(model, values, compiled)
+
+
+# --- implementation choice -----------------------------------------------------------------------
+@pytest.mark.parametrize("kernel,stride", [(3, 1), (5, 2)])
+def test_depthwise_convolution_runs_on_the_preferred_implementation(rng, kernel, stride):
+    """A depthwise convolution (NHWC region, swish epilogue) runs on jit_dw:avx512* where oneDNN
+    lists it (after its default brdgmm_dw) and matches OpenVINO."""
+    from ov_notebook.runtime.onednn import _capi as C
+    from ov_notebook.runtime.onednn._runtime import create, implementation_name, MemoryDesc
+
+    channels = 40
+    x = ops.parameter([1, channels, 20, 20], np.float32, name="x")
+    y = ops.group_convolution(x, rng.standard_normal((channels, 1, 1, 1, 1), dtype=np.float32),
+                              [1, 1], [0, 0], [0, 0], [1, 1])
+    filters = rng.standard_normal((channels, 1, 1, kernel, kernel), dtype=np.float32)
+    pad = kernel // 2
+    y = ops.group_convolution(y, filters, [stride, stride], [pad, pad], [pad, pad], [1, 1])
+    y = ops.swish(ops.add(y, rng.standard_normal((1, channels, 1, 1), dtype=np.float32)))
+    y = ops.convolution(y, rng.standard_normal((8, channels, 1, 1), dtype=np.float32), [1, 1],
+                        [0, 0], [0, 0], [1, 1])
+    model = ov.Model([y], [x])
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    (node,) = [n for n in compiled.get_runtime_model().get_ordered_ops()
+               if n.get_type_name().startswith("FusedGroupConvolution")
+               and n.get_input_partial_shape(1).to_shape()[-1] == kernel]
+    # what oneDNN lists for this descriptor, in its order
+    rt = onednn.runtime()
+    src = MemoryDesc.of(rt, [1, channels, 20, 20], [20 * 20 * channels, 1, 20 * channels, channels])
+    out = (20 + 2 * pad - kernel) // stride + 1
+    dst = MemoryDesc.of(rt, [1, channels, out, out], [out * out * channels, 1, out * channels,
+                                                      channels])
+    weights = MemoryDesc.any(rt, filters.shape)
+    pd = create(rt, "convolution_forward", C.FORWARD_INFERENCE, C.CONVOLUTION_DIRECT, src.handle,
+                weights.handle, None, dst.handle, C.dims([stride] * 2), C.dims([0, 0]),
+                C.dims([pad] * 2), C.dims([pad] * 2))
+    names = [implementation_name(rt, pd)]
+    while rt.lib.dnnl_primitive_desc_next_impl(pd) == C.SUCCESS:
+        names.append(implementation_name(rt, pd))
+    rt.lib.dnnl_primitive_desc_destroy(pd)
+    chosen = node.rt_info.get("onednn_implementation")
+    if names[0].startswith("brdgmm_dw") and any(n.startswith("jit_dw:avx512") for n in names):
+        assert chosen.startswith("jit_dw:avx512"), (chosen, names)
+    else:
+        assert chosen == names[0], (chosen, names)
+    assert_matches(model, [rng.standard_normal((1, channels, 20, 20), dtype=np.float32)],
+                   compiled)

@@ -138,6 +138,7 @@ _SIGNATURES = {
     "dnnl_reorder_primitive_desc_create": (_pp, _p, _p, _p, _p, _p),
     "dnnl_primitive_desc_query": (_p, _i, _i, _p),
     "dnnl_primitive_desc_query_md": (_p, _i, _i),
+    "dnnl_primitive_desc_next_impl": (_p,),
     "dnnl_primitive_desc_destroy": (_p,),
     "dnnl_primitive_create": (_pp, _p),
     "dnnl_primitive_destroy": (_p,),

@@ -228,6 +228,21 @@ def _query_string(lib, pd, what) -> str:
     return (text.value or b"unknown").decode()
 
 
+def implementation_name(runtime: Runtime, pd) -> str:
+    """The name of the implementation ``pd`` currently stands for (``brdgmm_dw:avx512_core``)."""
+    return _query_string(runtime.lib, pd, C.QUERY_IMPL_INFO_STR)
+
+
+def next_implementation(runtime: Runtime, pd, prefix: str) -> bool:
+    """Advance ``pd`` through oneDNN's list of implementations to the first whose name starts
+    with ``prefix``: True if found; False once the list is exhausted (``pd`` is then left on its
+    last implementation)."""
+    while runtime.lib.dnnl_primitive_desc_next_impl(pd) == C.SUCCESS:
+        if implementation_name(runtime, pd).startswith(prefix):
+            return True
+    return False
+
+
 def create(runtime: Runtime, function: str, *arguments, attr_post_ops=()):
     """``dnnl_<function>_primitive_desc_create(&pd, engine, *arguments, attr)``: the primitive
     descriptor, or None when oneDNN has no implementation for it (``unimplemented``)."""
