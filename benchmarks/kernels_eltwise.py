@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 
 import numpy as np
+from kernels_norm_attention import measure  # interleaved medians, shared by the kernel benchmarks
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -53,18 +53,6 @@ def binary_case(name, a, b, runtime):
     op_class = get_op_class(name)
     kernel = BinaryKernel(runtime, op_class.onednn_binary, op_class.commutative)
     return (lambda: op_class.compute(a, b)), (lambda: kernel(a, b, 1))
-
-
-def measure(pair, runs, clock):
-    times = ([], [])
-    for function in pair:  # warm: primitives are made on first call
-        function()
-    for _ in range(runs):
-        for index, function in enumerate(pair):
-            start = clock()
-            function()
-            times[index].append(clock() - start)
-    return [statistics.median(t) for t in times]
 
 
 def main():

@@ -20,7 +20,6 @@ ratio to the implementation ``format any`` gives first (what the runtime uses to
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import statistics
 import sys
