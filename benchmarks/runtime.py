@@ -37,9 +37,12 @@ thread's CPU time (for one thread: other processes' load barely changes it); ``-
 adds, per row, the N runtime op types this runtime spends most time in (``PERF_COUNT``
 profiling, a median over the runs).
 
-Thread pools that spin after their work (OpenBLAS, OpenMP) would steal the cores of the engine timed
-next; unless already set, the script makes them sleep at once (``OPENBLAS_THREAD_TIMEOUT=4``,
-``OMP_WAIT_POLICY=PASSIVE``) so that interleaved timings measure each engine alone.
+Thread pools that spin after their work (OpenBLAS, OpenMP, TBB) would steal the cores of the engine
+timed next: OpenBLAS's threads sleep at once (``OPENBLAS_THREAD_TIMEOUT=4``, unless set), and each
+call is followed by a short untimed pause in which the pools go idle. libgomp (torch's and oneDNN's)
+keeps the spin ``import ov_notebook`` sets, what a user importing it first gets: making it passive
+(``OMP_WAIT_POLICY=PASSIVE``) would charge every multi-threaded oneDNN call and torch op a futex
+wake-up (mobilenet_v3_large at 2 threads: 1.45x slower than at 1 thread).
 """
 from __future__ import annotations
 
@@ -47,7 +50,7 @@ import argparse
 import os
 
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # before numpy loads OpenBLAS
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch / onnxruntime load OpenMP
+import ov_notebook  # noqa: E402,F401  (its libgomp spin policy, set before torch loads libgomp)
 import json
 import statistics
 import subprocess
@@ -197,6 +200,9 @@ def build_engines(model, inputs, path, threads, peers, directory, without="", ba
     return engines, compiled
 
 
+IDLE_PAUSE = 0.005  # seconds after each timed call: the thread pools' spin ends before the next engine
+
+
 def measure(engines, runs, warmup, clock=time.perf_counter):
     """Seconds of each call per engine, ``{name: [seconds per round]}``, timed interleaved: one
     call of every engine per round."""
@@ -209,6 +215,7 @@ def measure(engines, runs, warmup, clock=time.perf_counter):
             started = clock()
             run()
             times[name].append(clock() - started)
+            time.sleep(IDLE_PAUSE)
     return times
 
 

@@ -14,7 +14,7 @@ the runtime sets to the compiled model's ``INFERENCE_NUM_THREADS`` through the l
 resolved (torch's when torch was imported first). libgomp's idle workers spin for 300000
 iterations after each parallel region by default, which on a machine busier than its cores
 costs 10x (mobilenet_v3_large, 2 threads, load 8 on 2 cores: 1040 ms against 32 ms); ``import
-ov_notebook`` before libgomp is loaded sets ``GOMP_SPINCOUNT=1000`` unless ``OMP_WAIT_POLICY``
+ov_notebook`` before libgomp is loaded sets ``GOMP_SPINCOUNT=10000`` unless ``OMP_WAIT_POLICY``
 or ``GOMP_SPINCOUNT`` is set (``ov_notebook/_openmp_policy.py``; libgomp reads them once).
 
 Kernels ask :func:`current` at compile time (inside :func:`building`) for the runtime to create
