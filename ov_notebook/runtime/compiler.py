@@ -12,7 +12,7 @@ from ..ir.graph import clone_model
 from ..ir.model import Model
 from ..ir.ops.core import Constant
 from . import onednn
-from .memory import keep_freed_memory, release_freed_memory
+from .memory import keep_freed_memory, release_freed_memory, small_pages
 from .parallel import thread_budget
 from .passes import run_passes
 from .plan import Plan
@@ -22,12 +22,13 @@ __all__ = ["compile_plan", "share_packed_weights", "thread_limit", "ThreadedPlan
 
 def compile_plan(model: Model, properties: dict, disabled_passes=()) -> ThreadedPlan:
     keep_freed_memory()
-    graph = clone_model(model)
-    applied = run_passes(graph, properties, disabled=disabled_passes)
     backend = onednn.resolve_backend(properties.get("KERNEL_BACKEND", "auto"))
     threads = request_threads(properties)
-    with thread_budget(threads) as budget, onednn.building(backend, budget.threads):
-        plan = ThreadedPlan(Plan(graph), threads)  # kernels' prepare hooks create primitives
+    with small_pages():  # weight copies as large as the model: no synchronous THP compaction
+        graph = clone_model(model)
+        applied = run_passes(graph, properties, disabled=disabled_passes)
+        with thread_budget(threads) as budget, onednn.building(backend, budget.threads):
+            plan = ThreadedPlan(Plan(graph), threads)  # kernels' prepare hooks create primitives
     plan.kernel_backend = backend
     share_packed_weights(plan.plan)
     release_freed_memory()  # the unpacked and staging copies, which the settings above would keep
