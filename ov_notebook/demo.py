@@ -1,8 +1,9 @@
 """``python -m ov_notebook demo``: convert a torchvision model, run it, compare with PyTorch.
 
 The model gets random weights (nothing is downloaded), is converted with ``convert_model``, run on
-the numpy runtime, saved as IR (f16 weights, as ``save_model`` does by default), read back and run
-again; the outputs are compared with PyTorch's. Exit status 0 when the converted model matches.
+this project's CPU runtime (its ``KERNEL_BACKEND``, oneDNN or numpy, is named), saved as IR (f16
+weights, as ``save_model`` does by default), read back and run again; the outputs are compared with
+PyTorch's. Exit status 0 when the converted model matches.
 """
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def main(argv=None) -> int:
     converted = _timed("convert_model", ov.convert_model, model, example_input=example)
     print(f"  {'':<28} {_op_summary(converted)}")
     compiled = _timed("compile_model", ov.compile_model, converted)
-    ours = _timed("infer (numpy runtime)", compiled, example.numpy())[0]
+    backend = compiled.get_property("KERNEL_BACKEND")
+    ours = _timed(f"infer ({backend} kernels)", compiled, example.numpy())[0]
     matches = _report("converted vs PyTorch", ours, reference, TOLERANCE)
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, f"{args.model}.xml")

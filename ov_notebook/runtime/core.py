@@ -1,4 +1,4 @@
-"""Core, compile_model, CompiledModel, InferRequest: OpenVINO's inference API on the numpy runtime."""
+"""Core, compile_model, CompiledModel, InferRequest: OpenVINO's inference API on this CPU runtime."""
 from __future__ import annotations
 
 import datetime
