@@ -20,7 +20,7 @@ Compiling also allocates without numpy's huge-page advice (:func:`small_pages`):
 transparent huge pages (``madvise``) on every large array, and where the kernel's THP ``defrag``
 setting is ``madvise`` (a common default) each such fault may compact memory synchronously. The
 weight copies a compile writes are as large as the model: a 1B-parameter Llama's oneDNN weight
-packing took 12.3 s (10.3 s of it system time) with the advice and 3.3 s without. Inference
+packing took 12.3 s (10.3 s of it system time) with the advice and 3.1 s without. Inference
 allocations keep numpy's default.
 """
 from __future__ import annotations
