@@ -48,8 +48,10 @@ def _steps(post_ops: str, bias):
 
 
 def _mark(node, kernel, created):
-    """Name the implementation in the runtime model's rt_info (get_runtime_model())."""
-    node.rt_info["kernel_backend"] = "onednn" if created else "onednn (numpy fallback)"
+    """Name the implementation in the runtime model's rt_info (get_runtime_model()): ``created``
+    is the primitive made at compile time, or None when it is made per input shape at run time
+    (dynamic shapes; pooling), where a shape oneDNN has no fast implementation for runs numpy."""
+    node.rt_info["kernel_backend"] = "onednn" if created else "onednn (made per shape at run time)"
     if created:
         node.rt_info["onednn_implementation"] = created.implementation
 
