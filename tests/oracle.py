@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 
 import numpy as np
@@ -46,3 +47,28 @@ def assert_outputs_match(ours, reference, rtol=1e-5, atol=1e-6, what=""):
             np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=label, equal_nan=True)
         else:
             np.testing.assert_array_equal(a, b, err_msg=label)
+
+
+def saved_ir(model, save, directory, compress):
+    """``(xml text, bin bytes)`` of ``model`` written by ``save`` (``openvino.save_model`` or
+    ours) into ``directory``, without what differs between the writers by design: OpenVINO's
+    runtime version line and an rt_info left empty by it."""
+    path = directory / "model.xml"
+    save(model, str(path), compress_to_fp16=compress)
+    text = path.read_text()
+    text = re.sub(r'\t\t<info name="OpenVINO Runtime" value="[^"]*" />\n', "", text)
+    text = text.replace("\t<rt_info>\n\t</rt_info>\n", "")
+    return text, path.with_suffix(".bin").read_bytes()
+
+
+def named(node, name, tensor=None):
+    """``node`` with friendly name ``name`` (and output tensor name ``tensor``), for graphs built
+    alike with openvino's and our opset."""
+    node.set_friendly_name(name)
+    if tensor is not None:
+        node.output(0).set_names({tensor})
+    return node
+
+
+def named_result(lib, value, name):
+    return named(lib.result(value), name)

@@ -12,47 +12,36 @@ import ov_notebook as ov
 from ov_notebook import opset as our_ops
 from ov_notebook.ir import OpValidationError, compare_models, read_model
 from ov_notebook.ir.ops import control_flow as cf
-from oracle import assert_outputs_match, run_openvino, run_ours
+from oracle import assert_outputs_match, named, named_result, run_openvino, run_ours, saved_ir
 
 LIBRARIES = {"openvino": (ov_ops, openvino), "ov_notebook": (our_ops, ov)}
-
-
-def _named(node, name, tensor=None):
-    node.set_friendly_name(name)
-    if tensor is not None:
-        node.output(0).set_names({tensor})
-    return node
-
-
-def _result(lib, value, name):
-    return _named(lib.result(value), name)
 
 
 def loop_graph(lib, api, trip_count=3, rows=3, condition_limit=10.0):
     """acc <- acc + y * row_i while sum(acc) < limit (merged, invariant, sliced inputs, the
     iteration number, a concatenated and a last-value output)."""
-    i = _named(lib.parameter([], np.int64, name="i"), "i", "i")
-    acc = _named(lib.parameter([2, 3], np.float32, name="acc"), "acc", "acc")
-    y_in = _named(lib.parameter([2, 3], np.float32, name="y_in"), "y_in", "y_in")
-    row = _named(lib.parameter([1, 3], np.float32, name="row"), "row", "row")
-    scaled = _named(lib.multiply(y_in, row), "scaled", "scaled")
-    index = _named(lib.convert(i, "f32"), "index", "index")
-    step = _named(lib.add(scaled, index), "step", "step")
-    total = _named(lib.add(acc, step), "total", "total")
-    axes = _named(lib.constant(np.array([0, 1], np.int64)), "axes", None)
-    sums = _named(lib.reduce_sum(total, axes), "sums", "sums")
-    limit = _named(lib.constant(np.float32(condition_limit)), "limit", None)
-    go_on = _named(lib.less(sums, limit), "go_on", "go_on")
-    zero = _named(lib.constant(np.array([0], np.int64)), "zero", None)
-    stacked = _named(lib.unsqueeze(total, zero), "stacked", "stacked")
-    body = api.Model([_result(lib, go_on, "r_go_on"), _result(lib, total, "r_total"),
-                      _result(lib, stacked, "r_stacked")], [i, acc, y_in, row], "body")
-    x = _named(lib.parameter([2, 3], np.float32, name="x"), "x", "x")
-    y = _named(lib.parameter([2, 3], np.float32, name="y"), "y", "y")
-    table = _named(lib.parameter([rows, 3], np.float32, name="table"), "table", "table")
-    trip = _named(lib.constant(np.int64(trip_count)), "trip", None)
-    start = _named(lib.constant(True), "start", None)
-    loop = _named(lib.loop(trip, start), "loop")
+    i = named(lib.parameter([], np.int64, name="i"), "i", "i")
+    acc = named(lib.parameter([2, 3], np.float32, name="acc"), "acc", "acc")
+    y_in = named(lib.parameter([2, 3], np.float32, name="y_in"), "y_in", "y_in")
+    row = named(lib.parameter([1, 3], np.float32, name="row"), "row", "row")
+    scaled = named(lib.multiply(y_in, row), "scaled", "scaled")
+    index = named(lib.convert(i, "f32"), "index", "index")
+    step = named(lib.add(scaled, index), "step", "step")
+    total = named(lib.add(acc, step), "total", "total")
+    axes = named(lib.constant(np.array([0, 1], np.int64)), "axes", None)
+    sums = named(lib.reduce_sum(total, axes), "sums", "sums")
+    limit = named(lib.constant(np.float32(condition_limit)), "limit", None)
+    go_on = named(lib.less(sums, limit), "go_on", "go_on")
+    zero = named(lib.constant(np.array([0], np.int64)), "zero", None)
+    stacked = named(lib.unsqueeze(total, zero), "stacked", "stacked")
+    body = api.Model([named_result(lib, go_on, "r_go_on"), named_result(lib, total, "r_total"),
+                      named_result(lib, stacked, "r_stacked")], [i, acc, y_in, row], "body")
+    x = named(lib.parameter([2, 3], np.float32, name="x"), "x", "x")
+    y = named(lib.parameter([2, 3], np.float32, name="y"), "y", "y")
+    table = named(lib.parameter([rows, 3], np.float32, name="table"), "table", "table")
+    trip = named(lib.constant(np.int64(trip_count)), "trip", None)
+    start = named(lib.constant(True), "start", None)
+    loop = named(lib.loop(trip, start), "loop")
     loop.set_function(body)
     loop.set_special_body_ports([0, 0])
     loop.set_merged_input(acc, x.output(0), total.output(0))
@@ -62,65 +51,65 @@ def loop_graph(lib, api, trip_count=3, rows=3, condition_limit=10.0):
     every = loop.get_concatenated_slices(stacked.output(0), 0, 1, 1, -1, 0)
     last.set_names({"last"})
     every.set_names({"every"})
-    return api.Model([_result(lib, last, "out_last"), _result(lib, every, "out_every")],
+    return api.Model([named_result(lib, last, "out_last"), named_result(lib, every, "out_every")],
                      [x, y, table], "looped")
 
 
 def if_graph(lib, api):
     """c ? a * b : a - 1, with b feeding the then-body only; b's first dim is dynamic."""
-    ta = _named(lib.parameter([2, 3], np.float32, name="ta"), "ta", "ta")
-    tb = _named(lib.parameter([-1, 3], np.float32, name="tb"), "tb", "tb")
-    product = _named(lib.multiply(ta, tb), "product", "product")
-    then_body = api.Model([_result(lib, product, "r_product")], [ta, tb], "then")
-    ea = _named(lib.parameter([2, 3], np.float32, name="ea"), "ea", "ea")
-    one = _named(lib.constant(np.float32(1)), "one", None)
-    less_one = _named(lib.subtract(ea, one), "less_one", "less_one")
-    else_body = api.Model([_result(lib, less_one, "r_less_one")], [ea], "else")
-    c = _named(lib.parameter([], np.bool_, name="c"), "c", "c")
-    a = _named(lib.parameter([2, 3], np.float32, name="a"), "a", "a")
-    b = _named(lib.parameter([-1, 3], np.float32, name="b"), "b", "b")
-    branch = _named(lib.if_op(c), "branch")
+    ta = named(lib.parameter([2, 3], np.float32, name="ta"), "ta", "ta")
+    tb = named(lib.parameter([-1, 3], np.float32, name="tb"), "tb", "tb")
+    product = named(lib.multiply(ta, tb), "product", "product")
+    then_body = api.Model([named_result(lib, product, "r_product")], [ta, tb], "then")
+    ea = named(lib.parameter([2, 3], np.float32, name="ea"), "ea", "ea")
+    one = named(lib.constant(np.float32(1)), "one", None)
+    less_one = named(lib.subtract(ea, one), "less_one", "less_one")
+    else_body = api.Model([named_result(lib, less_one, "r_less_one")], [ea], "else")
+    c = named(lib.parameter([], np.bool_, name="c"), "c", "c")
+    a = named(lib.parameter([2, 3], np.float32, name="a"), "a", "a")
+    b = named(lib.parameter([-1, 3], np.float32, name="b"), "b", "b")
+    branch = named(lib.if_op(c), "branch")
     branch.set_then_body(then_body)
     branch.set_else_body(else_body)
     branch.set_input(a.output(0), ta, ea)
     branch.set_input(b.output(0), tb, None)
     out = branch.set_output(then_body.get_results()[0], else_body.get_results()[0])
     out.set_names({"chosen"})
-    return api.Model([_result(lib, out, "out")], [c, a, b], "branched")
+    return api.Model([named_result(lib, out, "out")], [c, a, b], "branched")
 
 
 def nested_graph(lib, api):
     """A Loop whose body holds an If: acc <- (i < 2) ? acc * 2 : acc + 1, three times."""
-    ta = _named(lib.parameter([2], np.float32, name="ta"), "ta", "ta")
-    two = _named(lib.constant(np.float32(2)), "two", None)
-    doubled = _named(lib.multiply(ta, two), "doubled", "doubled")
-    then_body = api.Model([_result(lib, doubled, "r_doubled")], [ta], "then")
-    ea = _named(lib.parameter([2], np.float32, name="ea"), "ea", "ea")
-    one = _named(lib.constant(np.float32(1)), "one", None)
-    plus = _named(lib.add(ea, one), "plus", "plus")
-    else_body = api.Model([_result(lib, plus, "r_plus")], [ea], "else")
-    i = _named(lib.parameter([], np.int64, name="i"), "i", "i")
-    acc = _named(lib.parameter([2], np.float32, name="acc"), "acc", "acc")
-    bound = _named(lib.constant(np.int64(2)), "bound", None)
-    early = _named(lib.less(i, bound), "early", "early")
-    branch = _named(lib.if_op(early.output(0)), "branch")  # openvino: a Node picks If()
+    ta = named(lib.parameter([2], np.float32, name="ta"), "ta", "ta")
+    two = named(lib.constant(np.float32(2)), "two", None)
+    doubled = named(lib.multiply(ta, two), "doubled", "doubled")
+    then_body = api.Model([named_result(lib, doubled, "r_doubled")], [ta], "then")
+    ea = named(lib.parameter([2], np.float32, name="ea"), "ea", "ea")
+    one = named(lib.constant(np.float32(1)), "one", None)
+    plus = named(lib.add(ea, one), "plus", "plus")
+    else_body = api.Model([named_result(lib, plus, "r_plus")], [ea], "else")
+    i = named(lib.parameter([], np.int64, name="i"), "i", "i")
+    acc = named(lib.parameter([2], np.float32, name="acc"), "acc", "acc")
+    bound = named(lib.constant(np.int64(2)), "bound", None)
+    early = named(lib.less(i, bound), "early", "early")
+    branch = named(lib.if_op(early.output(0)), "branch")  # openvino: a Node picks If()
     branch.set_then_body(then_body)
     branch.set_else_body(else_body)
     branch.set_input(acc.output(0), ta, ea)
     chosen = branch.set_output(then_body.get_results()[0], else_body.get_results()[0])
     chosen.set_names({"chosen"})
-    keep = _named(lib.constant(True), "keep", "keep")
-    body = api.Model([_result(lib, keep, "r_keep"), _result(lib, chosen, "r_chosen")], [i, acc],
+    keep = named(lib.constant(True), "keep", "keep")
+    body = api.Model([named_result(lib, keep, "r_keep"), named_result(lib, chosen, "r_chosen")], [i, acc],
                      "body")
-    x = _named(lib.parameter([2], np.float32, name="x"), "x", "x")
-    loop = _named(lib.loop(_named(lib.constant(np.int64(3)), "trip", None),
-                           _named(lib.constant(True), "start", None)), "loop")
+    x = named(lib.parameter([2], np.float32, name="x"), "x", "x")
+    loop = named(lib.loop(named(lib.constant(np.int64(3)), "trip", None),
+                           named(lib.constant(True), "start", None)), "loop")
     loop.set_function(body)
     loop.set_special_body_ports([0, 0])
     loop.set_merged_input(acc, x.output(0), chosen)
     out = loop.get_iter_value(chosen, -1)
     out.set_names({"out"})
-    return api.Model([_result(lib, out, "result")], [x], "nested")
+    return api.Model([named_result(lib, out, "result")], [x], "nested")
 
 
 GRAPHS = {"loop": loop_graph, "if": if_graph, "nested": nested_graph}
@@ -145,21 +134,12 @@ def test_inferred_types_and_shapes_match_openvino(graph):
     assert results["ov_notebook"] == results["openvino"]
 
 
-def _saved(model, save, directory, compress):
-    path = directory / "model.xml"
-    save(model, str(path), compress_to_fp16=compress)
-    text = path.read_text()
-    text = re.sub(r'\t\t<info name="OpenVINO Runtime" value="[^"]*" />\n', "", text)
-    text = text.replace("\t<rt_info>\n\t</rt_info>\n", "")
-    return text, path.with_suffix(".bin").read_bytes()
-
-
 @pytest.mark.parametrize("compress", [True, False], ids=["f16", "f32"])
 @pytest.mark.parametrize("graph", GRAPHS)
 def test_same_files_as_openvino(graph, compress, tmp_path):
-    theirs = _saved(GRAPHS[graph](ov_ops, openvino), openvino.save_model, tmp_path / "theirs",
+    theirs = saved_ir(GRAPHS[graph](ov_ops, openvino), openvino.save_model, tmp_path / "theirs",
                     compress)
-    ours = _saved(GRAPHS[graph](our_ops, ov), ov.save_model, tmp_path / "ours", compress)
+    ours = saved_ir(GRAPHS[graph](our_ops, ov), ov.save_model, tmp_path / "ours", compress)
     assert ours[0] == theirs[0]
     assert ours[1] == theirs[1]
 

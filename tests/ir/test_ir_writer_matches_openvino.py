@@ -1,6 +1,5 @@
 """For the same graph, save_model writes the same .xml text and .bin bytes as openvino.save_model
 (after dropping the line where OpenVINO records its own version)."""
-import re
 
 import numpy as np
 import openvino
@@ -9,6 +8,7 @@ import pytest
 
 import ov_notebook as ov
 from ov_notebook import opset as our_ops
+from oracle import saved_ir
 
 
 def _named(node, name):
@@ -56,21 +56,12 @@ def scalar_and_empty_graph(lib, Model, Dimension):
                   _named(lib.result(relu), "r2")], [x, z, dynamic], "s")
 
 
-def _saved(model, save, directory, compress):
-    path = directory / "model.xml"
-    save(model, str(path), compress_to_fp16=compress)
-    text = path.read_text()
-    text = re.sub(r'\t\t<info name="OpenVINO Runtime" value="[^"]*" />\n', "", text)
-    text = text.replace("\t<rt_info>\n\t</rt_info>\n", "")
-    return text, path.with_suffix(".bin").read_bytes()
-
-
 @pytest.mark.parametrize("compress", [True, False], ids=["f16", "f32"])
 @pytest.mark.parametrize("build", [mixed_graph, scalar_and_empty_graph], ids=lambda b: b.__name__)
 def test_same_files_as_openvino(build, compress, tmp_path):
-    theirs = _saved(build(ov_ops, openvino.Model, openvino.Dimension), openvino.save_model,
+    theirs = saved_ir(build(ov_ops, openvino.Model, openvino.Dimension), openvino.save_model,
                     tmp_path / "theirs", compress)
-    ours = _saved(build(our_ops, ov.Model, ov.Dimension), ov.save_model, tmp_path / "ours",
+    ours = saved_ir(build(our_ops, ov.Model, ov.Dimension), ov.save_model, tmp_path / "ours",
                   compress)
     assert ours[0] == theirs[0]
     if build is scalar_and_empty_graph:  # OpenVINO writes one byte for the empty constant

@@ -1,7 +1,6 @@
 """TensorIterator-1: built with openvino's API (``opset1.tensor_iterator()``), it infers the same
 shapes, writes the same IR as ``openvino.save_model``, reads back (ours and OpenVINO's files) and
 computes on our runtime what real OpenVINO computes."""
-import re
 
 import numpy as np
 import openvino
@@ -12,22 +11,11 @@ import pytest
 import ov_notebook as ov
 from ov_notebook import opset as our_ops
 from ov_notebook.ir import OpValidationError, compare_models, read_model
-from oracle import assert_outputs_match, run_openvino, run_ours
+from oracle import assert_outputs_match, named, named_result, run_openvino, run_ours, saved_ir
 
 LIBRARIES = {"openvino": (ov_ops, openvino), "ov_notebook": (our_ops, ov)}
 # openvino's CPU plugin may run MatMuls in bf16 where the CPU has it: compare in f32
 F32 = {"INFERENCE_PRECISION_HINT": "f32"}
-
-
-def _named(node, name, tensor=None):
-    node.set_friendly_name(name)
-    if tensor is not None:
-        node.output(0).set_names({tensor})
-    return node
-
-
-def _result(lib, value, name):
-    return _named(lib.result(value), name)
 
 
 def _new_tensor_iterator(lib):
@@ -37,26 +25,26 @@ def _new_tensor_iterator(lib):
 def rnn_graph(lib, api, steps=5, start=0, end=-1, stride=1, part_size=1):
     """h <- tanh(x_t W + h) over the sequence axis 1 of x (sliced, merged, invariant inputs; the
     last h and every h concatenated)."""
-    bx = _named(lib.parameter([2, part_size, 3], np.float32, name="bx"), "bx", "bx")
-    bh = _named(lib.parameter([2, 4], np.float32, name="bh"), "bh", "bh")
-    bw = _named(lib.parameter([3, 4], np.float32, name="bw"), "bw", "bw")
-    flat = _named(lib.reshape(bx, _named(lib.constant(np.array([2, 3 * part_size], np.int64)),
+    bx = named(lib.parameter([2, part_size, 3], np.float32, name="bx"), "bx", "bx")
+    bh = named(lib.parameter([2, 4], np.float32, name="bh"), "bh", "bh")
+    bw = named(lib.parameter([3, 4], np.float32, name="bw"), "bw", "bw")
+    flat = named(lib.reshape(bx, named(lib.constant(np.array([2, 3 * part_size], np.int64)),
                                          "flat_shape"), False), "flat", "flat")
-    first = _named(lib.slice(flat, _named(lib.constant(np.array([0], np.int64)), "s0"),
-                             _named(lib.constant(np.array([3], np.int64)), "s1"),
-                             _named(lib.constant(np.array([1], np.int64)), "s2"),
-                             _named(lib.constant(np.array([1], np.int64)), "s3")),
+    first = named(lib.slice(flat, named(lib.constant(np.array([0], np.int64)), "s0"),
+                             named(lib.constant(np.array([3], np.int64)), "s1"),
+                             named(lib.constant(np.array([1], np.int64)), "s2"),
+                             named(lib.constant(np.array([1], np.int64)), "s3")),
                    "first", "first")
-    product = _named(lib.matmul(first, bw, False, False), "product", "product")
-    h_next = _named(lib.tanh(_named(lib.add(product, bh), "pre", "pre")), "h_next", "h_next")
-    one = _named(lib.constant(np.array([1], np.int64)), "one")
-    step = _named(lib.unsqueeze(h_next, one), "step", "step")
-    body = api.Model([_result(lib, h_next, "r_h"), _result(lib, step, "r_step")], [bx, bh, bw],
+    product = named(lib.matmul(first, bw, False, False), "product", "product")
+    h_next = named(lib.tanh(named(lib.add(product, bh), "pre", "pre")), "h_next", "h_next")
+    one = named(lib.constant(np.array([1], np.int64)), "one")
+    step = named(lib.unsqueeze(h_next, one), "step", "step")
+    body = api.Model([named_result(lib, h_next, "r_h"), named_result(lib, step, "r_step")], [bx, bh, bw],
                      "body")
-    x = _named(lib.parameter([2, steps, 3], np.float32, name="x"), "x", "x")
-    h0 = _named(lib.parameter([2, 4], np.float32, name="h0"), "h0", "h0")
-    w = _named(lib.parameter([3, 4], np.float32, name="w"), "w", "w")
-    ti = _named(_new_tensor_iterator(lib), "ti")
+    x = named(lib.parameter([2, steps, 3], np.float32, name="x"), "x", "x")
+    h0 = named(lib.parameter([2, 4], np.float32, name="h0"), "h0", "h0")
+    w = named(lib.parameter([3, 4], np.float32, name="w"), "w", "w")
+    ti = named(_new_tensor_iterator(lib), "ti")
     ti.set_body(body)
     ti.set_sliced_input(bx, x.output(0), start, stride, part_size, end, 1)
     ti.set_merged_input(bh, h0.output(0), h_next.output(0))
@@ -65,25 +53,25 @@ def rnn_graph(lib, api, steps=5, start=0, end=-1, stride=1, part_size=1):
     every = ti.get_concatenated_slices(step.output(0), 0, 1, 1, -1, 1)
     last.set_names({"last"})
     every.set_names({"every"})
-    return api.Model([_result(lib, last, "out_last"), _result(lib, every, "out_every")],
+    return api.Model([named_result(lib, last, "out_last"), named_result(lib, every, "out_every")],
                      [x, h0, w], "rnn")
 
 
 def reverse_graph(lib, api):
     """A running sum over axis 0 read backwards (stride -1), every partial sum concatenated."""
-    item = _named(lib.parameter([1, 2], np.float32, name="item"), "item", "item")
-    acc = _named(lib.parameter([1, 2], np.float32, name="acc"), "acc", "acc")
-    total = _named(lib.add(acc, item), "total", "total")
-    body = api.Model([_result(lib, total, "r_total")], [item, acc], "body")
-    x = _named(lib.parameter([4, 2], np.float32, name="x"), "x", "x")
-    zero = _named(lib.parameter([1, 2], np.float32, name="zero"), "zero", "zero")
-    ti = _named(_new_tensor_iterator(lib), "ti")
+    item = named(lib.parameter([1, 2], np.float32, name="item"), "item", "item")
+    acc = named(lib.parameter([1, 2], np.float32, name="acc"), "acc", "acc")
+    total = named(lib.add(acc, item), "total", "total")
+    body = api.Model([named_result(lib, total, "r_total")], [item, acc], "body")
+    x = named(lib.parameter([4, 2], np.float32, name="x"), "x", "x")
+    zero = named(lib.parameter([1, 2], np.float32, name="zero"), "zero", "zero")
+    ti = named(_new_tensor_iterator(lib), "ti")
     ti.set_function(body)
     ti.set_sliced_input(item, x.output(0), -1, -1, 1, 0, 0)
     ti.set_merged_input(acc, zero.output(0), total.output(0))
     sums = ti.get_concatenated_slices(total.output(0), -1, -1, 1, 0, 0)
     sums.set_names({"sums"})
-    return api.Model([_result(lib, sums, "out")], [x, zero], "reverse")
+    return api.Model([named_result(lib, sums, "out")], [x, zero], "reverse")
 
 
 GRAPHS = {"rnn": rnn_graph, "reverse": reverse_graph,
@@ -131,21 +119,12 @@ def test_descriptions_as_openvino_reports_them(lib):
     assert node.get_type_name() == "TensorIterator"
 
 
-def _saved(model, save, directory, compress):
-    path = directory / "model.xml"
-    save(model, str(path), compress_to_fp16=compress)
-    text = path.read_text()
-    text = re.sub(r'\t\t<info name="OpenVINO Runtime" value="[^"]*" />\n', "", text)
-    text = text.replace("\t<rt_info>\n\t</rt_info>\n", "")
-    return text, path.with_suffix(".bin").read_bytes()
-
-
 @pytest.mark.parametrize("compress", [True, False], ids=["f16", "f32"])
 @pytest.mark.parametrize("graph", ["rnn", "reverse"])
 def test_same_files_as_openvino(graph, compress, tmp_path):
-    theirs = _saved(GRAPHS[graph](ov_ops, openvino), openvino.save_model, tmp_path / "theirs",
+    theirs = saved_ir(GRAPHS[graph](ov_ops, openvino), openvino.save_model, tmp_path / "theirs",
                     compress)
-    ours = _saved(GRAPHS[graph](our_ops, ov), ov.save_model, tmp_path / "ours", compress)
+    ours = saved_ir(GRAPHS[graph](our_ops, ov), ov.save_model, tmp_path / "ours", compress)
     assert 'type="TensorIterator" version="opset1"' in ours[0]
     assert ours[0] == theirs[0]
     assert ours[1] == theirs[1]
