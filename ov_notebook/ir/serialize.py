@@ -423,20 +423,16 @@ def sub_graph_port_map(node, ports, body_index, tag) -> list:
     lines, back_edges = [f"<{tag}>"], []
     for description in node.get_input_descriptions(body_index):
         parameter = layer[id(parameters[description.body_parameter_index])]
-        sliced = _slicing(description) if isinstance(description, SlicedInput) else ""
-        lines.append(f'\t<input{sliced[:sliced.index(" start")] if sliced else ""} '
-                     f'external_port_id="{description.input_index}" internal_layer_id='
-                     f'"{parameter}"{sliced[sliced.index(" start"):] if sliced else ""} />')
+        lines.append(_port_line("input", description.input_index, parameter,
+                                description if isinstance(description, SlicedInput) else None))
         if isinstance(description, MergedInput):
             back_edges.append(f'\t<edge from-layer="{layer[id(results[description.body_value_index])]}" '
                               f'to-layer="{parameter}" />')
     inputs = node.get_input_size()
     for description in node.get_output_descriptions(body_index):
         result = layer[id(results[description.body_value_index])]
-        sliced = _slicing(description) if isinstance(description, ConcatOutput) else ""
-        lines.append(f'\t<output{sliced[:sliced.index(" start")] if sliced else ""} '
-                     f'external_port_id="{inputs + description.output_index}" internal_layer_id='
-                     f'"{result}"{sliced[sliced.index(" start"):] if sliced else ""} />')
+        lines.append(_port_line("output", inputs + description.output_index, result,
+                                description if isinstance(description, ConcatOutput) else None))
     if hasattr(node, "get_special_body_ports"):
         iteration, condition = node.get_special_body_ports()
         if iteration >= 0:
@@ -451,10 +447,16 @@ def sub_graph_port_map(node, ports, body_index, tag) -> list:
     return lines
 
 
-def _slicing(description) -> str:
-    """`` axis=.. start=.. end=.. stride=.. part_size=..``: axis goes before the port ids."""
-    return (f' axis="{description.axis}" start="{description.start}" end="{description.end}" '
-            f'stride="{description.stride}" part_size="{description.part_size}"')
+def _port_line(kind: str, external, internal, sliced=None) -> str:
+    """A port_map ``<input>``/``<output>`` line; ``sliced`` (a sliced input or concatenated output
+    description) adds its axis before the port ids and start/end/stride/part_size after them, as
+    OpenVINO writes them."""
+    head = tail = ""
+    if sliced is not None:
+        head = f' axis="{sliced.axis}"'
+        tail = (f' start="{sliced.start}" end="{sliced.end}" stride="{sliced.stride}" '
+                f'part_size="{sliced.part_size}"')
+    return f'\t<{kind}{head} external_port_id="{external}" internal_layer_id="{internal}"{tail} />'
 
 
 def serialize(model: Model, xml_stream, bin_stream, compress_to_fp16=True) -> None:
