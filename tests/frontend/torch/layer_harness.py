@@ -12,6 +12,7 @@ import pytest
 import torch
 
 import ov_notebook as ov
+from oracle import assert_outputs_match, run_openvino, run_ours
 
 # export: torch.export (the converter lowers what has no translator); core: the program already
 # lowered to core ATen by the user (run_decompositions()); trace: torch.jit.trace
@@ -46,6 +47,15 @@ def convert(module, inputs, route):
     if route in ("export", "core"):
         return ov.convert_model(source)
     return ov.convert_model(source, example_input=tuple(inputs))
+
+
+def check_openvino_agrees(module, inputs, route, rtol=1e-4, atol=1e-4):
+    """Convert ``module`` through ``route``: our runtime and real OpenVINO (reading the IR we
+    write) give the same outputs on ``inputs``."""
+    model = convert(module, inputs, route)
+    feeds = [np.asarray(t.numpy()) for t in inputs]
+    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=rtol, atol=atol,
+                         what=route)
 
 
 def check_layer(module, inputs, route, atol=1e-4, rtol=1e-4):

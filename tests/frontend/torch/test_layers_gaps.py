@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 import ov_notebook as ov
 from ov_notebook.frontend.errors import ConversionError
-from layer_harness import Lambda, cases, check_layer, convert, randint, randn
+from layer_harness import Lambda, cases, check_layer, check_openvino_agrees, convert, randint, randn
 from oracle import assert_outputs_match, run_openvino, run_ours
 
 pytestmark = [pytest.mark.filterwarnings("ignore::torch.jit.TracerWarning"),
@@ -432,7 +432,4 @@ def _agreement_params():
 def test_openvino_agrees(make_module, make_inputs, route):
     torch.manual_seed(0)
     inputs = make_inputs()
-    model = convert(make_module().eval(), inputs, route)
-    feeds = [np.asarray(t.numpy()) for t in inputs]
-    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=1e-4,
-                         atol=1e-4, what=route)
+    check_openvino_agrees(make_module().eval(), inputs, route, rtol=1e-4, atol=1e-4)

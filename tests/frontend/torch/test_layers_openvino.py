@@ -4,7 +4,6 @@ One case per translator choice where OpenVINO could read an attribute or an op d
 us (pool rounding, interpolation coordinates, integer division, indices types, MVN/BatchNorm...),
 taken from the layer tables and run on both routes.
 """
-import numpy as np
 import pytest
 
 import test_layers_activations as activations
@@ -17,8 +16,7 @@ import test_layers_linear as linear
 import test_layers_normalization as normalization
 import test_layers_reductions as reductions
 import test_layers_shape_ops as shape_ops
-from layer_harness import convert
-from oracle import assert_outputs_match, run_openvino, run_ours
+from layer_harness import check_openvino_agrees
 
 SELECTED = [
     (arithmetic.BINARY, ["div_int_floor", "div_int_trunc", "div_trunc", "remainder", "fmod",
@@ -60,7 +58,4 @@ def _params():
 @pytest.mark.parametrize("make_module, make_inputs, route", list(_params()))
 def test_openvino_agrees(make_module, make_inputs, route):
     inputs = make_inputs()
-    model = convert(make_module().eval(), inputs, route)
-    feeds = [np.asarray(t.numpy()) for t in inputs]
-    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=1e-4,
-                         atol=1e-4, what=route)
+    check_openvino_agrees(make_module().eval(), inputs, route, rtol=1e-4, atol=1e-4)

@@ -8,8 +8,7 @@ import torch
 import torch.ao.quantization.fx._decomposed  # noqa: F401  registers torch.ops.quantized_decomposed
 
 import ov_notebook as ov
-from layer_harness import Lambda, check_layer, convert, randn
-from oracle import assert_outputs_match, run_openvino, run_ours
+from layer_harness import Lambda, check_layer, check_openvino_agrees, convert, randn
 
 Q = torch.ops.quantized_decomposed
 
@@ -59,10 +58,7 @@ def test_pt2e_ops_match_torch(name):
 def test_openvino_agrees():
     make_module, make_inputs = CASES["quantized_linear"]
     inputs = make_inputs()
-    model = convert(make_module(), inputs, "export")
-    feeds = [t.numpy() for t in inputs]
-    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=1e-5,
-                         atol=1e-5)
+    check_openvino_agrees(make_module(), inputs, "export", rtol=1e-5, atol=1e-5)
 
 
 def test_integer_output_keeps_its_dtype():

@@ -8,8 +8,7 @@ import pytest
 import torch
 
 import ov_notebook as ov
-from layer_harness import cases, check_layer, convert, randn
-from oracle import assert_outputs_match, run_openvino, run_ours
+from layer_harness import cases, check_layer, check_openvino_agrees, randn
 
 
 class WithStates(torch.nn.Module):
@@ -68,10 +67,7 @@ def test_recurrent_layers(make_module, make_inputs, route):
 def test_openvino_agrees(name, route):
     make_module, make_inputs = RECURRENT[name]
     inputs = make_inputs()
-    model = convert(make_module().eval(), inputs, route)
-    feeds = [np.asarray(t.numpy()) for t in inputs]
-    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=1e-5,
-                         atol=1e-5, what=route)
+    check_openvino_agrees(make_module().eval(), inputs, route, rtol=1e-5, atol=1e-5)
 
 
 def test_dynamic_sequence_length():

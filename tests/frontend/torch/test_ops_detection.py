@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ov_notebook as ov
-from layer_harness import Lambda, cases, check_layer, convert, randn
+from layer_harness import Lambda, cases, check_layer, check_openvino_agrees, randn
 from oracle import assert_outputs_match, run_openvino, run_ours
 
 torchvision = pytest.importorskip("torchvision")
@@ -88,10 +88,7 @@ def test_detection_ops(make_module, make_inputs, route):
 def test_detection_openvino_agrees(name, route):
     make_module, make_inputs = DETECTION[name][:2]
     inputs = make_inputs()
-    model = convert(make_module().eval(), inputs, route)
-    feeds = [t.numpy() for t in inputs]
-    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=1e-4,
-                         atol=1e-4, what=route)
+    check_openvino_agrees(make_module().eval(), inputs, route, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("route", ["export", "trace"])

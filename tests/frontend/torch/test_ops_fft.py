@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ov_notebook as ov
-from layer_harness import Lambda, cases, check_layer, convert, randn
+from layer_harness import Lambda, cases, check_layer, check_openvino_agrees, convert, randn
 from oracle import assert_outputs_match, run_openvino, run_ours
 from ov_notebook.frontend.errors import ConversionError
 
@@ -83,10 +83,7 @@ def test_fft(make_module, make_inputs, route):
 def test_fft_openvino_agrees(name, route):
     make_module, make_inputs = FFTS[name][:2]
     inputs = make_inputs()
-    model = convert(make_module().eval(), inputs, route)
-    feeds = [t.numpy() for t in inputs]
-    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=1e-4,
-                         atol=1e-4, what=route)
+    check_openvino_agrees(make_module().eval(), inputs, route, rtol=1e-4, atol=1e-4)
 
 
 DYNAMIC = {  # function, example input, other input (different last dimension)

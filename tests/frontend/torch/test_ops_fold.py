@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 import ov_notebook as ov
-from layer_harness import Lambda, cases, check_layer, convert, randn
+from layer_harness import Lambda, cases, check_layer, check_openvino_agrees, randn
 from oracle import assert_outputs_match, run_openvino, run_ours
 
 # the core-ATen route lowers unfold/fold to index/index_put graphs of other translators
@@ -43,10 +43,7 @@ def test_fold_unfold(make_module, make_inputs, route):
 def test_fold_unfold_openvino_agrees(name, route):
     make_module, make_inputs = FOLDS[name][:2]
     inputs = make_inputs()
-    model = convert(make_module().eval(), inputs, route)
-    feeds = [t.numpy() for t in inputs]
-    assert_outputs_match(run_ours(model, feeds), run_openvino(model, feeds), rtol=1e-5,
-                         atol=1e-5, what=route)
+    check_openvino_agrees(make_module().eval(), inputs, route, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("route", BOTH)
