@@ -62,7 +62,7 @@ def _read_only(value) -> np.ndarray:
 
 class Step:
     __slots__ = ("function", "inputs", "outputs", "attrs", "node", "inplace_slot", "release",
-                 "stateful")
+                 "stateful", "fast_call")
 
     def __init__(self, function, inputs, outputs, attrs, node):
         self.function = function
@@ -73,6 +73,7 @@ class Step:
         self.inplace_slot = None
         self.release = ()
         self.stateful = getattr(node, "stateful", False)  # gets the run's ``variables``
+        self.fast_call = None  # see Plan._make_step
 
     def __repr__(self):
         return (f"<Step {self.node.get_type_name()} '{self.node.get_friendly_name()}' "
@@ -145,11 +146,16 @@ class Plan:
         attrs = node.get_attributes()
         if spec.needs_node:
             attrs["node"] = node
+        fast_call = None
         if spec.prepare is not None:  # compile-time work on constant inputs (weight prepacking)
             attrs = spec.prepare(node, attrs)
+            # a call with what the hook resolved for static shapes (onednn/static.py); its
+            # ``bind(function, attrs)`` runs the kernel where the arguments differ
+            fast_call = attrs.pop("fast_call", None)
         inputs = tuple(slot_of[(id(src.get_node()), src.get_index())] for src in node.input_values())
         outputs = tuple(new_slot((id(node), i)) for i in range(node.get_output_size()))
         step = Step(spec.function, inputs, outputs, attrs, node)
+        step.fast_call = fast_call
         step.inplace_slot = -1 if spec.inplace else None
         return step
 
@@ -187,7 +193,10 @@ class Plan:
         for step in self.steps:
             mode = 2 if step.stateful else 1 if step.inplace_slot is not None else 0
             outputs = step.outputs[0] if len(step.outputs) == 1 else step.outputs
-            program.append((step.function, step.inputs, step.attrs, mode, step.inplace_slot,
+            function, attrs = step.function, step.attrs
+            if step.fast_call is not None and mode == 0:
+                function, attrs = step.fast_call.bind(function, attrs), {}
+            program.append((function, step.inputs, attrs, mode, step.inplace_slot,
                             outputs, step.release, step))
         return tuple(program)
 

@@ -81,6 +81,75 @@ def test_fused_matmul_matches_openvino(rng):
                          atol=1e-5)
 
 
+@needs_onednn
+@pytest.mark.parametrize("layout", ["NHWC region", "NCHW"])
+def test_static_steps_run_their_compile_time_call_and_other_layouts_the_kernel(
+        rng, monkeypatch, layout):
+    """Static shapes run each oneDNN step through the StaticCall made at compile time; an
+    input laid out otherwise (a transposed view handed to a MatMul made for dense rows) takes
+    the kernel's own path; both give OpenVINO's results, on several requests at once."""
+    from ov_notebook.runtime.onednn.static import StaticCall
+
+    calls = []
+    original = StaticCall.run
+
+    def spy(self, args):
+        calls.append(self)
+        return original(self, args)
+
+    monkeypatch.setattr(StaticCall, "run", spy)
+    config = {"KERNEL_BACKEND": "onednn", "INFERENCE_NUM_THREADS": 2}
+    if layout == "NCHW":
+        config["DISABLED_PASSES"] = "channels_last"
+    conv = conv_block_model(rng)
+    compiled = ov.compile_model(conv, "CPU", config)
+    assert sum(step.fast_call is not None for step in compiled._plan.plan.steps) == 2
+    value = rng.standard_normal((1, 8, 15, 13), dtype=np.float32)
+    expected = run_openvino(conv, [value])
+    assert_outputs_match([compiled(value)[0]], expected, rtol=1e-5, atol=1e-5)
+    # NHWC: both convolutions; NCHW: the second only, whose input is the first's channels-last
+    # output (the first reads the dense NCHW input, which the kernel reorders first)
+    assert len(calls) == (2 if layout == "NHWC region" else 1)
+
+    # tokens [2, 32, 7] transposed into a strided view [2, 7, 32], or fed as [2, 7, 32]
+    for transposed in (False, True):
+        shape = (2, 32, 7) if transposed else (2, 7, 32)
+        tokens = ops.parameter(list(shape), np.float32, name="tokens")
+        source = ops.transpose(tokens, ops.constant(np.array([0, 2, 1]))) if transposed \
+            else tokens
+        weights = rng.standard_normal((48, 32), dtype=np.float32)
+        matmul = ov.Model([ops.relu(ops.matmul(source, weights, False, True))], [tokens])
+        compiled = ov.compile_model(matmul, "CPU", config)
+        value = rng.standard_normal(shape, dtype=np.float32)
+        calls.clear()
+        assert_outputs_match([compiled(value)[0]], run_openvino(matmul, [value]), rtol=1e-5,
+                             atol=1e-5)
+        assert len(calls) == (0 if transposed else 1)
+        if not transposed:
+            dense, compiled_dense = matmul, compiled
+    tokens = rng.standard_normal((2, 7, 32), dtype=np.float32)
+
+    results, errors = {}, []
+
+    def worker(index):
+        try:
+            request = compiled_dense.create_infer_request()
+            for _ in range(20):
+                results[index] = request.infer([tokens * index])[0].copy()
+        except Exception as exc:  # noqa: BLE001  reported by the assertion below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(1, 4)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert not errors
+    for index in range(1, 4):
+        assert_outputs_match([results[index]], run_openvino(dense, [tokens * index]),
+                             rtol=1e-5, atol=1e-5)
+
+
 def test_numpy_backend_runs_no_primitive(rng):
     compiled = ov.compile_model(conv_block_model(rng), "CPU", {"KERNEL_BACKEND": "numpy"})
     assert compiled.get_property("KERNEL_BACKEND") == "numpy"
@@ -141,13 +210,13 @@ def test_primitives_use_the_compiled_thread_count_whatever_torch_set(rng, monkey
     from ov_notebook.runtime.onednn import _runtime
 
     seen = []
-    original = _runtime.Primitive.execute
+    original = _runtime.Primitive.launch
 
-    def spy(self, *arrays):
+    def spy(self, exec_args):  # every execution ends here, static calls' too
         seen.append(self.runtime.threads())
-        return original(self, *arrays)
+        return original(self, exec_args)
 
-    monkeypatch.setattr(_runtime.Primitive, "execute", spy)
+    monkeypatch.setattr(_runtime.Primitive, "launch", spy)
     model = conv_block_model(rng)
     value = rng.standard_normal((1, 8, 15, 13), dtype=np.float32)
     saved = torch.get_num_threads()

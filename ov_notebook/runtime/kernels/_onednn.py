@@ -75,21 +75,60 @@ def convolution_kernel(node, post_ops: str, bias, extras_from: int, channels_las
     created = None
     if shapes[0] is not None and all(s is not None for s in shapes[2 + extras_from:]):
         x = channels_last_empty(shapes[0])  # NHWC ops report their input 0 as NCHW too
-        extras = [_sample_extra(s, channels_last) for s in shapes[2 + extras_from:]]
+        received = [_sample_extra(s, channels_last) for s in shapes[2 + extras_from:]]
+        extras = [to_logical(e) for e in received] if channels_last else received
         begin, end = _pads(attrs, x.shape, kernel.filters.shape)
-        created = kernel.prepared(x, extras, threads, begin, end)[0]
+        created, used_x, used_extras = kernel.prepared(x, extras, threads, begin, end)
         if created is None:
             return None
+        if channels_last and x.ndim != 4:
+            return None  # run_convolution has no NHWC path for it
+        kernel.static_call = _convolution_call(kernel, created, threads, x, received, extras,
+                                               used_x, used_extras, 2 + extras_from,
+                                               channels_last)
     _mark(node, kernel, created)
     return kernel
 
 
+def _same_memory(given, used) -> bool:
+    """Whether the kernel read ``used`` straight from ``given`` (a view), not from a copy."""
+    return given.__array_interface__["data"][0] == used.__array_interface__["data"][0]
+
+
+def _convolution_call(kernel, primitive, threads, x, received, extras, used_x, used_extras,
+                      extras_at, channels_last):
+    """The StaticCall of a convolution step whose compile-time samples the kernel read as
+    they were (no reorder into channels-last memory first), else None. The step receives
+    ``x`` as NHWC memory from ``channels_last`` steps (the logical channels-first view
+    otherwise) and the ``received`` extras, and returns what ``run_convolution`` returns."""
+    from ..onednn.static import StaticCall
+
+    if not _same_memory(x, used_x) or \
+            not all(_same_memory(e, u) for e, u in zip(extras, used_extras)):
+        return None
+    expected = {0: x.transpose(0, 2, 3, 1) if channels_last else x}
+    expected.update((extras_at + i, e) for i, e in enumerate(received))
+    order = [0, kernel.weights[primitive]] + \
+        ([kernel.bias] if kernel.bias is not None else []) + [None] + \
+        [extras_at + i for i in range(len(extras))]
+    shape = primitive.output_shape  # logical [N, C, spatial...], channels-last memory
+    memory_order = (0,) + tuple(range(2, len(shape))) + (1,)
+    memory_shape = [shape[axis] for axis in memory_order]
+    if channels_last:
+        return StaticCall(kernel.runtime, primitive, threads, order, expected, memory_shape)
+    view = tuple(int(i) for i in np.argsort(memory_order))
+    return StaticCall(kernel.runtime, primitive, threads, order, expected, memory_shape, view)
+
+
 def _sample_extra(shape, channels_last):
+    """An extra input of a convolution step as the step receives it: NHWC memory for
+    ``channels_last`` steps, else channels-last memory viewed channels-first (what oneDNN
+    convolutions return) where that is a layout."""
     from ..onednn._runtime import aligned_empty
     from ..onednn.ops import channels_last_empty
 
     if channels_last:
-        return to_logical(aligned_empty(shape))
+        return aligned_empty(shape)
     if len(shape) >= 3 and 1 not in shape[1:]:
         return channels_last_empty(shape)
     return aligned_empty(shape)
@@ -143,15 +182,41 @@ def matmul_kernel(node, post_ops: str, bias, extras_from: int, transpose_b: bool
     if all(s is not None for i, s in enumerate(shapes) if i != 1 and i < 2 + extras_from) and \
             all(s is not None for s in shapes[2 + extras_from:]) and \
             (weights is not None or shapes[1] is not None):
-        a = _transposed(aligned_empty(shapes[0]), attrs.get("transpose_a"))
+        received_a = aligned_empty(shapes[0])
+        received_b = None if weights is not None else aligned_empty(shapes[1])
+        a = _transposed(received_a, attrs.get("transpose_a"))
         b = weights if weights is not None else \
-            _transposed(aligned_empty(shapes[1]), attrs.get("transpose_b"))
+            _transposed(received_b, attrs.get("transpose_b"))
         extras = [aligned_empty(s) for s in shapes[2 + extras_from:]]
         created = kernel.prepared(a, b, extras, threads)
         if created is None:
             return None
+        kernel.static_call = _matmul_call(kernel, created, threads, received_a, received_b, a,
+                                          b, extras, 2 + extras_from)
     _mark(node, kernel, created)
     return kernel
+
+
+def _matmul_call(kernel, primitive, threads, received_a, received_b, a, b, extras, extras_at):
+    """The StaticCall of a MatMul step: the kernel reads views of what the step receives
+    (transposes, folded rows), so the primitive runs on the received arrays' memory. None
+    for a 1-D operand, which ``run_matmul`` leaves to numpy (OpenVINO's vector rules)."""
+    from ..onednn.static import StaticCall
+
+    if a.ndim < 2 or b.ndim < 2:
+        return None
+    expected = {0: received_a}
+    if received_b is not None:
+        expected[1] = received_b
+    expected.update((extras_at + i, e) for i, e in enumerate(extras))
+    order = [0, kernel.packed[primitive] if kernel.constant is not None else 1] + \
+        ([kernel.bias] if kernel.bias is not None else []) + [None] + \
+        [extras_at + i for i in range(len(extras))]
+    # the shape __call__ returns: a's rows folded into one GEMM come back with a's batch axes
+    shape = a.shape[:-1] + (b.shape[-1],)
+    folded = kernel._arguments(a, b, extras)[0].ndim == 2 and len(shape) > 2  # noqa: SLF001
+    return StaticCall(kernel.runtime, primitive, threads, order, expected,
+                      shape if folded else primitive.output_shape)
 
 
 def _transposed(array, transpose):

@@ -53,6 +53,7 @@ def _prepare(grouped):
                      extras_from=int(bias is not None))
         attrs["dnnl"] = convolution_kernel(node, post_ops, bias, attrs["extras_from"],
                                            channels_last=True)
+        attrs["fast_call"] = getattr(attrs["dnnl"], "static_call", None)  # the plan takes it
         filters = node.input_value(1).get_node()
         if filters.get_type_name() == "Constant" and attrs["dnnl"] is None:
             attrs["packed"] = prepare_channels_last_weights(filters.get_value(), grouped=grouped)

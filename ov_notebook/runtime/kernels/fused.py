@@ -78,12 +78,14 @@ def _prepare(anchor_type):
         attrs.update(post_ops=program, bias=bias, extras_from=0 if bias is None else 1)
         if anchor_type in _CONVOLUTIONS:
             attrs["dnnl"] = convolution_kernel(node, post_ops, bias, attrs["extras_from"])
+            attrs["fast_call"] = getattr(attrs["dnnl"], "static_call", None)  # the plan takes it
             attrs["packed"] = None if attrs["dnnl"] else _pack_convolution(node, anchor_type)
             if attrs["packed"] is not None:  # visible in CompiledModel.get_runtime_model()
                 node.rt_info["prepacked_weights"] = attrs["packed"].kind
         elif anchor_type == "MatMul":
             attrs["dnnl"] = matmul_kernel(node, post_ops, bias, attrs["extras_from"],
                                           attrs.get("transpose_b", False))
+            attrs["fast_call"] = getattr(attrs["dnnl"], "static_call", None)  # the plan takes it
             if attrs["dnnl"] is None and \
                     node.get_input_element_type(1) == node.get_output_element_type(0):
                 attrs["weights"] = _pack_matmul(node, attrs)

@@ -208,6 +208,11 @@ class Primitive:
             if pointers[index] != pointer:
                 set_handle(memories[index], pointer)
                 pointers[index] = pointer
+        self.launch(exec_args)
+
+    def launch(self, exec_args) -> None:
+        """Execute on this thread's stream with ``exec_args`` (this thread's memory objects,
+        their data handles set): what ``execute`` and a static call end with."""
         C.check(self.runtime.lib.dnnl_primitive_execute(
             self.handle, self.runtime.stream(), len(exec_args), exec_args),
             "dnnl_primitive_execute")

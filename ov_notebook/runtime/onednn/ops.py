@@ -173,6 +173,7 @@ class ConvolutionKernel(_Cached):
     channels-last memory (the NHWC kernels return that memory itself)."""
 
     primitive_kind, algorithm = "convolution_forward", C.CONVOLUTION_DIRECT
+    static_call = None  # the StaticCall of the primitive made at compile time (kernels/_onednn)
     # Depthwise: oneDNN 3.2 lists brdgmm_dw first, but its jit_dw kernel is 6-22% faster per
     # layer on every depthwise convolution of mobilenet_v3_large and efficientnet_b0 (NHWC, f32,
     # 1 thread, eltwise post-op; benchmarks/kernels_impl.py), so the descriptor is advanced to it.
@@ -278,6 +279,8 @@ class ConvolutionKernel(_Cached):
 class MatMulKernel(_Cached):
     """MatMul ``a @ b`` (transposes already applied as strided views) with an optional bias
     over the last axis and post-ops; ``weights``: a constant B, reordered to oneDNN's layout."""
+
+    static_call = None  # the StaticCall of the primitive made at compile time (kernels/_onednn)
 
     def __init__(self, runtime, weights, bias, steps):
         super().__init__(runtime)

@@ -1,0 +1,117 @@
+"""A step's oneDNN call with everything compile time knows resolved, for static shapes.
+
+A kernel of ``ops.py`` called through its step does per call what only the first call needs:
+views of the arguments in oneDNN's logical order, layout checks and a cache lookup by shape and
+strides, pads, an output buffer whose address numpy computes once more, and a pointer read of
+every argument, weights included: 16-19 us of Python around 1.5 us of oneDNN work on a small
+convolution (``benchmarks/overhead.py --kind conv``). For a step whose input shapes are static
+its primitive was made at compile time, for arrays laid out as the step receives them; a
+:class:`StaticCall` keeps that primitive with the expected (shape, strides, dtype) of each
+runtime argument and the constant arguments' addresses, and per call only compares layouts,
+reads the runtime arguments' addresses, allocates the output and executes. An argument laid out
+otherwise (a view, another batch of a dynamic model, another thread budget) takes the kernel's
+own path, which handles every case.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._runtime import ALIGNMENT
+from ..parallel import current_threads
+
+__all__ = ["StaticCall", "aligned_output"]
+
+_F32 = np.dtype(np.float32)
+
+
+def aligned_output(shape, nbytes):
+    """(uninitialized f32 C-contiguous array of ``shape`` starting on a 64-byte boundary, its
+    address): ``aligned_empty`` with the address it reads returned, not read again."""
+    raw = np.empty(nbytes + ALIGNMENT, np.uint8)
+    address = raw.ctypes.data
+    start = -address % ALIGNMENT
+    return raw[start:start + nbytes].view(_F32).reshape(shape), address + start
+
+
+class StaticCall:
+    """``primitive`` run on a step's arguments as compile time saw them.
+
+    ``order``: the primitive's ``execute`` arguments in order, each the index of the step's
+    argument it reads (int), a constant array (weights, bias: its address is set once per
+    thread), or None for the output. ``expected``: {step argument index: sample array laid out
+    as the step receives it}. ``output_shape``: the array the step returns (C-contiguous);
+    ``output_view``: an axis order the step returns it in (a channels-first view of
+    channels-last memory), or None.
+    """
+
+    __slots__ = ("runtime", "primitive", "threads", "checks", "inputs", "constants", "output",
+                 "output_shape", "output_bytes", "output_view", "arity")
+
+    def __init__(self, runtime, primitive, threads, order, expected, output_shape,
+                 output_view=None):
+        self.runtime, self.primitive, self.threads = runtime, primitive, threads
+        self.checks = tuple((index, sample.shape, sample.strides)
+                            for index, sample in sorted(expected.items()))
+        self.inputs = tuple((position, item) for position, item in enumerate(order)
+                            if isinstance(item, int))
+        # (position, address, array): holding the array keeps its address valid
+        self.constants = tuple((position, item.ctypes.data, item) for position, item
+                               in enumerate(order) if isinstance(item, np.ndarray))
+        outputs = [position for position, item in enumerate(order) if item is None]
+        if len(outputs) != 1 or len(order) != len(primitive.arguments):
+            raise ValueError(f"a static oneDNN call needs one output among the primitive's "
+                             f"{len(primitive.arguments)} arguments, got {order!r}")
+        self.output = outputs[0]
+        self.output_shape = tuple(int(d) for d in output_shape)
+        self.output_bytes = int(np.prod(self.output_shape, dtype=np.int64)) * 4
+        self.output_view = output_view
+        self.arity = max([index for index, *_ in self.checks] + [-1]) + 1
+
+    def matches(self, args) -> bool:
+        """Whether ``args`` are laid out as the primitive was made for, on its thread count."""
+        if len(args) < self.arity or current_threads() != self.threads:
+            return False
+        for index, shape, strides in self.checks:
+            array = args[index]
+            if array.__class__ is not np.ndarray or array.dtype is not _F32 or \
+                    array.shape != shape or array.strides != strides:
+                return False
+        return True
+
+    def run(self, args):
+        """Execute on ``args`` (``matches(args)`` must hold); returns the output."""
+        primitive, runtime = self.primitive, self.runtime
+        bound = getattr(primitive._local, "bound", None) or primitive._bound()  # noqa: SLF001
+        memories, exec_args, _, pointers = bound
+        set_handle = runtime.lib.dnnl_memory_set_data_handle
+        for position, address, _ in self.constants:
+            if pointers[position] != address:  # once per thread: constants do not move
+                set_handle(memories[position], address)
+                pointers[position] = address
+        for position, index in self.inputs:
+            address = args[index].ctypes.data
+            if pointers[position] != address:
+                set_handle(memories[position], address)
+                pointers[position] = address
+        y, address = aligned_output(self.output_shape, self.output_bytes)
+        position = self.output
+        if pointers[position] != address:
+            set_handle(memories[position], address)
+            pointers[position] = address
+        runtime.set_threads(self.threads)
+        primitive.launch(exec_args)
+        return y if self.output_view is None else y.transpose(self.output_view)
+
+    def bind(self, function, attrs):
+        """The step's function taking its arguments only: this call where they match, else
+        ``function(*args, **attrs)``."""
+        matches, run = self.matches, self.run
+
+        def call(*args):
+            if matches(args):
+                return run(args)
+            return function(*args, **attrs)
+
+        call.__name__ = getattr(function, "__name__", "call")
+        call.static_call = self
+        return call
