@@ -297,6 +297,26 @@ def test_layer_norm_and_softmax_match_openvino(rng, affine):
 
 
 @needs_onednn
+@pytest.mark.parametrize("axes, normalize, eps_mode, on_onednn", [
+    ([-1], True, "inside_sqrt", True), ([2], True, "inside_sqrt", True),
+    ([-1], True, "outside_sqrt", False), ([-1], False, "inside_sqrt", False),
+    ([1, 2], True, "inside_sqrt", False)])
+def test_plain_mvn_over_the_last_axis_runs_on_onednn(rng, axes, normalize, eps_mode, on_onednn):
+    """An MVN with no affine step after it (BERT's, whose gamma and beta the MatMuls after it
+    absorbed) is a layer normalization: oneDNN where its eps mode and axes are oneDNN's, numpy
+    elsewhere, OpenVINO's results either way."""
+    x = ops.parameter([2, 7, 48], np.float32, name="x")
+    model = ov.Model([ops.mvn(x, np.array(axes, np.int64), normalize, 1e-6, eps_mode)], [x])
+    value = rng.standard_normal((2, 7, 48), dtype=np.float32) * 4 + 1
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    kinds = {node.get_type_name(): node.rt_info.get("kernel_backend")
+             for node in compiled.get_runtime_model().get_ordered_ops()}
+    assert (kinds.get("MVN") == "onednn") == on_onednn, kinds
+    assert_outputs_match([compiled(value)[0]], run_openvino(model, [value]), rtol=1e-5,
+                         atol=1e-5)
+
+
+@needs_onednn
 def test_sequence_first_matmul_folds_its_batch_into_rows(rng):
     """[S, 1, E] @ W (nn.MultiheadAttention's in-projection) runs as one [S, E] GEMM, not S
     GEMVs; a strided view of it and the contiguous copy share one primitive."""

@@ -115,8 +115,26 @@ def _last_axis_only(x, axes, normalize_variance):
     return normalize_variance and x.ndim >= 1 and x.size and axes == (x.ndim - 1,)
 
 
-@kernel("MVN", inplace=True)
-def mvn(x, axes, *, eps, normalize_variance=True, eps_mode="INSIDE_SQRT", out=None):
+def _prepare_mvn(node, attrs):
+    """MVN over the last axis only (a LayerNorm whose gamma and beta passes folded into the
+    MatMuls after it, as in BERT) runs on oneDNN's layer normalization where compiled for it."""
+    axes = node.input_value(1).get_node() if node.get_input_size() > 1 else None
+    rank = node.get_input_partial_shape(0).rank
+    if axes is None or axes.get_type_name() != "Constant" or not rank.is_static or \
+            not attrs.get("normalize_variance", True):
+        return attrs
+    if unique_axes(axes.get_value(), rank.get_length()) != (rank.get_length() - 1,):
+        return attrs
+    dnnl, _ = layer_norm_kernel(node, "", attrs["eps"], attrs.get("eps_mode", "INSIDE_SQRT"))
+    return attrs if dnnl is None else dict(attrs, dnnl=dnnl)
+
+
+@kernel("MVN", inplace=True, prepare=_prepare_mvn)
+def mvn(x, axes, *, eps, normalize_variance=True, eps_mode="INSIDE_SQRT", out=None, dnnl=None):
+    if dnnl is not None:  # the oneDNN layer normalization (None back: no fast primitive)
+        y = dnnl(x, current_threads())
+        if y is not None:
+            return y
     axes = unique_axes(axes, x.ndim) if x.ndim else ()
     dtype = working_dtype(x.dtype)
     if not axes:  # every element is its own mean
