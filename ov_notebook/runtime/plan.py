@@ -271,7 +271,10 @@ class Plan:
                     values[slot] = value
             for slot in release:
                 values[slot] = None
-            args = out = produced = None  # released values must not live on until the next step
+            # released values must not live on until the next step; nor may the owner found
+            # by the aliasing check: held here, it made the next step's in-place check fail
+            # on a buffer just produced (one reference more than a sole view's)
+            args = out = produced = owner = base = None
         results, seen = [], set()
         for slot in self.result_slots:  # an output listed twice must not come back as one array
             results.append(self._result(slot, values[slot], shared, slot in seen))
