@@ -3,7 +3,9 @@
 Every node output gets a slot. Constants fill their slots once, at compile time; each run copies
 the slot list (not the arrays), so concurrent runs share weights and nothing else. After the step
 that reads a slot for the last time the slot is released, so intermediates are freed as soon as
-they are dead; kernels registered ``inplace`` receive such a dead buffer as ``out=``.
+they are dead; kernels registered ``inplace`` receive such a dead buffer as ``out=`` (their
+first input's, or the input their compile-time hook names: a residual a oneDNN convolution sums
+into).
 
 A dead buffer is only handed out when this run produced it, it owns its memory and no live slot
 can alias it: a kernel that returns a view of (or the very array of) one of its inputs marks those
@@ -62,7 +64,7 @@ def _read_only(value) -> np.ndarray:
 
 class Step:
     __slots__ = ("function", "inputs", "outputs", "attrs", "node", "inplace_slot", "release",
-                 "stateful", "fast_call")
+                 "stateful", "fast_call", "inplace_index")
 
     def __init__(self, function, inputs, outputs, attrs, node):
         self.function = function
@@ -74,6 +76,7 @@ class Step:
         self.release = ()
         self.stateful = getattr(node, "stateful", False)  # gets the run's ``variables``
         self.fast_call = None  # see Plan._make_step
+        self.inplace_index = 0  # which input's dead buffer goes in as ``out=``
 
     def __repr__(self):
         return (f"<Step {self.node.get_type_name()} '{self.node.get_friendly_name()}' "
@@ -146,17 +149,20 @@ class Plan:
         attrs = node.get_attributes()
         if spec.needs_node:
             attrs["node"] = node
-        fast_call = None
+        fast_call = inplace_input = None
         if spec.prepare is not None:  # compile-time work on constant inputs (weight prepacking)
             attrs = spec.prepare(node, attrs)
             # a call with what the hook resolved for static shapes (onednn/static.py); its
             # ``bind(function, attrs)`` runs the kernel where the arguments differ
             fast_call = attrs.pop("fast_call", None)
+            # another input than the first whose dead buffer the kernel may write into
+            inplace_input = attrs.pop("inplace_input", None)
         inputs = tuple(slot_of[(id(src.get_node()), src.get_index())] for src in node.input_values())
         outputs = tuple(new_slot((id(node), i)) for i in range(node.get_output_size()))
         step = Step(spec.function, inputs, outputs, attrs, node)
         step.fast_call = fast_call
-        step.inplace_slot = -1 if spec.inplace else None
+        step.inplace_slot = -1 if spec.inplace or inplace_input is not None else None
+        step.inplace_index = inplace_input or 0
         return step
 
     def _plan_memory(self):
@@ -172,7 +178,8 @@ class Plan:
             dead.update(s for s in step.outputs if s not in last_use and s not in keep)
             step.release = tuple(sorted(dead))
             if step.inplace_slot is not None:
-                first = step.inputs[0] if step.inputs else None
+                index = step.inplace_index
+                first = step.inputs[index] if index < len(step.inputs) else None
                 # only a buffer this plan produced and nobody reads later may be overwritten
                 step.inplace_slot = first if first in dead and step.inputs.count(first) == 1 else None
 
@@ -184,7 +191,8 @@ class Plan:
 
     def _program(self) -> tuple:
         """Per step, what the loop of ``run`` reads, as one flat tuple: ``(function, input
-        slots, attributes, mode, inplace slot, output slot or slots, released slots, step)``.
+        slots, attributes, mode, (inplace slot, its input index) or None, output slot or slots,
+        released slots, step)``.
         ``mode`` 0 calls ``function(*args, **attrs)``; 1 may pass a dead buffer as ``out=``;
         2 passes the run's ``variables``. Built at the first run (compile-time hooks such as
         ``share_packed_weights`` edit the plan after ``__init__``), then read by every run.
@@ -194,10 +202,12 @@ class Plan:
             mode = 2 if step.stateful else 1 if step.inplace_slot is not None else 0
             outputs = step.outputs[0] if len(step.outputs) == 1 else step.outputs
             function, attrs = step.function, step.attrs
-            if step.fast_call is not None and mode == 0:
+            if step.fast_call is not None and mode != 2:
                 function, attrs = step.fast_call.bind(function, attrs), {}
-            program.append((function, step.inputs, attrs, mode, step.inplace_slot,
-                            outputs, step.release, step))
+            inplace = None if step.inplace_slot is None else \
+                (step.inplace_slot, step.inplace_index)
+            program.append((function, step.inputs, attrs, mode, inplace, outputs, step.release,
+                            step))
         return tuple(program)
 
     def run(self, feeds, timings=None, on_step=None, variables=None):
@@ -232,8 +242,8 @@ class Plan:
                 if mode == 0:
                     produced = function(*args, **attrs)
                 elif mode == 1:
-                    if inplace is not None and inplace not in shared:
-                        out = args[0]
+                    if inplace is not None and inplace[0] not in shared:
+                        out = args[inplace[1]]
                         flags = out.flags if out.__class__ is ndarray else None
                         if flags is not None and flags.writeable and \
                                 (flags.owndata or _sole_view(out)):
@@ -251,7 +261,7 @@ class Plan:
                 self._observe(step, produced, clock() - started, timings, on_step)
             # the dead buffer given as out= may be returned: aliasing it is harmless
             if out is not None:
-                del args[0]
+                del args[inplace[1]]
             if outputs.__class__ is int:
                 if args:
                     base = getattr(produced, "base", None)

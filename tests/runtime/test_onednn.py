@@ -150,6 +150,42 @@ def test_static_steps_run_their_compile_time_call_and_other_layouts_the_kernel(
                              rtol=1e-5, atol=1e-5)
 
 
+@needs_onednn
+@pytest.mark.parametrize("activation", [None, "relu"])
+def test_a_residual_convolution_sums_into_the_dead_residual_buffer(rng, activation):
+    """conv2(conv1(a)) + a with ``a`` dead after it (ResNet's and MobileNet's blocks): the
+    second convolution adds ``a`` with oneDNN's sum post-op, writing into ``a``'s buffer (as
+    OpenVINO's CPU plugin does) instead of a new one; OpenVINO's results either way, and a
+    residual still read later is left alone."""
+    x = ops.parameter([2, 8, 9, 11], np.float32, name="x")
+
+    def conv(value, out_channels, in_channels):
+        weights = rng.standard_normal((out_channels, in_channels, 3, 3), dtype=np.float32)
+        return ops.convolution(value, weights * np.float32(0.2), [1, 1], [1, 1], [1, 1], [1, 1])
+
+    a = ops.relu(conv(x, 16, 8))
+    summed = ops.add(conv(ops.relu(conv(a, 16, 16)), 16, 16), a)
+    if activation:
+        summed = ops.relu(summed)
+    later = ops.multiply(a, summed)  # reads a after the sum: a is not dead there
+    for outputs, dead in (([summed], True), ([summed, later], False)):
+        model = ov.Model(outputs, [x])
+        request = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"}) \
+            .create_infer_request()
+        addresses = []
+
+        def record(node, produced, addresses=addresses):  # addresses: a view would block it
+            if node.get_type_name() == "FusedConvolutionNHWC":
+                addresses.append(produced[0].__array_interface__["data"][0])
+
+        request.set_node_callback(record)
+        value = rng.standard_normal((2, 8, 9, 11), dtype=np.float32)
+        ours = [r.copy() for r in request.infer([value]).values()]
+        assert len(addresses) == 3
+        assert (addresses[2] == addresses[0]) == dead, addresses
+        assert_outputs_match(ours, run_openvino(model, [value]), rtol=1e-5, atol=1e-5)
+
+
 def test_numpy_backend_runs_no_primitive(rng):
     compiled = ov.compile_model(conv_block_model(rng), "CPU", {"KERNEL_BACKEND": "numpy"})
     assert compiled.get_property("KERNEL_BACKEND") == "numpy"

@@ -85,7 +85,7 @@ def convolution_kernel(node, post_ops: str, bias, extras_from: int, channels_las
             return None  # run_convolution has no NHWC path for it
         kernel.static_call = _convolution_call(kernel, created, threads, x, received, extras,
                                                used_x, used_extras, 2 + extras_from,
-                                               channels_last)
+                                               channels_last, (begin, end))
     _mark(node, kernel, created)
     return kernel
 
@@ -96,12 +96,14 @@ def _same_memory(given, used) -> bool:
 
 
 def _convolution_call(kernel, primitive, threads, x, received, extras, used_x, used_extras,
-                      extras_at, channels_last):
+                      extras_at, channels_last, pads):
     """The StaticCall of a convolution step whose compile-time samples the kernel read as
     they were (no reorder into channels-last memory first), else None. The step receives
     ``x`` as NHWC memory from ``channels_last`` steps (the logical channels-first view
-    otherwise) and the ``received`` extras, and returns what ``run_convolution`` returns."""
-    from ..onednn.static import StaticCall
+    otherwise) and the ``received`` extras, and returns what ``run_convolution`` returns.
+    An NHWC step that adds a full-size residual also gets the variant that sums into the
+    residual's dead buffer (``in_place``); ``kernel.in_place_input`` names that argument."""
+    from ..onednn.static import OUT, StaticCall
 
     if not _same_memory(x, used_x) or \
             not all(_same_memory(e, u) for e, u in zip(extras, used_extras)):
@@ -115,7 +117,20 @@ def _convolution_call(kernel, primitive, threads, x, received, extras, used_x, u
     memory_order = (0,) + tuple(range(2, len(shape))) + (1,)
     memory_shape = [shape[axis] for axis in memory_order]
     if channels_last:
-        return StaticCall(kernel.runtime, primitive, threads, order, expected, memory_shape)
+        call = StaticCall(kernel.runtime, primitive, threads, order, expected, memory_shape)
+        residual = next((i for i, e in enumerate(received) if e.flags.c_contiguous and
+                         list(e.shape) == memory_shape), None)
+        variant = None if residual is None else \
+            kernel.summing(primitive, used_x, used_extras, *pads, residual)
+        if variant is not None:
+            at = extras_at + residual
+            order = [OUT if item is None else item for item in order
+                     if not (type(item) is int and item == at)]
+            call.in_place = StaticCall(kernel.runtime, variant, threads, order,
+                                       {i: e for i, e in expected.items() if i != at},
+                                       memory_shape)
+            kernel.in_place_input = at
+        return call
     view = tuple(int(i) for i in np.argsort(memory_order))
     return StaticCall(kernel.runtime, primitive, threads, order, expected, memory_shape, view)
 

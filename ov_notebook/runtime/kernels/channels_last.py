@@ -54,6 +54,8 @@ def _prepare(grouped):
         attrs["dnnl"] = convolution_kernel(node, post_ops, bias, attrs["extras_from"],
                                            channels_last=True)
         attrs["fast_call"] = getattr(attrs["dnnl"], "static_call", None)  # the plan takes it
+        if attrs["fast_call"] is not None and attrs["dnnl"].in_place_input is not None:
+            attrs["inplace_input"] = attrs["dnnl"].in_place_input  # a residual summed into
         filters = node.input_value(1).get_node()
         if filters.get_type_name() == "Constant" and attrs["dnnl"] is None:
             attrs["packed"] = prepare_channels_last_weights(filters.get_value(), grouped=grouped)
@@ -65,7 +67,9 @@ def _prepare(grouped):
 def _fused_nhwc(type_name, grouped):
     @kernel(type_name, prepare=_prepare(grouped))
     def run(x, filters, *extras, post_ops="", bias=None, extras_from=0, packed=None, strides,
-            dilations, pads_begin, pads_end, auto_pad="explicit", dnnl=None):
+            dilations, pads_begin, pads_end, auto_pad="explicit", dnnl=None, out=None):
+        # ``out``: a dead residual buffer the plan offers; only the static oneDNN call sums
+        # into it (onednn/static.py), this path leaves it alone
         if dnnl is not None:  # the oneDNN backend (None back: a case it has no primitive for)
             y = run_convolution(dnnl, x, extras[extras_from:], dict(
                 strides=strides, dilations=dilations, pads_begin=pads_begin, pads_end=pads_end,

@@ -96,7 +96,7 @@ def _post_op_attrs(runtime, steps, extras, dst_ndim):
     with leading ones, numpy's rule); None when an extra has more dimensions than the output."""
     attrs, extra = [], iter(extras)
     for step in steps:
-        if step[0] == "eltwise":
+        if step[0] in ("eltwise", "sum"):  # a sum reads the destination's own contents
             attrs.append(step)
             continue
         array = next(extra)
@@ -174,6 +174,7 @@ class ConvolutionKernel(_Cached):
 
     primitive_kind, algorithm = "convolution_forward", C.CONVOLUTION_DIRECT
     static_call = None  # the StaticCall of the primitive made at compile time (kernels/_onednn)
+    in_place_input = None  # the step argument its static call may sum into (its ``out=``)
     # Depthwise: oneDNN 3.2 lists brdgmm_dw first, but its jit_dw kernel is 6-22% faster per
     # layer on every depthwise convolution of mobilenet_v3_large and efficientnet_b0 (NHWC, f32,
     # 1 thread, eltwise post-op; benchmarks/kernels_impl.py), so the descriptor is advanced to it.
@@ -210,12 +211,44 @@ class ConvolutionKernel(_Cached):
         return _fast(primitive)
 
     def build(self, x, *extras_and_pads):
-        rt = self.runtime
         *extras, begin, end = extras_and_pads
+        made = self._create(x, extras, begin, end, self.steps)
+        if made is None:
+            return None
+        primitive, weights = made
+        self.weights[primitive] = reorder(self.runtime, self.filters, weights)
+        return primitive
+
+    def summing(self, primitive, x, extras, begin, end, residual):
+        """A variant of ``primitive`` (made for ``x``, ``extras``) whose binary add of
+        ``extras[residual]`` is oneDNN's sum post-op instead: it adds what the destination
+        holds, so the step writes into the residual's own (dead) buffer rather than a new one,
+        as OpenVINO's CPU plugin does. Reads the same reordered weights; None when oneDNN picks
+        another weight layout for it or has no fast implementation."""
+        binary = [i for i, step in enumerate(self.steps) if step[0] == "binary"]
+        if residual >= len(binary) or self.steps[binary[residual]][1] != C.BINARY["add"]:
+            return None
+        steps = list(self.steps)
+        steps[binary[residual]] = ("sum", 1.0)
+        kept = [e for i, e in enumerate(extras) if i != residual]
+        made = self._create(x, kept, begin, end, steps)
+        if made is None:
+            return None
+        variant, weights = made
+        if not self.runtime.lib.dnnl_memory_desc_equal(weights.handle,
+                                                       primitive.weights_desc.handle):
+            return None
+        self.weights[variant] = self.weights[primitive]
+        return variant
+
+    def _create(self, x, extras, begin, end, steps):
+        """(primitive with ``steps`` as post-ops, the weights' memory descriptor it picked)
+        or None."""
+        rt = self.runtime
         shape = self.output_shape(x, begin, end)
         if min(shape) <= 0 or x.shape[0] == 0:
             return None
-        post_ops = _post_op_attrs(rt, self.steps, extras, len(shape))
+        post_ops = _post_op_attrs(rt, steps, extras, len(shape))
         if post_ops is None:
             return None
         dst = MemoryDesc.of_array(rt, self._output(shape))
@@ -239,9 +272,9 @@ class ConvolutionKernel(_Cached):
         primitive, weights = _weighted_primitive(rt, pd, src, None, bias, dst, post_ops)
         if not self.fast(primitive):
             return None
-        self.weights[primitive] = reorder(rt, self.filters, weights)
         primitive.output_shape = shape
-        return primitive
+        primitive.weights_desc = weights
+        return primitive, weights
 
     def _channels_last_extra(self, extra, threads):
         """A residual in another layout than the output's, reordered (oneDNN's fast

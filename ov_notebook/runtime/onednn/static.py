@@ -19,9 +19,10 @@ import numpy as np
 from ._runtime import ALIGNMENT
 from ..parallel import current_threads
 
-__all__ = ["StaticCall", "aligned_output"]
+__all__ = ["StaticCall", "aligned_output", "OUT"]
 
 _F32 = np.dtype(np.float32)
+OUT = "out"  # an ``order`` entry: the output is the buffer the plan passes as ``out=``
 
 
 def aligned_output(shape, nbytes):
@@ -38,14 +39,16 @@ class StaticCall:
 
     ``order``: the primitive's ``execute`` arguments in order, each the index of the step's
     argument it reads (int), a constant array (weights, bias: its address is set once per
-    thread), or None for the output. ``expected``: {step argument index: sample array laid out
-    as the step receives it}. ``output_shape``: the array the step returns (C-contiguous);
-    ``output_view``: an axis order the step returns it in (a channels-first view of
-    channels-last memory), or None.
+    thread), None for the output, allocated per call, or :data:`OUT` for the output written
+    into the dead buffer the plan passes as ``out=`` (a residual a sum post-op adds to).
+    ``expected``: {step argument index: sample array laid out as the step receives it}.
+    ``output_shape``: the array the step returns (C-contiguous); ``output_view``: an axis order
+    the step returns it in (a channels-first view of channels-last memory), or None.
     """
 
     __slots__ = ("runtime", "primitive", "threads", "checks", "inputs", "constants", "output",
-                 "output_shape", "output_bytes", "output_view", "arity")
+                 "output_shape", "output_bytes", "output_view", "arity", "given_output",
+                 "output_strides", "in_place")
 
     def __init__(self, runtime, primitive, threads, order, expected, output_shape,
                  output_view=None):
@@ -57,19 +60,29 @@ class StaticCall:
         # (position, address, array): holding the array keeps its address valid
         self.constants = tuple((position, item.ctypes.data, item) for position, item
                                in enumerate(order) if isinstance(item, np.ndarray))
-        outputs = [position for position, item in enumerate(order) if item is None]
+        outputs = [position for position, item in enumerate(order)
+                   if item is None or item is OUT]
         if len(outputs) != 1 or len(order) != len(primitive.arguments):
             raise ValueError(f"a static oneDNN call needs one output among the primitive's "
                              f"{len(primitive.arguments)} arguments, got {order!r}")
         self.output = outputs[0]
+        self.given_output = order[self.output] is OUT
         self.output_shape = tuple(int(d) for d in output_shape)
         self.output_bytes = int(np.prod(self.output_shape, dtype=np.int64)) * 4
+        self.output_strides = np.empty(self.output_shape, _F32).strides if self.output_bytes \
+            else None
         self.output_view = output_view
         self.arity = max([index for index, *_ in self.checks] + [-1]) + 1
+        self.in_place = None  # the variant writing into ``out=`` (a StaticCall with OUT)
 
-    def matches(self, args) -> bool:
-        """Whether ``args`` are laid out as the primitive was made for, on its thread count."""
+    def matches(self, args, out=None) -> bool:
+        """Whether ``args`` (and ``out``, for a call that writes into it) are laid out as the
+        primitive was made for, on its thread count."""
         if len(args) < self.arity or current_threads() != self.threads:
+            return False
+        if self.given_output and (out.__class__ is not np.ndarray or out.dtype is not _F32 or
+                                  out.shape != self.output_shape or
+                                  out.strides != self.output_strides):
             return False
         for index, shape, strides in self.checks:
             array = args[index]
@@ -78,8 +91,8 @@ class StaticCall:
                 return False
         return True
 
-    def run(self, args):
-        """Execute on ``args`` (``matches(args)`` must hold); returns the output."""
+    def run(self, args, out=None):
+        """Execute on ``args`` (``matches(args, out)`` must hold); returns the output."""
         primitive, runtime = self.primitive, self.runtime
         bound = getattr(primitive._local, "bound", None) or primitive._bound()  # noqa: SLF001
         memories, exec_args, _, pointers = bound
@@ -93,7 +106,10 @@ class StaticCall:
             if pointers[position] != address:
                 set_handle(memories[position], address)
                 pointers[position] = address
-        y, address = aligned_output(self.output_shape, self.output_bytes)
+        if self.given_output:
+            y, address = out, out.ctypes.data
+        else:
+            y, address = aligned_output(self.output_shape, self.output_bytes)
         position = self.output
         if pointers[position] != address:
             set_handle(memories[position], address)
@@ -103,11 +119,17 @@ class StaticCall:
         return y if self.output_view is None else y.transpose(self.output_view)
 
     def bind(self, function, attrs):
-        """The step's function taking its arguments only: this call where they match, else
-        ``function(*args, **attrs)``."""
-        matches, run = self.matches, self.run
+        """The step's function taking its arguments (and the plan's ``out=``) only: the
+        ``in_place`` variant where it matches ``out``, else this call where the arguments
+        match, else ``function(*args, **attrs)``."""
+        matches, run, in_place = self.matches, self.run, self.in_place
 
-        def call(*args):
+        def call(*args, out=None):
+            if out is not None:
+                if in_place is not None and in_place.matches(args, out):
+                    return in_place.run(args, out)
+                if not matches(args):
+                    return function(*args, out=out, **attrs)
             if matches(args):
                 return run(args)
             return function(*args, **attrs)
