@@ -282,9 +282,10 @@ class Plan:
             for slot in release:
                 values[slot] = None
             # released values must not live on until the next step; nor may the owner found
-            # by the aliasing check: held here, it made the next step's in-place check fail
-            # on a buffer just produced (one reference more than a sole view's)
-            args = out = produced = owner = base = None
+            # by the aliasing check (held here, it made the next step's in-place check fail on
+            # a buffer just produced: one reference more than a sole view's), nor the flags of
+            # the buffer written in place (they hold it: its memory outlived its release)
+            args = out = produced = owner = base = flags = None
         results, seen = [], set()
         for slot in self.result_slots:  # an output listed twice must not come back as one array
             results.append(self._result(slot, values[slot], shared, slot in seen))

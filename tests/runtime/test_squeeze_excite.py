@@ -1,6 +1,8 @@
 """The squeeze_excite_fusion pass (runtime/passes/squeeze_excite.py): a squeeze-excite block on
 NHWC tensors becomes one SqueezeExciteNHWC step, with the numbers of the unfused steps and of real
 OpenVINO, on both kernel backends; blocks it cannot take whole stay as they were."""
+import weakref
+
 import numpy as np
 import pytest
 
@@ -123,17 +125,25 @@ def test_the_step_scales_the_depthwise_output_in_place_inside_a_model(rng, backe
     # the depthwise convolution's output dies at the squeeze-excite step, which writes into it
     # (on oneDNN a sole view of an aligned buffer: the plan's check once failed there, counting
     # a reference the aliasing check of the step before still held)
+    # and its memory is freed once the step after it released it (the flags of the buffer
+    # written in place once kept it for the rest of the run)
     x = ops.parameter([1, 8, 10, 10], np.float32, name="x")
     out, _ = block(rng, x, 16)
-    model = ov.Model([out], [x], "se_in_place")
+    last = conv(rng, out, 8, 8, 3)  # a step after the one that released the scaled buffer
+    model = ov.Model([ops.softmax(last, 1)], [x], "se_in_place")
     request = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": backend}).create_infer_request()
-    addresses = {}
+    addresses, scaled, freed = {}, [], []
 
     def record(node, outputs):  # addresses only: a view held here would block the write
-        addresses[node.get_type_name()] = outputs[0].__array_interface__["data"][0]
+        addresses.setdefault(node.get_type_name(), outputs[0].__array_interface__["data"][0])
+        if node.get_type_name() == "SqueezeExciteNHWC":
+            scaled.append(weakref.ref(outputs[0].base))  # the memory's owner
+        elif scaled:
+            freed.append(scaled[0]() is None)
 
     request.set_node_callback(record)
     feeds = [rng.standard_normal((1, 8, 10, 10), dtype=np.float32)]
     result = request.infer(feeds)[0].copy()
     assert addresses["SqueezeExciteNHWC"] == addresses["FusedGroupConvolutionNHWC"], addresses
+    assert freed[1:] == [True] * (len(freed) - 1)  # the first is the step releasing it
     assert_outputs_match([result], run_openvino(model, feeds), rtol=1e-4, atol=1e-5)
