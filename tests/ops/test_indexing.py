@@ -152,3 +152,26 @@ def test_round_trip(build, shapes):
 def test_gather_folds_on_constants_like_openvino():
     data = ops.constant(_data([3, 4]))
     _compare_folded(ops.gather(data, np.array([[2, -1]], I64), np.array(1, I64)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.float16])
+@pytest.mark.parametrize("axis, batch_dims", [(0, 0), (1, 0), (1, 1)])
+def test_gather_from_a_misaligned_table_of_a_saved_ir(tmp_path, dtype, axis, batch_dims):
+    """An IR whose .bin holds a 1-byte constant before the table maps the table misaligned for
+    its dtype (OpenVINO's writer does not pad): Gather reads it as it is (np.take once copied
+    all of it first, per call), with OpenVINO's results on the same IR."""
+    table = _data((40, 6, 5), dtype)
+    indices = ops.parameter([40, 3] if batch_dims else [2, 3], I64, name="indices")
+    flag = ops.constant(np.array([True]))  # written to the .bin before the table
+    gathered = ops.gather(ops.constant(table), indices, ops.constant(np.array(axis, I64)),
+                          batch_dims)
+    model = ov.Model([gathered, ops.logical_not(flag)], [indices])
+    ov.save_model(model, tmp_path / "m.xml", compress_to_fp16=False)
+    read = ov.Core().read_model(tmp_path / "m.xml")
+    mapped = next(n.get_value() for n in read.get_ordered_ops()
+                  if n.get_type_name() == "Constant" and n.get_value().shape == table.shape)
+    assert mapped.ctypes.data % np.dtype(dtype).itemsize != 0  # the case at hand
+    size = table.shape[axis]
+    feeds = [np.random.default_rng(0).integers(-size, size, size=(40, 3) if batch_dims
+                                                    else (2, 3)).astype(I64)]
+    assert_outputs_match(run_ours(read, feeds)[:1], run_openvino(read, feeds)[:1])
