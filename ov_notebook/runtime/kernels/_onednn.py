@@ -14,7 +14,8 @@ from .. import onednn
 from ..parallel import current_threads
 
 __all__ = ["convolution_kernel", "matmul_kernel", "run_convolution", "run_matmul", "to_logical",
-           "softmax_kernel", "layer_norm_kernel", "pooling_kernel", "run_pooling"]
+           "softmax_kernel", "layer_norm_kernel", "pooling_kernel", "run_pooling",
+           "conversion_call"]
 
 
 def to_logical(array: np.ndarray, ndim: int = 4) -> np.ndarray:
@@ -354,3 +355,29 @@ def _include_padding():
     from ..onednn._capi import POOLING_AVG_INCLUDE_PADDING
 
     return POOLING_AVG_INCLUDE_PADDING
+
+
+def conversion_call(node, order):
+    """The StaticCall of a layout conversion ``node`` (a transpose by ``order`` into fresh
+    C-contiguous memory) on a oneDNN reorder, for a static f32 input; else None."""
+    context = onednn.current()
+    shape = _static_shape(node, 0)
+    if context is None or shape is None or not _f32(node) or 0 in shape:
+        return None
+    from ..onednn._runtime import MemoryDesc, aligned_empty, reorder_primitive
+    from ..onednn.ops import _fast
+    from ..onednn.static import StaticCall
+
+    runtime, threads = context
+    runtime.set_threads(threads)
+    received = aligned_empty(shape)
+    target_shape = [shape[axis] for axis in order]
+    # the destination as the input's axes: the transposed view of the C-contiguous output
+    target = aligned_empty(target_shape).transpose(np.argsort(order))
+    primitive = reorder_primitive(runtime, MemoryDesc.of_array(runtime, received),
+                                  MemoryDesc.of_array(runtime, target))
+    if not _fast(primitive):
+        return None
+    node.rt_info["kernel_backend"] = "onednn"
+    node.rt_info["onednn_implementation"] = primitive.implementation
+    return StaticCall(runtime, primitive, threads, [0, None], {0: received}, target_shape)
