@@ -1,5 +1,7 @@
-"""save_model on weights larger than one compression block: the blockwise f16 compression and the
-fingerprint-then-digest sharing of identical weights write the same files as openvino.save_model."""
+"""save_model on weights larger than one compression block: the blockwise f16 compression, written
+chunk by chunk, and the fingerprint-then-digest sharing of identical weights write the same files
+as openvino.save_model."""
+import io
 import re
 
 import numpy as np
@@ -9,9 +11,10 @@ import pytest
 
 import ov_notebook as ov
 from ov_notebook import opset as our_ops
-from ov_notebook.ir.serialize import _BLOCK, compress_f16, out_of_f16_range, should_compress, to_f16
+from ov_notebook.ir.serialize import (_BLOCK, _CHUNK, _BackgroundWriter, _Blobs, compress_f16,
+                                      out_of_f16_range, should_compress, to_f16)
 
-SIZE = 3 * _BLOCK + 123  # several compression blocks and a partial one
+SIZE = 2 * _CHUNK + 3 * _BLOCK + 123  # several written chunks, compression blocks, a partial one
 
 
 def _weights():
@@ -116,10 +119,6 @@ def test_integer_f16_conversion_equals_the_cast_bit_for_bit(tiny_share):
 def test_background_writer_keeps_order_and_raises_the_write_error():
     """save_model writes the .bin on a thread while the next weight is compressed: the bytes
     arrive in order, and a failed write surfaces on the caller's thread."""
-    import io
-
-    from ov_notebook.ir.serialize import _BackgroundWriter
-
     stream = io.BytesIO()
     writer = _BackgroundWriter(stream)
     chunks = [np.full(1000 + i, i % 251, np.uint8) for i in range(50)]
@@ -137,3 +136,66 @@ def test_background_writer_keeps_order_and_raises_the_write_error():
         for chunk in chunks:
             writer.write(chunk)
         writer.close()
+
+
+def _special_values(size, rng):
+    """Normal weights with, near every chunk and block boundary, the values the clamp and the
+    cast treat apart: NaN, infinities, beyond 65504, f16 subnormals, values that round to zero,
+    signed zeros and the largest f16."""
+    data = (rng.standard_normal(size) * 0.02).astype(np.float32)
+    special = np.array([np.nan, np.inf, -np.inf, 7e4, -1e6, 3e-6, -2e-7, 1e-30, 0.0, -0.0,
+                        65504.0, -65504.0, 65519.0, 2.0 ** -14], np.float32)
+    for boundary in range(0, size, _BLOCK):
+        for where in (boundary - 3, boundary):
+            if 0 <= where and where + special.size <= size:
+                data[where:where + special.size] = special
+    return data
+
+
+@pytest.mark.parametrize("size", [1, _BLOCK - 1, _CHUNK - 1, _CHUNK, _CHUNK + 1,
+                                  2 * _CHUNK + _BLOCK + 5])
+@pytest.mark.parametrize("background", [False, True], ids=["stream", "thread"])
+def test_chunked_f16_writes_the_bytes_of_the_whole_array_conversion(size, background):
+    """add_compressed converts and writes chunk by chunk into reused buffers: the bytes equal
+    to_f16 of the whole array, for sizes around the chunk size, with special values at the
+    boundaries, for weights one after another (reused chunk buffers), a repeated weight
+    stored once, and weights lying unaligned in memory as they do in a read IR."""
+    rng = np.random.default_rng(size)
+    weights = [_special_values(size, rng) for _ in range(3)]
+    memory = np.zeros(4 * size + 3, np.uint8)  # weights[2] at an odd address, as in a mapped .bin
+    unaligned = memory[3:].view(np.float32)
+    unaligned[...] = weights[2]
+    assert not unaligned.flags.aligned
+    stream = io.BytesIO()
+    blobs = _Blobs(_BackgroundWriter(stream) if background else stream)
+    placements = [blobs.add_compressed(w) for w in (weights[0], weights[1], unaligned,
+                                                    weights[0].copy())]
+    if background:
+        blobs.stream.close()
+    expected = b"".join(to_f16(w).tobytes() for w in weights)
+    assert stream.getvalue() == expected
+    assert placements == [(0, 2 * size), (2 * size, 2 * size), (4 * size, 2 * size), (0, 2 * size)]
+
+
+@pytest.mark.parametrize("layout", ["out_first", "out_last", "interleaved"])
+@pytest.mark.parametrize("share", [0.74, 0.75, 0.76])
+def test_chunked_f16_decides_the_75_percent_rule_wherever_the_values_lie(layout, share):
+    """A weight stays f32 when >= 75% of its values do not fit f16, wherever those values lie:
+    chunks are held back until that is settled, and nothing of a weight that stays f32 is
+    written (the f32 bytes go where its f16 bytes would have gone)."""
+    size = 3 * _CHUNK + 17
+    count = int(np.ceil(share * size)) if share >= 0.75 else int(share * size)
+    data = np.full(size, 0.5, np.float32)
+    where = {"out_first": np.arange(count), "out_last": np.arange(size - count, size),
+             "interleaved": np.random.default_rng(3).choice(size, count, replace=False)}[layout]
+    data[where] = 1e6
+    stream = io.BytesIO()
+    blobs = _Blobs(stream)
+    placement = blobs.add_compressed(data)
+    if count / size >= 0.75:
+        assert placement is None and stream.getvalue() == b""
+        assert blobs.add(data) == (0, 4 * size)
+        assert stream.getvalue() == data.tobytes()
+    else:
+        assert placement == (0, 2 * size)
+        assert stream.getvalue() == to_f16(data).tobytes()
