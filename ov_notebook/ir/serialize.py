@@ -10,6 +10,8 @@ values mostly (>= 75%) do not fit f16, which stay as they are.
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import hashlib
 import os
 import queue
@@ -152,6 +154,9 @@ _BLOCK = 1 << 16
 # Blocks per chunk that save_model writes: 1 MiB of f16, converted into a reused buffer and written
 # while it is still in cache (one os.write per MiB, no weight-sized f16 copy, no fresh pages)
 _CHUNK = 8 * _BLOCK
+# Threads converting the chunks of a large weight (numpy releases the GIL in its loops), each one
+# chunk ahead; the stream's writes (the kernel's copy into the page cache) run beside them
+_CONVERT_THREADS = min(2, os.cpu_count() or 1)
 
 
 class _BlockScratch:
@@ -287,8 +292,15 @@ class _Blobs:
         self.stream = stream
         self.offset = 0
         self.seen = {}  # (compressed, original byte length, fingerprint) -> [_Blob]
-        self.scratch = _BlockScratch()
         self.chunks = queue.SimpleQueue()  # f16 chunk buffers back from the stream, for reuse
+        self.scratches = queue.SimpleQueue()  # one _BlockScratch per converting thread
+        self.workers = None  # the converting threads, started by the first multi-chunk weight
+
+    def close(self):
+        """Stop the converting threads."""
+        if self.workers is not None:
+            self.workers.shutdown()
+            self.workers = None
 
     def add(self, data: np.ndarray):
         """Write ``data`` unless an equal buffer was written; (offset, size) of its bytes."""
@@ -332,26 +344,69 @@ class _Blobs:
         """Convert ``flat`` chunk by chunk into reused buffers and write them; the byte size
         written, or None (nothing written) when too many values are out of f16's range. Chunks
         are held back only until the count of values in range settles that question (after a
-        quarter of a usual weight); then they go out as they are converted."""
-        size, outside, pending, decided = flat.size, 0, [], False
-        for start in range(0, size, _CHUNK):
-            part, buffer = flat[start:start + _CHUNK], self._chunk_buffer()
-            target = buffer[:part.size]
-            for block in range(0, part.size, _BLOCK):
-                outside += self.scratch.convert(part[block:block + _BLOCK],
-                                                target[block:block + _BLOCK])
-            pending.append((buffer, target))
-            if outside / size >= _KEEP_UNCOMPRESSED:  # out of range already: stays as it is
-                break
-            remaining = size - start - part.size  # all of them out of range would not matter
-            decided = decided or (outside + remaining) / size < _KEEP_UNCOMPRESSED
-            if decided:
-                for chunk in pending:
-                    self._write_chunk(*chunk)
-                pending.clear()
-        for buffer, _ in pending:
-            self.chunks.put(buffer)
+        quarter of a usual weight); then they go out in order as they are converted."""
+        size, outside, converted, pending, decided = flat.size, 0, 0, [], False
+        chunks = self._f16_chunks(flat)
+        try:
+            for buffer, target, count in chunks:
+                pending.append((buffer, target))
+                outside, converted = outside + count, converted + target.size
+                if outside / size >= _KEEP_UNCOMPRESSED:  # out of range already: stays as it is
+                    break
+                # even if all the values still to come were out of range, it would be compressed
+                decided = decided or (outside + size - converted) / size < _KEEP_UNCOMPRESSED
+                if decided:
+                    for chunk in pending:
+                        self._write_chunk(*chunk)
+                    pending.clear()
+        finally:
+            chunks.close()
+            for buffer, _ in pending:
+                self.chunks.put(buffer)
         return 2 * size if decided else None
+
+    def _f16_chunks(self, flat):
+        """(buffer, f16 chunk in it, count out of range) for each chunk of ``flat``, in order:
+        converted on the calling thread for a single chunk, else on the converting threads a
+        few chunks ahead of the caller."""
+        if flat.size <= _CHUNK:
+            buffer = self._chunk_buffer()
+            yield buffer, buffer[:flat.size], self._convert(flat, buffer[:flat.size])
+            return
+        if self.workers is None:
+            self.workers = concurrent.futures.ThreadPoolExecutor(
+                _CONVERT_THREADS, thread_name_prefix="save_model f16")
+        ahead = collections.deque()
+        try:
+            for start in range(0, flat.size, _CHUNK):
+                buffer = self._chunk_buffer()
+                target = buffer[:min(_CHUNK, flat.size - start)]
+                ahead.append((buffer, target, self.workers.submit(
+                    self._convert, flat[start:start + target.size], target)))
+                if len(ahead) > 2 * _CONVERT_THREADS:
+                    buffer, target, future = ahead.popleft()
+                    yield buffer, target, future.result()
+            while ahead:
+                buffer, target, future = ahead[0]
+                count = future.result()
+                ahead.popleft()
+                yield buffer, target, count
+        finally:  # stopped early or failed: the chunks still converting are nobody's
+            for buffer, _, future in ahead:
+                concurrent.futures.wait([future])
+                self.chunks.put(buffer)
+
+    def _convert(self, part, target) -> int:
+        """``part`` as f16 into ``target``, block by block; how many values are out of range."""
+        try:
+            scratch = self.scratches.get_nowait()
+        except queue.Empty:
+            scratch = _BlockScratch()
+        outside = 0
+        for block in range(0, part.size, _BLOCK):
+            outside += scratch.convert(part[block:block + _BLOCK], target[block:block + _BLOCK])
+        self.scratches.put(scratch)
+        return outside
 
     def _chunk_buffer(self):
         try:
@@ -547,8 +602,11 @@ def serialize(model: Model, xml_stream, bin_stream, compress_to_fp16=True) -> No
     if not isinstance(model, Model):
         raise TypeError(f"save_model expects an ov_notebook Model, got {type(model).__name__}")
     writer = _Writer(bin_stream, compress_to_fp16)
-    for node in model.get_ordered_ops():
-        writer.write_node(node)
+    try:
+        for node in model.get_ordered_ops():
+            writer.write_node(node)
+    finally:
+        writer.blobs.close()
     xml_stream.write(writer.xml(model))
 
 
