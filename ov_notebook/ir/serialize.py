@@ -244,11 +244,19 @@ def to_f16(data: np.ndarray) -> np.ndarray:
 
 
 def _fingerprint(raw: np.ndarray) -> bytes:
-    """A few KiB sampled across a buffer: equal buffers have equal fingerprints, and buffers of
-    one length that differ (every weight of a layer type has the same length) almost always
-    differ here, so only the rare fingerprint matches need a full digest."""
-    step = max(1, raw.size // 4096)
-    return raw[:64].tobytes() + raw[-64:].tobytes() + raw[::step].tobytes()
+    """64 runs of 64 bytes spread evenly across a buffer: equal buffers have equal fingerprints,
+    and buffers of one length that differ (every weight of a layer type has the same length)
+    almost always differ here, so only the rare fingerprint matches need a full digest. Runs
+    rather than 4096 single bytes: a cache line each instead of a cache (and TLB) miss per byte,
+    which cost the 1B Llama's save 0.5 s."""
+    if raw.size <= _RUNS * _RUN:
+        return raw.tobytes()
+    step = (raw.size - _RUN) // (_RUNS - 1)  # the first run starts the buffer
+    runs = np.lib.stride_tricks.as_strided(raw, (_RUNS, _RUN), (step, 1), writeable=False)
+    return runs.tobytes() + raw[-_RUN:].tobytes()
+
+
+_RUNS = _RUN = 64
 
 
 class _Blob:

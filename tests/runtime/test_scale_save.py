@@ -11,8 +11,8 @@ import pytest
 
 import ov_notebook as ov
 from ov_notebook import opset as our_ops
-from ov_notebook.ir.serialize import (_BLOCK, _CHUNK, _BackgroundWriter, _Blobs, compress_f16,
-                                      out_of_f16_range, should_compress, to_f16)
+from ov_notebook.ir.serialize import (_BLOCK, _CHUNK, _BackgroundWriter, _Blobs, _fingerprint,
+                                      compress_f16, out_of_f16_range, should_compress, to_f16)
 
 SIZE = 2 * _CHUNK + 3 * _BLOCK + 123  # several written chunks, compression blocks, a partial one
 
@@ -23,10 +23,13 @@ def _weights():
     special = base.copy()  # out-of-range values, infinities and NaN in later blocks only
     special[2 * _BLOCK + 5:2 * _BLOCK + 9] = [1e6, -np.inf, np.nan, 1e-9]
     # same length and same sampled fingerprint as base, one value apart: must not be shared
-    step = max(1, SIZE * 4 // 4096)
-    unsampled = next(i for i in range(100, SIZE) if all((4 * i + b) % step for b in range(4)))
     near = base.copy()
-    near[unsampled] += 1.0
+    for index in range(100, SIZE, 97):
+        near[index] += 1.0
+        if _fingerprint(near.view(np.uint8)) == _fingerprint(base.view(np.uint8)):
+            break
+        near[index] = base[index]
+    assert not np.array_equal(near, base)
     # differs from base only below f16 precision: the same f16 bytes, other original bytes
     below_f16 = base.copy()
     below_f16[7] = np.nextafter(base[7], np.float32(np.inf))
@@ -199,3 +202,18 @@ def test_chunked_f16_decides_the_75_percent_rule_wherever_the_values_lie(layout,
     else:
         assert placement == (0, 2 * size)
         assert stream.getvalue() == to_f16(data).tobytes()
+
+
+def test_fingerprint_samples_runs_across_the_buffer():
+    """Equal buffers share a fingerprint; a change at the start, at the end or inside a sampled
+    run changes it, for buffers below, at and above the sampled size."""
+    rng = np.random.default_rng(4)
+    for size in (0, 1, 4095, 4096, 4097, 1_000_003):
+        raw = rng.integers(0, 256, size, dtype=np.uint8)
+        assert _fingerprint(raw) == _fingerprint(raw.copy())
+        middle_run = 31 * max(1, (size - 64) // 63)  # where the 32nd of 64 runs starts
+        for where in {0, min(middle_run, size - 1), size - 1}:
+            if size:
+                changed = raw.copy()
+                changed[where] ^= 0xFF
+                assert _fingerprint(changed) != _fingerprint(raw), (size, where)
