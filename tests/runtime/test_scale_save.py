@@ -173,6 +173,7 @@ def test_chunked_f16_writes_the_bytes_of_the_whole_array_conversion(size, backgr
     blobs = _Blobs(_BackgroundWriter(stream) if background else stream)
     placements = [blobs.add_compressed(w) for w in (weights[0], weights[1], unaligned,
                                                     weights[0].copy())]
+    blobs.close()
     if background:
         blobs.stream.close()
     expected = b"".join(to_f16(w).tobytes() for w in weights)
@@ -195,6 +196,7 @@ def test_chunked_f16_decides_the_75_percent_rule_wherever_the_values_lie(layout,
     stream = io.BytesIO()
     blobs = _Blobs(stream)
     placement = blobs.add_compressed(data)
+    blobs.close()
     if count / size >= 0.75:
         assert placement is None and stream.getvalue() == b""
         assert blobs.add(data) == (0, 4 * size)
@@ -217,3 +219,30 @@ def test_fingerprint_samples_runs_across_the_buffer():
                 changed = raw.copy()
                 changed[where] ^= 0xFF
                 assert _fingerprint(changed) != _fingerprint(raw), (size, where)
+
+
+def test_a_failed_write_during_a_chunked_weight_stops_the_converting_threads():
+    """A write that fails while a multi-chunk weight is converted on the threads is raised by
+    serialize, nothing else is written after it, and no converting thread is left running."""
+    import threading
+
+    from ov_notebook.ir.serialize import serialize
+
+    class FullAfterOneChunk(io.BytesIO):
+        def write(self, data):
+            if self.tell() + memoryview(data).nbytes > 2 * _CHUNK + 100:
+                raise OSError(28, "No space left on device")
+            return super().write(data)
+
+    x = our_ops.parameter([SIZE], np.float32, name="x")
+    weight = our_ops.constant(_weights()["base"], name="w")
+    model = ov.Model([our_ops.result(our_ops.add(x, weight))], [x], "big")
+    stream = FullAfterOneChunk()
+    writer = _BackgroundWriter(stream)
+    with pytest.raises(OSError, match="No space left"):
+        try:
+            serialize(model, io.StringIO(), writer)
+        finally:
+            writer.close()
+    assert stream.getvalue() == to_f16(_weights()["base"])[:_CHUNK].tobytes()
+    assert not [t for t in threading.enumerate() if t.name.startswith("save_model f16")]
