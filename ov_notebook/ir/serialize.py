@@ -154,8 +154,8 @@ _BLOCK = 1 << 16
 # Blocks per chunk that save_model writes: 1 MiB of f16, converted into a reused buffer and written
 # while it is still in cache (one os.write per MiB, no weight-sized f16 copy, no fresh pages)
 _CHUNK = 8 * _BLOCK
-# Threads converting the chunks of a large weight (numpy releases the GIL in its loops), each one
-# chunk ahead; the stream's writes (the kernel's copy into the page cache) run beside them
+# Threads converting the chunks of a large weight (numpy releases the GIL in its loops), up to two
+# chunks ahead each; the stream's writes (the kernel's copy into the page cache) run beside them
 _CONVERT_THREADS = min(2, os.cpu_count() or 1)
 
 
@@ -243,6 +243,9 @@ def to_f16(data: np.ndarray) -> np.ndarray:
     return clamped.astype(np.float16)
 
 
+_RUNS = _RUN = 64  # a fingerprint's runs, and the bytes in each
+
+
 def _fingerprint(raw: np.ndarray) -> bytes:
     """64 runs of 64 bytes spread evenly across a buffer: equal buffers have equal fingerprints,
     and buffers of one length that differ (every weight of a layer type has the same length)
@@ -254,9 +257,6 @@ def _fingerprint(raw: np.ndarray) -> bytes:
     step = (raw.size - _RUN) // (_RUNS - 1)  # the first run starts the buffer
     runs = np.lib.stride_tricks.as_strided(raw, (_RUNS, _RUN), (step, 1), writeable=False)
     return runs.tobytes() + raw[-_RUN:].tobytes()
-
-
-_RUNS = _RUN = 64
 
 
 class _Blob:
