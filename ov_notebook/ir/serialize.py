@@ -10,6 +10,8 @@ values mostly (>= 75%) do not fit f16, which stay as they are.
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import hashlib
 import os
 import queue
@@ -149,6 +151,42 @@ def should_compress(node) -> bool:
 # Elements per block when compressing: the temporaries of a block stay in cache, so a weight is
 # read once instead of once per whole-array temporary (abs, two compares, clip, isnan, astype)
 _BLOCK = 1 << 16
+# Blocks per chunk that save_model writes: 1 MiB of f16, converted into a reused buffer and written
+# while it is still in cache (one os.write per MiB, no weight-sized f16 copy, no fresh pages)
+_CHUNK = 8 * _BLOCK
+# Threads converting the chunks of a large weight (numpy releases the GIL in its loops), up to two
+# chunks ahead each; the stream's writes (the kernel's copy into the page cache) run beside them
+_CONVERT_THREADS = min(2, os.cpu_count() or 1)
+
+
+class _BlockScratch:
+    """Reused buffers for converting one block: an aligned copy of the block (weights read from
+    an IR lie at any byte offset, and numpy runs its integer loops on unaligned data through
+    extra copies) and two uint32 temporaries."""
+
+    def __init__(self):
+        self.aligned = np.empty(_BLOCK, np.float32)
+        self.integers = np.empty((2, _BLOCK), np.uint32)
+
+    def convert(self, block: np.ndarray, target: np.ndarray) -> int:
+        """Write ``block`` (f32 or f64, at most ``_BLOCK`` values) as OpenVINO's f16 into
+        ``target``; how many of its values are out of f16's range."""
+        if block.dtype == np.float32:
+            if not block.flags.aligned:
+                aligned = self.aligned[:block.size]
+                np.copyto(aligned, block)
+                block = aligned
+            tiny = _f16_block_without_clamp(block, self.integers[:, :block.size], target)
+            if tiny is not None:
+                return tiny
+        count = int(np.count_nonzero(out_of_f16_range(block)))
+        if count:  # only such a block needs the clamp: the others cast as they are
+            clamped = np.clip(block, -_F16_MAX, _F16_MAX)
+            # NaN (which clipping leaves) becomes 65504, as a min/max clamp in OpenVINO leaves it
+            clamped[np.isnan(clamped)] = _F16_MAX
+            block = clamped
+        target[...] = block
+        return count
 
 
 def compress_f16(data: np.ndarray):
@@ -156,23 +194,9 @@ def compress_f16(data: np.ndarray):
     rule for compressing a weight), else None; one pass over ``data`` by cache-sized blocks."""
     flat = np.ascontiguousarray(data).reshape(-1)
     out = np.empty(flat.size, np.float16)
-    scratch = (np.empty((2, min(flat.size, _BLOCK)), np.uint32)
-               if flat.dtype == np.float32 else None)
-    outside = 0
+    scratch, outside = _BlockScratch(), 0
     for start in range(0, flat.size, _BLOCK):
-        block, target = flat[start:start + _BLOCK], out[start:start + _BLOCK]
-        if scratch is not None:
-            tiny = _f16_block_without_clamp(block, scratch[:, :block.size], target)
-            if tiny is not None:
-                outside += tiny
-                continue
-        if count := int(np.count_nonzero(out_of_f16_range(block))):
-            outside += count  # only such a block needs the clamp: the others cast as they are
-            clamped = np.clip(block, -_F16_MAX, _F16_MAX)
-            # NaN (which clipping leaves) becomes 65504, as a min/max clamp in OpenVINO leaves it
-            clamped[np.isnan(clamped)] = _F16_MAX
-            block = clamped
-        target[...] = block
+        outside += scratch.convert(flat[start:start + _BLOCK], out[start:start + _BLOCK])
     if outside / flat.size >= _KEEP_UNCOMPRESSED:
         return None
     return out.reshape(data.shape)
@@ -219,12 +243,20 @@ def to_f16(data: np.ndarray) -> np.ndarray:
     return clamped.astype(np.float16)
 
 
+_RUNS = _RUN = 64  # a fingerprint's runs, and the bytes in each
+
+
 def _fingerprint(raw: np.ndarray) -> bytes:
-    """A few KiB sampled across a buffer: equal buffers have equal fingerprints, and buffers of
-    one length that differ (every weight of a layer type has the same length) almost always
-    differ here, so only the rare fingerprint matches need a full digest."""
-    step = max(1, raw.size // 4096)
-    return raw[:64].tobytes() + raw[-64:].tobytes() + raw[::step].tobytes()
+    """64 runs of 64 bytes spread evenly across a buffer: equal buffers have equal fingerprints,
+    and buffers of one length that differ (every weight of a layer type has the same length)
+    almost always differ here, so only the rare fingerprint matches need a full digest. Runs
+    rather than 4096 single bytes: a cache line each instead of a cache (and TLB) miss per byte,
+    which cost the 1B Llama's save 0.5 s."""
+    if raw.size <= _RUNS * _RUN:
+        return raw.tobytes()
+    step = (raw.size - _RUN) // (_RUNS - 1)  # the first run starts the buffer
+    runs = np.lib.stride_tricks.as_strided(raw, (_RUNS, _RUN), (step, 1), writeable=False)
+    return runs.tobytes() + raw[-_RUN:].tobytes()
 
 
 class _Blob:
@@ -268,24 +300,135 @@ class _Blobs:
         self.stream = stream
         self.offset = 0
         self.seen = {}  # (compressed, original byte length, fingerprint) -> [_Blob]
+        self.chunks = queue.SimpleQueue()  # f16 chunk buffers back from the stream, for reuse
+        self.scratches = queue.SimpleQueue()  # one _BlockScratch per converting thread
+        self.workers = None  # the converting threads, started by the first multi-chunk weight
 
-    def add(self, data: np.ndarray, original=None):
-        """Write ``data`` unless an equal buffer was written; (offset, size) of its bytes.
-        ``original``: the uncompressed array that ``data`` was compressed from, if it was."""
-        identity = _as_bytes(data if original is None else original)
-        key = (original is not None, identity.size, _fingerprint(identity))
-        earlier = self.seen.setdefault(key, [])
+    def close(self):
+        """Stop the converting threads."""
+        if self.workers is not None:
+            self.workers.shutdown()
+            self.workers = None
+
+    def add(self, data: np.ndarray):
+        """Write ``data`` unless an equal buffer was written; (offset, size) of its bytes."""
+        raw = _as_bytes(data)
+        shared, entry = self._find(False, raw)
+        if shared is None:
+            self.stream.write(raw)
+            shared = self._record(entry, raw.size)
+        return shared
+
+    def add_compressed(self, data: np.ndarray):
+        """Write f32/f64 ``data`` as f16 unless an equal weight was written; (offset, size) of
+        the f16 bytes, or None (nothing written) when ``data`` stays uncompressed: when >= 75%
+        of its values do not fit f16."""
+        identity = _as_bytes(data)
+        shared, entry = self._find(True, identity)
+        if shared is None and (size := self._write_f16(np.ascontiguousarray(data).reshape(-1))):
+            shared = self._record(entry, size)
+        return shared
+
+    def _find(self, compressed, identity):
+        """(offset, size) of an earlier buffer made from the bytes of ``identity`` (else None),
+        and what ``_record`` needs to note a new one."""
+        earlier = self.seen.setdefault((compressed, identity.size, _fingerprint(identity)), [])
         digest = _digest(identity) if earlier else None
         for blob in earlier:
             if blob.digest() == digest:
-                return blob.offset, blob.size
-        raw = _as_bytes(data)
-        blob = _Blob(self.offset, raw.size, identity)
+                return (blob.offset, blob.size), None
+        return None, (earlier, identity, digest)
+
+    def _record(self, entry, size):
+        """Note the buffer of ``size`` bytes just written for ``entry`` (from ``_find``)."""
+        earlier, identity, digest = entry
+        blob = _Blob(self.offset, size, identity)
         blob._digest = digest
-        self.stream.write(raw)
-        self.offset += raw.size
         earlier.append(blob)
+        self.offset += size
         return blob.offset, blob.size
+
+    def _write_f16(self, flat):
+        """Convert ``flat`` chunk by chunk into reused buffers and write them; the byte size
+        written, or None (nothing written) when too many values are out of f16's range. Chunks
+        are held back only until the count of values in range settles that question (after a
+        quarter of a usual weight); then they go out in order as they are converted."""
+        size, outside, converted, pending, decided = flat.size, 0, 0, [], False
+        chunks = self._f16_chunks(flat)
+        try:
+            for buffer, target, count in chunks:
+                pending.append((buffer, target))
+                outside, converted = outside + count, converted + target.size
+                if outside / size >= _KEEP_UNCOMPRESSED:  # out of range already: stays as it is
+                    break
+                # even if all the values still to come were out of range, it would be compressed
+                decided = decided or (outside + size - converted) / size < _KEEP_UNCOMPRESSED
+                if decided:
+                    for chunk in pending:
+                        self._write_chunk(*chunk)
+                    pending.clear()
+        finally:
+            chunks.close()
+            for buffer, _ in pending:
+                self.chunks.put(buffer)
+        return 2 * size if decided else None
+
+    def _f16_chunks(self, flat):
+        """(buffer, f16 chunk in it, count out of range) for each chunk of ``flat``, in order:
+        converted on the calling thread for a single chunk, else on the converting threads a
+        few chunks ahead of the caller."""
+        if flat.size <= _CHUNK:
+            buffer = self._chunk_buffer()
+            yield buffer, buffer[:flat.size], self._convert(flat, buffer[:flat.size])
+            return
+        if self.workers is None:
+            self.workers = concurrent.futures.ThreadPoolExecutor(
+                _CONVERT_THREADS, thread_name_prefix="save_model f16")
+        ahead = collections.deque()
+        try:
+            for start in range(0, flat.size, _CHUNK):
+                buffer = self._chunk_buffer()
+                target = buffer[:min(_CHUNK, flat.size - start)]
+                ahead.append((buffer, target, self.workers.submit(
+                    self._convert, flat[start:start + target.size], target)))
+                if len(ahead) > 2 * _CONVERT_THREADS:
+                    buffer, target, future = ahead.popleft()
+                    yield buffer, target, future.result()
+            while ahead:
+                buffer, target, future = ahead[0]
+                count = future.result()
+                ahead.popleft()
+                yield buffer, target, count
+        finally:  # stopped early or failed: the chunks still converting are nobody's
+            for buffer, _, future in ahead:
+                concurrent.futures.wait([future])
+                self.chunks.put(buffer)
+
+    def _convert(self, part, target) -> int:
+        """``part`` as f16 into ``target``, block by block; how many values are out of range."""
+        try:
+            scratch = self.scratches.get_nowait()
+        except queue.Empty:
+            scratch = _BlockScratch()
+        outside = 0
+        for block in range(0, part.size, _BLOCK):
+            outside += scratch.convert(part[block:block + _BLOCK], target[block:block + _BLOCK])
+        self.scratches.put(scratch)
+        return outside
+
+    def _chunk_buffer(self):
+        try:
+            return self.chunks.get_nowait()
+        except queue.Empty:
+            return np.empty(_CHUNK, np.float16)
+
+    def _write_chunk(self, buffer, target):
+        raw = target.view(np.uint8)
+        if isinstance(self.stream, _BackgroundWriter):
+            self.stream.write(raw, done=lambda: self.chunks.put(buffer))
+        else:
+            self.stream.write(raw)
+            self.chunks.put(buffer)
 
 
 class _Writer:
@@ -316,20 +459,22 @@ class _Writer:
         self.layers.append("\n".join(lines + ["\t\t</layer>"]))
         return layer_id
 
-    def constant_data(self, data, element_type, shape=None, original=None):
-        offset, size = self.blobs.add(data, original)
+    @staticmethod
+    def constant_data(element_type, shape, placement):
+        """A Const layer's data attributes; ``placement``: (offset, size) of its bytes."""
+        offset, size = placement
         return [("element_type", element_type.get_type_name()),
-                ("shape", _SHAPE_ATTR.to_xml(list(data.shape if shape is None else shape))),
+                ("shape", _SHAPE_ATTR.to_xml(list(shape))),
                 ("offset", str(offset)), ("size", str(size))]
 
     def write_node(self, node):
         if self.compress and _compressible(node):
-            compressed = compress_f16(node.get_data())
-            if compressed is not None:
-                return self.write_compressed(node, compressed)
+            placement = self.blobs.add_compressed(node.get_data())
+            if placement is not None:
+                return self.write_compressed(node, placement)
         if isinstance(node, Constant):
-            data = self.constant_data(node.get_data(), node.get_element_type(),
-                                      node.get_output_shape(0))
+            data = self.constant_data(node.get_element_type(), node.get_output_shape(0),
+                                      self.blobs.add(node.get_data()))
         else:
             data = [(spec.name, spec.to_xml(node._attrs[spec.name])) for spec in node.attrs
                     if node._attrs.get(spec.name) is not None]
@@ -377,11 +522,12 @@ class _Writer:
                 f'to-port="{to_port}" />' for from_layer, from_port, to_layer, to_port
                 in sorted(self.edges)]
 
-    def write_compressed(self, node, compressed):
-        """An f16 Const named ``<name>_compressed`` and a Convert back to the original type that
-        keeps the node's name, tensor names and rt_info (plus the decompression mark)."""
+    def write_compressed(self, node, placement):
+        """An f16 Const named ``<name>_compressed`` (its bytes at ``placement``) and a Convert
+        back to the original type that keeps the node's name, tensor names and rt_info (plus
+        the decompression mark)."""
         shape, out = node.get_output_partial_shape(0), node.output(0)
-        data = self.constant_data(compressed, Type.f16, original=node.get_data())
+        data = self.constant_data(Type.f16, node.get_data().shape, placement)
         const_id = self.add_layer(node.get_friendly_name() + "_compressed", ("Const", "opset1"),
                                   data, {}, [],
                                   [(Type.f16, shape, None, None)])
@@ -464,8 +610,11 @@ def serialize(model: Model, xml_stream, bin_stream, compress_to_fp16=True) -> No
     if not isinstance(model, Model):
         raise TypeError(f"save_model expects an ov_notebook Model, got {type(model).__name__}")
     writer = _Writer(bin_stream, compress_to_fp16)
-    for node in model.get_ordered_ops():
-        writer.write_node(node)
+    try:
+        for node in model.get_ordered_ops():
+            writer.write_node(node)
+    finally:
+        writer.blobs.close()
     xml_stream.write(writer.xml(model))
 
 
@@ -482,17 +631,22 @@ class _BackgroundWriter:
         self.thread.start()
 
     def _run(self):
-        while (buffer := self.queue.get()) is not None:
+        while (item := self.queue.get()) is not None:
+            buffer, done = item
             if self.error is None:
                 try:
                     self.stream.write(buffer)
                 except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
                     self.error = exc
+            if done is not None:
+                done()
 
-    def write(self, buffer):
+    def write(self, buffer, done=None):
+        """Queue ``buffer``; ``done()`` is called on the thread once it is written (or
+        skipped after an error), when the caller may reuse it."""
         if self.error is not None:
             raise self.error
-        self.queue.put(buffer)
+        self.queue.put((buffer, done))
 
     def close(self):
         """Wait for every write; raise the first error."""
