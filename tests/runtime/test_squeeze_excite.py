@@ -147,3 +147,36 @@ def test_the_step_scales_the_depthwise_output_in_place_inside_a_model(rng, backe
     assert addresses["SqueezeExciteNHWC"] == addresses["FusedGroupConvolutionNHWC"], addresses
     assert freed[1:] == [True] * (len(freed) - 1)  # the first is the step releasing it
     assert_outputs_match([result], run_openvino(model, feeds), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("shape", [(1, 112, 112, 32), (3, 7, 7, 1152), (2, 5, 3, 7),
+                                   (1, 1, 1, 9000), (2, 0, 4, 3)])
+def test_the_scale_multiply_by_long_rows_gives_numpys_broadcast(rng, shape):
+    from ov_notebook.runtime.kernels.squeeze_excite import _scale
+    x = rng.standard_normal(shape, dtype=np.float32)
+    scale = rng.standard_normal((shape[0], 1, 1, shape[3]), dtype=np.float32)
+    expected = x * scale
+    np.testing.assert_array_equal(_scale(x, scale, None), expected)
+    strided = np.repeat(x, 2, axis=2)[:, :, ::2]  # not contiguous: numpy's broadcast runs
+    np.testing.assert_array_equal(_scale(strided, scale, None), expected)
+    result = _scale(x, scale, x)  # into x's own buffer, as the plan hands it out
+    assert result is x
+    np.testing.assert_array_equal(x, expected)
+
+
+def test_the_bias_shortcut_of_the_pointwise_steps_matches_the_epilogue(rng):
+    from ov_notebook.runtime.kernels._epilogue import apply_epilogue, parse_post_ops
+    from ov_notebook.runtime.kernels.squeeze_excite import _pointwise
+    vector = rng.standard_normal((2, 1, 1, 24), dtype=np.float32)
+    matrix = rng.standard_normal((24, 6), dtype=np.float32)
+    for post_ops, extras in [("add;Relu", [bias(rng, 6).reshape(1, 1, 1, 6)]),
+                             ("add;Swish:1.0", [bias(rng, 6).reshape(6)]),
+                             ("add;Sigmoid", [rng.standard_normal((2, 1, 1, 6), dtype=np.float32)]),
+                             ("add;mul", [bias(rng, 6).reshape(1, 1, 1, 6),
+                                               np.float32([[[[2]]]])]),
+                             ("HSigmoid", [])]:
+        program = parse_post_ops(post_ops)
+        expected = apply_epilogue(np.matmul(vector.reshape(2, 24), matrix).reshape(2, 1, 1, 6),
+                                  program, extras)
+        np.testing.assert_allclose(_pointwise(vector, matrix, program, extras), expected,
+                                   rtol=1e-6, err_msg=post_ops)

@@ -1,6 +1,8 @@
 """The squeeze-excite step (``SqueezeExciteNHWC``, passes/squeeze_excite.py) on NHWC tensors."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import kernel
@@ -26,8 +28,44 @@ def _prepare(node, attrs):
 
 def _pointwise(vector, matrix, program, extras):
     """A 1x1 convolution of [N, 1, 1, C] with its epilogue: [N, 1, 1, O]."""
-    y = np.matmul(vector.reshape(vector.shape[0], -1), matrix)
-    return apply_epilogue(y.reshape(vector.shape[0], 1, 1, -1), program, extras)
+    y = np.matmul(vector.reshape(vector.shape[0], -1), matrix).reshape(vector.shape[0], 1, 1, -1)
+    if len(extras) == 1 and program[0][1] and not any(reads for _, reads in program[1:]) and \
+            extras[0].size == y.shape[-1]:  # the usual bias [1, 1, 1, O]: no broadcast to check
+        program[0][0](y, extras[0].reshape(-1), out=y)
+        for function, _ in program[1:]:
+            y = function(y)
+        return y
+    return apply_epilogue(y, program, extras)
+
+
+# rows of about this many elements for the multiply by the scale (see _scale)
+_ROW = 8192
+
+
+@functools.lru_cache(maxsize=256)
+def _positions_per_row(positions: int, channels: int) -> int:
+    """The largest divisor of ``positions`` whose row of channels stays within ``_ROW``."""
+    count = max(1, min(positions, _ROW // max(channels, 1)))
+    while positions % count:
+        count -= 1
+    return count
+
+
+def _scale(x, scale, out):
+    """x [N, H, W, C] * scale [N, 1, 1, C] into ``out`` (or a new array). numpy's broadcast
+    runs its inner loop over the C channels of one position (12544 loops of 32 for
+    efficientnet_b0's first block); as rows of k positions times the scale tiled k times the
+    loops run ~8K elements: 2x faster (82 -> 37 us on 112x112x32)."""
+    batch, channels = x.shape[0], x.shape[3]
+    positions = x.shape[1] * x.shape[2]
+    if not x.size or not x.flags.c_contiguous or (out is not None and not out.flags.c_contiguous):
+        return np.multiply(x, scale, out=out)
+    count = _positions_per_row(positions, channels)
+    rows = np.tile(scale.reshape(batch, 1, channels), (1, 1, count))
+    target = np.empty_like(x) if out is None else out
+    shape = (batch, positions // count, count * channels)
+    np.multiply(x.reshape(shape), rows, out=target.reshape(shape))
+    return target
 
 
 @kernel("SqueezeExciteNHWC", inplace=True, prepare=_prepare)
@@ -42,4 +80,4 @@ def squeeze_excite_nhwc(x, filters1, filters2, *extras, first_post_ops="", secon
     scale = _pointwise(squeezed, w2, second, extras[first_extras:]).astype(x.dtype, copy=False)
     if out is not None and (out.shape != x.shape or out.dtype != x.dtype):
         out = None
-    return np.multiply(x, scale, out=out)
+    return _scale(x, scale, out)
