@@ -1,6 +1,7 @@
 """The squeeze_excite_fusion pass (runtime/passes/squeeze_excite.py): a squeeze-excite block on
 NHWC tensors becomes one SqueezeExciteNHWC step, with the numbers of the unfused steps and of real
 OpenVINO, on both kernel backends; blocks it cannot take whole stay as they were."""
+import threading
 import weakref
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 
 import ov_notebook as ov
 from ov_notebook import opset as ops
+from ov_notebook.runtime import onednn
 from oracle import assert_outputs_match, run_openvino
 
 OFF = {"DISABLED_PASSES": "squeeze_excite_fusion"}
@@ -180,3 +182,184 @@ def test_the_bias_shortcut_of_the_pointwise_steps_matches_the_epilogue(rng):
                                   program, extras)
         np.testing.assert_allclose(_pointwise(vector, matrix, program, extras), expected,
                                    rtol=1e-6, err_msg=post_ops)
+
+
+# --- the step on oneDNN (runtime/onednn/squeeze_excite.py) ----------------------------------------
+needs_onednn = pytest.mark.skipif(onednn.runtime() is None, reason="oneDNN is not installed")
+ACTIVATIONS = {"relu, hsigmoid (MobileNetV3)": (ops.relu, ops.hsigmoid),
+               "silu, sigmoid (EfficientNet)": (lambda x: ops.swish(x), ops.sigmoid)}
+
+
+def se_model(rng, batch, activations, gate=False):
+    """Two blocks with biased 1x1 convolutions (torchvision's); ``gate``: the first block's
+    squeeze also adds a [N, 4, 1, 1] input, a post-op reading a run-time tensor."""
+    x = ops.parameter([batch, 8, 10, 12], np.float32, name="x")
+    inputs = [x]
+    first, _ = block(rng, x, 24, mean="reduce", activations=activations)
+    if gate:
+        inputs.append(ops.parameter([batch, 8, 1, 1], np.float32, name="gate"))
+        squeeze, expand = activations
+        activations = (lambda y: squeeze(ops.add(y, inputs[1])), expand)
+    second, _ = block(rng, first, 32, squeeze=8, activations=activations)
+    return ov.Model([second], inputs, "se")
+
+
+def se_feeds(rng, model, batch):
+    return [rng.standard_normal([batch] + [d.get_length() for d in list(p.get_partial_shape())[1:]],
+                                dtype=np.float32) for p in model.inputs]
+
+
+def se_nodes(compiled):
+    return [n for n in compiled.get_runtime_model().get_ordered_ops()
+            if n.get_type_name() == "SqueezeExciteNHWC"]
+
+
+class CountingCalls:
+    """Counts the oneDNN kernel's calls that returned a result (not None: numpy ran)."""
+
+    def __init__(self, monkeypatch):
+        from ov_notebook.runtime.onednn.squeeze_excite import SqueezeExciteKernel
+
+        self.results, self.calls, original = 0, 0, SqueezeExciteKernel.__call__
+
+        def counted(kernel, *args, **kwargs):
+            y = original(kernel, *args, **kwargs)
+            self.calls += 1
+            self.results += y is not None
+            return y
+        monkeypatch.setattr(SqueezeExciteKernel, "__call__", counted)
+
+
+@pytest.mark.parametrize("backend", BACKENDS + ["onednn"])
+@pytest.mark.parametrize("activations", ACTIVATIONS.values(), ids=ACTIVATIONS.keys())
+@pytest.mark.parametrize("batch, dynamic", [(1, False), (3, False), (3, True)])
+def test_se_steps_match_openvino(rng, backend, activations, batch, dynamic):
+    if backend == "onednn" and onednn.runtime() is None:
+        pytest.skip("oneDNN is not installed")
+    model = se_model(rng, -1 if dynamic else batch, activations, gate=dynamic)
+    feeds = se_feeds(rng, model, batch)
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": backend})
+    assert len(se_nodes(compiled)) == 2
+    assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-5,
+                         atol=1e-5)
+    if dynamic:  # another batch through the same compiled model: a second layout
+        feeds = se_feeds(rng, model, 2)
+        assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-5,
+                             atol=1e-5)
+
+
+@needs_onednn
+@pytest.mark.parametrize("dynamic", [False, True])
+def test_se_steps_run_on_onednn(rng, monkeypatch, dynamic):
+    counting = CountingCalls(monkeypatch)
+    model = se_model(rng, -1 if dynamic else 2, ACTIVATIONS["relu, hsigmoid (MobileNetV3)"],
+                     gate=dynamic)
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    for node in se_nodes(compiled):
+        if dynamic:
+            assert node.rt_info["kernel_backend"] == "onednn (made per shape at run time)"
+        else:
+            assert node.rt_info["kernel_backend"] == "onednn"
+            # pooling, two matmuls, binary: oneDNN's tuned kernels, no reference loops
+            implementations = node.rt_info["onednn_implementation"].split(", ")
+            assert len(implementations) == 4 and not any(i.startswith("ref")
+                                                         for i in implementations)
+    compiled(se_feeds(rng, model, 2))
+    assert counting.calls == counting.results == 2
+
+
+def test_numpy_backend_keeps_the_numpy_kernel(rng, monkeypatch):
+    counting = CountingCalls(monkeypatch) if onednn.runtime() is not None else None
+    model = se_model(rng, 2, ACTIVATIONS["silu, sigmoid (EfficientNet)"])
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "numpy"})
+    assert all("kernel_backend" not in node.rt_info for node in se_nodes(compiled))
+    feeds = se_feeds(rng, model, 2)
+    assert_outputs_match(compiled(feeds).values(), run_openvino(model, feeds), rtol=1e-5,
+                         atol=1e-5)
+    assert counting is None or counting.calls == 0
+
+
+@needs_onednn
+def test_dead_input_is_scaled_in_place(rng):
+    """What the plan does with a dead x (``out=x``): the product overwrites x; any other
+    ``out`` is left alone."""
+    from ov_notebook.runtime.kernels.squeeze_excite import _prepare, squeeze_excite_nhwc
+
+    model = se_model(rng, 2, ACTIVATIONS["relu, hsigmoid (MobileNetV3)"])
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    node = se_nodes(compiled)[0]
+    with onednn.building("onednn", 1):
+        attrs = _prepare(node, node.get_attributes())
+    dnnl = attrs["dnnl"]
+    numpy_attrs = dict(attrs, dnnl=None)
+    filters = [node.input_value(i).get_node().get_value() for i in (1, 2)]
+    extras = [node.input_value(i).get_node().get_value() for i in range(3, node.get_input_size())]
+    x = rng.standard_normal([2, 10, 12, 24], dtype=np.float32)
+    expected = squeeze_excite_nhwc(x, *filters, *extras, **numpy_attrs)
+    dead = x.copy()
+    assert dnnl(dead, extras, out=dead) is dead
+    np.testing.assert_allclose(dead, expected, rtol=1e-5, atol=1e-6)
+    dead = x.copy()
+    assert squeeze_excite_nhwc(dead, *filters, *extras, **attrs, out=dead) is dead
+    np.testing.assert_allclose(dead, expected, rtol=1e-5, atol=1e-6)
+    unrelated = np.zeros_like(x)
+    y = dnnl(x, extras, out=unrelated)
+    assert y is not None and not np.shares_memory(y, unrelated) and not unrelated.any()
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
+
+
+@needs_onednn
+def test_other_layouts_and_bad_input_take_numpy(rng):
+    """The oneDNN kernel declines what its primitives were not made for; numpy then gives the
+    right result or a clear error."""
+    model = se_model(rng, 2, ACTIVATIONS["relu, hsigmoid (MobileNetV3)"])
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    node = se_nodes(compiled)[0]
+    from ov_notebook.runtime.kernels.squeeze_excite import _prepare, squeeze_excite_nhwc
+    with onednn.building("onednn", 1):
+        attrs = _prepare(node, node.get_attributes())
+    dnnl = attrs["dnnl"]
+    filters = [node.input_value(i).get_node().get_value() for i in (1, 2)]
+    extras = [node.input_value(i).get_node().get_value() for i in range(3, node.get_input_size())]
+    x = rng.standard_normal([2, 24, 10, 12], dtype=np.float32).transpose(0, 2, 3, 1)
+    assert dnnl(x, extras) is None  # not C-contiguous
+    expected = squeeze_excite_nhwc(np.ascontiguousarray(x), *filters, *extras, **attrs)
+    np.testing.assert_allclose(squeeze_excite_nhwc(x, *filters, *extras, **attrs), expected,
+                               rtol=1e-6)
+    assert dnnl(x.astype(np.float64), extras) is None
+    assert dnnl(np.zeros((2, 10, 24), np.float32), extras) is None
+    wrong = np.zeros((2, 10, 12, 16), np.float32)
+    assert dnnl(wrong, extras) is None
+    with pytest.raises(ValueError):
+        squeeze_excite_nhwc(wrong, *filters, *extras, **attrs)
+
+
+@needs_onednn
+def test_concurrent_requests_match_sequential_runs(rng):
+    model = se_model(rng, -1, ACTIVATIONS["silu, sigmoid (EfficientNet)"], gate=True)
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn",
+                                               "INFERENCE_NUM_THREADS": 2})
+    feeds = [[se_feeds(rng, model, batch) for batch in (1, 3, 2, 3, 1, 2)] for _ in range(2)]
+    expected = [[compiled(f)[0].copy() for f in thread_feeds] for thread_feeds in feeds]
+    start = threading.Barrier(2)
+    got, errors = [[], []], []
+
+    def work(index):
+        request = compiled.create_infer_request()
+        start.wait()
+        try:
+            for _ in range(5):
+                got[index].extend(request.infer(f)[0].copy() for f in feeds[index])
+        except Exception as exc:  # noqa: BLE001  reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for mine, want in zip(got, expected):
+        assert len(mine) == 5 * len(want)
+        for index, a in enumerate(mine):
+            np.testing.assert_array_equal(a, want[index % len(want)])

@@ -1,12 +1,19 @@
-"""The squeeze-excite step (``SqueezeExciteNHWC``, passes/squeeze_excite.py) on NHWC tensors."""
+"""The squeeze-excite step (``SqueezeExciteNHWC``, passes/squeeze_excite.py) on NHWC tensors.
+
+On the oneDNN backend the ``prepare`` hook makes a ``SqueezeExciteKernel``
+(``runtime/onednn/squeeze_excite.py``: reduction, two matmuls with their post-ops, binary
+multiply), its primitives created for a static shape, else per layout at run time; the numpy
+kernel below runs where it returns None (a post-op oneDNN lacks, other memory layouts)."""
 from __future__ import annotations
 
 import functools
 
 import numpy as np
 
+from .. import onednn
 from . import kernel
 from ._epilogue import apply_epilogue, parse_post_ops
+from ._onednn import _constant, _f32, _mark, _static_shape
 from .pooling import global_mean_nhwc
 
 
@@ -17,12 +24,14 @@ def _matrix(filters):
 
 def _prepare(node, attrs):
     attrs = dict(attrs)
+    post_ops = attrs["first_post_ops"], attrs["second_post_ops"]
     for key in ("first_post_ops", "second_post_ops"):
         attrs[key] = parse_post_ops(attrs[key])
     for index, key in ((1, "w1"), (2, "w2")):
         source = node.input_value(index).get_node()
         if source.get_type_name() == "Constant":
             attrs[key] = _matrix(source.get_value())
+    attrs["dnnl"] = _onednn_kernel(node, attrs, *post_ops)
     return attrs
 
 
@@ -68,10 +77,59 @@ def _scale(x, scale, out):
     return target
 
 
+def _onednn_pointwise(node, matrix, post_ops, extras):
+    """The oneDNN form of one 1x1 convolution whose epilogue reads the step's extra inputs at
+    ``extras`` (a range): a leading add of a constant [O] vector becomes the matmul's bias."""
+    from ..onednn._capi import BINARY
+    from ..onednn.ops import epilogue_post_ops
+    from ..onednn.squeeze_excite import Pointwise
+
+    steps = epilogue_post_ops(post_ops)
+    if steps is None:
+        return None
+    bias = None
+    if steps and steps[0] == ("binary", BINARY["add"]):
+        value = _constant(node, 3 + extras.start)
+        if value is not None and value.size == matrix.shape[1] and \
+                value.shape[-1] == matrix.shape[1]:
+            bias, steps, extras = value.reshape(-1), steps[1:], extras[1:]
+    return Pointwise(matrix, bias, steps, extras)
+
+
+def _onednn_kernel(node, attrs, first_post_ops, second_post_ops):
+    """A oneDNN SqueezeExciteKernel for ``node`` (constant filters, f32), or None."""
+    context = onednn.current()
+    if context is None or not _f32(node) or attrs.get("w1") is None or attrs.get("w2") is None:
+        return None
+    from ..onednn._runtime import aligned_empty
+    from ..onednn.squeeze_excite import THREADS, SqueezeExciteKernel, matrix_extras
+
+    split = attrs.get("first_extras", 0)
+    first = _onednn_pointwise(node, attrs["w1"], first_post_ops, range(split))
+    second = _onednn_pointwise(node, attrs["w2"], second_post_ops,
+                               range(split, node.get_input_size() - 3))
+    if first is None or second is None:
+        return None
+    kernel = SqueezeExciteKernel(context[0], first, second)
+    shapes = [_static_shape(node, i) for i in range(node.get_input_size())]
+    created = None
+    if shapes[0] is not None and all(shapes[3 + i] is not None for i in kernel.extras):
+        extras = matrix_extras([aligned_empty(shapes[3 + i]) for i in kernel.extras],
+                               shapes[0][0])
+        created = None if extras is None else \
+            kernel.primitive(THREADS, (aligned_empty(shapes[0]), *extras))
+        if created is None:
+            return None
+    _mark(node, kernel, created)
+    return kernel
+
+
 @kernel("SqueezeExciteNHWC", inplace=True, prepare=_prepare)
 def squeeze_excite_nhwc(x, filters1, filters2, *extras, first_post_ops="", second_post_ops="",
-                        first_extras=0, w1=None, w2=None, out=None):
+                        first_extras=0, w1=None, w2=None, dnnl=None, out=None):
     # x * act2(conv2(act1(conv1(mean over H, W of x)))), x [N, H, W, C]
+    if dnnl is not None and (y := dnnl(x, extras, out=out)) is not None:
+        return y
     first, second = (parse_post_ops(p) if isinstance(p, str) else p
                      for p in (first_post_ops, second_post_ops))
     w1 = _matrix(filters1) if w1 is None else w1

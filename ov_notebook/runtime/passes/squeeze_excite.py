@@ -75,9 +75,10 @@ def _match(multiply):
 
 
 def _fits(multiply, x) -> bool:
-    """x [N, H, W, C] f32 and the product has x's shape (the scale does not broadcast it)."""
+    """x [N, H, W, C] f32 and the product has x's shape (the scale does not broadcast it);
+    dynamic dimensions are fine: the scale's batch is x's, the mean of its own images."""
     shape = x.get_partial_shape()
-    return shape.is_static and len(shape) == 4 and \
+    return shape.rank_is_static and len(shape) == 4 and \
         x.get_element_type().get_type_name() == "f32" and \
         multiply.get_output_partial_shape(0) == shape and \
         multiply.get_output_element_type(0) == x.get_element_type()
