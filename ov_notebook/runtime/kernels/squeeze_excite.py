@@ -110,14 +110,16 @@ def _onednn_kernel(node, attrs, first_post_ops, second_post_ops):
                                range(split, node.get_input_size() - 3))
     if first is None or second is None:
         return None
-    kernel = SqueezeExciteKernel(context[0], first, second)
+    runtime, threads = context
+    kernel = SqueezeExciteKernel(runtime, first, second)
     shapes = [_static_shape(node, i) for i in range(node.get_input_size())]
     created = None
     if shapes[0] is not None and all(shapes[3 + i] is not None for i in kernel.extras):
         extras = matrix_extras([aligned_empty(shapes[3 + i]) for i in kernel.extras],
                                shapes[0][0])
         created = None if extras is None else \
-            kernel.primitive(THREADS, (aligned_empty(shapes[0]), *extras))
+            kernel.primitive(threads if kernel.wide else THREADS,
+                             (aligned_empty(shapes[0]), *extras))
         if created is None:
             return None
     _mark(node, kernel, created)

@@ -10,7 +10,8 @@ per layout into the layout each matmul picked; the vectors between them are per-
 made once. ``y`` goes into ``out`` (x's dead buffer, which oneDNN's binary may overwrite as its
 own source) when the caller passes it.
 
-All four run on ONE OpenMP thread (``THREADS``), whatever the model's thread count. Measured
+All four run on ONE OpenMP thread (``THREADS``), whatever the model's thread count, but for the
+matmuls of filters of ``WIDE_BYTES`` or more (below). Measured
 (whole models, batch 1, the SE steps' PERF_COUNT time, this kernel against the numpy one in the
 same process, interleaved; 2 cores at load ~3): at INFERENCE_NUM_THREADS 2, pooling and
 multiply on 2 threads took mobilenet_v3_large's 8 steps 6.2 ms and efficientnet_b0's 16 steps
@@ -30,11 +31,16 @@ import numpy as np
 from . import _capi as C
 from ._runtime import MemoryDesc, aligned_empty, create, reorder
 from .ops import _Cached, _fast, _post_op_attrs, _weighted_primitive
+from ..parallel import current_threads
 from .simple_ops import _primitive
 
 __all__ = ["Pointwise", "SqueezeExciteKernel", "matrix_extras", "THREADS"]
 
 THREADS = 1  # see the module docstring
+# filters of at least this many bytes (mobilenet_v3_large's 960x240, 0.9 MB) stream from memory
+# at one core's bandwidth: their matmuls run on the model's threads. On a quiet machine, batch 1,
+# 2 threads: its last SE steps 125 -> ~95 us (OpenVINO's two 1x1 convolutions: ~20 us each)
+WIDE_BYTES = 256 << 10
 
 
 class Pointwise:
@@ -60,8 +66,9 @@ class _Primitives:
     between them (made once: a fresh aligned buffer costs as much as a small matmul)."""
 
     def __init__(self, mean, first, second, multiply, first_constants, second_constants,
-                 sizes):
+                 sizes, matmul_threads):
         self.mean, self.first, self.second, self.multiply = mean, first, second, multiply
+        self.matmul_threads = matmul_threads
         self.constants = (first_constants, second_constants)  # kept alive for the pointers
         self.first_pointers = tuple(a.ctypes.data for a in first_constants)
         self.second_pointers = tuple(a.ctypes.data for a in second_constants)
@@ -86,8 +93,12 @@ class _Primitives:
         mean, hidden, scale = self.vectors()
         runtime.set_threads(THREADS)
         self.mean.execute(x, mean)
+        if self.matmul_threads != THREADS:
+            runtime.set_threads(self.matmul_threads)
         self.first.execute(mean, *self.first_pointers, hidden, *extras[:split])
         self.second.execute(hidden, *self.second_pointers, scale, *extras[split:])
+        if self.matmul_threads != THREADS:
+            runtime.set_threads(THREADS)
         self.multiply.execute(x, scale, y)
         return y
 
@@ -112,6 +123,9 @@ class SqueezeExciteKernel(_Cached):
         self.first, self.second = first, second
         self.channels = first.matrix.shape[0]
         self.extras = first.extras + second.extras  # the extra inputs the post-ops read
+        # filters too big for one core's cache: their matmuls, memory-bound, run on the model's
+        # threads (see WIDE_BYTES)
+        self.wide = max(first.matrix.nbytes, second.matrix.nbytes) >= WIDE_BYTES
 
     def _matmul(self, pointwise, rows, extras):
         """(primitive, reordered filters) of ``pointwise`` on [rows, C_in], or (None, None)."""
@@ -144,6 +158,8 @@ class SqueezeExciteKernel(_Cached):
         # NHWC into another layout (and its reduction none over H, W of NHWC memory)
         vector = MemoryDesc.of(rt, (rows, self.channels, 1, 1),
                                (self.channels, 1, self.channels, self.channels))
+        matmul_threads = rt.threads()  # what primitive() asked for: THREADS unless self.wide
+        rt.set_threads(THREADS)
         mean = _primitive(rt, create(rt, "pooling_forward", C.FORWARD_INFERENCE,
                                      C.POOLING_AVG_EXCLUDE_PADDING, source.handle, vector.handle,
                                      C.dims((1, 1)), C.dims(x.shape[1:3]), C.dims((0, 0)),
@@ -153,6 +169,7 @@ class SqueezeExciteKernel(_Cached):
                                          vector.handle, source.handle),
                               (C.ARG_SRC, C.ARG_SRC_1, C.ARG_DST), (source, vector, source))
         split = len(self.first.extras)
+        rt.set_threads(matmul_threads)
         first, first_weights = self._matmul(self.first, rows, extras[:split])
         second, second_weights = self._matmul(self.second, rows, extras[split:])
         if None in (mean, multiply, first, second):
@@ -160,7 +177,8 @@ class SqueezeExciteKernel(_Cached):
         outputs = self.first.matrix.shape[1]
         return _Primitives(mean, first, second, multiply, self.first.constants(first_weights),
                            self.second.constants(second_weights),
-                           ((rows, self.channels), (rows, outputs), (rows, self.channels)))
+                           ((rows, self.channels), (rows, outputs), (rows, self.channels)),
+                           matmul_threads)
 
     def __call__(self, x, extras, out=None):
         """``x`` [N, H, W, C] scaled, into ``out`` when it is x's dead buffer; None: no oneDNN
@@ -173,7 +191,7 @@ class SqueezeExciteKernel(_Cached):
                 return None
         else:
             extras = ()
-        found = self.primitive(THREADS, (x, *extras))
+        found = self.primitive(current_threads() if self.wide else THREADS, (x, *extras))
         if found is None:
             return None
         y = out if out is x and x.flags.writeable else aligned_empty(x.shape)
