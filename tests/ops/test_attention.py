@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from ov_notebook import opset as ops
 
+from oracle import assert_outputs_match, run_openvino
+
 from .opcheck import assert_rejected, assert_round_trip, assert_same_inference, compare_with_openvino
 
 F32 = np.float32
@@ -178,8 +180,55 @@ def test_attention_split_over_threads_gives_the_single_thread_result(threads, mo
     inputs = [rng.standard_normal((2, 6, 64, 64)).astype(F32) for _ in range(3)]
     params = [ops.parameter(list(a.shape), F32) for a in inputs]
     model = ov.Model([_heads_back_together(*params)], params)
-    single = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": 1})(inputs)[0]
+    numpy = {"KERNEL_BACKEND": "numpy"}  # the oneDNN kernel splits its own way (below)
+    single = ov.compile_model(model, "CPU", {**numpy, "INFERENCE_NUM_THREADS": 1})(inputs)[0]
     assert calls == []
-    split = ov.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads})(inputs)[0]
+    split = ov.compile_model(model, "CPU", {**numpy, "INFERENCE_NUM_THREADS": threads})(inputs)[0]
     assert calls and calls[0] >= 2 * threads
     np.testing.assert_allclose(split, single, rtol=1e-6, atol=1e-6)
+
+
+def _on_onednn():
+    from ov_notebook.runtime import onednn
+
+    return onednn.runtime() is not None
+
+
+@pytest.mark.skipif(not _on_onednn(), reason="oneDNN is not installed")
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("mask, taken", [
+    (None, True), ("padding", True), ("boolean padding", True), ("per head", True),
+    ("per query", False),  # [1, 1, L, S]: no oneDNN broadcast of that bias, numpy runs
+    ("causal", False), ("inf query", False)])  # +inf scores: oneDNN's softmax is wrong there
+def test_attention_on_onednn_matches_openvino(mask, taken, threads, monkeypatch):
+    """The oneDNN kernel (runtime/onednn/attention.py) where its primitives exist, numpy where
+    not; both give OpenVINO's numbers, fully masked rows NaN as OpenVINO's."""
+    import ov_notebook as ov
+    from ov_notebook.runtime.onednn.attention import AttentionKernel
+
+    results, original = [], AttentionKernel.__call__
+    monkeypatch.setattr(AttentionKernel, "__call__", lambda self, *args: results.append(
+        original(self, *args)) or results[-1])
+    rng = np.random.default_rng(5)
+    inputs = [rng.standard_normal((2, 12, 16, 8)).astype(F32) for _ in range(3)]
+    if mask == "inf query":
+        inputs[0][1, 3, 2, 5] = np.inf
+    masks = {"padding": np.where(rng.random((2, 1, 1, 16)) < 0.8, 0, -np.inf).astype(F32),
+             "boolean padding": rng.random((2, 1, 1, 16)) < 0.8,
+             "per head": (rng.standard_normal((2, 12, 16, 16)) * 3).astype(F32),
+             "per query": (rng.standard_normal((1, 1, 16, 16)) * 3).astype(F32)}
+    if mask in masks:
+        inputs.append(masks[mask])
+        if len(inputs[3]) == 2:  # the first batch: no mask
+            inputs[3][0] = 0 if inputs[3].dtype == F32 else True
+        inputs[3][-1, 0, 0, :] = -np.inf if inputs[3].dtype == F32 else False  # a masked row
+
+    params = [ops.parameter(list(a.shape), a.dtype) for a in inputs]
+    model = ov.Model([ops.scaled_dot_product_attention(*params, causal=mask == "causal")], params)
+    config = {"KERNEL_BACKEND": "onednn", "INFERENCE_NUM_THREADS": threads}
+    ours = list(ov.compile_model(model, "CPU", config)(inputs).values())
+    assert results and all((r is not None) == taken for r in results)
+    theirs = run_openvino(model, inputs)
+    # the masked row, and inf - inf in the query's head: NaN, in OpenVINO too
+    assert np.isnan(theirs[0]).any() == (mask in masks or mask == "inf query")
+    assert_outputs_match(ours, theirs, rtol=1e-5, atol=1e-5)

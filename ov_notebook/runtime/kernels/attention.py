@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from .. import onednn
 from ..parallel import current_threads, parallel_for, splitting_pays
 from . import kernel
 from .softmax import working_dtype
@@ -61,6 +62,11 @@ def _prepare(node, attrs):
         order = _transpose_order(consumer, len(shape))
         if order is not None and order != tuple(range(len(shape))):
             attrs = dict(attrs, output_order=order)
+    context = onednn.current()
+    if context is not None and node.get_output_element_type(0).get_type_name() == "f32":
+        from ..onednn.attention import AttentionKernel
+
+        attrs = dict(attrs, dnnl=AttentionKernel(context[0]))
     return attrs
 
 
@@ -134,7 +140,7 @@ def _attend(q, k, v, bias, scale, out):
 
 @kernel("ScaledDotProductAttention", prepare=_prepare)
 def scaled_dot_product_attention(query, key, value, attention_mask=None, scale=None, *,
-                                 causal=False, output_order=None):
+                                 causal=False, output_order=None, dnnl=None):
     # softmax(Q K^T * scale + bias) V, bias from the causal or the given mask
     result_dtype, dtype = query.dtype, working_dtype(query.dtype)
     query, key, value = (a.astype(dtype, copy=False) for a in (query, key, value))
@@ -145,13 +151,22 @@ def scaled_dot_product_attention(query, key, value, attention_mask=None, scale=N
     batch = np.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2],
                                 bias_shape[:-2])
     rows = np.broadcast_shapes(query.shape[-2:-1], bias_shape[-2:-1])[0]  # a mask may widen L
+    out = _output(batch + (rows, value.shape[-1]), dtype,
+                  output_order if dtype == result_dtype else None)
+    # oneDNN: q, k, v of one batch shape (its matmuls broadcast less than numpy), any bias
+    if dnnl is not None and dtype == result_dtype and rows == query.shape[-2] and \
+            query.shape[:-2] == key.shape[:-2] == value.shape[:-2] == batch and \
+            (bias is None or bias.ndim <= query.ndim):
+        found = dnnl(query, key, value, None if bias is None else
+                     bias.reshape((1,) * (query.ndim - bias.ndim) + bias.shape), scale, out,
+                     current_threads())
+        if found is not None:
+            return found
     query = np.broadcast_to(query, batch + (rows, query.shape[-1]))
     key = np.broadcast_to(key, batch + key.shape[-2:])
     value = np.broadcast_to(value, batch + value.shape[-2:])
     if bias is not None:
         bias = np.broadcast_to(bias, batch + (rows, key.shape[-2]))
-    out = _output(batch + (rows, value.shape[-1]), dtype,
-                  output_order if dtype == result_dtype else None)
     groups = _groups(batch, rows, key.shape[-2])
 
     def run_group(index):
