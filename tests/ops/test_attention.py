@@ -1,4 +1,6 @@
 """ScaledDotProductAttention-13 against real OpenVINO."""
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -198,8 +200,8 @@ def _on_onednn():
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("mask, taken", [
     (None, True), ("padding", True), ("boolean padding", True), ("per head", True),
-    ("per query", False),  # [1, 1, L, S]: no oneDNN broadcast of that bias, numpy runs
-    ("causal", False), ("inf query", False)])  # +inf scores: oneDNN's softmax is wrong there
+    ("per query", True), ("causal", True),  # [1, 1, L, S]: one batch item per call
+    ("inf query", False)])  # +inf scores: oneDNN's softmax is wrong there, numpy runs
 def test_attention_on_onednn_matches_openvino(mask, taken, threads, monkeypatch):
     """The oneDNN kernel (runtime/onednn/attention.py) where its primitives exist, numpy where
     not; both give OpenVINO's numbers, fully masked rows NaN as OpenVINO's."""
@@ -232,3 +234,54 @@ def test_attention_on_onednn_matches_openvino(mask, taken, threads, monkeypatch)
     # the masked row, and inf - inf in the query's head: NaN, in OpenVINO too
     assert np.isnan(theirs[0]).any() == (mask in masks or mask == "inf query")
     assert_outputs_match(ours, theirs, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.skipif(not _on_onednn(), reason="oneDNN is not installed")
+def test_a_scale_given_at_run_time_keeps_the_numpy_kernel(monkeypatch):
+    """The oneDNN primitives bake the scale in: one fed at run time would make a set per
+    value, so that step keeps numpy; a constant scale takes oneDNN."""
+    import ov_notebook as ov
+    from ov_notebook.runtime.onednn.attention import AttentionKernel
+
+    calls = []
+    original = AttentionKernel.__call__
+    monkeypatch.setattr(AttentionKernel, "__call__",
+                        lambda self, *args: calls.append(1) or original(self, *args))
+    rng = np.random.default_rng(6)
+    inputs = [rng.standard_normal((1, 4, 8, 8)).astype(F32) for _ in range(3)]
+    inputs += [np.zeros((1, 1, 1, 8), F32), np.array(0.3, F32)]
+    params = [ops.parameter(list(a.shape), a.dtype) for a in inputs]
+    fed = ov.Model([ops.scaled_dot_product_attention(*params)], params)
+    constant = ov.Model([ops.scaled_dot_product_attention(
+        *params[:4], ops.constant(np.array(0.3, F32)))], params[:4])
+    for model, feeds, taken in ((fed, inputs, False), (constant, inputs[:4], True)):
+        calls.clear()
+        compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+        for scale in (0.3, 0.7):
+            if taken and scale != 0.3:
+                break
+            feeds = feeds[:4] + [np.array(scale, F32)] if not taken else feeds
+            assert_outputs_match(list(compiled(feeds).values()), run_openvino(model, feeds),
+                                 rtol=1e-5, atol=1e-5)
+        assert bool(calls) == taken
+
+
+@pytest.mark.skipif(not _on_onednn(), reason="oneDNN is not installed")
+def test_onednn_attention_runs_groups_of_heads_within_the_scores_budget(monkeypatch):
+    """Scores of at most CHUNK_SCORES floats at a time (the numpy kernel's budget), a smaller
+    last group of heads included; the numbers stay OpenVINO's."""
+    import ov_notebook as ov
+    from ov_notebook.runtime.onednn import attention
+
+    monkeypatch.setattr(attention, "CHUNK_SCORES", 5 * 16 * 16)  # 12 heads: 5 + 5 + 2
+    sizes, original = [], attention.aligned_empty
+    monkeypatch.setattr(attention, "aligned_empty",
+                        lambda shape: sizes.append(math.prod(shape)) or original(shape))
+    rng = np.random.default_rng(7)
+    inputs = [rng.standard_normal((2, 12, 16, 8)).astype(F32) for _ in range(3)]
+    inputs.append((rng.standard_normal((2, 1, 16, 16)) * 2).astype(F32))
+    params = [ops.parameter(list(a.shape), a.dtype) for a in inputs]
+    model = ov.Model([_heads_back_together(*params)], params)
+    ours = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})(inputs)
+    assert sizes == [5 * 16 * 16]  # one buffer of one group's scores for the whole step
+    assert_outputs_match(list(ours.values()), run_openvino(model, inputs), rtol=1e-5, atol=1e-5)

@@ -16,6 +16,7 @@ contiguous view and the Reshape after it merges the heads without a copy.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -63,11 +64,22 @@ def _prepare(node, attrs):
         if order is not None and order != tuple(range(len(shape))):
             attrs = dict(attrs, output_order=order)
     context = onednn.current()
-    if context is not None and node.get_output_element_type(0).get_type_name() == "f32":
-        from ..onednn.attention import AttentionKernel
-
-        attrs = dict(attrs, dnnl=AttentionKernel(context[0]))
+    # the scale becomes a post-op of the primitives: a constant one (or none) only, so that one
+    # layout keeps one set of primitives
+    if context is not None and node.get_output_element_type(0).get_type_name() == "f32" and (
+            node.get_input_size() < 5 or
+            node.input_value(4).get_node().get_type_name() == "Constant"):
+        attrs = dict(attrs, dnnl=_onednn_kernel(context[0]))
     return attrs
+
+
+@functools.cache
+def _onednn_kernel(runtime):
+    """One AttentionKernel per oneDNN runtime: its primitives are keyed by layouts and scale,
+    so the steps of every model share them (BERT-base's 12 steps one set, not 12)."""
+    from ..onednn.attention import AttentionKernel
+
+    return AttentionKernel(runtime)
 
 
 # --- run time ---------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ there OpenBLAS's small GEMMs (128x64x128 for BERT-base) hardly overlap. On BERT-
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _capi as C
@@ -18,7 +20,10 @@ from ._runtime import MemoryDesc, aligned_empty, create
 from .ops import _Cached, _fast, _post_op_attrs, _weighted_primitive
 from .simple_ops import _primitive
 
-__all__ = ["AttentionKernel"]
+__all__ = ["AttentionKernel", "CHUNK_SCORES"]
+
+# scores one group of heads holds: 2^18 floats (1 MiB), the numpy kernel's GROUP_SCORES
+CHUNK_SCORES = 1 << 18
 
 
 class _Primitives:
@@ -70,19 +75,42 @@ class AttentionKernel(_Cached):
 
     def __call__(self, q, k, v, bias, scale, out, threads):
         """``out`` filled (and returned), or None: no primitive for these layouts, or scores
-        oneDNN's softmax gets wrong (NaN, +inf: finite garbage), which numpy then computes."""
+        oneDNN's softmax gets wrong (NaN, +inf: finite garbage), which numpy then computes.
+        Heads go through in groups of at most ``CHUNK_SCORES`` scores, so that the scores
+        take no more memory than the numpy kernel's."""
         keys = np.swapaxes(k, -1, -2)
         arrays = (q, keys, v, out) if bias is None else (q, keys, v, out, bias)
         if any(a.dtype != np.float32 or a.__class__ is not np.ndarray for a in arrays):
             return None
-        found = self.primitive(threads, arrays, (float(scale),))
-        if found is None:
-            return None
-        scores = aligned_empty(found.shape)
-        self.runtime.set_threads(threads)
-        found.scores.execute(q, keys, scores, *(() if bias is None else (bias,)))
-        if scores.size and not scores.max() < np.inf:
-            return None
-        found.softmax.execute(scores, scores)
-        found.weighted.execute(scores, v, out)
+        geometry = (float(scale),)
+        heads, per_head = q.shape[-3], q.shape[-2] * keys.shape[-1]
+        count = max(1, min(heads, CHUNK_SCORES // max(per_head, 1)))
+        if count == heads and math.prod(q.shape[:-3]) == 1:
+            parts = [arrays]
+        else:
+            parts = [tuple(a[_part(a, index, start, count)] for a in arrays)
+                     for index in np.ndindex(*q.shape[:-3]) for start in range(0, heads, count)]
+        buffer = None
+        for part in parts:  # (a smaller last group of heads has primitives of its own)
+            primitives = self.primitive(threads, part, geometry)
+            if primitives is None:
+                return None
+            if buffer is None:
+                buffer = aligned_empty((math.prod(primitives.shape),))
+                self.runtime.set_threads(threads)
+            scores = buffer[:math.prod(primitives.shape)].reshape(primitives.shape)
+            primitives.scores.execute(part[0], part[1], scores, *part[4:])
+            if scores.size and not scores.max() < np.inf:
+                return None
+            primitives.softmax.execute(scores, scores)
+            primitives.weighted.execute(scores, part[2], part[3])
         return out
+
+
+def _part(array, index, start, count):
+    """The index of heads ``start`` to ``start + count`` at the leading ``index`` in ``array``
+    (rank kept; axes ``array`` broadcasts, of size 1, taken whole)."""
+    lead = tuple(slice(0, 1) if size == 1 else slice(i, i + 1)
+                 for i, size in zip(index, array.shape))
+    heads = slice(0, 1) if array.shape[-3] == 1 else slice(start, start + count)
+    return lead + (heads,)
