@@ -285,3 +285,27 @@ def test_onednn_attention_runs_groups_of_heads_within_the_scores_budget(monkeypa
     ours = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})(inputs)
     assert sizes == [5 * 16 * 16]  # one buffer of one group's scores for the whole step
     assert_outputs_match(list(ours.values()), run_openvino(model, inputs), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.skipif(not _on_onednn(), reason="oneDNN is not installed")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_onednn_attention_on_strided_heads_uses_brgemm(threads):
+    """Heads that are strided views of one [B, L, 3, H, E] projection (BERT, ViT) are copied
+    dense for oneDNN's brgemm; the output goes into the strides of the Transpose after it."""
+    from ov_notebook.runtime import onednn
+    from ov_notebook.runtime.kernels.attention import scaled_dot_product_attention
+    from ov_notebook.runtime.onednn.attention import AttentionKernel
+
+    rng = np.random.default_rng(8)
+    projected = rng.standard_normal((2, 20, 3, 4, 8)).astype(F32)
+    q, k, v = (projected[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
+    bias = np.where(rng.random((2, 1, 1, 20)) < 0.8, 0, -np.inf).astype(F32)
+    bias[..., 0] = 0
+    kernel = AttentionKernel(onednn.runtime())
+    out = np.empty((2, 20, 4, 8), F32).transpose(0, 2, 1, 3)
+    assert kernel(q, k, v, bias, F32(0.35), out, threads) is out
+    expected = scaled_dot_product_attention(q, k, v, bias, F32(0.35))
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+    made = [p for p in kernel._cache.values() if p is not None]
+    assert made and all(p.scores.implementation.startswith("brg") and
+                        p.weighted.implementation.startswith("brg") for p in made)
