@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from .. import onednn
-from ..parallel import current_threads, parallel_for, splitting_pays
+from ..parallel import current_threads, parallel_for, splitting_pays, thread_budget
 from . import kernel
 from .softmax import working_dtype
 
@@ -70,7 +70,31 @@ def _prepare(node, attrs):
             node.get_input_size() < 5 or
             node.input_value(4).get_node().get_type_name() == "Constant"):
         attrs = dict(attrs, dnnl=_onednn_kernel(context[0]))
+        _create_primitives(node, attrs, context[1])
     return attrs
+
+
+def _create_primitives(node, attrs, threads):
+    """For static shapes, run the kernel once on zeros at compile time so that its oneDNN
+    primitives exist before the first inference (as the convolutions' and MatMuls' do): the
+    dense copies of q, k, v it makes and an ``out`` laid out as ``output_order`` give the layouts
+    the run will have; a mask, one of each kind (a boolean all-True one has no bias)."""
+    shapes = [node.get_input_partial_shape(i) for i in range(node.get_input_size())]
+    if not all(shape.is_static for shape in shapes):
+        return
+    arguments = [np.zeros(shapes[i].to_shape(), np.float32) for i in range(3)]
+    masks = [()]
+    if len(shapes) > 3:
+        mask_type = node.get_input_element_type(3).get_type_name()
+        shape = shapes[3].to_shape()
+        masks = [(np.zeros(shape, bool),), (np.ones(shape, bool),)] if mask_type == "boolean" \
+            else [(np.zeros(shape, np.float32),)] if mask_type == "f32" else []
+    scale = () if len(shapes) < 5 else (node.input_value(4).get_node().get_value(),)
+    attributes = {key: value for key, value in attrs.items()
+                  if key in ("causal", "output_order", "dnnl")}
+    with thread_budget(threads):
+        for mask in masks:
+            scaled_dot_product_attention(*arguments, *mask, *scale, **attributes)
 
 
 @functools.cache

@@ -22,7 +22,8 @@ from .simple_ops import _primitive
 
 __all__ = ["AttentionKernel", "CHUNK_SCORES"]
 
-# scores one group of heads holds: 2^18 floats (1 MiB), the numpy kernel's GROUP_SCORES
+# floats one group of heads holds (scores, dense copies of q, k, v): 2^18 (1 MiB), the numpy
+# kernel's GROUP_SCORES
 CHUNK_SCORES = 1 << 18
 
 
@@ -76,14 +77,17 @@ class AttentionKernel(_Cached):
     def __call__(self, q, k, v, bias, scale, out, threads):
         """``out`` filled (and returned), or None: no primitive for these layouts, or scores
         oneDNN's softmax gets wrong (NaN, +inf: finite garbage), which numpy then computes.
-        Heads go through in groups of at most ``CHUNK_SCORES`` scores, so that the scores
-        take no more memory than the numpy kernel's."""
+        Heads go through in groups of at most ``CHUNK_SCORES`` floats of scores and copies, so
+        that they take no more memory than the numpy kernel's groups."""
         keys = np.swapaxes(k, -1, -2)
         arrays = (q, keys, v, out) if bias is None else (q, keys, v, out, bias)
         if any(a.dtype != np.float32 or a.__class__ is not np.ndarray for a in arrays):
             return None
         geometry = (float(scale),)
-        heads, per_head = q.shape[-3], q.shape[-2] * keys.shape[-1]
+        # per head: its scores and copies of its q, k, v (counted even where _dense makes none,
+        # so that the groups, and their primitives, are the same for every layout of q, k, v)
+        heads = q.shape[-3]
+        per_head = q.shape[-2] * keys.shape[-1] + sum(a.shape[-2] * a.shape[-1] for a in (q, k, v))
         count = max(1, min(heads, CHUNK_SCORES // max(per_head, 1)))
         if count == heads and math.prod(q.shape[:-3]) == 1:
             parts = [arrays]
