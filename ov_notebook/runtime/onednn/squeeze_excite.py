@@ -28,10 +28,10 @@ import threading
 
 import numpy as np
 
+from ..parallel import current_threads
 from . import _capi as C
 from ._runtime import MemoryDesc, aligned_empty, create, reorder
 from .ops import _Cached, _fast, _post_op_attrs, _weighted_primitive
-from ..parallel import current_threads
 from .simple_ops import _primitive
 
 __all__ = ["Pointwise", "SqueezeExciteKernel", "matrix_extras", "THREADS"]
@@ -39,7 +39,7 @@ __all__ = ["Pointwise", "SqueezeExciteKernel", "matrix_extras", "THREADS"]
 THREADS = 1  # see the module docstring
 # filters of at least this many bytes (mobilenet_v3_large's 960x240, 0.9 MB) stream from memory
 # at one core's bandwidth: their matmuls run on the model's threads. On a quiet machine, batch 1,
-# 2 threads: its last SE steps 125 -> ~95 us (OpenVINO's two 1x1 convolutions: ~20 us each)
+# 2 threads: its last SE steps 138 -> 87 us (OpenVINO's two 1x1 convolutions: ~20 us each)
 WIDE_BYTES = 256 << 10
 
 
