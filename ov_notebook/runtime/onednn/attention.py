@@ -1,5 +1,5 @@
 """Scaled dot-product attention on oneDNN: ``softmax(q k^T * scale + bias) v`` as three
-primitives over all heads at once:
+primitives over a group of heads (``CHUNK_SCORES``), each on the model's threads:
 
     scores = q @ k^T             matmul; post-ops: linear (* scale), binary add of the bias
     scores = softmax(scores)     in place, over the last axis
@@ -66,8 +66,10 @@ class AttentionKernel(_Cached):
                                         C.SOFTMAX_ACCURATE, dense.handle, dense.handle, rank - 1),
                              (C.ARG_SRC, C.ARG_DST), (dense, dense))
         values, result = MemoryDesc.of_array(rt, v), MemoryDesc.of_array(rt, out)
+        if softmax is None or not _fast(scores):
+            return None
         pd = create(rt, "matmul", dense.handle, values.handle, None, result.handle)
-        if pd is None or softmax is None or not _fast(scores):
+        if pd is None:
             return None
         weighted, _ = _weighted_primitive(rt, pd, dense, values, None, result, [])
         if not _fast(weighted):
