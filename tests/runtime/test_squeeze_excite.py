@@ -1,7 +1,6 @@
 """The squeeze_excite_fusion pass (runtime/passes/squeeze_excite.py): a squeeze-excite block on
 NHWC tensors becomes one SqueezeExciteNHWC step, with the numbers of the unfused steps and of real
 OpenVINO, on both kernel backends; blocks it cannot take whole stay as they were."""
-import threading
 import weakref
 
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 import ov_notebook as ov
 from ov_notebook import opset as ops
 from ov_notebook.runtime import onednn
+from concurrency import outputs_in_threads
 from oracle import assert_outputs_match, run_openvino
 
 OFF = {"DISABLED_PASSES": "squeeze_excite_fusion"}
@@ -214,6 +214,21 @@ def se_nodes(compiled):
             if n.get_type_name() == "SqueezeExciteNHWC"]
 
 
+def prepared_step(rng):
+    """The first SE step of a batch-2 model made for oneDNN: (its prepared attrs, filters,
+    extra inputs), the attrs' ``dnnl`` a SqueezeExciteKernel."""
+    from ov_notebook.runtime.kernels.squeeze_excite import _prepare
+
+    model = se_model(rng, 2, ACTIVATIONS["relu, hsigmoid (MobileNetV3)"])
+    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
+    node = se_nodes(compiled)[0]
+    with onednn.building("onednn", 1):
+        attrs = _prepare(node, node.get_attributes())
+    filters = [node.input_value(i).get_node().get_value() for i in (1, 2)]
+    extras = [node.input_value(i).get_node().get_value() for i in range(3, node.get_input_size())]
+    return attrs, filters, extras
+
+
 class CountingCalls:
     """Counts the oneDNN kernel's calls that returned a result (not None: numpy ran)."""
 
@@ -283,17 +298,11 @@ def test_numpy_backend_keeps_the_numpy_kernel(rng, monkeypatch):
 def test_dead_input_is_scaled_in_place(rng):
     """What the plan does with a dead x (``out=x``): the product overwrites x; any other
     ``out`` is left alone."""
-    from ov_notebook.runtime.kernels.squeeze_excite import _prepare, squeeze_excite_nhwc
+    from ov_notebook.runtime.kernels.squeeze_excite import squeeze_excite_nhwc
 
-    model = se_model(rng, 2, ACTIVATIONS["relu, hsigmoid (MobileNetV3)"])
-    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
-    node = se_nodes(compiled)[0]
-    with onednn.building("onednn", 1):
-        attrs = _prepare(node, node.get_attributes())
+    attrs, filters, extras = prepared_step(rng)
     dnnl = attrs["dnnl"]
     numpy_attrs = dict(attrs, dnnl=None)
-    filters = [node.input_value(i).get_node().get_value() for i in (1, 2)]
-    extras = [node.input_value(i).get_node().get_value() for i in range(3, node.get_input_size())]
     x = rng.standard_normal([2, 10, 12, 24], dtype=np.float32)
     expected = squeeze_excite_nhwc(x, *filters, *extras, **numpy_attrs)
     dead = x.copy()
@@ -312,15 +321,10 @@ def test_dead_input_is_scaled_in_place(rng):
 def test_other_layouts_and_bad_input_take_numpy(rng):
     """The oneDNN kernel declines what its primitives were not made for; numpy then gives the
     right result or a clear error."""
-    model = se_model(rng, 2, ACTIVATIONS["relu, hsigmoid (MobileNetV3)"])
-    compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": "onednn"})
-    node = se_nodes(compiled)[0]
-    from ov_notebook.runtime.kernels.squeeze_excite import _prepare, squeeze_excite_nhwc
-    with onednn.building("onednn", 1):
-        attrs = _prepare(node, node.get_attributes())
+    from ov_notebook.runtime.kernels.squeeze_excite import squeeze_excite_nhwc
+
+    attrs, filters, extras = prepared_step(rng)
     dnnl = attrs["dnnl"]
-    filters = [node.input_value(i).get_node().get_value() for i in (1, 2)]
-    extras = [node.input_value(i).get_node().get_value() for i in range(3, node.get_input_size())]
     x = rng.standard_normal([2, 24, 10, 12], dtype=np.float32).transpose(0, 2, 3, 1)
     assert dnnl(x, extras) is None  # not C-contiguous
     expected = squeeze_excite_nhwc(np.ascontiguousarray(x), *filters, *extras, **attrs)
@@ -341,24 +345,7 @@ def test_concurrent_requests_match_sequential_runs(rng):
                                                "INFERENCE_NUM_THREADS": 2})
     feeds = [[se_feeds(rng, model, batch) for batch in (1, 3, 2, 3, 1, 2)] for _ in range(2)]
     expected = [[compiled(f)[0].copy() for f in thread_feeds] for thread_feeds in feeds]
-    start = threading.Barrier(2)
-    got, errors = [[], []], []
-
-    def work(index):
-        request = compiled.create_infer_request()
-        start.wait()
-        try:
-            for _ in range(5):
-                got[index].extend(request.infer(f)[0].copy() for f in feeds[index])
-        except Exception as exc:  # noqa: BLE001  reported by the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    got = outputs_in_threads(compiled, feeds, repeats=5)
     for mine, want in zip(got, expected):
         assert len(mine) == 5 * len(want)
         for index, a in enumerate(mine):

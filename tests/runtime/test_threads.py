@@ -1,7 +1,6 @@
 """Thread safety: InferRequests of one CompiledModel running at once give the sequential results,
 also when the plan writes into dead buffers in place; and in-place steps never write into memory
 that another live value, an input or a weight shares."""
-import threading
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ import ov_notebook as ov
 from ov_notebook import opset as ops
 from ov_notebook.ir.node import Op
 from ov_notebook.runtime.kernels import kernel, registered_kernels
+from concurrency import outputs_in_threads
 
 
 def inplace_chain_model():
@@ -48,24 +48,7 @@ def test_two_requests_in_two_threads_match_sequential_runs(rng):
     compiled = ov.compile_model(model)
     feeds = [[rng.standard_normal((512, 64), dtype=np.float32) for _ in range(15)] for _ in range(2)]
     expected = [[reference(model, value) for value in thread_feeds] for thread_feeds in feeds]
-    start = threading.Barrier(2)
-    got, errors = [[], []], []
-
-    def work(index):
-        request = compiled.create_infer_request()
-        start.wait()
-        try:
-            for value in feeds[index]:
-                got[index].append(request.infer(value)[0].copy())
-        except Exception as exc:  # noqa: BLE001  reported by the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    got = outputs_in_threads(compiled, feeds)
     for mine, want in zip(got, expected):
         for a, b in zip(mine, want):
             np.testing.assert_array_equal(a, b)
