@@ -19,19 +19,10 @@ import numpy as np
 from ._runtime import ALIGNMENT
 from ..parallel import current_threads
 
-__all__ = ["StaticCall", "aligned_output", "OUT"]
+__all__ = ["StaticCall", "OUT"]
 
 _F32 = np.dtype(np.float32)
 OUT = "out"  # an ``order`` entry: the output is the buffer the plan passes as ``out=``
-
-
-def aligned_output(shape, nbytes):
-    """(uninitialized f32 C-contiguous array of ``shape`` starting on a 64-byte boundary, its
-    address): ``aligned_empty`` with the address it reads returned, not read again."""
-    raw = np.empty(nbytes + ALIGNMENT, np.uint8)
-    address = raw.ctypes.data
-    start = -address % ALIGNMENT
-    return raw[start:start + nbytes].view(_F32).reshape(shape), address + start
 
 
 class StaticCall:
@@ -91,8 +82,9 @@ class StaticCall:
                 return False
         return True
 
-    def run(self, args, out=None):
-        """Execute on ``args`` (``matches(args, out)`` must hold); returns the output."""
+    def run(self, args, out):
+        """Execute on ``args`` into ``out`` (``matches(args, out)`` must hold): the call of an
+        ``in_place`` variant; a call that allocates its output runs in :meth:`bind`'s closure."""
         primitive, runtime = self.primitive, self.runtime
         bound = getattr(primitive._local, "bound", None) or primitive._bound()  # noqa: SLF001
         memories, exec_args, _, pointers = bound
@@ -106,40 +98,27 @@ class StaticCall:
             if pointers[position] != address:
                 set_handle(memories[position], address)
                 pointers[position] = address
-        if self.given_output:
-            y, address = out, out.ctypes.data
-        else:
-            y, address = aligned_output(self.output_shape, self.output_bytes)
-        position = self.output
+        address, position = out.ctypes.data, self.output
         if pointers[position] != address:
             set_handle(memories[position], address)
             pointers[position] = address
         runtime.set_threads(self.threads)
         primitive.launch(exec_args)
-        return y if self.output_view is None else y.transpose(self.output_view)
+        return out if self.output_view is None else out.transpose(self.output_view)
 
     def bind(self, function, attrs):
         """The step's function taking its arguments (and the plan's ``out=``) only: the
         ``in_place`` variant where it matches ``out``, else this call where the arguments
-        match, else ``function(*args, **attrs)``.
+        match, else ``function(*args, **attrs)``. This call allocates its output (an ``OUT``
+        one is only reached as another's ``in_place``).
 
-        The common case, a call that allocates its output, is :meth:`matches` and :meth:`run`
-        inlined with everything they read bound to locals of the closure: a Python call and
-        a few attribute reads cost ~0.1 us each, and ``benchmarks/overhead.py --kind conv``
-        steps are ~8 us in all."""
-        matches, run, in_place = self.matches, self.run, self.in_place
-        if self.given_output or self.output_view is not None:
-            def call(*args, out=None):
-                if out is not None:
-                    if in_place is not None and in_place.matches(args, out):
-                        return in_place.run(args, out)
-                    if not matches(args):
-                        return function(*args, out=out, **attrs)
-                if matches(args):
-                    return run(args)
-                return function(*args, **attrs)
-        else:
-            call = self._allocating_call(function, attrs)
+        The closure is :meth:`matches` and an allocating run inlined, with everything they read
+        bound to its locals: a Python call and a few attribute reads cost ~0.1 us each, and
+        ``benchmarks/overhead.py --kind conv`` steps are ~8 us in all."""
+        if self.given_output:
+            raise ValueError("bind the StaticCall that allocates its output; the one writing "
+                             "into out= is reached as its in_place variant")
+        call = self._allocating_call(function, attrs)
         call.__name__ = getattr(function, "__name__", "call")
         call.static_call = self
         return call
@@ -152,6 +131,7 @@ class StaticCall:
         set_handle = runtime.lib.dnnl_memory_set_data_handle
         launch, set_threads = primitive.launch, runtime.set_threads  # (launch: tests spy on it)
         shape, nbytes, empty, uint8 = self.output_shape, self.output_bytes, np.empty, np.uint8
+        view = self.output_view
         ndarray, f32 = np.ndarray, _F32
 
         def call(*args, out=None):
@@ -176,7 +156,7 @@ class StaticCall:
                 if pointers[slot] != address:
                     set_handle(memories[slot], address)
                     pointers[slot] = address
-            raw = empty(nbytes + ALIGNMENT, uint8)  # aligned_output, inlined
+            raw = empty(nbytes + ALIGNMENT, uint8)  # the output, from a 64-byte boundary
             address = raw.ctypes.data
             start = -address % ALIGNMENT
             address += start
@@ -185,5 +165,6 @@ class StaticCall:
                 pointers[position] = address
             set_threads(threads)
             launch(exec_args)
-            return raw[start:start + nbytes].view(f32).reshape(shape)
+            y = raw[start:start + nbytes].view(f32).reshape(shape)
+            return y if view is None else y.transpose(view)
         return call
