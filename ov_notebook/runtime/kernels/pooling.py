@@ -14,7 +14,7 @@ import numpy as np
 from ...ir.ops.convolution import dilated, resolve_pads
 from ...ir.ops.pooling import pool_output_size
 from . import kernel
-from ._onednn import pooling_kernel, run_pooling
+from ._onednn import global_pool_call, pooling_kernel, run_pooling
 
 
 def _geometry(x, kernel_shape, strides, dilations, pads_begin, pads_end, auto_pad, rounding,
@@ -281,7 +281,11 @@ def global_mean_nhwc(x):
     return np.matmul(weights, x.reshape(batch, positions, channels)).reshape(batch, 1, 1, -1)
 
 
-@kernel("AdaptiveAvgPoolNHWC")
+def _prepare_global_pool(node, attrs):
+    return dict(attrs, fast_call=global_pool_call(node))  # oneDNN, for a static f32 input
+
+
+@kernel("AdaptiveAvgPoolNHWC", prepare=_prepare_global_pool)
 def adaptive_avg_pool_nhwc(x, output_shape):
     """Global AdaptiveAvgPool of x [N, H, W, C] (the pass moves only those with 1x1 outputs)."""
     return global_mean_nhwc(x)
