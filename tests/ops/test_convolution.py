@@ -109,6 +109,12 @@ def test_convolution_backprop_matches_openvino(config, data):
     output_shape = None
     if data.draw(st.booleans()):
         output_shape = [data.draw(st.integers(max(1, f - 3), f + 2)) for f in full]
+        # OpenVINO's CPU plugin crops a 1x1 kernel's output given with explicit pads its own
+        # way (its deconv.cpp works around oneDNN for "1x1 with asymmetric padding"), and not
+        # even consistently: [1,1,1] input, pads 1/0, output_shape [1] gave x*w for one channel
+        # and 0 for two. Larger kernels start the output pads_begin into the full result, as ours
+        assume(not (all(k == 1 for k in c["kernel"]) and c["auto_pad"] == "explicit" and
+                    any(c["pads_begin"] + c["pads_end"])))
     else:
         natural = [f + p - (b + e if c["auto_pad"] == "explicit" else 0) for f, p, b, e in
                    zip(full, output_padding, c["pads_begin"], c["pads_end"])]
