@@ -392,7 +392,8 @@ def global_pool_call(node):
     numpy calls took 60-110 us (efficientnet_b0's last pooling, batch 1) against 20-27 us for
     OpenVINO's ReduceMean: a static call makes a few Python calls and one oneDNN one."""
     context = onednn.current()
-    shape = _static_shape(node, 0)
+    source = node.input_value(0).get_partial_shape()  # NHWC (the node's own input view: NCHW)
+    shape = [d.get_length() for d in source] if source.is_static else None
     if context is None or shape is None or len(shape) != 4 or not _f32(node) or 0 in shape:
         return None
     from ..onednn import _capi as C
