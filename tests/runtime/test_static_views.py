@@ -88,7 +88,11 @@ def pooled_model(rng, size=5, channels=24):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_global_pooling_and_its_conversion_after_a_region(rng, backend):
+def test_global_pooling_and_its_conversion_after_a_region(rng, backend, monkeypatch):
+    from ov_notebook.runtime.kernels import pooling
+
+    if backend == "onednn":  # its static call runs: the numpy kernel is never reached
+        monkeypatch.setattr(pooling, "global_mean_nhwc", None)
     model = pooled_model(rng)
     compiled = ov.compile_model(model, "CPU", {"KERNEL_BACKEND": backend})
     (pool,) = steps(compiled, "AdaptiveAvgPoolNHWC")
