@@ -27,7 +27,9 @@ any ratio exceeds 20% of its median is flagged ``noisy``. Then the memory of one
   (numpy, oneDNN, OpenVINO's C++ arenas; lazy work of a first inference included). Measured at
   the first thread count only; ``-`` where Linux's counters are absent;
 - ``trace MiB``, ours only: tracemalloc's peak of one steady-state inference (numpy buffers
-  included), the figure this script reported before, comparable with earlier runs;
+  included), the figure this script reported before, comparable with earlier runs, plus the
+  arena its static oneDNN steps write into (``runtime/arena.py``: made at a thread's first
+  inference and kept, so a steady-state one no longer allocates it);
 
 and the largest difference between this runtime's first output and torch's, relative to torch's
 largest magnitude. ``--without PASSES`` adds this runtime with those compile passes disabled
@@ -284,6 +286,12 @@ def traced_peak(run) -> float:
         tracemalloc.stop()
 
 
+def arena_mib(compiled) -> float:
+    """MiB of the arena a thread's inferences of ``compiled`` keep (0 without one)."""
+    layout = getattr(compiled._plan.plan, "arena", None)  # noqa: SLF001
+    return layout.size / 2**20 if layout is not None else 0.0
+
+
 def _resident_kib() -> dict:
     fields = {}
     with open("/proc/self/status") as status:
@@ -372,7 +380,8 @@ def benchmark(name, batch, args, peers):
                             time.thread_time if args.clock == "cpu" else time.perf_counter)
             row = {"model": name, "batch": batch, "threads": threads, "times": times,
                    "max_diff": difference, "backend": compiled.get_property("KERNEL_BACKEND"),
-                   "traced_mib": traced_peak(engines["ov_notebook"]), "rss_mib": {},
+                   "traced_mib": traced_peak(engines["ov_notebook"]) + arena_mib(compiled),
+                   "rss_mib": {},
                    "profile": step_profile(compiled, feeds, args.runs, threads)
                    if args.profile else []}
             del engines, compiled  # before the memory children: this process's heap is not theirs

@@ -20,7 +20,9 @@ import numpy as np
 
 from ..ir.model import Model
 from ..ir.ops.core import Constant, Parameter, Result
+from .arena import SEGMENT, ArenaLayout, escape
 from .kernels import get_kernel
+from .parallel import current_threads
 
 __all__ = ["Plan", "KernelError", "NodeCallbackError"]
 
@@ -141,6 +143,7 @@ class Plan:
         self.initial = initial
         self.steps = steps
         self.program = None  # the steps as run() reads them, built by its first call
+        self.arena = None  # its ArenaLayout (runtime/arena.py), if static steps qualify
         self._plan_memory()
 
     @staticmethod
@@ -194,7 +197,10 @@ class Plan:
         slots, attributes, mode, (inplace slot, its input index) or None, output slot or slots,
         released slots, step)``.
         ``mode`` 0 calls ``function(*args, **attrs)``; 1 may pass a dead buffer as ``out=``;
-        2 passes the run's ``variables``. Built at the first run (compile-time hooks such as
+        2 passes the run's ``variables``; 3 is a segment of static steps on the arena (its
+        function runs them; ``runtime/arena.py``), whose program also marks (last field, the
+        guard) the steps whose outputs may alias the arena (1) and those it planned an in-place
+        write into an arena region for (2). Built at the first run (compile-time hooks such as
         ``share_packed_weights`` edit the plan after ``__init__``), then read by every run.
         """
         program = []
@@ -207,7 +213,7 @@ class Plan:
             inplace = None if step.inplace_slot is None else \
                 (step.inplace_slot, step.inplace_index)
             program.append((function, step.inputs, attrs, mode, inplace, outputs, step.release,
-                            step))
+                            step, False))
         return tuple(program)
 
     def run(self, feeds, timings=None, on_step=None, variables=None):
@@ -226,6 +232,20 @@ class Plan:
         program = self.program
         if program is None:
             program = self.program = self._program()
+            self.arena = ArenaLayout.build(self, program)
+        arena, state, raw = self.arena, None, None
+        if arena is not None and current_threads() == arena.threads:
+            state = arena.state()  # None: this thread is inside a run of this plan already
+        if state is not None:
+            program, raw = arena.program, state.raw
+            state.busy = True
+        try:
+            return self._run(program, feeds, timings, on_step, variables, state, raw)
+        finally:
+            if state is not None:
+                state.busy = False
+
+    def _run(self, program, feeds, timings, on_step, variables, state, raw):
         values = list(self.initial)
         for slot, value in zip(self.parameter_slots, feeds):
             values[slot] = value
@@ -233,7 +253,12 @@ class Plan:
         observed = timings is not None or on_step is not None
         clock = time.perf_counter
         ndarray = np.ndarray
-        for function, inputs, attrs, mode, inplace, outputs, release, step in program:
+        for function, inputs, attrs, mode, inplace, outputs, release, step, guard in program:
+            if mode == SEGMENT:
+                function(values, state, timings, on_step)
+                for slot in release:
+                    values[slot] = None
+                continue
             args = [values[s] for s in inputs]
             out = None
             try:
@@ -245,8 +270,9 @@ class Plan:
                     if inplace is not None and inplace[0] not in shared:
                         out = args[inplace[1]]
                         flags = out.flags if out.__class__ is ndarray else None
+                        # (an arena region the layout planned for this write: guard 2)
                         if flags is not None and flags.writeable and \
-                                (flags.owndata or _sole_view(out)):
+                                (flags.owndata or guard == 2 or _sole_view(out)):
                             produced = function(*args, out=out, **attrs)
                         else:
                             out = None
@@ -257,6 +283,9 @@ class Plan:
                     produced = function(*args, variables=variables, **attrs)
             except Exception as exc:
                 raise KernelError(step.node, args, exc) from exc
+            # nothing derived from arena memory outlives its region's planned lifetime
+            if guard and not (guard == 2 and produced is out and out is not None):
+                produced = escape(produced, raw)
             if observed:
                 self._observe(step, produced, clock() - started, timings, on_step)
             # the dead buffer given as out= may be returned: aliasing it is harmless

@@ -122,13 +122,17 @@ def test_only_a_sole_view_of_aligned_memory_is_handed_out_in_place():
     assert not _sole_view(held[1:])  # its owner is still reachable as ``held``
 
 
+@pytest.mark.parametrize("arena", [True, False])
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_step_scales_the_depthwise_output_in_place_inside_a_model(rng, backend):
+def test_the_step_scales_the_depthwise_output_in_place_inside_a_model(rng, backend, arena,
+                                                                      monkeypatch):
     # the depthwise convolution's output dies at the squeeze-excite step, which writes into it
     # (on oneDNN a sole view of an aligned buffer: the plan's check once failed there, counting
     # a reference the aliasing check of the step before still held)
     # and its memory is freed once the step after it released it (the flags of the buffer
-    # written in place once kept it for the rest of the run)
+    # written in place once kept it for the rest of the run); with oneDNN's static steps on the
+    # arena (runtime/arena.py) that memory is the arena region planned for both
+    monkeypatch.setenv("OV_NOTEBOOK_ARENA", "1" if arena else "0")
     x = ops.parameter([1, 8, 10, 10], np.float32, name="x")
     out, _ = block(rng, x, 16)
     last = conv(rng, out, 8, 8, 3)  # a step after the one that released the scaled buffer
@@ -147,7 +151,12 @@ def test_the_step_scales_the_depthwise_output_in_place_inside_a_model(rng, backe
     feeds = [rng.standard_normal((1, 8, 10, 10), dtype=np.float32)]
     result = request.infer(feeds)[0].copy()
     assert addresses["SqueezeExciteNHWC"] == addresses["FusedGroupConvolutionNHWC"], addresses
-    assert freed[1:] == [True] * (len(freed) - 1)  # the first is the step releasing it
+    layout = request.get_compiled_model()._plan.plan.arena
+    if backend != "numpy" and arena:
+        assert scaled[0]() is layout._local.state.raw  # the arena: kept, reused by every run
+    else:
+        assert layout is None
+        assert freed[1:] == [True] * (len(freed) - 1)  # the first is the step releasing it
     assert_outputs_match([result], run_openvino(model, feeds), rtol=1e-4, atol=1e-5)
 
 
