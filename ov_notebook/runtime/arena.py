@@ -42,6 +42,9 @@ __all__ = ["ArenaLayout", "escape", "ENVIRONMENT_VARIABLE"]
 ENVIRONMENT_VARIABLE = "OV_NOTEBOOK_ARENA"
 ALIGNMENT = 64
 SEGMENT = 3  # the program entry's mode (Plan._program: 0 call, 1 in-place call, 2 stateful)
+# the arena is used where its estimated peak (its size plus the values outside it) stays within
+# this factor of the peak without it (resnet50 batch 8: 45.9 against 39.8 MiB, for 6% less time)
+MEMORY_LIMIT = 1.2
 
 
 def enabled() -> bool:
@@ -136,6 +139,9 @@ class ArenaLayout:
         if not entries:
             return None
         offsets, size = _place(groups)
+        plain, with_arena = _peaks(plan, program, last_use, keep, group_of, size)
+        if with_arena > MEMORY_LIMIT * plain + (256 << 10):
+            return None  # what the arena keeps apart would outweigh what it saves
         slot_offsets = {slot: offsets[group] for slot, group in group_of.items()}
         for entry in entries.values():
             _wire(entry, produced)
@@ -172,6 +178,61 @@ class ArenaLayout:
         if state is None:
             state = self._local.state = _State(self)
         return None if state.busy else state
+
+
+def _peaks(plan, program, last_use, keep, group_of, arena_bytes):
+    """Estimated peak bytes of one run's values without the arena and with it (its size plus
+    the peak of the values that stay outside), from the static output shapes; a value the plan
+    writes in place shares its input's memory; one of unknown size, or that nobody reads (freed
+    as it is made; a MaxPool's indices are not even allocated), counts 0.
+
+    Without the arena every value is freed at its last use; with it, a region is only shared by
+    values of the arena, so where steps outside make big values too (attention, element-wise
+    numpy steps of a transformer) the two peaks add up: ViT-B/16 at batch 8 measured 32.4 MiB
+    without and 55.4 with."""
+    start, end, nbytes, group = {}, {}, {}, {}
+    for index, (_, _, _, mode, inplace, outputs, _, step, _) in enumerate(program):
+        slots = (outputs,) if outputs.__class__ is int else outputs
+        for port, slot in enumerate(slots):
+            if slot in keep and slot not in plan.result_slots:
+                continue
+            if port == 0 and mode == 1 and inplace is not None and inplace[0] in group:
+                group[slot] = group[inplace[0]]  # written into its dead input
+            else:
+                group[slot] = slot
+                start[slot] = index
+                read = slot in last_use or slot in plan.result_slots
+                nbytes[slot] = _bytes(step.node, port) if read else 0
+            owner = group[slot]
+            end[owner] = max(end.get(owner, index), last_use.get(slot, index))
+    outside = [owner for owner in start if not any(
+        slot in group_of for slot, g in group.items() if g == owner)]
+    steps = len(program)
+
+    def peak(owners):
+        live = [0] * (steps + 1)
+        for owner in owners:
+            live[start[owner]] += nbytes[owner]
+            live[min(end[owner], steps - 1) + 1] -= nbytes[owner]
+        best = total = 0
+        for change in live:
+            total += change
+            best = max(best, total)
+        return best
+    return peak(start), arena_bytes + peak(outside)
+
+
+def _bytes(node, port) -> int:
+    shape = node.get_output_partial_shape(port)
+    if not shape.is_static:
+        return 0
+    count = 1
+    for dim in shape:
+        count *= dim.get_length()
+    try:
+        return count * np.dtype(node.get_output_element_type(port).to_dtype()).itemsize
+    except (TypeError, ValueError, AttributeError):  # packed or unusual element types
+        return count
 
 
 def _place(groups):

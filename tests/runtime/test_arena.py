@@ -10,6 +10,7 @@ import pytest
 
 import ov_notebook as ov
 from ov_notebook import opset as ops
+from ov_notebook.runtime import arena as arena_module
 from ov_notebook.runtime import onednn
 from ov_notebook.runtime.arena import SEGMENT, _place, escape
 from concurrency import outputs_in_threads
@@ -31,11 +32,11 @@ def conv(rng, value, out_channels, in_channels, kernel=3, groups=None):
                            [pad, pad], [1, 1])
 
 
-def network(rng, first=None):
+def network(rng, first=None, height=9, width=7):
     """Convolutions with residuals, a depthwise one and a squeeze-excite block (a step outside
     the arena writing into a dead arena value), a global pooling, a flatten (a view of an arena
     value) read by a MatMul and returned as a result itself."""
-    x = ops.parameter([2, 8, 9, 7], np.float32, name="x")
+    x = ops.parameter([2, 8, height, width], np.float32, name="x")
     a = ops.relu(conv(rng, first(x) if first else x, 16, 8))
     b = ops.add(conv(rng, ops.relu(conv(rng, a, 16, 16)), 16, 16), a)
     expanded = ops.relu(conv(rng, b, 32, 16, kernel=1))
@@ -54,7 +55,8 @@ def network(rng, first=None):
 def compile_with(model, arena, monkeypatch):
     monkeypatch.setenv("OV_NOTEBOOK_ARENA", "1" if arena else "0")
     compiled = ov.compile_model(model, "CPU", ONEDNN)
-    compiled.create_infer_request().infer([np.zeros((2, 8, 9, 7), np.float32)])  # builds it
+    shape = model.get_parameters()[0].get_partial_shape().to_shape()
+    compiled.create_infer_request().infer([np.zeros(list(shape), np.float32)])  # builds it
     return compiled
 
 
@@ -169,3 +171,53 @@ def test_regions_of_values_alive_at_once_never_overlap(seed):
                 assert offsets[i] + nbytes <= offsets[j] or offsets[j] + other_bytes <= offsets[i]
     live = max(sum(g[2] for g in groups if g[0] <= t <= g[1]) for t in range(120))
     assert live <= size <= 2 * live + 64 * len(groups)  # packed, not one region per value
+
+
+def test_the_memory_estimate_is_what_an_inference_holds(rng, monkeypatch):
+    import tracemalloc
+
+    model = network(rng, height=40, width=36)  # values of 46-368 KiB
+    x = rng.standard_normal((2, 8, 40, 36), dtype=np.float32)
+    estimates = []
+    original = arena_module._peaks
+    monkeypatch.setattr(arena_module, "_peaks", lambda *a: estimates.append(original(*a)) or
+                        estimates[-1])
+    measured = {}
+    for on in (True, False):
+        compiled = compile_with(model, on, monkeypatch)
+        request = compiled.create_infer_request()
+        request.infer([x])
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            request.infer([x])
+            peak = tracemalloc.get_traced_memory()[1] - before
+        finally:
+            tracemalloc.stop()
+        layout = layout_of(compiled)
+        measured[on] = peak + (layout.size if layout is not None else 0)
+    plain, with_arena = estimates[0]
+    # what tracemalloc sees also holds Python objects and the results' copies: a few KiB
+    assert abs(measured[True] - with_arena) < 16 << 10
+    assert abs(measured[False] - plain) < 16 << 10
+    assert with_arena > 512 << 10
+
+
+def test_an_arena_that_would_raise_the_peak_is_not_made(rng, monkeypatch):
+    # three convolutions (their values in the arena), then a chain of big element-wise steps
+    # outside it: the arena's peak and theirs would add up, twice the peak without it
+    x = ops.parameter([1, 64, 48, 48], np.float32, name="x")
+    value = x
+    for _ in range(3):
+        value = conv(rng, value, 64, 64, kernel=1)
+    for function in (ops.exp, ops.sin, ops.cos, ops.sin):
+        value = function(value)
+    model = ov.Model([value], [x], "outside_heavy")
+    compiled = compile_with(model, True, monkeypatch)
+    assert layout_of(compiled) is None
+    monkeypatch.setattr(arena_module, "MEMORY_LIMIT", 10.0)
+    generous = compile_with(model, True, monkeypatch)
+    assert layout_of(generous) is not None
+    feed = rng.standard_normal((1, 64, 48, 48), dtype=np.float32)
+    assert_outputs_match(list(generous([feed]).values()), list(compiled([feed]).values()),
+                         rtol=0, atol=0)
