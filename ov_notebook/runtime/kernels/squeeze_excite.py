@@ -102,7 +102,7 @@ def _onednn_kernel(node, attrs, first_post_ops, second_post_ops):
     if context is None or not _f32(node) or attrs.get("w1") is None or attrs.get("w2") is None:
         return None
     from ..onednn._runtime import aligned_empty
-    from ..onednn.squeeze_excite import THREADS, SqueezeExciteKernel, matrix_extras
+    from ..onednn.squeeze_excite import SqueezeExciteKernel, matrix_extras
 
     split = attrs.get("first_extras", 0)
     first = _onednn_pointwise(node, attrs["w1"], first_post_ops, range(split))
@@ -118,8 +118,7 @@ def _onednn_kernel(node, attrs, first_post_ops, second_post_ops):
         extras = matrix_extras([aligned_empty(shapes[3 + i]) for i in kernel.extras],
                                shapes[0][0])
         created = None if extras is None else \
-            kernel.primitive(threads if kernel.wide else THREADS,
-                             (aligned_empty(shapes[0]), *extras))
+            kernel.primitive(threads, (aligned_empty(shapes[0]), *extras))
         if created is None:
             return None
     _mark(node, kernel, created)

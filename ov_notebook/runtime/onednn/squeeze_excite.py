@@ -10,17 +10,16 @@ per layout into the layout each matmul picked; the vectors between them are per-
 made once. ``y`` goes into ``out`` (x's dead buffer, which oneDNN's binary may overwrite as its
 own source) when the caller passes it.
 
-All four run on ONE OpenMP thread (``THREADS``), whatever the model's thread count, but for the
-matmuls of filters of ``WIDE_BYTES`` or more (below). Measured
-(whole models, batch 1, the SE steps' PERF_COUNT time, this kernel against the numpy one in the
-same process, interleaved; 2 cores at load ~3): at INFERENCE_NUM_THREADS 2, pooling and
-multiply on 2 threads took mobilenet_v3_large's 8 steps 6.2 ms and efficientnet_b0's 16 steps
-12.0 ms (numpy: 1.5 and 2.5 ms), all four on 2 threads 9.8 and 15.9 ms, all on one thread 1.8
-and 2.5 ms (numpy 1.7 and 2.8). These tensors are small (15K-150K elements); each parallel
-region costs a wake-up of the other OpenMP thread (and a change of the team size) that a busy
-machine makes far longer than the region's work. On a quiet machine (load 0) the one-thread
-kernel took efficientnet_b0 (batch 1, 2 threads, ours / OpenVINO interleaved) from 1.40 with the
-numpy step to 1.30, and mobilenet_v3_large from 1.40 to 1.37.
+All four run on the model's threads (``INFERENCE_NUM_THREADS``). They once ran on one (the
+matmuls of filters of 256 KiB or more excepted), measured faster by the SE steps' own PERF_COUNT
+time; that hid where the time went: the other OpenMP thread, idle for the step's 100-300 us, fell
+asleep, and the convolution after each step paid its wake-up (efficientnet_b0's conv2d_4, batch 1,
+2 threads: 234 us after a one-thread step, 103 after a two-thread one). Whole models at
+2 threads, both variants compiled in one process and interleaved with OpenVINO, each order
+measured (the engine that runs first after a pause is slowed by the pause itself, so a single
+order flatters the second), ours / OpenVINO one thread -> the model's threads: efficientnet_b0
+batch 1 1.25 -> 1.15 and 1.29 -> 1.23, mobilenet_v3_large 1.24 -> 1.03 and 1.23 -> 1.07,
+efficientnet_b0 batch 8 1.06 -> 0.94 and 1.05 -> 0.95.
 """
 from __future__ import annotations
 
@@ -34,13 +33,7 @@ from ._runtime import MemoryDesc, aligned_empty, create, reorder
 from .ops import _Cached, _fast, _post_op_attrs, _weighted_primitive
 from .simple_ops import _primitive
 
-__all__ = ["Pointwise", "SqueezeExciteKernel", "matrix_extras", "THREADS"]
-
-THREADS = 1  # see the module docstring
-# filters of at least this many bytes (mobilenet_v3_large's 960x240, 0.9 MB) stream from memory
-# at one core's bandwidth: their matmuls run on the model's threads. On a quiet machine, batch 1,
-# 2 threads: its last SE steps 138 -> 87 us (OpenVINO's two 1x1 convolutions: ~20 us each)
-WIDE_BYTES = 256 << 10
+__all__ = ["Pointwise", "SqueezeExciteKernel", "matrix_extras"]
 
 
 class Pointwise:
@@ -66,9 +59,9 @@ class _Primitives:
     between them (made once: a fresh aligned buffer costs as much as a small matmul)."""
 
     def __init__(self, mean, first, second, multiply, first_constants, second_constants,
-                 sizes, matmul_threads):
+                 sizes, threads):
         self.mean, self.first, self.second, self.multiply = mean, first, second, multiply
-        self.matmul_threads = matmul_threads
+        self.threads = threads
         self.constants = (first_constants, second_constants)  # kept alive for the pointers
         self.first_pointers = tuple(a.ctypes.data for a in first_constants)
         self.second_pointers = tuple(a.ctypes.data for a in second_constants)
@@ -91,14 +84,10 @@ class _Primitives:
 
     def run(self, runtime, x, extras, split, y):
         mean, hidden, scale = self.vectors()
-        runtime.set_threads(THREADS)
+        runtime.set_threads(self.threads)
         self.mean.execute(x, mean)
-        if self.matmul_threads != THREADS:
-            runtime.set_threads(self.matmul_threads)
         self.first.execute(mean, *self.first_pointers, hidden, *extras[:split])
         self.second.execute(hidden, *self.second_pointers, scale, *extras[split:])
-        if self.matmul_threads != THREADS:
-            runtime.set_threads(THREADS)
         self.multiply.execute(x, scale, y)
         return y
 
@@ -123,9 +112,6 @@ class SqueezeExciteKernel(_Cached):
         self.first, self.second = first, second
         self.channels = first.matrix.shape[0]
         self.extras = first.extras + second.extras  # the extra inputs the post-ops read
-        # filters too big for one core's cache: their matmuls, memory-bound, run on the model's
-        # threads (see WIDE_BYTES)
-        self.wide = max(first.matrix.nbytes, second.matrix.nbytes) >= WIDE_BYTES
 
     def _matmul(self, pointwise, rows, extras):
         """(primitive, reordered filters) of ``pointwise`` on [rows, C_in], or (None, None)."""
@@ -158,8 +144,7 @@ class SqueezeExciteKernel(_Cached):
         # NHWC into another layout (and its reduction none over H, W of NHWC memory)
         vector = MemoryDesc.of(rt, (rows, self.channels, 1, 1),
                                (self.channels, 1, self.channels, self.channels))
-        matmul_threads = rt.threads()  # what primitive() asked for: THREADS unless self.wide
-        rt.set_threads(THREADS)
+        threads = rt.threads()  # the model's: primitive() set them
         mean = _primitive(rt, create(rt, "pooling_forward", C.FORWARD_INFERENCE,
                                      C.POOLING_AVG_EXCLUDE_PADDING, source.handle, vector.handle,
                                      C.dims((1, 1)), C.dims(x.shape[1:3]), C.dims((0, 0)),
@@ -169,7 +154,6 @@ class SqueezeExciteKernel(_Cached):
                                          vector.handle, source.handle),
                               (C.ARG_SRC, C.ARG_SRC_1, C.ARG_DST), (source, vector, source))
         split = len(self.first.extras)
-        rt.set_threads(matmul_threads)
         first, first_weights = self._matmul(self.first, rows, extras[:split])
         second, second_weights = self._matmul(self.second, rows, extras[split:])
         if None in (mean, multiply, first, second):
@@ -178,7 +162,7 @@ class SqueezeExciteKernel(_Cached):
         return _Primitives(mean, first, second, multiply, self.first.constants(first_weights),
                            self.second.constants(second_weights),
                            ((rows, self.channels), (rows, outputs), (rows, self.channels)),
-                           matmul_threads)
+                           threads)
 
     def __call__(self, x, extras, out=None):
         """``x`` [N, H, W, C] scaled, into ``out`` when it is x's dead buffer; None: no oneDNN
@@ -191,7 +175,7 @@ class SqueezeExciteKernel(_Cached):
                 return None
         else:
             extras = ()
-        found = self.primitive(current_threads() if self.wide else THREADS, (x, *extras))
+        found = self.primitive(current_threads(), (x, *extras))
         if found is None:
             return None
         y = out if out is x and x.flags.writeable else aligned_empty(x.shape)
