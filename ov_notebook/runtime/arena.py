@@ -265,20 +265,12 @@ def _place(groups):
 
 
 def _layout(call):
-    """(shape, strides) of the array a StaticCall returns."""
-    value = np.lib.stride_tricks.as_strided(np.empty(1, np.float32), call.output_shape,
-                                            _contiguous_strides(call.output_shape))
-    if call.output_view is not None:
-        value = value.transpose(call.output_view)
-    return value.shape, value.strides
-
-
-def _contiguous_strides(shape):
-    strides, step = [], 4
-    for size in reversed(shape):
-        strides.append(step)
-        step *= max(int(size), 1)
-    return tuple(reversed(strides))
+    """(shape, strides) of the array a StaticCall returns: its C-contiguous output, transposed
+    by ``output_view`` where it has one."""
+    shape, strides, view = call.output_shape, call.output_strides, call.output_view
+    if view is None:
+        return shape, strides
+    return tuple(shape[axis] for axis in view), tuple(strides[axis] for axis in view)
 
 
 def _wire(entry, produced):
@@ -305,7 +297,7 @@ class _State:
         self.busy = False
         raw = self.raw = np.empty(layout.size + ALIGNMENT, np.uint8)  # every view's base
         start = -raw.ctypes.data % ALIGNMENT
-        self.base = raw.ctypes.data + start
+        base = raw.ctypes.data + start
         self.views = {}
         self.addresses = {}
         for entry in layout.entries.values():
@@ -314,7 +306,7 @@ class _State:
             value = memory.reshape(call.output_shape)
             self.views[entry.output] = value if call.output_view is None else \
                 value.transpose(call.output_view)
-            self.addresses[entry.output] = self.base + offset
+            self.addresses[entry.output] = base + offset
         self.steps = {}
 
     def prepared(self, entry):
@@ -360,9 +352,10 @@ def _segment_runner(entries):
         runtime.set_threads(threads)
         stream = runtime.stream()
         views = state.views
+        observed = timings is not None or on_step is not None
         for entry in entries:
             memories, exec_args, pointers, fixed, handle = state.prepared(entry)
-            if timings is not None or on_step is not None:
+            if observed:
                 started = clock()
             for position, address in fixed:
                 if pointers[position] != address:
@@ -391,7 +384,7 @@ def _segment_runner(entries):
                     except Exception as exc:
                         raise KernelError(entry.step.node, args, exc) from exc
             values[entry.output] = view
-            if timings is not None or on_step is not None:
+            if observed:
                 Plan._observe(entry.step, view, clock() - started, timings, on_step)  # noqa: SLF001
     run.entries = entries
     return run

@@ -396,22 +396,15 @@ def global_pool_call(node):
     shape = [d.get_length() for d in source] if source.is_static else None
     if context is None or shape is None or len(shape) != 4 or not _f32(node) or 0 in shape:
         return None
-    from ..onednn import _capi as C
-    from ..onednn._runtime import MemoryDesc, aligned_empty, create
-    from ..onednn.simple_ops import _primitive
+    from ..onednn._runtime import aligned_empty
+    from ..onednn.simple_ops import global_mean_primitive
     from ..onednn.static import StaticCall
 
     runtime, threads = context
     runtime.set_threads(threads)
-    batch, height, width, channels = shape
+    batch, _, _, channels = shape
     received = aligned_empty(shape)
-    source = MemoryDesc.of_array(runtime, received.transpose(0, 3, 1, 2))
-    # [N, C, 1, 1] with channels-last strides: the [N, 1, 1, C] array the step returns
-    target = MemoryDesc.of(runtime, (batch, channels, 1, 1), (channels, 1, channels, channels))
-    primitive = _primitive(runtime, create(
-        runtime, "pooling_forward", C.FORWARD_INFERENCE, C.POOLING_AVG_EXCLUDE_PADDING,
-        source.handle, target.handle, C.dims((1, 1)), C.dims((height, width)), C.dims((0, 0)),
-        C.dims((0, 0)), C.dims((0, 0))), (C.ARG_SRC, C.ARG_DST), (source, target))
+    primitive = global_mean_primitive(runtime, received)
     if primitive is None:
         return None
     node.rt_info["kernel_backend"] = "onednn"

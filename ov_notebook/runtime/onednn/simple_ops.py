@@ -11,7 +11,7 @@ from . import _capi as C
 from ._runtime import MemoryDesc, Primitive, aligned_empty, create
 from .ops import _Cached, _fast
 
-__all__ = ["SoftmaxKernel", "LayerNormKernel", "PoolingKernel"]
+__all__ = ["SoftmaxKernel", "LayerNormKernel", "PoolingKernel", "global_mean_primitive"]
 
 
 def _primitive(runtime, pd, arguments, descs):
@@ -22,6 +22,21 @@ def _primitive(runtime, pd, arguments, descs):
     finally:
         runtime.lib.dnnl_primitive_desc_destroy(pd)
     return primitive if _fast(primitive) else None
+
+
+def global_mean_primitive(runtime, x):
+    """Average pooling of NHWC ``x`` [N, H, W, C] over H and W into [N, C, 1, 1] with x's
+    channels-last strides (the [N, 1, 1, C] memory the squeeze-excite step and the global
+    pooling step want; oneDNN's pooling has no jit kernel from NHWC into another layout, and its
+    reduction none over H, W of NHWC memory), on the calling thread's OpenMP thread count; its
+    ``descs`` are (x's, the vector's). None where oneDNN has no fast implementation."""
+    batch, height, width, channels = x.shape
+    source = MemoryDesc.of_array(runtime, x.transpose(0, 3, 1, 2))
+    vector = MemoryDesc.of(runtime, (batch, channels, 1, 1), (channels, 1, channels, channels))
+    return _primitive(runtime, create(
+        runtime, "pooling_forward", C.FORWARD_INFERENCE, C.POOLING_AVG_EXCLUDE_PADDING,
+        source.handle, vector.handle, C.dims((1, 1)), C.dims((height, width)), C.dims((0, 0)),
+        C.dims((0, 0)), C.dims((0, 0))), (C.ARG_SRC, C.ARG_DST), (source, vector))
 
 
 class SoftmaxKernel(_Cached):

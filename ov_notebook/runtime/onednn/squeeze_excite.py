@@ -31,7 +31,7 @@ from ..parallel import current_threads
 from . import _capi as C
 from ._runtime import MemoryDesc, aligned_empty, create, reorder
 from .ops import _Cached, _fast, _post_op_attrs, _weighted_primitive
-from .simple_ops import _primitive
+from .simple_ops import _primitive, global_mean_primitive
 
 __all__ = ["Pointwise", "SqueezeExciteKernel", "matrix_extras"]
 
@@ -138,18 +138,11 @@ class SqueezeExciteKernel(_Cached):
         if x.ndim != 4 or x.shape[3] != self.channels or 0 in x.shape:
             return None
         rows = x.shape[0]
-        logical = x.transpose(0, 3, 1, 2)
-        source = MemoryDesc.of_array(rt, logical)
-        # [N, C, 1, 1] with x's channels-last strides: oneDNN's pooling has no jit kernel from
-        # NHWC into another layout (and its reduction none over H, W of NHWC memory)
-        vector = MemoryDesc.of(rt, (rows, self.channels, 1, 1),
-                               (self.channels, 1, self.channels, self.channels))
         threads = rt.threads()  # the model's: primitive() set them
-        mean = _primitive(rt, create(rt, "pooling_forward", C.FORWARD_INFERENCE,
-                                     C.POOLING_AVG_EXCLUDE_PADDING, source.handle, vector.handle,
-                                     C.dims((1, 1)), C.dims(x.shape[1:3]), C.dims((0, 0)),
-                                     C.dims((0, 0)), C.dims((0, 0))),
-                          (C.ARG_SRC, C.ARG_DST), (source, vector))
+        mean = global_mean_primitive(rt, x)
+        if mean is None:
+            return None
+        source, vector = mean.descs
         multiply = _primitive(rt, create(rt, "binary", C.BINARY["mul"], source.handle,
                                          vector.handle, source.handle),
                               (C.ARG_SRC, C.ARG_SRC_1, C.ARG_DST), (source, vector, source))
